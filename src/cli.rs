@@ -1,0 +1,225 @@
+//! The command line: options parsed by clap, bad input turned into one clear line.
+
+use std::time::Duration;
+
+use clap::Parser;
+use clap::error::ErrorKind;
+
+use crate::duration::{DurationError, parse_duration};
+use crate::{Frames, Mode, RunOptions, SpinStyle};
+
+/// A spinner turns while a slow operation runs: the classic concurrency lesson, a thread against an
+/// async task.
+#[derive(Debug, Parser)]
+#[command(name = "spinner", version)]
+struct Args {
+    /// `thread` (OS thread + signal flag) or `task` (async task + cooperative cancel)
+    #[arg(long, value_name = "MODE", default_value = "thread", value_parser = parse_mode)]
+    mode: Mode,
+
+    /// How long the slow operation takes, e.g. 250ms, 3s, 1.5s
+    #[arg(long, value_name = "DURATION", default_value = "3s", value_parser = parse_duration, allow_hyphen_values = true)]
+    delay: Duration,
+
+    /// Time between frames, at least 1ms
+    #[arg(long, value_name = "DURATION", default_value = "100ms", value_parser = parse_interval, allow_hyphen_values = true)]
+    interval: Duration,
+
+    /// Text after the frame; cut to the terminal's width
+    #[arg(
+        long,
+        value_name = "TEXT",
+        default_value = "thinking!",
+        allow_hyphen_values = true
+    )]
+    message: String,
+
+    /// Frame set: `ascii` (|/-\) or `braille` (⠋⠙⠹…)
+    #[arg(long, value_name = "NAME", default_value = "ascii", value_parser = parse_frames)]
+    frames: Frames,
+}
+
+fn parse_mode(text: &str) -> Result<Mode, String> {
+    text.parse()
+        .map_err(|_| "expected thread or task".to_owned())
+}
+
+fn parse_frames(text: &str) -> Result<Frames, String> {
+    text.parse().map_err(|_| {
+        let names: Vec<&str> = Frames::ALL.iter().map(|frames| frames.name()).collect();
+        format!("expected one of {}", names.join(", "))
+    })
+}
+
+fn parse_interval(text: &str) -> Result<Duration, String> {
+    let interval = parse_duration(text).map_err(|err: DurationError| err.to_string())?;
+    if interval < Duration::from_millis(1) {
+        return Err("must be at least 1ms, e.g. 100ms".to_owned());
+    }
+    Ok(interval)
+}
+
+/// What parsing the command line decided.
+#[derive(Debug)]
+pub enum Command {
+    /// Run with these options.
+    Run(RunOptions),
+    /// Print this text to stdout and exit 0 (`--help`, `--version`).
+    Print(String),
+    /// Print this line to stderr and exit 2: the command line was wrong.
+    Usage(String),
+}
+
+/// Parses a command line (the first item is the program name).
+///
+/// # Examples
+///
+/// ```
+/// use spinner::cli::{parse, Command};
+/// use spinner::Mode;
+///
+/// let Command::Run(options) = parse(["spinner", "--mode", "task", "--delay", "300ms"]) else { panic!() };
+/// assert_eq!(options.mode, Mode::Task);
+///
+/// let Command::Usage(line) = parse(["spinner", "--interval", "0ms"]) else { panic!() };
+/// assert_eq!(line, "spinner: invalid value '0ms' for '--interval <DURATION>': must be at least 1ms, e.g. 100ms");
+/// ```
+pub fn parse<I, T>(args: I) -> Command
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    match Args::try_parse_from(args) {
+        Ok(args) => Command::Run(RunOptions {
+            mode: args.mode,
+            delay: args.delay,
+            style: SpinStyle {
+                message: args.message,
+                frames: args.frames,
+                interval: args.interval,
+            },
+        }),
+        Err(err)
+            if matches!(
+                err.kind(),
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+            ) =>
+        {
+            let mut text = err.to_string();
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            Command::Print(text)
+        }
+        Err(err) => Command::Usage(one_line(&err)),
+    }
+}
+
+/// clap's message is several lines (the error, a tip, the usage); users get its first line, which
+/// names the option and, thanks to the value parsers above, what it accepts.
+fn one_line(err: &clap::Error) -> String {
+    let rendered = err.to_string();
+    let first = rendered.lines().next().unwrap_or("bad command line");
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    match err.kind() {
+        ErrorKind::ValueValidation | ErrorKind::InvalidValue => format!("spinner: {first}"),
+        _ => format!("spinner: {first} (see 'spinner --help')"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn usage(args: &[&str]) -> String {
+        let mut argv = vec!["spinner"];
+        argv.extend_from_slice(args);
+        match parse(argv) {
+            Command::Usage(line) => line,
+            other => panic!("{args:?} was accepted: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn defaults_are_the_python_original() {
+        let Command::Run(options) = parse(["spinner"]) else {
+            panic!("no arguments must run")
+        };
+        assert_eq!(options, RunOptions::default());
+    }
+
+    #[test]
+    fn every_option_is_read() {
+        let Command::Run(options) = parse([
+            "spinner",
+            "--mode",
+            "task",
+            "--delay",
+            "1.5s",
+            "--interval",
+            "50ms",
+            "--message",
+            "考え中",
+            "--frames",
+            "braille",
+        ]) else {
+            panic!("valid options must run")
+        };
+        assert_eq!(options.mode, Mode::Task);
+        assert_eq!(options.delay, Duration::from_millis(1500));
+        assert_eq!(options.style.interval, Duration::from_millis(50));
+        assert_eq!(options.style.message, "考え中");
+        assert_eq!(options.style.frames, Frames::Braille);
+    }
+
+    #[test]
+    fn bad_values_get_one_line_naming_the_option_and_what_it_accepts() {
+        let cases: [(&[&str], &str, &str); 6] = [
+            (&["--mode", "fiber"], "--mode", "expected thread or task"),
+            (
+                &["--delay", "abc"],
+                "--delay",
+                "expected a duration such as 250ms",
+            ),
+            (&["--delay", "-1s"], "--delay", "must not be negative"),
+            (&["--interval", "0"], "--interval", "expected a duration"),
+            (&["--interval", "0s"], "--interval", "at least 1ms"),
+            (
+                &["--frames", "dots"],
+                "--frames",
+                "expected one of ascii, braille",
+            ),
+        ];
+        for (args, option, accepted) in cases {
+            let line = usage(args);
+            assert!(!line.contains('\n'), "{line}");
+            assert!(line.starts_with("spinner: "), "{line}");
+            assert!(
+                line.contains(option) && line.contains(accepted),
+                "{args:?}: {line}"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_options_point_to_help() {
+        let line = usage(&["--colour"]);
+        assert!(
+            line.contains("--colour") && line.contains("--help"),
+            "{line}"
+        );
+        assert!(usage(&["--delay"]).contains("--delay"));
+    }
+
+    #[test]
+    fn help_and_version_are_printed() {
+        let Command::Print(help) = parse(["spinner", "--help"]) else {
+            panic!("--help must print")
+        };
+        assert!(help.contains("--mode") && help.contains("--frames"));
+        let Command::Print(version) = parse(["spinner", "--version"]) else {
+            panic!("--version must print")
+        };
+        assert!(version.contains(env!("CARGO_PKG_VERSION")));
+    }
+}

@@ -1,0 +1,82 @@
+//! A terminal spinner, and the classic lesson in concurrency it teaches: a spinner on an OS thread
+//! stopped by a **signal flag**, next to a spinner that is an async task stopped by a **cooperative
+//! cancel**.
+//!
+//! Both supervisors ([`thread_supervisor`], [`task_supervisor`]) share one spin routine, [`spin`];
+//! they differ only in how it waits between frames ([`Wait`]). A [`Cancel`] token stops either one,
+//! and all terminal output goes through a [`Line`], which restores the terminal when dropped.
+//!
+//! # Examples
+//!
+//! A spinner task next to a slow future, drawing into memory:
+//!
+//! ```
+//! use std::time::Duration;
+//! use spinner::{task_supervisor, Cancel, Line, Mode, RunOptions, Style};
+//!
+//! let options = RunOptions { mode: Mode::Task, delay: Duration::from_millis(250), ..RunOptions::default() };
+//! let mut stdout = Vec::new();
+//! let outcome = task_supervisor::supervise(
+//!     &options,
+//!     &Cancel::new(),
+//!     Line::new(Vec::new(), Style::Animated { columns: 80 }),
+//!     &mut stdout,
+//! );
+//! assert_eq!(outcome.answer, Some(42));
+//! assert!(outcome.spin.frames >= 2);
+//! assert!(String::from_utf8(stdout).unwrap().starts_with("spinner object: Task"));
+//! ```
+#![warn(missing_docs, missing_debug_implementations, rust_2018_idioms)]
+#![forbid(unsafe_code)]
+
+pub mod cancel;
+pub mod cli;
+pub mod ctrl_c;
+pub mod draw;
+pub mod duration;
+pub mod frames;
+pub mod options;
+pub mod outcome;
+pub mod spin;
+pub mod task_supervisor;
+pub mod thread_supervisor;
+
+pub use cancel::Cancel;
+pub use draw::{Line, Style};
+pub use frames::Frames;
+pub use options::{Mode, RunOptions};
+pub use outcome::Outcome;
+pub use spin::{SpinReport, SpinStyle, Wait, spin};
+
+use std::io::{self, Write};
+
+/// Runs the slow operation under the supervisor `options.mode` names, the spinner drawn on `line`.
+///
+/// # Errors
+///
+/// The thread supervisor could not create its spinner thread.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use spinner::{run, Cancel, Line, Mode, RunOptions, Style};
+///
+/// for mode in Mode::ALL {
+///     let options = RunOptions { mode, delay: Duration::from_millis(50), ..RunOptions::default() };
+///     let outcome = run(&options, &Cancel::new(), Line::new(Vec::new(), Style::Plain), &mut Vec::new())?;
+///     assert_eq!(outcome.answer, Some(42));
+/// }
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn run<W: Write + Send + 'static>(
+    options: &RunOptions,
+    cancel: &Cancel,
+    line: Line<W>,
+    stdout: &mut dyn Write,
+) -> io::Result<Outcome> {
+    match options.mode {
+        Mode::Thread => thread_supervisor::supervise(options, cancel, line, stdout),
+        Mode::Task => Ok(task_supervisor::supervise(options, cancel, line, stdout)),
+    }
+}

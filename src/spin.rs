@@ -1,0 +1,304 @@
+//! The one spin routine, and its two ways of waiting between frames.
+//!
+//! Both supervisors call [`spin`]. It draws a frame, waits for the next tick, and stops when the
+//! [`Cancel`] token says so. The only difference between the modes is [`Wait`]: the thread supervisor
+//! sleeps a whole interval and then looks at the flag; the task supervisor races the interval's timer
+//! against the token, so a cancel ends the wait at once.
+
+use std::fmt;
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use futures_lite::FutureExt;
+
+use crate::{Cancel, Frames, Line};
+
+/// How the spin routine waits between two frames: the whole difference between the two supervisors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wait {
+    /// Sleep until the next frame is due, then check the flag. A cancel that arrives during the
+    /// sleep is seen only when the sleep ends, so stopping takes up to one interval. For a spinner
+    /// on its own OS thread.
+    SignalFlag,
+    /// Race the next frame's timer against the cancel event: a cancel ends the wait at once. For a
+    /// spinner that is an async task.
+    CooperativeCancel,
+}
+
+impl Wait {
+    /// The name of the mechanism, as the Ctrl-C report gives it.
+    pub fn mechanism(self) -> &'static str {
+        match self {
+            Wait::SignalFlag => "signal flag",
+            Wait::CooperativeCancel => "cooperative cancel",
+        }
+    }
+
+    /// Waits until `deadline`, or less if this way of waiting lets `cancel` cut it short.
+    ///
+    /// # Blocking
+    ///
+    /// [`Wait::SignalFlag`] blocks the calling thread for the whole wait: poll it only on a thread of
+    /// its own (the thread supervisor runs it under `block_on` on the spinner thread).
+    /// [`Wait::CooperativeCancel`] never blocks; it needs an async-io timer.
+    async fn until(self, deadline: Instant, cancel: &Cancel) {
+        match self {
+            // The lesson: a sleeping thread cannot be woken by a flag. It finishes its sleep and only
+            // then reads the flag; that is why this mode stops up to one interval late.
+            Wait::SignalFlag => {
+                std::thread::sleep(deadline.saturating_duration_since(Instant::now()))
+            }
+            Wait::CooperativeCancel => {
+                async {
+                    async_io::Timer::at(deadline).await;
+                }
+                .or(cancel.cancelled())
+                .await
+            }
+        }
+    }
+}
+
+impl fmt::Display for Wait {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.mechanism())
+    }
+}
+
+/// What a spinner should show and how often.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpinStyle {
+    /// The text after the frame glyph.
+    pub message: String,
+    /// The glyphs to cycle through.
+    pub frames: Frames,
+    /// The time between two frames; must not be zero.
+    pub interval: Duration,
+}
+
+impl Default for SpinStyle {
+    /// `| thinking!`, ASCII frames, every 100 ms: the Python originals.
+    fn default() -> Self {
+        SpinStyle {
+            message: "thinking!".to_owned(),
+            frames: Frames::Ascii,
+            interval: Duration::from_millis(100),
+        }
+    }
+}
+
+/// What the spin routine did, returned when it stops.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SpinReport {
+    /// How it waited between frames.
+    pub wait: Wait,
+    /// Frames drawn.
+    pub frames: u64,
+    /// The longest time between the starts of two consecutive frames (zero with fewer than two).
+    pub longest_gap: Duration,
+    /// From the cancel request ([`Cancel::requested_at`]) to the line being cleared.
+    pub stop_latency: Duration,
+}
+
+/// The spin routine: draws frames of `style` on `line` until `cancel` is cancelled, then clears the
+/// line and shows the cursor.
+///
+/// Frames are due at fixed ticks (start + n × interval), so drawing time does not accumulate into
+/// drift; a tick missed entirely (the thread was not scheduled) is skipped, not drawn late in a burst.
+/// The token is checked before every frame, so a token cancelled before the call draws nothing.
+///
+/// # Blocking
+///
+/// With [`Wait::SignalFlag`] the returned future blocks inside `poll` while it sleeps: run it with
+/// [`futures_lite::future::block_on`] on a thread of its own. With [`Wait::CooperativeCancel`] it is an
+/// ordinary future that works on any executor (it uses async-io timers).
+///
+/// # Cancellation
+///
+/// Stop it by cancelling `cancel`, which lets it clear the line and report. Dropping the future also
+/// stops it; the line is then cleared when `line` is dropped.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use spinner::{spin, Cancel, Line, SpinStyle, Style, Wait};
+///
+/// let cancel = Cancel::new();
+/// let stopper = cancel.clone();
+/// std::thread::spawn(move || {
+///     std::thread::sleep(Duration::from_millis(50));
+///     stopper.cancel();
+/// });
+/// let mut line = Line::new(Vec::new(), Style::Animated { columns: 80 });
+/// let style = SpinStyle { interval: Duration::from_millis(10), ..SpinStyle::default() };
+/// let report = futures_lite::future::block_on(spin(&mut line, &style, Wait::CooperativeCancel, &cancel));
+/// assert!(report.frames >= 1);
+/// let screen = String::from_utf8(line.into_inner()).unwrap();
+/// assert!(screen.ends_with("\r\x1b[K\x1b[?25h"));
+/// ```
+pub async fn spin<W: Write>(
+    line: &mut Line<W>,
+    style: &SpinStyle,
+    wait: Wait,
+    cancel: &Cancel,
+) -> SpinReport {
+    let mut frames = 0;
+    let mut longest_gap = Duration::ZERO;
+    let mut last_frame: Option<Instant> = None;
+    let mut next_tick = Instant::now();
+    for glyph in style.frames.cycle() {
+        if cancel.is_cancelled() {
+            break;
+        }
+        let now = Instant::now();
+        if let Some(last) = last_frame {
+            longest_gap = longest_gap.max(now - last);
+        }
+        last_frame = Some(now);
+        line.frame(glyph, &style.message);
+        frames += 1;
+        next_tick += style.interval;
+        while next_tick <= now {
+            next_tick += style.interval;
+        }
+        wait.until(next_tick, cancel).await;
+    }
+    line.finish();
+    SpinReport {
+        wait,
+        frames,
+        longest_gap,
+        stop_latency: cancel
+            .requested_at()
+            .map_or(Duration::ZERO, |requested| requested.elapsed()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Style;
+    use std::thread;
+
+    fn short_style() -> SpinStyle {
+        SpinStyle {
+            interval: Duration::from_millis(20),
+            ..SpinStyle::default()
+        }
+    }
+
+    /// Runs the spin routine the way `wait` is meant to run, cancelling it after `after`.
+    fn spin_into_memory(wait: Wait, after: Duration) -> (SpinReport, String) {
+        let cancel = Cancel::new();
+        let stopper = cancel.clone();
+        let canceller = thread::spawn(move || {
+            thread::sleep(after);
+            stopper.cancel();
+        });
+        let mut line = Line::new(Vec::new(), Style::Animated { columns: 80 });
+        let report = futures_lite::future::block_on(spin(&mut line, &short_style(), wait, &cancel));
+        canceller.join().unwrap();
+        (report, String::from_utf8(line.into_inner()).unwrap())
+    }
+
+    fn check_screen(report: &SpinReport, screen: &str) {
+        assert!(report.frames >= 2, "{report:?}");
+        assert!(
+            screen.starts_with("\x1b[?25l\r| thinking!\x1b[K\r/ thinking!\x1b[K"),
+            "{screen:?}"
+        );
+        assert_eq!(screen.matches("thinking!").count() as u64, report.frames);
+        assert!(screen.ends_with("\x1b[K\r\x1b[K\x1b[?25h"), "{screen:?}");
+        assert_eq!(screen.matches("\x1b[?25h").count(), 1);
+    }
+
+    #[test]
+    fn signal_flag_draws_frames_then_clears_and_shows_the_cursor() {
+        let (report, screen) = spin_into_memory(Wait::SignalFlag, Duration::from_millis(150));
+        assert_eq!(report.wait, Wait::SignalFlag);
+        check_screen(&report, &screen);
+    }
+
+    #[test]
+    fn cooperative_cancel_draws_frames_then_clears_and_shows_the_cursor() {
+        let (report, screen) =
+            spin_into_memory(Wait::CooperativeCancel, Duration::from_millis(150));
+        assert_eq!(report.wait, Wait::CooperativeCancel);
+        check_screen(&report, &screen);
+    }
+
+    #[test]
+    fn cooperative_cancel_stops_without_waiting_for_the_interval() {
+        // An interval of a minute: only a wait that races the cancel can stop within seconds.
+        let style = SpinStyle {
+            interval: Duration::from_secs(60),
+            ..SpinStyle::default()
+        };
+        let cancel = Cancel::new();
+        let stopper = cancel.clone();
+        thread::spawn(move || {
+            thread::sleep(Duration::from_millis(50));
+            stopper.cancel();
+        });
+        let mut line = Line::new(Vec::new(), Style::Plain);
+        let started = Instant::now();
+        let report = futures_lite::future::block_on(spin(
+            &mut line,
+            &style,
+            Wait::CooperativeCancel,
+            &cancel,
+        ));
+        assert!(started.elapsed() < Duration::from_secs(10));
+        assert_eq!(report.frames, 1);
+        assert!(report.stop_latency < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn a_token_cancelled_before_the_start_draws_nothing() {
+        for wait in [Wait::SignalFlag, Wait::CooperativeCancel] {
+            let cancel = Cancel::new();
+            cancel.cancel();
+            let mut line = Line::new(Vec::new(), Style::Animated { columns: 80 });
+            let report =
+                futures_lite::future::block_on(spin(&mut line, &short_style(), wait, &cancel));
+            assert_eq!(report.frames, 0);
+            assert!(line.into_inner().is_empty(), "{wait}");
+        }
+    }
+
+    #[test]
+    fn the_longest_gap_sees_a_frame_held_up() {
+        // A writer that stalls on the second frame stands in for a frozen event loop.
+        struct SlowSecondWrite(u32);
+        impl Write for SlowSecondWrite {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0 += 1;
+                if self.0 == 2 {
+                    thread::sleep(Duration::from_millis(300));
+                }
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let cancel = Cancel::new();
+        let stopper = cancel.clone();
+        thread::spawn(move || {
+            thread::sleep(Duration::from_millis(500));
+            stopper.cancel();
+        });
+        let mut line = Line::new(SlowSecondWrite(0), Style::Animated { columns: 80 });
+        let report = futures_lite::future::block_on(spin(
+            &mut line,
+            &short_style(),
+            Wait::CooperativeCancel,
+            &cancel,
+        ));
+        assert!(
+            report.longest_gap >= Duration::from_millis(300),
+            "{report:?}"
+        );
+    }
+}

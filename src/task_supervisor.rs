@@ -1,0 +1,107 @@
+//! The task supervisor: the spinner as an async task, stopped by a cooperative cancel.
+//!
+//! The Python original's `asyncio` version. The spinner is spawned on a small executor (a real task
+//! handle, like `asyncio.create_task`); the slow operation is a future the supervisor awaits. The
+//! spinner's frame wait races the cancel event, so it stops the moment it is told to; on Ctrl-C the
+//! slow operation's future is dropped where it is suspended.
+
+use std::fmt;
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use async_executor::{LocalExecutor, Task};
+use futures_lite::FutureExt;
+
+use crate::thread_supervisor::show_spinner_object;
+use crate::{Cancel, Line, Outcome, RunOptions, Wait, spin};
+
+/// Stands in for non-blocking I/O that takes `delay`, then answers 42.
+///
+/// # Cancellation
+///
+/// Dropping the future cancels it: the timer is deregistered and nothing else is left running.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use spinner::task_supervisor::slow;
+///
+/// assert_eq!(async_io::block_on(slow(Duration::from_millis(10))), 42);
+/// ```
+pub async fn slow(delay: Duration) -> u64 {
+    async_io::Timer::after(delay).await;
+    42
+}
+
+/// Awaits the slow operation while a spinner task turns, on an executor on the calling thread.
+///
+/// Writes `spinner object: <the task>` to `stdout` once the task is spawned. If `cancel` fires first
+/// (a Ctrl-C handler), the slow operation is dropped at its await point and the answer is `None`.
+///
+/// # Blocking
+///
+/// Blocks the calling thread until the run is over; it drives the executor and async-io's reactor.
+///
+/// # Examples
+///
+/// ```no_run
+/// use spinner::{task_supervisor, Cancel, Line, Mode, RunOptions};
+///
+/// let options = RunOptions { mode: Mode::Task, ..RunOptions::default() };
+/// let outcome = task_supervisor::supervise(&options, &Cancel::new(), Line::stderr(), &mut std::io::stdout());
+/// assert_eq!(outcome.answer, Some(42));
+/// ```
+pub fn supervise<W: Write>(
+    options: &RunOptions,
+    cancel: &Cancel,
+    mut line: Line<W>,
+    stdout: &mut dyn Write,
+) -> Outcome {
+    let started = Instant::now();
+    let executor = LocalExecutor::new();
+    let (answer, report) = async_io::block_on(executor.run(async {
+        let spinner = executor.spawn(spin(
+            &mut line,
+            &options.style,
+            Wait::CooperativeCancel,
+            cancel,
+        ));
+        show_spinner_object(
+            stdout,
+            &Described {
+                name: "spinner",
+                task: &spinner,
+            },
+        );
+        let answer = async { Some(slow(options.delay).await) }
+            .or(async {
+                cancel.cancelled().await;
+                None
+            })
+            .await;
+        cancel.cancel();
+        (answer, spinner.await)
+    }));
+    Outcome::new(answer, report, options.style.interval, cancel, started)
+}
+
+/// A task handle as `spinner object:` shows it: `Task { name: "spinner", state: pending }`.
+struct Described<'a, T> {
+    name: &'a str,
+    task: &'a Task<T>,
+}
+
+impl<T> fmt::Debug for Described<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = if self.task.is_finished() {
+            "finished"
+        } else {
+            "pending"
+        };
+        f.debug_struct("Task")
+            .field("name", &self.name)
+            .field("state", &format_args!("{state}"))
+            .finish()
+    }
+}
