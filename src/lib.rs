@@ -2,7 +2,7 @@
 //! stopped by a **signal flag**, next to a spinner that is an async task stopped by a **cooperative
 //! cancel**.
 //!
-//! Both supervisors ([`thread_supervisor`], [`task_supervisor`]) share one spin routine, [`spin`];
+//! Both supervisors ([`thread_supervisor`], [`task_supervisor`]) share one spin routine, [`spin()`];
 //! they differ only in how it waits between frames ([`Wait`]). A [`Cancel`] token stops either one,
 //! and all terminal output goes through a [`Line`], which restores the terminal when dropped.
 //!
