@@ -2,6 +2,7 @@
 //!
 //! Run it with `cargo run --example thread`; diff it with `task.rs` to see all that differs.
 
+use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
@@ -25,14 +26,20 @@ fn slow() -> u64 {
 
 fn supervisor() -> u64 {
     let signal = Cancel::new();
+    // A Rust thread starts at once; this gate plays Python's `start()`, after the print.
+    let (start, gate) = mpsc::channel::<()>();
     let spinner = thread::Builder::new()
         .name("spinner".to_owned())
         .spawn({
             let signal = signal.clone();
-            move || spin("thinking!", signal)
+            move || {
+                let _ = gate.recv();
+                spin("thinking!", signal)
+            }
         })
         .expect("a thread to spin on");
     println!("spinner object: {:?}", spinner.thread());
+    let _ = start.send(());
     let result = slow();
     signal.cancel(); // raise the flag: the spinner sees it after its current frame
     spinner.join().expect("the spinner thread does not panic");

@@ -6,6 +6,7 @@
 
 use std::fmt::Debug;
 use std::io::{self, Write};
+use std::sync::mpsc;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
@@ -76,9 +77,14 @@ pub fn supervise<W: Write + Send + 'static>(
     let started = Instant::now();
     let style = options.style.clone();
     let flag = cancel.clone();
+    // A Rust thread runs as soon as it is spawned; the gate makes it wait, like Python's
+    // `Thread.start()`, until `spinner object:` is printed, or its first frame would share a line
+    // with that output and stay on screen.
+    let (start, gate) = mpsc::channel::<()>();
     let spinner = thread::Builder::new()
         .name("spinner".to_owned())
         .spawn(move || {
+            let _ = gate.recv();
             futures_lite::future::block_on(spin(&mut line, &style, Wait::SignalFlag, &flag))
         })?;
     // From here on, leaving this function by any path (a panic included) stops and joins the spinner.
@@ -87,6 +93,7 @@ pub fn supervise<W: Write + Send + 'static>(
         handle: Some(spinner),
     };
     show_spinner_object(stdout, spinner.thread());
+    let _ = start.send(());
     let answer = slow(options.delay, options.style.interval, cancel);
     let report = spinner.stop();
     Ok(Outcome::new(
