@@ -1,0 +1,345 @@
+//! Helpers shared by the integration tests: the binary in a pseudo-terminal of a chosen size, and a
+//! tiny screen model that replays what the terminal received.
+//!
+//! Output is read by a thread doing blocking reads, not with `expectrl`'s `expect`, which polls a
+//! non-blocking descriptor in a loop without sleeping: on a small, shared machine that loop takes a
+//! core away from the very program whose timing the tests watch.
+
+// Each test file uses its own part of this module.
+#![allow(dead_code)]
+
+use std::fs::File;
+use std::io::Read;
+use std::process::Command;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use expectrl::Expect;
+use expectrl::process::unix::{Signal, WaitStatus};
+use unicode_width::UnicodeWidthChar;
+
+/// The binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_spinner");
+
+/// How long anything may take before a test gives up. The machines are shared and noisy: this is a
+/// bound against hangs, not a measurement.
+pub const GENEROUS: Duration = Duration::from_secs(10);
+
+/// The binary running in a pseudo-terminal, with everything it wrote so far.
+pub struct Pty {
+    session: expectrl::session::OsSession,
+    chunks: Receiver<Vec<u8>>,
+    output: Vec<u8>,
+    eof: bool,
+}
+
+impl Pty {
+    /// Runs the binary with `args` in a pseudo-terminal `columns` wide, with `TERM=xterm-256color`.
+    pub fn spawn(args: &[&str], columns: u16) -> Pty {
+        Pty::spawn_with_term(args, columns, "xterm-256color")
+    }
+
+    /// Like [`Pty::spawn`], with this `TERM`.
+    pub fn spawn_with_term(args: &[&str], columns: u16, term: &str) -> Pty {
+        Pty::spawn_program(BIN, args, columns, &[("TERM", term)])
+    }
+
+    /// Runs `program` with `args` and the extra environment `env` in a pseudo-terminal `columns`
+    /// wide.
+    pub fn spawn_program(program: &str, args: &[&str], columns: u16, env: &[(&str, &str)]) -> Pty {
+        // ptyprocess gives the terminal 80x24 after the child has started, so a size set before the
+        // program starts would be overwritten, and one set after it starts races its first frame.
+        // So a shell waits for one line on its stdin before it becomes the program (same pid): the
+        // line is sent once the size is set.
+        let mut command = Command::new("/bin/sh");
+        command
+            .args(["-c", "read -r go && exec \"$0\" \"$@\"", program])
+            .args(args)
+            .envs(env.iter().copied());
+        let mut session = expectrl::Session::spawn(command).expect("spawn the binary in a pty");
+        session
+            .get_process_mut()
+            .set_window_size(columns, 24)
+            .expect("set the pty's size");
+        session.send_line("").expect("start the program");
+        let mut master: File = session
+            .get_process()
+            .get_raw_handle()
+            .expect("a handle on the pty");
+        let (sender, chunks) = mpsc::channel();
+        thread::spawn(move || {
+            let mut buf = [0; 4096];
+            // Linux reports the end (no process left on the slave side) as EIO: any error ends it.
+            while let Ok(n @ 1..) = master.read(&mut buf) {
+                if sender.send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        Pty {
+            session,
+            chunks,
+            output: Vec::new(),
+            eof: false,
+        }
+    }
+
+    /// Everything read so far, as the terminal received it.
+    pub fn output(&self) -> &[u8] {
+        &self.output
+    }
+
+    /// [`Pty::output`], decoded.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.output).into_owned()
+    }
+
+    /// Sends `signal` to the program (not to its process group, not to this test).
+    pub fn signal(&mut self, signal: Signal) {
+        self.session
+            .get_process_mut()
+            .signal(signal)
+            .expect("send a signal to the child");
+    }
+
+    /// Reads until the output contains `needle`. Panics, showing the output, if it does not within
+    /// `timeout` or the program ends first.
+    pub fn wait_for(&mut self, needle: &str, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        while !self.text().contains(needle) {
+            if !self.read_some(deadline) {
+                panic!(
+                    "{needle:?} not seen ({}); output so far: {:?}",
+                    if self.eof {
+                        "end of output"
+                    } else {
+                        "timed out"
+                    },
+                    self.text()
+                );
+            }
+        }
+    }
+
+    /// Reads until the program and everything it started closed the terminal, and returns all of
+    /// the output. Panics if that takes longer than `timeout`.
+    pub fn read_to_end(&mut self, timeout: Duration) -> &[u8] {
+        let deadline = Instant::now() + timeout;
+        while !self.eof {
+            if !self.read_some(deadline) && !self.eof {
+                panic!(
+                    "no end of output within {timeout:?}; output so far: {:?}",
+                    self.text()
+                );
+            }
+        }
+        &self.output
+    }
+
+    /// Waits for the program to exit and returns its exit code. Panics if it is still running after
+    /// `timeout` or was killed by a signal.
+    pub fn exit_code(&mut self, timeout: Duration) -> i32 {
+        let deadline = Instant::now() + timeout;
+        loop {
+            match self.session.get_process().status().expect("waitpid") {
+                WaitStatus::Exited(_, code) => return code,
+                WaitStatus::StillAlive if Instant::now() < deadline => {
+                    thread::sleep(Duration::from_millis(10))
+                }
+                other => panic!("the program did not exit normally in time: {other:?}"),
+            }
+        }
+    }
+
+    /// Reads the next chunk. `false` at the end of output or at the deadline.
+    fn read_some(&mut self, deadline: Instant) -> bool {
+        if self.eof {
+            return false;
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        match self.chunks.recv_timeout(left) {
+            Ok(chunk) => {
+                self.output.extend_from_slice(&chunk);
+                true
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                self.eof = true;
+                false
+            }
+            Err(RecvTimeoutError::Timeout) => false,
+        }
+    }
+}
+
+/// Whether any byte is ESC (0x1b).
+pub fn has_escape(bytes: &[u8]) -> bool {
+    bytes.contains(&0x1b)
+}
+
+/// The cursor visibility escapes, in order: `true` for show (`ESC[?25h`), `false` for hide.
+pub fn cursor_escapes(bytes: &[u8]) -> Vec<bool> {
+    bytes
+        .windows(6)
+        .filter_map(|window| match window {
+            b"\x1b[?25h" => Some(true),
+            b"\x1b[?25l" => Some(false),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What a terminal of fixed width shows after receiving some bytes, for the few codes a spinner uses:
+/// printable characters (wide ones take two columns, as `unicode-width` says), `\r`, `\n`,
+/// `ESC[K` / `ESC[1K` / `ESC[2K`, and `ESC[?25l` / `ESC[?25h`. Other escape sequences are skipped.
+/// The screen grows downwards instead of scrolling.
+#[derive(Debug)]
+pub struct Screen {
+    columns: usize,
+    /// One `Vec` per row; a wide character is followed by a `'\0'` for its second column.
+    rows: Vec<Vec<char>>,
+    row: usize,
+    column: usize,
+    cursor_visible: bool,
+    wrapped: bool,
+}
+
+impl Screen {
+    /// An empty screen `columns` wide, cursor visible at the top left.
+    pub fn new(columns: usize) -> Screen {
+        Screen {
+            columns,
+            rows: vec![vec![' '; columns]],
+            row: 0,
+            column: 0,
+            cursor_visible: true,
+            wrapped: false,
+        }
+    }
+
+    /// Replays `bytes` on a fresh screen.
+    pub fn replay(columns: usize, bytes: &[u8]) -> Screen {
+        let mut screen = Screen::new(columns);
+        screen.feed(bytes);
+        screen
+    }
+
+    /// Applies `bytes` to the screen.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        let text = String::from_utf8_lossy(bytes);
+        let mut chars = text.chars().peekable();
+        while let Some(ch) = chars.next() {
+            match ch {
+                '\r' => self.column = 0,
+                '\n' => self.next_row(),
+                '\x1b' if chars.peek() == Some(&'[') => {
+                    chars.next();
+                    let mut params = String::new();
+                    let mut end = None;
+                    for ch in chars.by_ref() {
+                        if ('\x40'..='\x7e').contains(&ch) {
+                            end = Some(ch);
+                            break;
+                        }
+                        params.push(ch);
+                    }
+                    match (params.as_str(), end) {
+                        ("" | "0", Some('K')) => self.erase(self.cursor_column(), self.columns),
+                        ("1", Some('K')) => self.erase(0, self.cursor_column() + 1),
+                        ("2", Some('K')) => self.erase(0, self.columns),
+                        ("?25", Some('l')) => self.cursor_visible = false,
+                        ("?25", Some('h')) => self.cursor_visible = true,
+                        _ => {}
+                    }
+                }
+                ch if ch.is_control() => {}
+                ch => self.print(ch),
+            }
+        }
+    }
+
+    /// Each row's text, trailing blanks removed.
+    pub fn lines(&self) -> Vec<String> {
+        self.rows
+            .iter()
+            .map(|row| {
+                let line: String = row.iter().filter(|&&ch| ch != '\0').collect();
+                line.trim_end().to_owned()
+            })
+            .collect()
+    }
+
+    /// The text of the last row that is not blank, or `""` if the screen is blank.
+    pub fn last_non_blank_line(&self) -> String {
+        self.lines()
+            .into_iter()
+            .rev()
+            .find(|line| !line.is_empty())
+            .unwrap_or_default()
+    }
+
+    /// The whole screen, rows joined by `\n`.
+    pub fn contents(&self) -> String {
+        self.lines().join("\n")
+    }
+
+    /// Whether the cursor was visible after the last byte.
+    pub fn cursor_visible(&self) -> bool {
+        self.cursor_visible
+    }
+
+    /// Whether any character ever went past the last column and wrapped to the next row.
+    pub fn wrapped(&self) -> bool {
+        self.wrapped
+    }
+
+    /// Where erasing starts: after a character in the last column the cursor stays on it (the wrap
+    /// only happens when the next character comes).
+    fn cursor_column(&self) -> usize {
+        self.column.min(self.columns - 1)
+    }
+
+    fn next_row(&mut self) {
+        self.row += 1;
+        if self.row == self.rows.len() {
+            self.rows.push(vec![' '; self.columns]);
+        }
+    }
+
+    fn erase(&mut self, from: usize, to: usize) {
+        for cell in &mut self.rows[self.row][from..to.min(self.columns)] {
+            *cell = ' ';
+        }
+    }
+
+    fn print(&mut self, ch: char) {
+        let width = ch.width().unwrap_or(0);
+        if width == 0 {
+            return;
+        }
+        if self.column + width > self.columns {
+            self.wrapped = true;
+            self.column = 0;
+            self.next_row();
+        }
+        let row = &mut self.rows[self.row];
+        row[self.column] = ch;
+        if width == 2 {
+            row[self.column + 1] = '\0';
+        }
+        self.column += width;
+    }
+}
+
+/// The frames an animated spinner drew: the text between each `\r` and the `ESC[K` that ends it.
+pub fn frames(bytes: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(bytes);
+    text.split('\r')
+        .filter_map(|piece| {
+            piece
+                .split_once("\x1b[K")
+                .map(|(frame, _)| frame.to_owned())
+        })
+        .filter(|frame| !frame.is_empty())
+        .collect()
+}
