@@ -6,7 +6,8 @@ use clap::Parser;
 use clap::error::ErrorKind;
 
 use crate::duration::{DurationError, parse_duration};
-use crate::{Frames, Mode, RunOptions, SpinStyle};
+use crate::work::{DEFAULT_FIB, MAX_FIB};
+use crate::{Frames, Mode, RunOptions, SpinStyle, Work};
 
 /// A spinner turns while a slow operation runs: the classic concurrency lesson, a thread against an
 /// async task.
@@ -37,6 +38,20 @@ struct Args {
     /// Frame set: `ascii` (|/-\) or `braille` (⠋⠙⠹…)
     #[arg(long, value_name = "NAME", default_value = "ascii", value_parser = parse_frames)]
     frames: Frames,
+
+    /// What the slow operation does: `sleep` (simulated I/O), `cpu` (naive Fibonacci) or
+    /// `blocking-sleep` (std::thread::sleep, even inside a task: the mistake)
+    #[arg(long, value_name = "WORK", default_value = "sleep", value_parser = parse_work)]
+    work: Work,
+
+    /// With --work cpu: which Fibonacci number to compute [default: 44]
+    #[arg(long, value_name = "N", value_parser = parse_fib, allow_hyphen_values = true)]
+    fib: Option<u32>,
+
+    /// Task mode: run blocking work on a thread pool and await it, so the spinner keeps turning (no
+    /// effect in thread mode, where the work already has a thread of its own)
+    #[arg(long)]
+    offload: bool,
 }
 
 fn parse_mode(text: &str) -> Result<Mode, String> {
@@ -49,6 +64,21 @@ fn parse_frames(text: &str) -> Result<Frames, String> {
         let names: Vec<&str> = Frames::ALL.iter().map(|frames| frames.name()).collect();
         format!("expected one of {}", names.join(", "))
     })
+}
+
+fn parse_work(text: &str) -> Result<Work, String> {
+    text.parse()
+        .map_err(|_| "expected sleep, cpu or blocking-sleep".to_owned())
+}
+
+fn parse_fib(text: &str) -> Result<u32, String> {
+    match text.parse::<u32>() {
+        Ok(n) if n <= MAX_FIB => Ok(n),
+        _ => Err(format!(
+            "expected a whole number from 0 to {MAX_FIB} (fib({}) overflows 64 bits)",
+            MAX_FIB + 1
+        )),
+    }
 }
 
 fn parse_interval(text: &str) -> Result<Duration, String> {
@@ -90,15 +120,30 @@ where
     T: Into<std::ffi::OsString> + Clone,
 {
     match Args::try_parse_from(args) {
-        Ok(args) => Command::Run(RunOptions {
-            mode: args.mode,
-            delay: args.delay,
-            style: SpinStyle {
-                message: args.message,
-                frames: args.frames,
-                interval: args.interval,
-            },
-        }),
+        Ok(args) => {
+            let work = match (args.work, args.fib) {
+                (Work::Cpu { .. }, fib) => Work::Cpu {
+                    n: fib.unwrap_or(DEFAULT_FIB),
+                },
+                (_, Some(_)) => {
+                    return Command::Usage(
+                        "spinner: '--fib <N>' applies only to '--work cpu'".to_owned(),
+                    );
+                }
+                (work, None) => work,
+            };
+            Command::Run(RunOptions {
+                mode: args.mode,
+                delay: args.delay,
+                work,
+                offload: args.offload,
+                style: SpinStyle {
+                    message: args.message,
+                    frames: args.frames,
+                    interval: args.interval,
+                },
+            })
+        }
         Err(err)
             if matches!(
                 err.kind(),
@@ -170,11 +215,41 @@ mod tests {
         assert_eq!(options.style.interval, Duration::from_millis(50));
         assert_eq!(options.style.message, "考え中");
         assert_eq!(options.style.frames, Frames::Braille);
+        assert_eq!(options.work, Work::Sleep);
+        assert!(!options.offload);
+    }
+
+    #[test]
+    fn work_options_are_read() {
+        let run = |args: &[&str]| match parse(["spinner"].iter().chain(args)) {
+            Command::Run(options) => (options.work, options.offload),
+            other => panic!("{args:?}: {other:?}"),
+        };
+        assert_eq!(
+            run(&["--work", "cpu"]),
+            (Work::Cpu { n: DEFAULT_FIB }, false)
+        );
+        assert_eq!(
+            run(&["--work", "cpu", "--fib", "20"]),
+            (Work::Cpu { n: 20 }, false)
+        );
+        assert_eq!(
+            run(&["--work", "blocking-sleep", "--offload"]),
+            (Work::BlockingSleep, true)
+        );
     }
 
     #[test]
     fn bad_values_get_one_line_naming_the_option_and_what_it_accepts() {
-        let cases: [(&[&str], &str, &str); 6] = [
+        let cases: [(&[&str], &str, &str); 10] = [
+            (
+                &["--work", "spin"],
+                "--work",
+                "expected sleep, cpu or blocking-sleep",
+            ),
+            (&["--work", "cpu", "--fib", "94"], "--fib", "from 0 to 93"),
+            (&["--work", "cpu", "--fib", "-1"], "--fib", "from 0 to 93"),
+            (&["--fib", "20"], "--fib", "only to '--work cpu'"),
             (&["--mode", "fiber"], "--mode", "expected thread or task"),
             (
                 &["--delay", "abc"],

@@ -40,6 +40,7 @@ pub mod outcome;
 pub mod spin;
 pub mod task_supervisor;
 pub mod thread_supervisor;
+pub mod work;
 
 pub use cancel::Cancel;
 pub use draw::{Line, Style};
@@ -47,6 +48,7 @@ pub use frames::Frames;
 pub use options::{Mode, RunOptions};
 pub use outcome::Outcome;
 pub use spin::{SpinReport, SpinStyle, Wait, spin};
+pub use work::Work;
 
 use std::io::{self, Write};
 

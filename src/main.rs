@@ -4,6 +4,7 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use spinner::cli::{self, Command};
+use spinner::duration::HumanDuration;
 use spinner::{Cancel, Line, ctrl_c, draw};
 
 fn main() -> ExitCode {
@@ -31,6 +32,15 @@ fn main() -> ExitCode {
         Ok(outcome) => outcome,
         Err(err) => return fail(1, format_args!("spinner: cannot start the spinner: {err}")),
     };
+    if let Some(gap) = outcome.froze_for() {
+        if options.blocks_event_loop() {
+            let _ = writeln!(
+                io::stderr(),
+                "spinner: the spinner froze for {}: blocking work ran on the event loop's thread (try --offload)",
+                HumanDuration(gap)
+            );
+        }
+    }
     match (outcome.answer, signals.received()) {
         (Some(answer), _) => {
             match writeln!(stdout, "Answer: {answer}").and_then(|()| stdout.flush()) {

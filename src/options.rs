@@ -4,7 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
-use crate::SpinStyle;
+use crate::{SpinStyle, Work};
 
 /// Which supervisor runs the spinner next to the slow operation.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -81,18 +81,44 @@ impl FromStr for Mode {
 pub struct RunOptions {
     /// Which supervisor to use.
     pub mode: Mode,
-    /// How long the slow operation takes.
+    /// How long the slow operation takes (for [`Work::Sleep`] and [`Work::BlockingSleep`]).
     pub delay: Duration,
+    /// What the slow operation does.
+    pub work: Work,
+    /// Task mode: run blocking work on a thread pool and await it, so the event loop stays free.
+    /// Thread mode ignores it: the spinner has a thread of its own, which blocking work cannot freeze.
+    pub offload: bool,
     /// How the spinner looks and how often it turns.
     pub style: SpinStyle,
 }
 
+impl RunOptions {
+    /// Whether the slow operation blocks the event loop's thread: blocking work in task mode, not
+    /// offloaded. Then the spinner task cannot run until the work ends.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::{Mode, RunOptions, Work};
+    ///
+    /// let frozen = RunOptions { mode: Mode::Task, work: Work::BlockingSleep, ..RunOptions::default() };
+    /// assert!(frozen.blocks_event_loop());
+    /// assert!(!RunOptions { offload: true, ..frozen.clone() }.blocks_event_loop());
+    /// assert!(!RunOptions { mode: Mode::Thread, ..frozen }.blocks_event_loop());
+    /// ```
+    pub fn blocks_event_loop(&self) -> bool {
+        self.mode == Mode::Task && self.work.blocks() && !self.offload
+    }
+}
+
 impl Default for RunOptions {
-    /// Thread mode, a 3 s operation, the default spinner: the Python original.
+    /// Thread mode, a 3 s simulated I/O, the default spinner: the Python original.
     fn default() -> Self {
         RunOptions {
             mode: Mode::Thread,
             delay: Duration::from_secs(3),
+            work: Work::Sleep,
+            offload: false,
             style: SpinStyle::default(),
         }
     }

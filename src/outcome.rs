@@ -42,6 +42,30 @@ impl Outcome {
         }
     }
 
+    /// The longest gap between frames, if it is far above the interval: more than four intervals and
+    /// more than 250 ms, which no scheduling hiccup of an idle machine comes near.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use spinner::{Outcome, SpinReport, Wait};
+    /// let mut outcome = Outcome {
+    ///     answer: Some(42),
+    ///     spin: SpinReport { wait: Wait::CooperativeCancel, frames: 2, longest_gap: Duration::from_millis(2710), stop_latency: Duration::ZERO },
+    ///     interval: Duration::from_millis(100),
+    ///     stop_requested_after: Duration::from_secs(3),
+    ///     elapsed: Duration::from_secs(3),
+    /// };
+    /// assert_eq!(outcome.froze_for(), Some(Duration::from_millis(2710)));
+    /// outcome.spin.longest_gap = Duration::from_millis(130);
+    /// assert_eq!(outcome.froze_for(), None);
+    /// ```
+    pub fn froze_for(&self) -> Option<Duration> {
+        let threshold = (self.interval * 4).max(Duration::from_millis(250));
+        (self.spin.longest_gap > threshold).then_some(self.spin.longest_gap)
+    }
+
     /// The one line that tells how a cancelled run stopped, without the `spinner: ` prefix.
     ///
     /// # Examples

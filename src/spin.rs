@@ -94,7 +94,9 @@ pub struct SpinReport {
     pub wait: Wait,
     /// Frames drawn.
     pub frames: u64,
-    /// The longest time between the starts of two consecutive frames (zero with fewer than two).
+    /// The longest time between two consecutive frames, counting from the call to [`spin`] to the
+    /// first frame: how long the spinner was frozen at worst. Far above the interval, it means the
+    /// spinner could not run on time (blocking work on its thread, or a machine too busy).
     pub longest_gap: Duration,
     /// From the cancel request ([`Cancel::requested_at`]) to the line being cleared.
     pub stop_latency: Duration,
@@ -137,41 +139,47 @@ pub struct SpinReport {
 /// let screen = String::from_utf8(line.into_inner()).unwrap();
 /// assert!(screen.ends_with("\r\x1b[K\x1b[?25h"));
 /// ```
-pub async fn spin<W: Write>(
-    line: &mut Line<W>,
-    style: &SpinStyle,
+pub fn spin<'a, W: Write>(
+    line: &'a mut Line<W>,
+    style: &'a SpinStyle,
     wait: Wait,
-    cancel: &Cancel,
-) -> SpinReport {
-    let mut frames = 0;
-    let mut longest_gap = Duration::ZERO;
-    let mut last_frame: Option<Instant> = None;
-    let mut next_tick = Instant::now();
-    for glyph in style.frames.cycle() {
-        if cancel.is_cancelled() {
-            break;
-        }
-        let now = Instant::now();
-        if let Some(last) = last_frame {
-            longest_gap = longest_gap.max(now - last);
-        }
-        last_frame = Some(now);
-        line.frame(glyph, &style.message);
-        frames += 1;
-        next_tick += style.interval;
-        while next_tick <= now {
+    cancel: &'a Cancel,
+) -> impl Future<Output = SpinReport> + 'a {
+    // Taken now, not at the first poll: a spawned task that is not polled for a while (its executor
+    // thread is blocked) is a frozen spinner, and the gap must show it.
+    let called = Instant::now();
+    async move {
+        let mut frames = 0;
+        let mut longest_gap = Duration::ZERO;
+        let mut last_frame = called;
+        let mut next_tick = called;
+        for glyph in style.frames.cycle() {
+            if cancel.is_cancelled() {
+                break;
+            }
+            let now = Instant::now();
+            longest_gap = longest_gap.max(now - last_frame);
+            last_frame = now;
+            line.frame(glyph, &style.message);
+            frames += 1;
             next_tick += style.interval;
+            while next_tick <= now {
+                next_tick += style.interval;
+            }
+            wait.until(next_tick, cancel).await;
         }
-        wait.until(next_tick, cancel).await;
-    }
-    line.finish();
-    SpinReport {
-        wait,
-        frames,
-        longest_gap,
-        stop_latency: cancel
-            .requested_at()
-            .map_or(Duration::ZERO, |requested| requested.elapsed()),
+        // The stretch from the last frame to the stop is a gap too: a spinner frozen until it was
+        // cancelled was frozen all that time.
+        longest_gap = longest_gap.max(last_frame.elapsed());
+        line.finish();
+        SpinReport {
+            wait,
+            frames,
+            longest_gap,
+            stop_latency: cancel
+                .requested_at()
+                .map_or(Duration::ZERO, |requested| requested.elapsed()),
+        }
     }
 }
 
@@ -265,6 +273,23 @@ mod tests {
             assert_eq!(report.frames, 0);
             assert!(line.into_inner().is_empty(), "{wait}");
         }
+    }
+
+    #[test]
+    fn the_longest_gap_counts_from_the_call_not_the_first_poll() {
+        // A spinner task whose executor is blocked before it ever runs: it was frozen all along.
+        let cancel = Cancel::new();
+        let mut line = Line::new(Vec::new(), Style::Plain);
+        let style = short_style();
+        let spinner = spin(&mut line, &style, Wait::CooperativeCancel, &cancel);
+        thread::sleep(Duration::from_millis(300));
+        cancel.cancel();
+        let report = futures_lite::future::block_on(spinner);
+        assert_eq!(report.frames, 0);
+        assert!(
+            report.longest_gap >= Duration::from_millis(300),
+            "{report:?}"
+        );
     }
 
     #[test]

@@ -10,7 +10,6 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use async_executor::{LocalExecutor, Task};
-use futures_lite::FutureExt;
 
 use crate::thread_supervisor::show_spinner_object;
 use crate::{Cancel, Line, Outcome, RunOptions, Wait, spin};
@@ -74,11 +73,12 @@ pub fn supervise<W: Write>(
                 task: &spinner,
             },
         );
-        let answer = async { Some(slow(options.delay).await) }
-            .or(async {
-                cancel.cancelled().await;
-                None
-            })
+        // Let the spinner draw its first frame before the work starts: if the work blocks the
+        // thread, the user then sees the spinner freeze rather than no spinner at all.
+        futures_lite::future::yield_now().await;
+        let answer = options
+            .work
+            .run_in_task(options.delay, options.offload, cancel)
             .await;
         cancel.cancel();
         (answer, spinner.await)

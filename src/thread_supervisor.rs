@@ -94,7 +94,9 @@ pub fn supervise<W: Write + Send + 'static>(
     };
     show_spinner_object(stdout, spinner.thread());
     let _ = start.send(());
-    let answer = slow(options.delay, options.style.interval, cancel);
+    let answer = options
+        .work
+        .run_blocking(options.delay, options.style.interval, cancel);
     let report = spinner.stop();
     Ok(Outcome::new(
         answer,

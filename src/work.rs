@@ -1,0 +1,257 @@
+//! The slow operation's kinds of work: simulated I/O, CPU-bound work, and a blocking sleep.
+//!
+//! The second lesson of the originals: an event loop runs one thing at a time. Work that blocks
+//! (a long computation, `std::thread::sleep`) inside a task freezes every other task on that thread,
+//! the spinner included. An OS thread does not have that problem, because the OS preempts it. The
+//! cure in task mode is to hand blocking work to a thread pool and await it (`--offload`).
+
+use std::fmt;
+use std::str::FromStr;
+use std::thread;
+use std::time::Duration;
+
+use futures_lite::FutureExt;
+
+use crate::{Cancel, task_supervisor, thread_supervisor};
+
+/// Which work the slow operation does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Work {
+    /// Simulated I/O that takes `--delay`: a polled sleep on a thread, a timer in a task. Answers 42.
+    #[default]
+    Sleep,
+    /// Fibonacci by naive recursion: CPU-bound, answers fib(n).
+    Cpu {
+        /// Which Fibonacci number.
+        n: u32,
+    },
+    /// A plain `std::thread::sleep` of `--delay`, even inside a task: the mistake. Answers 42.
+    BlockingSleep,
+}
+
+/// `--fib`'s default: about 2 to 3 s of naive recursion on a laptop.
+pub const DEFAULT_FIB: u32 = 44;
+
+/// The largest `n` whose Fibonacci number fits a `u64`.
+pub const MAX_FIB: u32 = 93;
+
+impl Work {
+    /// The name used on the command line: `sleep`, `cpu` or `blocking-sleep`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Work::Sleep => "sleep",
+            Work::Cpu { .. } => "cpu",
+            Work::BlockingSleep => "blocking-sleep",
+        }
+    }
+
+    /// Whether this work blocks the thread it runs on (so it freezes an event loop).
+    pub fn blocks(self) -> bool {
+        !matches!(self, Work::Sleep)
+    }
+
+    /// Does the work on the calling thread, blocking it. `None` if `cancel` fired first.
+    ///
+    /// [`Work::Sleep`] reads the flag every `poll_every`, [`Work::Cpu`] every few tens of
+    /// microseconds (see [`fib`]); [`Work::BlockingSleep`] cannot, so it always runs to the end, and
+    /// only then sees the cancel.
+    ///
+    /// # Blocking
+    ///
+    /// Blocks for the whole work. Run it on a thread of its own, or hand it to a thread pool.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use spinner::{Cancel, Work};
+    ///
+    /// let answer = Work::Cpu { n: 20 }.run_blocking(Duration::ZERO, Duration::from_millis(100), &Cancel::new());
+    /// assert_eq!(answer, Some(6765));
+    /// ```
+    pub fn run_blocking(
+        self,
+        delay: Duration,
+        poll_every: Duration,
+        cancel: &Cancel,
+    ) -> Option<u64> {
+        let answer = match self {
+            Work::Sleep => thread_supervisor::slow(delay, poll_every, cancel),
+            Work::Cpu { n } => fib(n, cancel),
+            Work::BlockingSleep => {
+                thread::sleep(delay);
+                Some(42)
+            }
+        };
+        // Work that could not look at the token (a blocking sleep) sees it now: a run cancelled
+        // before its answer came has no answer.
+        answer.filter(|_| !cancel.is_cancelled())
+    }
+
+    /// Does the work from inside a task. `None` if `cancel` fired first.
+    ///
+    /// With `offload`, blocking work runs on the `blocking` crate's thread pool and the task only
+    /// awaits it, so other tasks keep running. Without it, blocking work runs right here, on the
+    /// executor's thread, and nothing else on that thread runs until it ends.
+    ///
+    /// # Cancellation
+    ///
+    /// When `cancel` fires, the returned future completes with `None` at its next await point: at
+    /// once for [`Work::Sleep`] and for offloaded work. Offloaded work itself goes on in its pool
+    /// thread until it next reads the token (a blocking sleep never does; nothing can stop it).
+    /// Inline blocking work holds the thread until it reads the token or ends.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use spinner::{Cancel, Work};
+    ///
+    /// let answer = async_io::block_on(Work::Cpu { n: 20 }.run_in_task(Duration::ZERO, true, &Cancel::new()));
+    /// assert_eq!(answer, Some(6765));
+    /// ```
+    pub async fn run_in_task(self, delay: Duration, offload: bool, cancel: &Cancel) -> Option<u64> {
+        let work = async {
+            match self {
+                Work::Sleep => Some(task_supervisor::slow(delay).await),
+                Work::Cpu { .. } | Work::BlockingSleep if offload => {
+                    let cancel = cancel.clone();
+                    blocking::unblock(move || self.run_blocking(delay, delay, &cancel)).await
+                }
+                // The mistake, on purpose: blocking the executor's thread from inside a task.
+                Work::Cpu { .. } | Work::BlockingSleep => self.run_blocking(delay, delay, cancel),
+            }
+        };
+        work.or(async {
+            cancel.cancelled().await;
+            None
+        })
+        .await
+    }
+}
+
+impl fmt::Display for Work {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The error of parsing an unknown work name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownWork(pub String);
+
+impl fmt::Display for UnknownWork {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unknown work '{}': expected sleep, cpu or blocking-sleep",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for UnknownWork {}
+
+impl FromStr for Work {
+    type Err = UnknownWork;
+
+    /// Parses `sleep`, `cpu` (with [`DEFAULT_FIB`]) or `blocking-sleep`.
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        match name {
+            "sleep" => Ok(Work::Sleep),
+            "cpu" => Ok(Work::Cpu { n: DEFAULT_FIB }),
+            "blocking-sleep" => Ok(Work::BlockingSleep),
+            _ => Err(UnknownWork(name.to_owned())),
+        }
+    }
+}
+
+/// Fibonacci by naive recursion, the classic CPU-bound benchmark; `None` if `cancel` fired first.
+///
+/// Reading the token at every call would be a large share of the work, and never reading it would
+/// leave Ctrl-C unanswered for seconds. So only calls with `n >= 20` read it: each such call is about
+/// 20 000 calls (some tens of microseconds) apart from the next, which keeps the cost under 0.01 %
+/// and the reaction immediate to a person.
+///
+/// # Examples
+///
+/// ```
+/// use spinner::{work::fib, Cancel};
+///
+/// assert_eq!(fib(30, &Cancel::new()), Some(832_040));
+/// let cancelled = Cancel::new();
+/// cancelled.cancel();
+/// assert_eq!(fib(60, &cancelled), None); // would take hours; stops at once
+/// ```
+pub fn fib(n: u32, cancel: &Cancel) -> Option<u64> {
+    /// Below this, a subtree is computed without looking at the token.
+    const CHECK_FROM: u32 = 20;
+
+    fn plain(n: u32) -> u64 {
+        if n < 2 {
+            u64::from(n)
+        } else {
+            plain(n - 1) + plain(n - 2)
+        }
+    }
+
+    if n < CHECK_FROM {
+        return Some(plain(n));
+    }
+    if cancel.is_cancelled() {
+        return None;
+    }
+    Some(fib(n - 1, cancel)? + fib(n - 2, cancel)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fib_gives_the_known_numbers() {
+        let cancel = Cancel::new();
+        let known = [
+            (0, 0),
+            (1, 1),
+            (2, 1),
+            (10, 55),
+            (20, 6765),
+            (25, 75_025),
+            (32, 2_178_309),
+        ];
+        for (n, expected) in known {
+            assert_eq!(fib(n, &cancel), Some(expected), "fib({n})");
+        }
+    }
+
+    #[test]
+    fn fib_stops_soon_after_a_cancel() {
+        let cancel = Cancel::new();
+        let stopper = cancel.clone();
+        thread::spawn(move || {
+            thread::sleep(Duration::from_millis(50));
+            stopper.cancel();
+        });
+        // fib(70) would take days: only the token can end it within the test's lifetime.
+        assert_eq!(fib(70, &cancel), None);
+    }
+
+    #[test]
+    fn a_blocking_sleep_sees_the_cancel_when_it_ends() {
+        let cancel = Cancel::new();
+        let stopper = cancel.clone();
+        thread::spawn(move || stopper.cancel());
+        let answer =
+            Work::BlockingSleep.run_blocking(Duration::from_millis(200), Duration::ZERO, &cancel);
+        assert_eq!(answer, None);
+    }
+
+    #[test]
+    fn names_parse() {
+        assert_eq!("sleep".parse(), Ok(Work::Sleep));
+        assert_eq!("cpu".parse(), Ok(Work::Cpu { n: DEFAULT_FIB }));
+        assert_eq!("blocking-sleep".parse(), Ok(Work::BlockingSleep));
+        assert!("spin".parse::<Work>().is_err());
+    }
+}
