@@ -1,14 +1,16 @@
-//! All terminal output of the spinner: one line, redrawn in place, cut to the terminal's width.
+//! All terminal output of the spinner: a block of lines redrawn in place, cut to the terminal's
+//! width; for a single spinner, one [`Line`].
 //!
-//! A [`Line`] either animates (a terminal that understands escape codes) or prints plainly (a pipe, a
-//! file, `TERM=dumb`): then the message is written once, with no escape code and no carriage return.
-//! Each frame is built in a buffer and written with one `write` call. Dropping a `Line` clears it and
-//! shows the cursor again, so an early return or a panic leaves the terminal as it was.
+//! A [`Block`] either animates (a terminal that understands escape codes) or prints plainly (a pipe,
+//! a file, `TERM=dumb`): then there is no escape code and no carriage return, only whole lines. Each
+//! frame, however many rows it has, is built in a buffer and written with one `write` call. Dropping
+//! a `Block` clears it and shows the cursor again, so an early return or a panic leaves the terminal
+//! as it was.
 
 use std::borrow::Cow;
 use std::io::{self, IsTerminal, Write};
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crossterm::{cursor, queue, terminal};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
@@ -16,52 +18,310 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 /// Columns assumed when the terminal does not say (a fresh pseudo-terminal can report 0).
 pub const FALLBACK_COLUMNS: u16 = 80;
 
-/// Set while a [`Line`] on the process's stderr has hidden the cursor and not yet restored it, so
-/// that a panic hook or a second Ctrl-C can restore the terminal without access to the `Line`.
-static STDERR_LINE_LIVE: AtomicBool = AtomicBool::new(false);
+/// Rows assumed when the terminal does not say.
+pub const FALLBACK_ROWS: u16 = 24;
+
+/// Rows of a block drawn on the process's stderr and not yet cleared, and whether its cursor is
+/// hidden, so that a panic hook or a second Ctrl-C can restore the terminal without the `Block`.
+static STDERR_ROWS: AtomicUsize = AtomicUsize::new(0);
+static STDERR_CURSOR_HIDDEN: AtomicBool = AtomicBool::new(false);
 
 /// Set by SIGWINCH; the next frame asks the terminal for its size again.
 static RESIZED: OnceLock<std::sync::Arc<AtomicBool>> = OnceLock::new();
 
-/// How a [`Line`] shows the spinner.
+/// Something the spin routine can draw frames on: a [`Line`] on a terminal, or a job's row in a
+/// many-jobs display.
+pub trait Draw {
+    /// Shows one frame: `glyph`, then `message`.
+    fn frame(&mut self, glyph: &str, message: &str);
+
+    /// Takes the spinner away (clears it, shows the cursor). The spin routine calls it once, when
+    /// it stops; calling it again does nothing.
+    fn finish(&mut self);
+}
+
+/// How a [`Block`] shows the spinner.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Style {
-    /// Redraw one line in place with escape codes, in a terminal this many columns wide.
+    /// Redraw in place with escape codes, in a terminal of this size.
     Animated {
         /// Width of the terminal in columns.
         columns: u16,
+        /// Height of the terminal in rows.
+        rows: u16,
     },
-    /// No escape codes, no animation: the message once, on a line of its own.
+    /// No escape codes, no animation: whole lines only.
     Plain,
 }
 
 impl Style {
     /// The style for the process's stderr: animated if it is a terminal and `TERM` is not `dumb`.
     ///
-    /// Asks the terminal for its width only when animating (the query spawns `tput` when there is no
+    /// Asks the terminal for its size only when animating (the query spawns `tput` when there is no
     /// terminal).
     pub fn for_stderr() -> Style {
         let dumb = std::env::var_os("TERM").is_some_and(|term| term == "dumb");
         if dumb || !io::stderr().is_terminal() {
             return Style::Plain;
         }
-        Style::Animated {
-            columns: terminal_columns(),
+        terminal_size()
+    }
+}
+
+fn terminal_size() -> Style {
+    let (columns, rows) = terminal::size().unwrap_or((0, 0));
+    Style::Animated {
+        columns: if columns == 0 {
+            FALLBACK_COLUMNS
+        } else {
+            columns
+        },
+        rows: if rows == 0 { FALLBACK_ROWS } else { rows },
+    }
+}
+
+/// Rows of text on an output stream, redrawn together in place.
+///
+/// Drawing never fails the caller: a spinner is decoration, so if the stream breaks (a closed
+/// stderr), the block stops writing and the work goes on.
+///
+/// # Examples
+///
+/// Two frames of a two-row block, then the clear, as a terminal would receive them:
+///
+/// ```
+/// use spinner::{Block, Style};
+///
+/// let mut block = Block::new(Vec::new(), Style::Animated { columns: 20, rows: 24 });
+/// block.draw(&["| job 1", "1 running"]);
+/// block.draw(&["/ job 1", "1 running"]);
+/// block.finish();
+/// let bytes = String::from_utf8(block.into_inner()).unwrap();
+/// assert_eq!(
+///     bytes,
+///     "\x1b[?25l\r| job 1\x1b[K\n1 running\x1b[K\
+///      \r\x1b[1A/ job 1\x1b[K\n1 running\x1b[K\
+///      \r\x1b[1A\x1b[J\x1b[?25h"
+/// );
+/// ```
+#[derive(Debug)]
+pub struct Block<W: Write> {
+    out: Option<W>,
+    style: Style,
+    /// Whether this block writes to the process's stderr (and so may be restored from elsewhere).
+    is_stderr: bool,
+    /// Rows drawn and not yet cleared; the cursor is at the end of the last one.
+    rows_on_screen: usize,
+    cursor_hidden: bool,
+    broken: bool,
+    buf: Vec<u8>,
+}
+
+impl Block<io::Stderr> {
+    /// A block on the process's stderr, styled by [`Style::for_stderr`].
+    ///
+    /// When animating, it also watches for terminal resizes (SIGWINCH) so that frames keep fitting.
+    pub fn stderr() -> Self {
+        let style = Style::for_stderr();
+        if matches!(style, Style::Animated { .. }) {
+            watch_resizes();
+        }
+        let mut block = Block::new(io::stderr(), style);
+        block.is_stderr = true;
+        block
+    }
+}
+
+fn watch_resizes() {
+    RESIZED.get_or_init(|| {
+        let flag = std::sync::Arc::new(AtomicBool::new(false));
+        // Without the registration the size is only read once: frames may wrap after a resize,
+        // which is worse, but not an error.
+        let _ = signal_hook::flag::register(signal_hook::consts::SIGWINCH, flag.clone());
+        flag
+    });
+}
+
+impl<W: Write> Block<W> {
+    /// A block on `out`, drawn in `style`.
+    pub fn new(out: W, style: Style) -> Self {
+        Block {
+            out: Some(out),
+            style,
+            is_stderr: false,
+            rows_on_screen: 0,
+            cursor_hidden: false,
+            broken: false,
+            buf: Vec::with_capacity(64),
+        }
+    }
+
+    /// The style this block draws in.
+    pub fn style(&self) -> Style {
+        self.style
+    }
+
+    /// How many rows an animated block can show without scrolling; 0 when plain.
+    pub fn height(&self) -> usize {
+        match self.style {
+            Style::Animated { rows, .. } => usize::from(rows),
+            Style::Plain => 0,
+        }
+    }
+
+    /// Redraws the block as `rows`, each cut to the width, in one `write` call. The first call also
+    /// hides the cursor. Does nothing in [`Style::Plain`].
+    ///
+    /// The caller keeps `rows` within [`Block::height`]: rows that scroll off cannot be redrawn.
+    pub fn draw(&mut self, rows: &[&str]) {
+        if self.is_stderr
+            && RESIZED
+                .get()
+                .is_some_and(|flag| flag.swap(false, Ordering::Relaxed))
+        {
+            self.style = terminal_size();
+        }
+        let Style::Animated { columns, .. } = self.style else {
+            return;
+        };
+        self.buf.clear();
+        if !self.cursor_hidden {
+            let _ = queue!(self.buf, cursor::Hide);
+            self.cursor_hidden = true;
+        }
+        if self.rows_on_screen == 0 {
+            // The cursor may be anywhere on the line (a `^C` echoed by the terminal, say).
+            self.buf.push(b'\r');
+        }
+        self.move_to_start();
+        // Leave the last column free: a character there makes some terminals wrap, and some emoji
+        // are drawn wider than Unicode says.
+        let room = usize::from(columns).saturating_sub(1);
+        for (index, row) in rows.iter().enumerate() {
+            if index > 0 {
+                self.buf.push(b'\n');
+            }
+            self.buf.extend_from_slice(fit(row, room).as_bytes());
+            let _ = queue!(self.buf, terminal::Clear(terminal::ClearType::UntilNewLine));
+        }
+        if rows.len() < self.rows_on_screen {
+            let _ = queue!(
+                self.buf,
+                terminal::Clear(terminal::ClearType::FromCursorDown)
+            );
+        }
+        self.rows_on_screen = rows.len();
+        self.write_buf();
+    }
+
+    /// Writes `text` and a newline as a line of its own, in one `write` call: in [`Style::Plain`],
+    /// the only way this block shows anything. An animated block is cleared first.
+    pub fn write_line(&mut self, text: &str) {
+        self.buf.clear();
+        self.move_to_start();
+        self.clear_from_start();
+        self.buf.extend_from_slice(fit(text, usize::MAX).as_bytes());
+        self.buf.push(b'\n');
+        self.write_buf();
+    }
+
+    /// Clears the block so that `text` can be written to `other` (stdout, on the same terminal) on a
+    /// line of its own; the next [`Block::draw`] redraws the block below it.
+    ///
+    /// # Errors
+    ///
+    /// Writing to `other` failed; the block itself never fails.
+    pub fn print_above(&mut self, other: &mut dyn Write, text: &str) -> io::Result<()> {
+        self.clear();
+        writeln!(other, "{text}")?;
+        other.flush()
+    }
+
+    /// Clears the rows drawn; the cursor stays hidden.
+    pub fn clear(&mut self) {
+        if self.rows_on_screen == 0 {
+            return;
+        }
+        self.buf.clear();
+        self.move_to_start();
+        self.clear_from_start();
+        self.write_buf();
+    }
+
+    /// Clears the rows drawn and shows the cursor again. Safe to call more than once; `Drop` calls
+    /// it too.
+    pub fn finish(&mut self) {
+        if self.rows_on_screen == 0 && !self.cursor_hidden {
+            return;
+        }
+        self.buf.clear();
+        self.move_to_start();
+        self.clear_from_start();
+        if self.cursor_hidden {
+            let _ = queue!(self.buf, cursor::Show);
+            self.cursor_hidden = false;
+        }
+        self.write_buf();
+    }
+
+    /// Finishes the block and returns the stream.
+    pub fn into_inner(mut self) -> W {
+        self.finish();
+        self.out.take().expect("the stream is only taken here")
+    }
+
+    /// Moves to the first column of the block's first row.
+    fn move_to_start(&mut self) {
+        if self.rows_on_screen == 0 {
+            return;
+        }
+        self.buf.push(b'\r');
+        if self.rows_on_screen > 1 {
+            let up = u16::try_from(self.rows_on_screen - 1).unwrap_or(u16::MAX);
+            let _ = queue!(self.buf, cursor::MoveUp(up));
+        }
+    }
+
+    /// Clears from the block's start (where [`Block::move_to_start`] left the cursor) down.
+    fn clear_from_start(&mut self) {
+        match self.rows_on_screen {
+            0 => return,
+            1 => {
+                let _ = queue!(self.buf, terminal::Clear(terminal::ClearType::UntilNewLine));
+            }
+            _ => {
+                let _ = queue!(
+                    self.buf,
+                    terminal::Clear(terminal::ClearType::FromCursorDown)
+                );
+            }
+        }
+        self.rows_on_screen = 0;
+    }
+
+    fn write_buf(&mut self) {
+        if self.is_stderr {
+            STDERR_ROWS.store(self.rows_on_screen, Ordering::SeqCst);
+            STDERR_CURSOR_HIDDEN.store(self.cursor_hidden, Ordering::SeqCst);
+        }
+        if self.broken || self.buf.is_empty() {
+            return;
+        }
+        if let Some(out) = self.out.as_mut() {
+            if out.write_all(&self.buf).and_then(|()| out.flush()).is_err() {
+                self.broken = true;
+            }
         }
     }
 }
 
-fn terminal_columns() -> u16 {
-    match terminal::size() {
-        Ok((columns, _)) if columns > 0 => columns,
-        _ => FALLBACK_COLUMNS,
+impl<W: Write> Drop for Block<W> {
+    fn drop(&mut self) {
+        self.finish();
     }
 }
 
-/// One spinner line on an output stream.
-///
-/// Drawing never fails the caller: a spinner is decoration, so if the stream breaks (a closed stderr),
-/// the line stops writing and the work goes on.
+/// One spinner line: a glyph and a message on a [`Block`] of one row.
 ///
 /// # Examples
 ///
@@ -70,7 +330,7 @@ fn terminal_columns() -> u16 {
 /// ```
 /// use spinner::{Line, Style};
 ///
-/// let mut line = Line::new(Vec::new(), Style::Animated { columns: 20 });
+/// let mut line = Line::new(Vec::new(), Style::Animated { columns: 20, rows: 24 });
 /// line.frame("|", "thinking!");
 /// line.frame("/", "thinking!");
 /// line.finish();
@@ -94,166 +354,106 @@ fn terminal_columns() -> u16 {
 /// ```
 #[derive(Debug)]
 pub struct Line<W: Write> {
-    out: Option<W>,
-    style: Style,
-    /// Whether this line writes to the process's stderr (and so may be restored from elsewhere).
-    is_stderr: bool,
-    /// Something was drawn and not yet cleared.
-    drawn: bool,
-    broken: bool,
-    buf: Vec<u8>,
+    block: Block<W>,
+    /// The row being built, kept to avoid an allocation per frame.
+    row: String,
+    /// In [`Style::Plain`], whether the message was written.
+    wrote_plain: bool,
 }
 
 impl Line<io::Stderr> {
-    /// A line on the process's stderr, styled by [`Style::for_stderr`].
-    ///
-    /// When animating, it also watches for terminal resizes (SIGWINCH) so that frames keep fitting.
+    /// A line on the process's stderr (see [`Block::stderr`]).
     pub fn stderr() -> Self {
-        let style = Style::for_stderr();
-        if matches!(style, Style::Animated { .. }) {
-            watch_resizes();
-        }
-        let mut line = Line::new(io::stderr(), style);
-        line.is_stderr = true;
-        line
+        Line::on(Block::stderr())
     }
-}
-
-fn watch_resizes() {
-    RESIZED.get_or_init(|| {
-        let flag = std::sync::Arc::new(AtomicBool::new(false));
-        // Without the registration the width is only read once: frames may wrap after a resize,
-        // which is worse, but not an error.
-        let _ = signal_hook::flag::register(signal_hook::consts::SIGWINCH, flag.clone());
-        flag
-    });
 }
 
 impl<W: Write> Line<W> {
     /// A line on `out`, drawn in `style`.
     pub fn new(out: W, style: Style) -> Self {
+        Line::on(Block::new(out, style))
+    }
+
+    fn on(block: Block<W>) -> Self {
         Line {
-            out: Some(out),
-            style,
-            is_stderr: false,
-            drawn: false,
-            broken: false,
-            buf: Vec::with_capacity(64),
+            block,
+            row: String::new(),
+            wrote_plain: false,
         }
     }
 
     /// The style this line draws in.
     pub fn style(&self) -> Style {
-        self.style
+        self.block.style()
     }
 
     /// Draws one frame: `glyph`, a space, and `message` cut to the width. One `write` call.
     ///
-    /// The first animated frame also hides the cursor. In [`Style::Plain`] only the first call writes
-    /// anything: the message and a newline.
+    /// In [`Style::Plain`] only the first call writes anything: the message and a newline.
     pub fn frame(&mut self, glyph: &str, message: &str) {
-        self.buf.clear();
-        match self.style {
-            Style::Animated { .. } => {
-                if self.is_stderr
-                    && RESIZED
-                        .get()
-                        .is_some_and(|flag| flag.swap(false, Ordering::Relaxed))
-                {
-                    self.style = Style::Animated {
-                        columns: terminal_columns(),
-                    };
-                }
-                let Style::Animated { columns } = self.style else {
-                    unreachable!("the style was animated a moment ago")
-                };
-                if !self.drawn {
-                    let _ = queue!(self.buf, cursor::Hide);
-                    if self.is_stderr {
-                        STDERR_LINE_LIVE.store(true, Ordering::SeqCst);
-                    }
-                }
-                // Leave the last column free: a character there makes some terminals wrap, and some
-                // emoji are drawn wider than Unicode says.
-                let room = usize::from(columns).saturating_sub(1 + glyph.width() + 1);
-                self.buf.push(b'\r');
-                self.buf.extend_from_slice(glyph.as_bytes());
-                self.buf.push(b' ');
-                self.buf.extend_from_slice(fit(message, room).as_bytes());
-                let _ = queue!(self.buf, terminal::Clear(terminal::ClearType::UntilNewLine));
+        if self.block.style() == Style::Plain {
+            if !self.wrote_plain {
+                self.wrote_plain = true;
+                self.block.write_line(message);
             }
-            Style::Plain => {
-                if self.drawn {
-                    return;
-                }
-                self.buf
-                    .extend_from_slice(fit(message, usize::MAX).as_bytes());
-                self.buf.push(b'\n');
-            }
-        }
-        self.drawn = true;
-        self.write_buf();
-    }
-
-    /// Clears the line and shows the cursor again. Does nothing if there is nothing to clear, so it is
-    /// safe to call more than once; `Drop` calls it too.
-    pub fn finish(&mut self) {
-        if !self.drawn {
             return;
         }
-        self.drawn = false;
-        if let Style::Animated { .. } = self.style {
-            self.buf.clear();
-            self.buf.push(b'\r');
-            let _ = queue!(
-                self.buf,
-                terminal::Clear(terminal::ClearType::UntilNewLine),
-                cursor::Show
-            );
-            self.write_buf();
-            if self.is_stderr {
-                STDERR_LINE_LIVE.store(false, Ordering::SeqCst);
-            }
-        }
+        self.row.clear();
+        self.row.push_str(glyph);
+        self.row.push(' ');
+        self.row.push_str(message);
+        self.block.draw(&[&self.row]);
+    }
+
+    /// Clears the line and shows the cursor again (see [`Block::finish`]).
+    pub fn finish(&mut self) {
+        self.block.finish();
     }
 
     /// Finishes the line and returns the stream.
-    pub fn into_inner(mut self) -> W {
-        self.finish();
-        self.out.take().expect("the stream is only taken here")
-    }
-
-    fn write_buf(&mut self) {
-        if self.broken {
-            return;
-        }
-        if let Some(out) = self.out.as_mut() {
-            if out.write_all(&self.buf).and_then(|()| out.flush()).is_err() {
-                self.broken = true;
-            }
-        }
+    pub fn into_inner(self) -> W {
+        self.block.into_inner()
     }
 }
 
-impl<W: Write> Drop for Line<W> {
-    fn drop(&mut self) {
-        self.finish();
+impl<W: Write> Draw for Line<W> {
+    fn frame(&mut self, glyph: &str, message: &str) {
+        Line::frame(self, glyph, message);
+    }
+
+    fn finish(&mut self) {
+        Line::finish(self);
     }
 }
 
-/// Restores the terminal if a spinner line on stderr is live: clears the line and shows the cursor.
+/// Restores the terminal if a block on stderr is live: clears it and shows the cursor.
 ///
-/// For the places that cannot reach the [`Line`]: a panic hook, or a second Ctrl-C that exits at once.
-/// Does nothing when no line is live (so nothing is written to a pipe).
+/// For the places that cannot reach the [`Block`]: a panic hook, or a second Ctrl-C that exits at
+/// once. Does nothing when no block is live (so nothing is written to a pipe).
 pub fn restore_stderr() {
     restore_locked(&mut io::stderr().lock());
 }
 
 fn restore_locked(stderr: &mut io::StderrLock<'_>) {
-    if STDERR_LINE_LIVE.swap(false, Ordering::SeqCst) {
-        let _ = stderr.write_all(b"\r\x1b[K\x1b[?25h");
-        let _ = stderr.flush();
+    let rows = STDERR_ROWS.swap(0, Ordering::SeqCst);
+    let hidden = STDERR_CURSOR_HIDDEN.swap(false, Ordering::SeqCst);
+    if rows == 0 && !hidden {
+        return;
     }
+    let mut buf = Vec::new();
+    if rows > 0 {
+        buf.push(b'\r');
+        if rows > 1 {
+            let _ = queue!(
+                buf,
+                cursor::MoveUp(u16::try_from(rows - 1).unwrap_or(u16::MAX))
+            );
+        }
+        let _ = queue!(buf, terminal::Clear(terminal::ClearType::FromCursorDown));
+    }
+    let _ = queue!(buf, cursor::Show);
+    let _ = stderr.write_all(&buf);
+    let _ = stderr.flush();
 }
 
 /// Restores the terminal like [`restore_stderr`] and exits the process with `code` at once.
@@ -356,7 +556,13 @@ mod tests {
 
     #[test]
     fn an_animated_frame_never_reaches_the_last_column() {
-        let mut line = Line::new(Vec::new(), Style::Animated { columns: 10 });
+        let mut line = Line::new(
+            Vec::new(),
+            Style::Animated {
+                columns: 10,
+                rows: 24,
+            },
+        );
         line.frame("|", "考えています");
         let bytes = String::from_utf8(line.into_inner()).unwrap();
         // 10 columns: one kept free, "| " takes 2, so the message gets 7: three wide characters and "…".
@@ -376,7 +582,13 @@ mod tests {
                 Ok(())
             }
         }
-        let mut line = Line::new(CountWrites::default(), Style::Animated { columns: 80 });
+        let mut line = Line::new(
+            CountWrites::default(),
+            Style::Animated {
+                columns: 80,
+                rows: 24,
+            },
+        );
         for glyph in ["|", "/", "-"] {
             line.frame(glyph, "thinking!");
         }
@@ -388,10 +600,71 @@ mod tests {
     }
 
     #[test]
+    fn a_block_that_shrinks_clears_the_rows_it_no_longer_uses() {
+        let mut block = Block::new(
+            Vec::new(),
+            Style::Animated {
+                columns: 40,
+                rows: 24,
+            },
+        );
+        block.draw(&["a", "b", "c"]);
+        block.draw(&["d"]);
+        block.draw(&["e", "f"]);
+        let bytes = String::from_utf8(block.into_inner()).unwrap();
+        assert_eq!(
+            bytes,
+            "\x1b[?25l\ra\x1b[K\nb\x1b[K\nc\x1b[K\
+             \r\x1b[2Ad\x1b[K\x1b[J\
+             \re\x1b[K\nf\x1b[K\
+             \r\x1b[1A\x1b[J\x1b[?25h"
+        );
+    }
+
+    #[test]
+    fn printing_above_a_block_clears_it_first() {
+        let mut block = Block::new(
+            Vec::new(),
+            Style::Animated {
+                columns: 40,
+                rows: 24,
+            },
+        );
+        let mut stdout = Vec::new();
+        block.draw(&["| job 1", "1 running"]);
+        block.print_above(&mut stdout, "job 1: 42 (1 s)").unwrap();
+        block.draw(&["0 running"]);
+        assert_eq!(stdout, b"job 1: 42 (1 s)\n");
+        let bytes = String::from_utf8(block.into_inner()).unwrap();
+        assert_eq!(
+            bytes,
+            "\x1b[?25l\r| job 1\x1b[K\n1 running\x1b[K\
+             \r\x1b[1A\x1b[J\
+             \r0 running\x1b[K\
+             \r\x1b[K\x1b[?25h"
+        );
+    }
+
+    #[test]
+    fn a_plain_block_writes_whole_lines_only() {
+        let mut block = Block::new(Vec::new(), Style::Plain);
+        block.draw(&["| job 1"]);
+        block.write_line("job 1 finished");
+        block.finish();
+        assert_eq!(block.into_inner(), b"job 1 finished\n");
+    }
+
+    #[test]
     fn dropping_a_line_restores_the_terminal() {
         let mut out = Vec::new();
         {
-            let mut line = Line::new(&mut out, Style::Animated { columns: 80 });
+            let mut line = Line::new(
+                &mut out,
+                Style::Animated {
+                    columns: 80,
+                    rows: 24,
+                },
+            );
             line.frame("|", "thinking!");
         }
         assert!(out.ends_with(b"\r\x1b[K\x1b[?25h"));
@@ -408,7 +681,13 @@ mod tests {
                 Ok(())
             }
         }
-        let mut line = Line::new(Closed, Style::Animated { columns: 80 });
+        let mut line = Line::new(
+            Closed,
+            Style::Animated {
+                columns: 80,
+                rows: 24,
+            },
+        );
         line.frame("|", "thinking!");
         line.frame("/", "thinking!");
         line.finish();

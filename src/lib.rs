@@ -19,7 +19,7 @@
 //! let outcome = task_supervisor::supervise(
 //!     &options,
 //!     &Cancel::new(),
-//!     Line::new(Vec::new(), Style::Animated { columns: 80 }),
+//!     Line::new(Vec::new(), Style::Animated { columns: 80, rows: 24 }),
 //!     &mut stdout,
 //! );
 //! assert_eq!(outcome.answer, Some(42));
@@ -43,7 +43,7 @@ pub mod thread_supervisor;
 pub mod work;
 
 pub use cancel::Cancel;
-pub use draw::{Line, Style};
+pub use draw::{Block, Draw, Line, Style};
 pub use frames::Frames;
 pub use options::{Mode, RunOptions};
 pub use outcome::Outcome;

@@ -6,12 +6,11 @@
 //! against the token, so a cancel ends the wait at once.
 
 use std::fmt;
-use std::io::Write;
 use std::time::{Duration, Instant};
 
 use futures_lite::FutureExt;
 
-use crate::{Cancel, Frames, Line};
+use crate::{Cancel, Draw, Frames};
 
 /// How the spin routine waits between two frames: the whole difference between the two supervisors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,8 +101,8 @@ pub struct SpinReport {
     pub stop_latency: Duration,
 }
 
-/// The spin routine: draws frames of `style` on `line` until `cancel` is cancelled, then clears the
-/// line and shows the cursor.
+/// The spin routine: draws frames of `style` on `line` until `cancel` is cancelled, then finishes it
+/// (for a [`Line`](crate::Line): clears it and shows the cursor).
 ///
 /// Frames are due at fixed ticks (start + n × interval), so drawing time does not accumulate into
 /// drift; a tick missed entirely (the thread was not scheduled) is skipped, not drawn late in a burst.
@@ -132,15 +131,15 @@ pub struct SpinReport {
 ///     std::thread::sleep(Duration::from_millis(50));
 ///     stopper.cancel();
 /// });
-/// let mut line = Line::new(Vec::new(), Style::Animated { columns: 80 });
+/// let mut line = Line::new(Vec::new(), Style::Animated { columns: 80, rows: 24 });
 /// let style = SpinStyle { interval: Duration::from_millis(10), ..SpinStyle::default() };
 /// let report = futures_lite::future::block_on(spin(&mut line, &style, Wait::CooperativeCancel, &cancel));
 /// assert!(report.frames >= 1);
 /// let screen = String::from_utf8(line.into_inner()).unwrap();
 /// assert!(screen.ends_with("\r\x1b[K\x1b[?25h"));
 /// ```
-pub fn spin<'a, W: Write>(
-    line: &'a mut Line<W>,
+pub fn spin<'a, D: Draw + ?Sized>(
+    line: &'a mut D,
     style: &'a SpinStyle,
     wait: Wait,
     cancel: &'a Cancel,
@@ -186,7 +185,8 @@ pub fn spin<'a, W: Write>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Style;
+    use crate::{Line, Style};
+    use std::io::Write;
     use std::thread;
 
     fn short_style() -> SpinStyle {
@@ -204,7 +204,13 @@ mod tests {
             thread::sleep(after);
             stopper.cancel();
         });
-        let mut line = Line::new(Vec::new(), Style::Animated { columns: 80 });
+        let mut line = Line::new(
+            Vec::new(),
+            Style::Animated {
+                columns: 80,
+                rows: 24,
+            },
+        );
         let report = futures_lite::future::block_on(spin(&mut line, &short_style(), wait, &cancel));
         canceller.join().unwrap();
         (report, String::from_utf8(line.into_inner()).unwrap())
@@ -267,7 +273,13 @@ mod tests {
         for wait in [Wait::SignalFlag, Wait::CooperativeCancel] {
             let cancel = Cancel::new();
             cancel.cancel();
-            let mut line = Line::new(Vec::new(), Style::Animated { columns: 80 });
+            let mut line = Line::new(
+                Vec::new(),
+                Style::Animated {
+                    columns: 80,
+                    rows: 24,
+                },
+            );
             let report =
                 futures_lite::future::block_on(spin(&mut line, &short_style(), wait, &cancel));
             assert_eq!(report.frames, 0);
@@ -314,7 +326,13 @@ mod tests {
             thread::sleep(Duration::from_millis(500));
             stopper.cancel();
         });
-        let mut line = Line::new(SlowSecondWrite(0), Style::Animated { columns: 80 });
+        let mut line = Line::new(
+            SlowSecondWrite(0),
+            Style::Animated {
+                columns: 80,
+                rows: 24,
+            },
+        );
         let report = futures_lite::future::block_on(spin(
             &mut line,
             &short_style(),

@@ -191,7 +191,8 @@ pub fn cursor_escapes(bytes: &[u8]) -> Vec<bool> {
 
 /// What a terminal of fixed width shows after receiving some bytes, for the few codes a spinner uses:
 /// printable characters (wide ones take two columns, as `unicode-width` says), `\r`, `\n`,
-/// `ESC[K` / `ESC[1K` / `ESC[2K`, and `ESC[?25l` / `ESC[?25h`. Other escape sequences are skipped.
+/// `ESC[K` / `ESC[1K` / `ESC[2K`, `ESC[J`, `ESC[nA` (cursor up), and `ESC[?25l` / `ESC[?25h`.
+/// Other escape sequences are skipped.
 /// The screen grows downwards instead of scrolling.
 #[derive(Debug)]
 pub struct Screen {
@@ -247,6 +248,16 @@ impl Screen {
                         ("" | "0", Some('K')) => self.erase(self.cursor_column(), self.columns),
                         ("1", Some('K')) => self.erase(0, self.cursor_column() + 1),
                         ("2", Some('K')) => self.erase(0, self.columns),
+                        ("" | "0", Some('J')) => {
+                            self.erase(self.cursor_column(), self.columns);
+                            for row in &mut self.rows[self.row + 1..] {
+                                row.fill(' ');
+                            }
+                        }
+                        (count, Some('A')) => {
+                            let count = count.parse().unwrap_or(1);
+                            self.row = self.row.saturating_sub(count);
+                        }
                         ("?25", Some('l')) => self.cursor_visible = false,
                         ("?25", Some('h')) => self.cursor_visible = true,
                         _ => {}
