@@ -6,6 +6,7 @@ use clap::Parser;
 use clap::error::ErrorKind;
 
 use crate::duration::{DurationError, parse_duration};
+use crate::jobs::{Delay, JobsOptions};
 use crate::work::{DEFAULT_FIB, MAX_FIB};
 use crate::{Frames, Mode, RunOptions, SpinStyle, Work};
 
@@ -18,9 +19,10 @@ struct Args {
     #[arg(long, value_name = "MODE", default_value = "thread", value_parser = parse_mode)]
     mode: Mode,
 
-    /// How long the slow operation takes, e.g. 250ms, 3s, 1.5s
-    #[arg(long, value_name = "DURATION", default_value = "3s", value_parser = parse_duration, allow_hyphen_values = true)]
-    delay: Duration,
+    /// How long the slow operation takes, e.g. 250ms, 3s, 1.5s; with --jobs, also a range such as
+    /// 500ms..3s to draw each job's duration from
+    #[arg(long, value_name = "DURATION", default_value = "3s", value_parser = parse_delay, allow_hyphen_values = true)]
+    delay: Delay,
 
     /// Time between frames, at least 1ms
     #[arg(long, value_name = "DURATION", default_value = "100ms", value_parser = parse_interval, allow_hyphen_values = true)]
@@ -52,6 +54,107 @@ struct Args {
     /// effect in thread mode, where the work already has a thread of its own)
     #[arg(long)]
     offload: bool,
+
+    /// Run N simulated slow operations at once, each with its own spinner
+    #[arg(long, value_name = "N", default_value = "1", value_parser = parse_count)]
+    jobs: usize,
+
+    /// At most K jobs run at once [default: 10, or N if smaller]
+    #[arg(long, value_name = "K", value_parser = parse_count)]
+    limit: Option<usize>,
+
+    /// Seed of the generator that draws job durations and failures [default: random, printed in the
+    /// report]
+    #[arg(long, value_name = "S", value_parser = parse_seed)]
+    seed: Option<u64>,
+
+    /// Chance from 0 to 1 that a job fails instead of answering
+    #[arg(long, value_name = "P", value_parser = parse_fail_rate, allow_hyphen_values = true)]
+    fail_rate: Option<f64>,
+
+    /// Cancel a job still running after this long, and count it as timed out
+    #[arg(long, value_name = "DURATION", value_parser = parse_timeout, allow_hyphen_values = true)]
+    timeout: Option<Duration>,
+}
+
+impl Args {
+    /// Checks what clap cannot check one option at a time: how options combine.
+    fn into_options(self) -> Result<RunOptions, String> {
+        let work = match (self.work, self.fib) {
+            (Work::Cpu { .. }, fib) => Work::Cpu {
+                n: fib.unwrap_or(DEFAULT_FIB),
+            },
+            (_, Some(_)) => return Err("'--fib <N>' applies only to '--work cpu'".to_owned()),
+            (work, None) => work,
+        };
+        let many = self.jobs > 1
+            || self.limit.is_some()
+            || self.seed.is_some()
+            || self.fail_rate.is_some()
+            || self.timeout.is_some()
+            || matches!(self.delay, Delay::Range(..));
+        let jobs = if many {
+            if work != Work::Sleep {
+                return Err(format!(
+                    "'--work {work}' applies only to a single operation: jobs are simulated I/O \
+                     (remove --jobs, --limit, --seed, --fail-rate, --timeout and a --delay range)"
+                ));
+            }
+            Some(JobsOptions {
+                jobs: self.jobs,
+                limit: self.limit.unwrap_or(self.jobs.min(10)),
+                delay: self.delay,
+                seed: self.seed.unwrap_or_else(|| fastrand::u64(..)),
+                fail_rate: self.fail_rate.unwrap_or(0.0),
+                timeout: self.timeout,
+            })
+        } else {
+            None
+        };
+        Ok(RunOptions {
+            mode: self.mode,
+            delay: self.delay.longest(),
+            work,
+            offload: self.offload,
+            style: SpinStyle {
+                message: self.message,
+                frames: self.frames,
+                interval: self.interval,
+            },
+            jobs,
+        })
+    }
+}
+
+fn parse_delay(text: &str) -> Result<Delay, String> {
+    Delay::parse(text)
+}
+
+fn parse_count(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(count) if count >= 1 => Ok(count),
+        _ => Err("expected a whole number, at least 1".to_owned()),
+    }
+}
+
+fn parse_seed(text: &str) -> Result<u64, String> {
+    text.parse()
+        .map_err(|_| "expected a whole number from 0 to 18446744073709551615".to_owned())
+}
+
+fn parse_fail_rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
+        _ => Err("expected a number from 0 to 1, such as 0.1".to_owned()),
+    }
+}
+
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    match parse_duration(text) {
+        Ok(timeout) if !timeout.is_zero() => Ok(timeout),
+        Ok(_) => Err("must be more than 0s, e.g. 1s".to_owned()),
+        Err(err) => Err(err.to_string()),
+    }
 }
 
 fn parse_mode(text: &str) -> Result<Mode, String> {
@@ -120,30 +223,10 @@ where
     T: Into<std::ffi::OsString> + Clone,
 {
     match Args::try_parse_from(args) {
-        Ok(args) => {
-            let work = match (args.work, args.fib) {
-                (Work::Cpu { .. }, fib) => Work::Cpu {
-                    n: fib.unwrap_or(DEFAULT_FIB),
-                },
-                (_, Some(_)) => {
-                    return Command::Usage(
-                        "spinner: '--fib <N>' applies only to '--work cpu'".to_owned(),
-                    );
-                }
-                (work, None) => work,
-            };
-            Command::Run(RunOptions {
-                mode: args.mode,
-                delay: args.delay,
-                work,
-                offload: args.offload,
-                style: SpinStyle {
-                    message: args.message,
-                    frames: args.frames,
-                    interval: args.interval,
-                },
-            })
-        }
+        Ok(args) => match args.into_options() {
+            Ok(options) => Command::Run(options),
+            Err(line) => Command::Usage(format!("spinner: {line}")),
+        },
         Err(err)
             if matches!(
                 err.kind(),

@@ -29,12 +29,16 @@
 #![warn(missing_docs, missing_debug_implementations, rust_2018_idioms)]
 #![forbid(unsafe_code)]
 
+pub mod board;
 pub mod cancel;
 pub mod cli;
 pub mod ctrl_c;
 pub mod draw;
 pub mod duration;
 pub mod frames;
+pub mod jobs;
+pub mod limits;
+pub mod memory;
 pub mod options;
 pub mod outcome;
 pub mod spin;
@@ -51,6 +55,9 @@ pub use spin::{SpinReport, SpinStyle, Wait, spin};
 pub use work::Work;
 
 use std::io::{self, Write};
+use std::time::Instant;
+
+use jobs::{JobsOptions, JobsSummary};
 
 /// Runs the slow operation under the supervisor `options.mode` names, the spinner drawn on `line`.
 ///
@@ -81,4 +88,67 @@ pub fn run<W: Write + Send + 'static>(
         Mode::Thread => thread_supervisor::supervise(options, cancel, line, stdout),
         Mode::Task => Ok(task_supervisor::supervise(options, cancel, line, stdout)),
     }
+}
+
+/// Runs many jobs (`options.jobs`) under the supervisor `options.mode` names: the board drawn on
+/// `block`, results written to `stdout` as jobs complete.
+///
+/// `all` cancels every job, running or waiting. The summary holds the final report.
+///
+/// # Errors
+///
+/// Thread mode could not create a thread (the system's limit was reached); every job that had
+/// started was stopped first.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use spinner::jobs::{Delay, JobsOptions};
+/// use spinner::{run_jobs, Block, Cancel, Mode, RunOptions, Style};
+///
+/// let jobs = JobsOptions {
+///     jobs: 5,
+///     limit: 2,
+///     delay: Delay::Range(Duration::from_millis(20), Duration::from_millis(40)),
+///     seed: 1,
+///     fail_rate: 0.0,
+///     timeout: None,
+/// };
+/// for mode in Mode::ALL {
+///     let options = RunOptions { mode, ..RunOptions::default() };
+///     let mut stdout = Vec::new();
+///     let summary = run_jobs(&options, &jobs, &Cancel::new(), Block::new(Vec::new(), Style::Plain), &mut stdout)?;
+///     assert!(summary.all_answered());
+///     assert_eq!(String::from_utf8(stdout).unwrap().lines().count(), 5);
+/// }
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn run_jobs<W: Write>(
+    options: &RunOptions,
+    jobs: &JobsOptions,
+    all: &Cancel,
+    block: Block<W>,
+    stdout: &mut dyn Write,
+) -> io::Result<JobsSummary> {
+    let memory_before = memory::Memory::read();
+    let started = Instant::now();
+    let board = match options.mode {
+        Mode::Thread => {
+            thread_supervisor::supervise_jobs(jobs, &options.style, all, block, stdout)?
+        }
+        Mode::Task => task_supervisor::supervise_jobs(jobs, &options.style, all, block, stdout),
+    };
+    let elapsed = started.elapsed();
+    let results = board.results();
+    Ok(JobsSummary {
+        mode: options.mode,
+        options: jobs.clone(),
+        counts: board.counts(),
+        ticks: board::ticks(&results, options.style.interval),
+        results,
+        elapsed,
+        interval: options.style.interval,
+        memory: memory_before.zip(memory::Memory::read()),
+    })
 }

@@ -2,10 +2,13 @@
 
 use std::io::{self, Write};
 use std::process::ExitCode;
+use std::time::Instant;
 
 use spinner::cli::{self, Command};
+use spinner::ctrl_c::Signals;
 use spinner::duration::HumanDuration;
-use spinner::{Cancel, Line, ctrl_c, draw};
+use spinner::jobs::JobsOptions;
+use spinner::{Block, Cancel, Line, RunOptions, ctrl_c, draw};
 
 fn main() -> ExitCode {
     let options = match cli::parse(std::env::args_os()) {
@@ -27,8 +30,16 @@ fn main() -> ExitCode {
             );
         }
     };
+    match &options.jobs {
+        None => run_one(&options, &cancel, &signals),
+        Some(jobs) => run_many(&options, jobs, &cancel, &signals),
+    }
+}
+
+/// The lesson: one slow operation and its spinner.
+fn run_one(options: &RunOptions, cancel: &Cancel, signals: &Signals) -> ExitCode {
     let mut stdout = io::stdout().lock();
-    let outcome = match spinner::run(&options, &cancel, Line::stderr(), &mut stdout) {
+    let outcome = match spinner::run(options, cancel, Line::stderr(), &mut stdout) {
         Ok(outcome) => outcome,
         Err(err) => return fail(1, format_args!("spinner: cannot start the spinner: {err}")),
     };
@@ -42,20 +53,62 @@ fn main() -> ExitCode {
         }
     }
     match (outcome.answer, signals.received()) {
-        (Some(answer), _) => {
-            match writeln!(stdout, "Answer: {answer}").and_then(|()| stdout.flush()) {
-                // Nobody reads the answer (`spinner | head -c0`): not an error worth a message.
-                Err(err) if err.kind() != io::ErrorKind::BrokenPipe => {
-                    fail(1, format_args!("spinner: cannot write the answer: {err}"))
-                }
-                _ => ExitCode::SUCCESS,
-            }
-        }
+        (Some(answer), _) => match say(&mut stdout, &format!("Answer: {answer}")) {
+            Err(err) => fail(1, format_args!("spinner: cannot write the answer: {err}")),
+            Ok(()) => ExitCode::SUCCESS,
+        },
         (None, Some(signal)) => fail(
             signal.exit_code(),
             format_args!("spinner: {}", outcome.cancel_report(signal.name())),
         ),
         (None, None) => fail(1, format_args!("spinner: the operation was cancelled")),
+    }
+}
+
+/// Many jobs at once (`--jobs`): results as they complete, then a report.
+fn run_many(
+    options: &RunOptions,
+    jobs: &JobsOptions,
+    cancel: &Cancel,
+    signals: &Signals,
+) -> ExitCode {
+    let started = Instant::now();
+    let mut stdout = io::stdout().lock();
+    let summary = match spinner::run_jobs(options, jobs, cancel, Block::stderr(), &mut stdout) {
+        Ok(summary) => summary,
+        Err(err) => return fail(1, format_args!("spinner: {err}")),
+    };
+    if let Err(err) = say(&mut stdout, &summary.report()) {
+        return fail(1, format_args!("spinner: cannot write the report: {err}"));
+    }
+    let counts = summary.counts;
+    match (signals.received(), cancel.requested_at()) {
+        (Some(signal), Some(signal_at)) => fail(
+            signal.exit_code(),
+            format_args!(
+                "spinner: {}",
+                summary.cancel_report(signal.name(), signal_at, started)
+            ),
+        ),
+        _ if summary.all_answered() => ExitCode::SUCCESS,
+        _ => fail(
+            1,
+            format_args!(
+                "spinner: {} of {} jobs did not answer ({} failed, {} timed out)",
+                jobs.jobs - counts.answered,
+                jobs.jobs,
+                counts.failed,
+                counts.timed_out
+            ),
+        ),
+    }
+}
+
+/// Writes a line of results to stdout. Nobody reading them (`spinner | head -c0`) is not an error.
+fn say(stdout: &mut dyn Write, text: &str) -> io::Result<()> {
+    match writeln!(stdout, "{text}").and_then(|()| stdout.flush()) {
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
     }
 }
 

@@ -4,6 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
+use crate::jobs::JobsOptions;
 use crate::{SpinStyle, Work};
 
 /// Which supervisor runs the spinner next to the slow operation.
@@ -77,7 +78,7 @@ impl FromStr for Mode {
 /// let options = RunOptions { mode: Mode::Task, delay: Duration::from_millis(300), ..RunOptions::default() };
 /// assert_eq!(options.style.message, "thinking!");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RunOptions {
     /// Which supervisor to use.
     pub mode: Mode,
@@ -90,6 +91,9 @@ pub struct RunOptions {
     pub offload: bool,
     /// How the spinner looks and how often it turns.
     pub style: SpinStyle,
+    /// Many jobs at once instead of one slow operation (`--jobs`, `--limit`, ...); `None` for the
+    /// single operation of the lesson.
+    pub jobs: Option<JobsOptions>,
 }
 
 impl RunOptions {
@@ -120,6 +124,7 @@ impl Default for RunOptions {
             work: Work::Sleep,
             offload: false,
             style: SpinStyle::default(),
+            jobs: None,
         }
     }
 }

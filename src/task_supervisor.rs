@@ -9,10 +9,16 @@ use std::fmt;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use async_executor::{LocalExecutor, Task};
+use std::sync::Arc;
 
+use async_executor::{LocalExecutor, Task};
+use async_lock::Semaphore;
+use futures_lite::FutureExt;
+
+use crate::board::{Board, Painter};
+use crate::jobs::{Job, JobOutcome, JobsOptions};
 use crate::thread_supervisor::show_spinner_object;
-use crate::{Cancel, Line, Outcome, RunOptions, Wait, spin};
+use crate::{Block, Cancel, Line, Outcome, RunOptions, SpinStyle, Wait, spin};
 
 /// Stands in for non-blocking I/O that takes `delay`, then answers 42.
 ///
@@ -103,5 +109,91 @@ impl<T> fmt::Debug for Described<'_, T> {
             .field("name", &self.name)
             .field("state", &format_args!("{state}"))
             .finish()
+    }
+}
+
+/// Runs many jobs as tasks on one thread: each waits for one of `options.limit` permits of an async
+/// semaphore, then awaits its work while its own spinner (the spin routine, in the same task) turns.
+/// The painter is one more task, drawing the board (results on `stdout`, spinners on `block`) until
+/// every job has stopped.
+///
+/// A signal raising `all` stops every job at once, running or waiting: each is dropped at its await
+/// point.
+///
+/// # Blocking
+///
+/// Blocks the calling thread until every job has stopped.
+pub fn supervise_jobs<W: Write>(
+    options: &JobsOptions,
+    style: &SpinStyle,
+    all: &Cancel,
+    block: Block<W>,
+    stdout: &mut dyn Write,
+) -> Arc<Board> {
+    let board = Board::new(options.jobs, style.frames, &style.message);
+    let permits = Semaphore::new(options.limit);
+    let done = Cancel::new();
+    let executor = LocalExecutor::new();
+    async_io::block_on(executor.run(async {
+        let jobs: Vec<Task<()>> = options
+            .plan()
+            .into_iter()
+            .map(|job| {
+                executor.spawn(run_job(
+                    job,
+                    &board,
+                    &permits,
+                    style,
+                    options.timeout,
+                    all,
+                    &done,
+                ))
+            })
+            .collect();
+        let mut painter = Painter::new(&board, block, stdout);
+        spin(&mut painter, style, Wait::CooperativeCancel, &done).await;
+        for job in jobs {
+            job.await;
+        }
+    }));
+    drop(executor);
+    board
+}
+
+/// One job as a task: wait for a permit, then run the work and the job's spinner side by side.
+async fn run_job(
+    job: Job,
+    board: &Arc<Board>,
+    permits: &Semaphore,
+    style: &SpinStyle,
+    timeout: Option<Duration>,
+    all: &Cancel,
+    done: &Cancel,
+) {
+    let permit = async { Some(permits.acquire().await) }
+        .or(async {
+            all.cancelled().await;
+            None
+        })
+        .await;
+    let outcome = match permit {
+        // A permit freed by a cancelled job may reach a waiting job before the cancel does.
+        _ if all.is_cancelled() => JobOutcome::Cancelled { started: false },
+        None => JobOutcome::Cancelled { started: false },
+        Some(_permit) => {
+            board.start(job.number);
+            let stop_spinner = Cancel::new();
+            let mut row = board.row(job.number);
+            let work = async {
+                let outcome = job.run_in_task(timeout, all).await;
+                stop_spinner.cancel();
+                outcome
+            };
+            let spinner = spin(&mut row, style, Wait::CooperativeCancel, &stop_spinner);
+            futures_lite::future::zip(work, spinner).await.0
+        }
+    };
+    if board.finish(job.number, outcome) {
+        done.cancel();
     }
 }

@@ -6,11 +6,16 @@
 
 use std::fmt::Debug;
 use std::io::{self, Write};
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
+
+use async_lock::Semaphore;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use crate::{Cancel, Line, Outcome, RunOptions, SpinReport, Wait, spin};
+use crate::board::{Board, Painter};
+use crate::jobs::{JobOutcome, JobsOptions};
+use crate::limits::ThreadBudget;
+use crate::{Block, Cancel, Draw, Line, Outcome, RunOptions, SpinReport, SpinStyle, Wait, spin};
 
 /// Stands in for blocking I/O that takes `delay`, then answers 42; `None` if `cancel` fired first.
 ///
@@ -71,33 +76,22 @@ pub fn slow(delay: Duration, poll_every: Duration, cancel: &Cancel) -> Option<u6
 pub fn supervise<W: Write + Send + 'static>(
     options: &RunOptions,
     cancel: &Cancel,
-    mut line: Line<W>,
+    line: Line<W>,
     stdout: &mut dyn Write,
 ) -> io::Result<Outcome> {
     let started = Instant::now();
-    let style = options.style.clone();
-    let flag = cancel.clone();
-    // A Rust thread runs as soon as it is spawned; the gate makes it wait, like Python's
-    // `Thread.start()`, until `spinner object:` is printed, or its first frame would share a line
-    // with that output and stay on screen.
-    let (start, gate) = mpsc::channel::<()>();
-    let spinner = thread::Builder::new()
-        .name("spinner".to_owned())
-        .spawn(move || {
-            let _ = gate.recv();
-            futures_lite::future::block_on(spin(&mut line, &style, Wait::SignalFlag, &flag))
-        })?;
-    // From here on, leaving this function by any path (a panic included) stops and joins the spinner.
-    let spinner = StopOnDrop {
+    let (answer, report) = with_spinner_thread(
+        thread::Builder::new().name("spinner".to_owned()),
+        &options.style,
+        line,
         cancel,
-        handle: Some(spinner),
-    };
-    show_spinner_object(stdout, spinner.thread());
-    let _ = start.send(());
-    let answer = options
-        .work
-        .run_blocking(options.delay, options.style.interval, cancel);
-    let report = spinner.stop();
+        |spinner| show_spinner_object(stdout, spinner),
+        || {
+            options
+                .work
+                .run_blocking(options.delay, options.style.interval, cancel)
+        },
+    )?;
     Ok(Outcome::new(
         answer,
         report,
@@ -105,6 +99,49 @@ pub fn supervise<W: Write + Send + 'static>(
         cancel,
         started,
     ))
+}
+
+/// Runs `work` on the calling thread while the spin routine draws on `draw` from a new thread made
+/// by `spinner`; then raises `cancel`, the spinner's signal flag, and joins the thread.
+///
+/// `before_start` sees the spinner thread before it draws anything (to print it, say). `cancel`
+/// stops the spinner early if something else raises it (a Ctrl-C handler); `work` has to watch for
+/// that itself.
+///
+/// # Errors
+///
+/// The spinner thread could not be created; `work` did not run.
+///
+/// # Panics
+///
+/// A panic on the spinner thread is resumed on this one, after the spinner has finished drawing.
+pub fn with_spinner_thread<D: Draw + Send + 'static, T>(
+    spinner: thread::Builder,
+    style: &SpinStyle,
+    mut draw: D,
+    cancel: &Cancel,
+    before_start: impl FnOnce(&thread::Thread),
+    work: impl FnOnce() -> T,
+) -> io::Result<(T, SpinReport)> {
+    let style = style.clone();
+    let flag = cancel.clone();
+    // A Rust thread runs as soon as it is spawned; the gate makes it wait, like Python's
+    // `Thread.start()`, until `before_start` is done: otherwise a `spinner object:` line printed
+    // there could land after the first frame, on the spinner's row, and stay on screen.
+    let (start, gate) = mpsc::channel::<()>();
+    let handle = spinner.spawn(move || {
+        let _ = gate.recv();
+        futures_lite::future::block_on(spin(&mut draw, &style, Wait::SignalFlag, &flag))
+    })?;
+    // From here on, leaving this function by any path (a panic included) stops and joins the spinner.
+    let spinner = StopOnDrop {
+        cancel,
+        handle: Some(handle),
+    };
+    before_start(spinner.thread());
+    let _ = start.send(());
+    let answer = work();
+    Ok((answer, spinner.stop()))
 }
 
 /// Writes the `spinner object:` line. A failed write (a closed stdout) must not stop the run.
@@ -142,4 +179,116 @@ impl Drop for StopOnDrop<'_> {
             let _ = handle.join();
         }
     }
+}
+
+/// Stack size of a job thread and of its spinner thread. Both run a few shallow calls; a small stack
+/// keeps 10 000 of them within reach (the default reserves 2 MiB of address space each).
+const JOB_STACK: usize = 256 * 1024;
+
+/// Runs many jobs: one OS thread per job, each waiting for one of `options.limit` permits, then
+/// running its blocking work while its spinner turns on a thread of its own. This thread paints the
+/// board (results on `stdout`, spinners on `block`) until every job has stopped.
+///
+/// A signal raising `all` stops each running job at its next look at the flag (every
+/// `style.interval`); each waiting job, when it gets its permit, sees the flag and stops at once.
+///
+/// # Errors
+///
+/// A thread could not be created (the system's limit on threads, or on memory for their stacks).
+/// The jobs already started are cancelled and joined first, so nothing is left running.
+pub fn supervise_jobs<W: Write>(
+    options: &JobsOptions,
+    style: &SpinStyle,
+    all: &Cancel,
+    block: Block<W>,
+    stdout: &mut dyn Write,
+) -> io::Result<Arc<Board>> {
+    // A thread per job, and a spinner thread per running job.
+    let threads = options.jobs + options.limit.min(options.jobs);
+    if let Some(budget) = ThreadBudget::read().filter(|budget| threads > budget.threads) {
+        return Err(io::Error::other(format!(
+            "thread mode would need {threads} threads here (one per job, and one more for the \
+             spinner of each running job), but this system allows {budget}. Use fewer --jobs, a \
+             lower --limit, or --mode task"
+        )));
+    }
+    let board = Board::new(options.jobs, style.frames, &style.message);
+    let permits = Arc::new(Semaphore::new(options.limit));
+    let done = Cancel::new();
+    let mut threads = Vec::with_capacity(options.jobs);
+    for job in options.plan() {
+        let (board, permits, done) = (board.clone(), permits.clone(), done.clone());
+        let all_jobs = all.clone();
+        let (style, timeout) = (style.clone(), options.timeout);
+        let spawned = thread::Builder::new()
+            .name(format!("job-{}", job.number))
+            .stack_size(JOB_STACK)
+            .spawn(move || {
+                let all = all_jobs;
+                let finish = |outcome| {
+                    if board.finish(job.number, outcome) {
+                        done.cancel();
+                    }
+                };
+                let mut permit = Some(permits.acquire_arc_blocking());
+                if all.is_cancelled() {
+                    drop(permit);
+                    finish(JobOutcome::Cancelled { started: false });
+                    return;
+                }
+                board.start(job.number);
+                let spinner = thread::Builder::new()
+                    .name(format!("job-{}-spinner", job.number))
+                    .stack_size(JOB_STACK);
+                // The job is over when its work is: its result and its permit go at once, while
+                // its spinner thread sees its own flag up to an interval later.
+                let work = || {
+                    let outcome = job.run_blocking(timeout, style.interval, &all);
+                    permit.take();
+                    finish(outcome);
+                };
+                let stop_spinner = Cancel::new();
+                let spun = with_spinner_thread(
+                    spinner,
+                    &style,
+                    board.row(job.number),
+                    &stop_spinner,
+                    |_| {},
+                    work,
+                );
+                if let Err(err) = spun {
+                    permit.take();
+                    finish(JobOutcome::Failed(format!(
+                        "could not start its spinner thread: {err}"
+                    )));
+                }
+            });
+        match spawned {
+            Ok(thread) => threads.push(thread),
+            Err(err) => {
+                all.cancel();
+                for thread in threads {
+                    let _ = thread.join();
+                }
+                return Err(io::Error::new(
+                    err.kind(),
+                    format!(
+                        "could not create thread {} of {}: {err}. The system's limit on threads \
+                         (ulimit -u, /proc/sys/kernel/threads-max) or on memory for their stacks was \
+                         reached: try fewer --jobs, a lower --limit, or --mode task",
+                        job.number, options.jobs
+                    ),
+                ));
+            }
+        }
+    }
+    let mut painter = Painter::new(&board, block, stdout);
+    futures_lite::future::block_on(spin(&mut painter, style, Wait::SignalFlag, &done));
+    drop(painter);
+    for thread in threads {
+        if let Err(panic) = thread.join() {
+            std::panic::resume_unwind(panic);
+        }
+    }
+    Ok(board)
 }

@@ -1,0 +1,451 @@
+//! The many-jobs display: a board of job states that each job's spinner ticks, and the painter that
+//! shows it as one block (a row per running job and a summary) and prints results as jobs complete.
+//!
+//! Every job runs the one spin routine on a [`JobRow`], which only counts its frames; the painter is
+//! the spin routine too, on a [`Painter`], whose every frame redraws the whole block in one write. So
+//! 10 000 spinners cost 10 000 counters, not 10 000 writes.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::io::Write;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use crate::jobs::{JobOutcome, JobResult};
+use crate::{Block, Draw, Frames};
+
+/// What the board knows of one job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum JobState {
+    Pending,
+    Running { started: Instant, frames: u64 },
+    Finished,
+}
+
+/// Counts of jobs by state, as the summary line shows them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Jobs that answered.
+    pub answered: usize,
+    /// Jobs that failed.
+    pub failed: usize,
+    /// Jobs cancelled by their timeout.
+    pub timed_out: usize,
+    /// Jobs cancelled by a signal while running.
+    pub cancelled_running: usize,
+    /// Jobs cancelled by a signal before they started.
+    pub cancelled_pending: usize,
+    /// Jobs running now.
+    pub running: usize,
+    /// Jobs waiting for a permit.
+    pub pending: usize,
+}
+
+impl Counts {
+    /// Jobs that ended, however they ended.
+    pub fn finished(&self) -> usize {
+        self.answered + self.failed + self.timed_out + self.cancelled()
+    }
+
+    /// Jobs cancelled by a signal.
+    pub fn cancelled(&self) -> usize {
+        self.cancelled_running + self.cancelled_pending
+    }
+}
+
+#[derive(Debug)]
+struct State {
+    jobs: Vec<JobState>,
+    counts: Counts,
+    /// Finished jobs whose result line is not printed yet, in the order they finished.
+    unprinted: VecDeque<JobResult>,
+    /// Every result, in the order jobs finished.
+    results: Vec<JobResult>,
+}
+
+/// The shared state of a many-jobs run. Jobs on any thread or task update it; the painter reads it.
+#[derive(Debug)]
+pub struct Board {
+    state: Mutex<State>,
+    started: Instant,
+    frames: Frames,
+    message: String,
+}
+
+impl Board {
+    /// A board of `jobs` pending jobs, shown with `frames` and `message`.
+    pub fn new(jobs: usize, frames: Frames, message: &str) -> Arc<Board> {
+        Arc::new(Board {
+            state: Mutex::new(State {
+                jobs: vec![JobState::Pending; jobs],
+                counts: Counts {
+                    pending: jobs,
+                    ..Counts::default()
+                },
+                unprinted: VecDeque::new(),
+                results: Vec::with_capacity(jobs),
+            }),
+            started: Instant::now(),
+            frames,
+            message: message.to_owned(),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A job that panicked while holding the lock left counters, not broken invariants.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Marks job `number` (from 1) as running from now on; returns the instant it started.
+    pub fn start(&self, number: usize) -> Instant {
+        let now = Instant::now();
+        let mut state = self.lock();
+        state.jobs[number - 1] = JobState::Running {
+            started: now,
+            frames: 0,
+        };
+        state.counts.pending -= 1;
+        state.counts.running += 1;
+        now
+    }
+
+    /// Records how job `number` ended; its result line is printed at the painter's next frame.
+    /// Returns `true` when it was the last job to finish.
+    pub fn finish(&self, number: usize, outcome: JobOutcome) -> bool {
+        let now = Instant::now();
+        let mut state = self.lock();
+        let (ran_for, frames) = match state.jobs[number - 1] {
+            JobState::Running { started, frames } => {
+                state.counts.running -= 1;
+                (now - started, frames)
+            }
+            JobState::Pending => {
+                state.counts.pending -= 1;
+                (Duration::ZERO, 0)
+            }
+            JobState::Finished => panic!("job {number} finished twice"),
+        };
+        state.jobs[number - 1] = JobState::Finished;
+        let counts = &mut state.counts;
+        match outcome {
+            JobOutcome::Answered(_) => counts.answered += 1,
+            JobOutcome::Failed(_) => counts.failed += 1,
+            JobOutcome::TimedOut(_) => counts.timed_out += 1,
+            JobOutcome::Cancelled { started: true } => counts.cancelled_running += 1,
+            JobOutcome::Cancelled { started: false } => counts.cancelled_pending += 1,
+        }
+        let result = JobResult {
+            number,
+            outcome,
+            ran_for,
+            stopped_at: now,
+            frames,
+        };
+        state.unprinted.push_back(result.clone());
+        state.results.push(result);
+        state.counts.finished() == state.jobs.len()
+    }
+
+    /// The counts now.
+    pub fn counts(&self) -> Counts {
+        self.lock().counts
+    }
+
+    /// Every result so far, in the order jobs finished.
+    pub fn results(&self) -> Vec<JobResult> {
+        self.lock().results.clone()
+    }
+
+    /// The spinner row of job `number`, for the spin routine to draw on.
+    pub fn row(self: &Arc<Self>, number: usize) -> JobRow {
+        JobRow {
+            board: Arc::clone(self),
+            index: number - 1,
+        }
+    }
+
+    /// The block's rows now: one per running job, as many as fit in `height` rows, then the summary
+    /// led by `glyph`.
+    fn rows(&self, glyph: &str, height: usize) -> Vec<String> {
+        let now = Instant::now();
+        let state = self.lock();
+        let counts = state.counts;
+        // Keep a row free below the block, so that it never scrolls the screen.
+        let room = height.saturating_sub(2);
+        let mut rows = Vec::with_capacity(room.min(counts.running) + 1);
+        let mut shown = 0;
+        for (index, job) in state.jobs.iter().enumerate() {
+            let JobState::Running { started, frames } = *job else {
+                continue;
+            };
+            if shown + 1 == room && counts.running > room {
+                rows.push(format!("  … and {} more running", counts.running - shown));
+                break;
+            }
+            if shown == room {
+                break;
+            }
+            let glyphs = self.frames.glyphs();
+            let glyph = glyphs[frames as usize % glyphs.len()];
+            let elapsed = (now - started).as_secs_f64();
+            rows.push(format!(
+                "{glyph} job {}: {} {elapsed:.1} s",
+                index + 1,
+                self.message
+            ));
+            shown += 1;
+        }
+        rows.push(format!(
+            "{glyph} {} done, {} failed, {} timed out, {} cancelled, {} running, {} pending  {:.1} s",
+            counts.answered,
+            counts.failed,
+            counts.timed_out,
+            counts.cancelled(),
+            counts.running,
+            counts.pending,
+            self.started.elapsed().as_secs_f64()
+        ));
+        rows
+    }
+}
+
+/// One job's spinner row: drawing a frame counts it, and the painter shows the job's own glyph.
+#[derive(Debug)]
+pub struct JobRow {
+    board: Arc<Board>,
+    index: usize,
+}
+
+impl Draw for JobRow {
+    fn frame(&mut self, _glyph: &str, _message: &str) {
+        if let JobState::Running { frames, .. } = &mut self.board.lock().jobs[self.index] {
+            *frames += 1;
+        }
+    }
+
+    fn finish(&mut self) {}
+}
+
+/// Shows the board: each frame prints the results that came in since the last one (stdout, above
+/// the block) and redraws the block (stderr) in one write. Without a terminal, each finished job
+/// gets one plain line on stderr instead of the block.
+pub struct Painter<'a, W: Write> {
+    board: &'a Board,
+    block: Block<W>,
+    stdout: &'a mut dyn Write,
+    stdout_closed: bool,
+}
+
+impl<W: Write + fmt::Debug> fmt::Debug for Painter<'_, W> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Painter")
+            .field("block", &self.block)
+            .field("stdout_closed", &self.stdout_closed)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, W: Write> Painter<'a, W> {
+    /// A painter of `board` on `block`, printing results to `stdout`.
+    pub fn new(board: &'a Board, block: Block<W>, stdout: &'a mut dyn Write) -> Self {
+        Painter {
+            board,
+            block,
+            stdout,
+            stdout_closed: false,
+        }
+    }
+
+    fn print_results(&mut self) {
+        let (results, counts, total) = {
+            let mut state = self.board.lock();
+            let results: Vec<JobResult> = state.unprinted.drain(..).collect();
+            (results, state.counts, state.jobs.len())
+        };
+        let finished_before = counts.finished() - results.len();
+        for (offset, result) in results.iter().enumerate() {
+            let line = result.to_string();
+            if !self.stdout_closed {
+                // Nobody reads the results (`| head`): not an error; the run goes on.
+                self.stdout_closed = self.block.print_above(self.stdout, &line).is_err();
+            }
+            if self.block.height() == 0 {
+                let finished = finished_before + offset + 1;
+                let how = match result.outcome {
+                    JobOutcome::Answered(_) => "answered",
+                    JobOutcome::Failed(_) => "failed",
+                    JobOutcome::TimedOut(_) => "timed out",
+                    JobOutcome::Cancelled { .. } => "cancelled",
+                };
+                let number = result.number;
+                self.block
+                    .write_line(&format!("[{finished}/{total}] job {number} {how}"));
+            }
+        }
+    }
+}
+
+impl<W: Write> Draw for Painter<'_, W> {
+    fn frame(&mut self, glyph: &str, _message: &str) {
+        self.print_results();
+        let height = self.block.height();
+        if height > 0 {
+            let rows = self.board.rows(glyph, height);
+            let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+            self.block.draw(&rows);
+        }
+    }
+
+    fn finish(&mut self) {
+        self.print_results();
+        self.block.finish();
+    }
+}
+
+/// Frames drawn against frames due, over every job that ran: how well the spinners kept to their
+/// ticks.
+///
+/// A job whose work ran for `t` is due a frame at each tick before `t`: at 0, one interval, two,
+/// ... A tick that falls within a twentieth of an interval of the end may go either way (the timer
+/// that ends the work and the frame's timer race), so it is not counted as due, and a job is never
+/// credited with more frames than are due.
+pub fn ticks(results: &[JobResult], interval: Duration) -> (u64, u64) {
+    let interval = interval.as_nanos().max(1);
+    results
+        .iter()
+        .filter(|result| result.frames > 0 || !result.ran_for.is_zero())
+        .fold((0, 0), |(drawn, expected), result| {
+            let ran_for = result.ran_for.as_nanos().saturating_sub(interval / 20);
+            let due = ran_for.div_ceil(interval).max(1) as u64;
+            (drawn + result.frames.min(due), expected + due)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Style;
+
+    #[test]
+    fn the_board_counts_every_job_once() {
+        let board = Board::new(4, Frames::Ascii, "thinking!");
+        board.start(1);
+        board.start(2);
+        assert_eq!(board.counts().running, 2);
+        assert_eq!(board.counts().pending, 2);
+        assert!(!board.finish(1, JobOutcome::Answered(42)));
+        assert!(!board.finish(2, JobOutcome::Failed("boom".into())));
+        assert!(!board.finish(3, JobOutcome::Cancelled { started: false }));
+        board.start(4);
+        assert!(board.finish(4, JobOutcome::TimedOut(Duration::from_secs(1))));
+        let counts = board.counts();
+        assert_eq!(
+            (
+                counts.answered,
+                counts.failed,
+                counts.cancelled_pending,
+                counts.timed_out
+            ),
+            (1, 1, 1, 1)
+        );
+        assert_eq!(
+            (counts.running, counts.pending, counts.finished()),
+            (0, 0, 4)
+        );
+        let order: Vec<usize> = board.results().iter().map(|result| result.number).collect();
+        assert_eq!(order, [1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn each_row_shows_its_own_frame_and_the_block_fits_the_height() {
+        let board = Board::new(10, Frames::Ascii, "thinking!");
+        for number in 1..=10 {
+            board.start(number);
+        }
+        let mut row = board.row(3);
+        row.frame("ignored", "ignored");
+        row.frame("ignored", "ignored");
+        let rows = board.rows("|", 6);
+        // 6 rows high: one kept free, one for the summary, three job rows and the rest counted.
+        assert_eq!(rows.len(), 5, "{rows:#?}");
+        assert!(rows[0].starts_with("| job 1: thinking! 0.0 s"), "{rows:#?}");
+        assert!(
+            rows[2].starts_with("- job 3: thinking! "),
+            "two frames drawn: {rows:#?}"
+        );
+        assert_eq!(rows[3], "  … and 7 more running");
+        assert!(
+            rows[4]
+                .starts_with("| 0 done, 0 failed, 0 timed out, 0 cancelled, 10 running, 0 pending")
+        );
+    }
+
+    #[test]
+    fn the_painter_prints_results_above_the_block_in_the_order_jobs_finished() {
+        let board = Board::new(3, Frames::Ascii, "thinking!");
+        let mut stdout = Vec::new();
+        let block = Block::new(
+            Vec::new(),
+            Style::Animated {
+                columns: 80,
+                rows: 24,
+            },
+        );
+        let mut painter = Painter::new(&board, block, &mut stdout);
+        for number in 1..=3 {
+            board.start(number);
+        }
+        painter.frame("|", "");
+        board.finish(2, JobOutcome::Answered(42));
+        board.finish(1, JobOutcome::Failed("boom".into()));
+        painter.frame("/", "");
+        board.finish(3, JobOutcome::Answered(42));
+        painter.finish();
+        let stdout = String::from_utf8(stdout).unwrap();
+        let lines: Vec<&str> = stdout.lines().collect();
+        assert_eq!(lines.len(), 3, "{stdout}");
+        assert!(lines[0].starts_with("job 2: 42 ("), "{stdout}");
+        assert!(lines[1].starts_with("job 1: failed: boom ("), "{stdout}");
+        assert!(lines[2].starts_with("job 3: 42 ("), "{stdout}");
+    }
+
+    #[test]
+    fn without_a_terminal_each_finished_job_gets_one_plain_line() {
+        let board = Board::new(2, Frames::Ascii, "thinking!");
+        let mut stdout = Vec::new();
+        let mut painter = Painter::new(&board, Block::new(Vec::new(), Style::Plain), &mut stdout);
+        board.start(1);
+        board.finish(1, JobOutcome::Answered(42));
+        painter.frame("|", "");
+        board.finish(2, JobOutcome::Cancelled { started: false });
+        painter.finish();
+        let Painter { block, .. } = painter;
+        let stderr = String::from_utf8(block.into_inner()).unwrap();
+        assert!(!stderr.contains('\x1b'), "{stderr:?}");
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert_eq!(lines.len(), 2, "{stderr}");
+        assert_eq!(lines, ["[1/2] job 1 answered", "[2/2] job 2 cancelled"]);
+    }
+
+    #[test]
+    fn ticks_compare_frames_with_the_time_each_job_ran() {
+        let result = |ran_ms, frames| JobResult {
+            number: 1,
+            outcome: JobOutcome::Answered(42),
+            ran_for: Duration::from_millis(ran_ms),
+            stopped_at: Instant::now(),
+            frames,
+        };
+        // 1000 ms: frames due at 0, 100, ..., 900 ms; 250 ms: at 0, 100, 200 ms; 200.1 ms: at 0 and
+        // 100 ms (the one at 200 ms races the end), and a third frame drawn there is not counted.
+        let results = [
+            result(1000, 10),
+            result(250, 2),
+            result(0, 0),
+            result(200, 3),
+        ];
+        assert_eq!(ticks(&results, Duration::from_millis(100)), (14, 15));
+    }
+}
