@@ -50,8 +50,9 @@ impl Cancel {
 
     /// Requests cancellation: sets the flag and wakes every task awaiting [`Cancel::cancelled`].
     ///
-    /// Safe to call from any thread, any number of times; only the first call counts. It does no
-    /// blocking and no allocation, so a signal-handling thread may call it.
+    /// Safe to call from any thread, any number of times; only the first call counts. It takes a
+    /// short internal lock to wake the listeners, so call it from an ordinary thread (such as the one
+    /// `ctrlc` runs its handler on), not from inside an OS signal handler.
     pub fn cancel(&self) {
         // The instant goes in before the flag, so whoever sees the flag also sees the instant.
         let _ = self.inner.requested_at.set(Instant::now());

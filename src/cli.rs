@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use clap::Parser;
-use clap::error::ErrorKind;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{CommandFactory, Parser};
 
 use crate::duration::{DurationError, parse_duration};
 use crate::jobs::{Delay, JobsOptions};
@@ -24,7 +24,7 @@ struct Args {
     #[arg(long, value_name = "DURATION", default_value = "3s", value_parser = parse_delay, allow_hyphen_values = true)]
     delay: Delay,
 
-    /// Time between frames, at least 1ms
+    /// Time between frames, from 1ms to 10s
     #[arg(long, value_name = "DURATION", default_value = "100ms", value_parser = parse_interval, allow_hyphen_values = true)]
     interval: Duration,
 
@@ -127,7 +127,11 @@ impl Args {
 }
 
 fn parse_delay(text: &str) -> Result<Delay, String> {
-    Delay::parse(text)
+    let delay = Delay::parse(text)?;
+    if delay.longest() > LONGEST_WAIT {
+        return Err("must be at most 24h, e.g. 3s or 500ms..3s".to_owned());
+    }
+    Ok(delay)
 }
 
 fn parse_count(text: &str) -> Result<usize, String> {
@@ -151,8 +155,8 @@ fn parse_fail_rate(text: &str) -> Result<f64, String> {
 
 fn parse_timeout(text: &str) -> Result<Duration, String> {
     match parse_duration(text) {
-        Ok(timeout) if !timeout.is_zero() => Ok(timeout),
-        Ok(_) => Err("must be more than 0s, e.g. 1s".to_owned()),
+        Ok(timeout) if !timeout.is_zero() && timeout <= LONGEST_WAIT => Ok(timeout),
+        Ok(_) => Err("must be more than 0s and at most 24h, e.g. 1s".to_owned()),
         Err(err) => Err(err.to_string()),
     }
 }
@@ -184,10 +188,18 @@ fn parse_fib(text: &str) -> Result<u32, String> {
     }
 }
 
+/// The longest `--delay` or `--timeout`: a day is already far past any demonstration, and much
+/// larger values overflow the clock's arithmetic.
+const LONGEST_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// The longest `--interval`. In thread mode a stop can take a whole interval; past a few seconds
+/// the program would look hung, not slow.
+const LONGEST_INTERVAL: Duration = Duration::from_secs(10);
+
 fn parse_interval(text: &str) -> Result<Duration, String> {
     let interval = parse_duration(text).map_err(|err: DurationError| err.to_string())?;
-    if interval < Duration::from_millis(1) {
-        return Err("must be at least 1ms, e.g. 100ms".to_owned());
+    if !(Duration::from_millis(1)..=LONGEST_INTERVAL).contains(&interval) {
+        return Err("must be from 1ms to 10s, e.g. 100ms".to_owned());
     }
     Ok(interval)
 }
@@ -215,7 +227,7 @@ pub enum Command {
 /// assert_eq!(options.mode, Mode::Task);
 ///
 /// let Command::Usage(line) = parse(["spinner", "--interval", "0ms"]) else { panic!() };
-/// assert_eq!(line, "spinner: invalid value '0ms' for '--interval <DURATION>': must be at least 1ms, e.g. 100ms");
+/// assert_eq!(line, "spinner: invalid value '0ms' for '--interval <DURATION>': must be from 1ms to 10s, e.g. 100ms");
 /// ```
 pub fn parse<I, T>(args: I) -> Command
 where
@@ -250,9 +262,31 @@ fn one_line(err: &clap::Error) -> String {
     let first = rendered.lines().next().unwrap_or("bad command line");
     let first = first.strip_prefix("error: ").unwrap_or(first);
     match err.kind() {
+        // "a value is required for '--mode <MODE>' but none was supplied": add what it takes,
+        // from the option's help.
+        ErrorKind::InvalidValue if first.starts_with("a value is required") => {
+            match missing_value_help(err) {
+                Some(help) => format!("spinner: {first}: {help}"),
+                None => format!("spinner: {first} (see 'spinner --help')"),
+            }
+        }
         ErrorKind::ValueValidation | ErrorKind::InvalidValue => format!("spinner: {first}"),
         _ => format!("spinner: {first} (see 'spinner --help')"),
     }
+}
+
+fn missing_value_help(err: &clap::Error) -> Option<String> {
+    let ContextValue::String(arg) = err.get(ContextKind::InvalidArg)? else {
+        return None;
+    };
+    let long = arg.strip_prefix("--")?.split(' ').next()?;
+    let command = Args::command();
+    let help = command
+        .get_arguments()
+        .find(|candidate| candidate.get_long() == Some(long))?
+        .get_help()?
+        .to_string();
+    Some(help.replace('`', ""))
 }
 
 #[cfg(test)]
@@ -341,7 +375,7 @@ mod tests {
             ),
             (&["--delay", "-1s"], "--delay", "must not be negative"),
             (&["--interval", "0"], "--interval", "expected a duration"),
-            (&["--interval", "0s"], "--interval", "at least 1ms"),
+            (&["--interval", "0s"], "--interval", "from 1ms to 10s"),
             (
                 &["--frames", "dots"],
                 "--frames",
@@ -357,6 +391,24 @@ mod tests {
                 "{args:?}: {line}"
             );
         }
+    }
+
+    #[test]
+    fn a_missing_value_says_what_the_option_takes() {
+        let line = usage(&["--mode"]);
+        assert!(
+            line.contains("--mode") && line.contains("thread") && line.contains("task"),
+            "{line}"
+        );
+        let line = usage(&["--delay"]);
+        assert!(line.contains("--delay") && line.contains("250ms"), "{line}");
+    }
+
+    #[test]
+    fn durations_too_large_for_the_clock_are_refused() {
+        assert!(usage(&["--delay", "200000000000000000m"]).contains("at most 24h"));
+        assert!(usage(&["--interval", "11s"]).contains("from 1ms to 10s"));
+        assert!(usage(&["--jobs", "2", "--timeout", "25h"]).contains("at most 24h"));
     }
 
     #[test]

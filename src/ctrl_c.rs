@@ -1,5 +1,5 @@
-//! The only place that installs signal handlers: Ctrl-C (SIGINT) through `ctrlc`, SIGTERM through
-//! `signal-hook`.
+//! The only place that installs signal handlers: Ctrl-C (SIGINT) through `ctrlc`, SIGTERM and Ctrl-Z
+//! (SIGTSTP) through `signal-hook`.
 //!
 //! `ctrlc`'s `termination` feature would deliver SIGTERM to the same closure as SIGINT, with no way to
 //! tell them apart, and the exit code differs (130 against 143); so SIGTERM is registered on its own.
@@ -12,6 +12,8 @@ use std::io;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::thread;
+
+use signal_hook::consts::{SIGTERM, SIGTSTP};
 
 use crate::Cancel;
 
@@ -73,7 +75,8 @@ impl Signals {
 }
 
 /// Installs the SIGINT and SIGTERM handlers, which fire `cancel` on the first signal and exit at once
-/// (terminal restored) on the second.
+/// (terminal restored) on the second; and a SIGTSTP handler that restores the terminal before the
+/// process stops (Ctrl-Z).
 ///
 /// # Errors
 ///
@@ -106,13 +109,20 @@ pub fn install(cancel: Cancel) -> io::Result<Signals> {
     ctrlc::set_handler(move || on_interrupt.deliver(Signal::Interrupt, &on_interrupt_cancel))
         .map_err(io::Error::other)?;
 
-    let mut terminate = signal_hook::iterator::Signals::new([signal_hook::consts::SIGTERM])?;
+    let mut others = signal_hook::iterator::Signals::new([SIGTERM, SIGTSTP])?;
     let on_terminate = signals.clone();
     thread::Builder::new()
-        .name("sigterm".to_owned())
+        .name("signals".to_owned())
         .spawn(move || {
-            for _ in terminate.forever() {
-                on_terminate.deliver(Signal::Terminate, &cancel);
+            for signal in others.forever() {
+                match signal {
+                    SIGTERM => on_terminate.deliver(Signal::Terminate, &cancel),
+                    // Ctrl-Z: give the terminal back (cursor shown, spinner cleared), then stop
+                    // as the default action would; the spinner redraws when the shell continues it.
+                    _ => crate::draw::suspend_restoring_stderr(|| {
+                        let _ = signal_hook::low_level::emulate_default_handler(SIGTSTP);
+                    }),
+                }
             }
         })?;
     Ok(signals)

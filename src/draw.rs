@@ -13,7 +13,8 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crossterm::{cursor, queue, terminal};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
 /// Columns assumed when the terminal does not say (a fresh pseudo-terminal can report 0).
 pub const FALLBACK_COLUMNS: u16 = 80;
@@ -25,6 +26,14 @@ pub const FALLBACK_ROWS: u16 = 24;
 /// hidden, so that a panic hook or a second Ctrl-C can restore the terminal without the `Block`.
 static STDERR_ROWS: AtomicUsize = AtomicUsize::new(0);
 static STDERR_CURSOR_HIDDEN: AtomicBool = AtomicBool::new(false);
+
+/// Counts the times the terminal was restored from outside a block (Ctrl-Z): a block that sees it
+/// change knows its rows are gone and its cursor shown, and starts afresh.
+static STDERR_RESTORES: AtomicUsize = AtomicUsize::new(0);
+
+/// Set by the panic hook: from then on no block draws on stderr, so no frame lands in the middle of
+/// the panic message while other threads wind down.
+static STDERR_SUSPENDED: AtomicBool = AtomicBool::new(false);
 
 /// Set by SIGWINCH; the next frame asks the terminal for its size again.
 static RESIZED: OnceLock<std::sync::Arc<AtomicBool>> = OnceLock::new();
@@ -115,6 +124,8 @@ pub struct Block<W: Write> {
     cursor_hidden: bool,
     broken: bool,
     buf: Vec<u8>,
+    /// [`STDERR_RESTORES`] as this block last saw it.
+    restores_seen: usize,
 }
 
 impl Block<io::Stderr> {
@@ -153,6 +164,7 @@ impl<W: Write> Block<W> {
             cursor_hidden: false,
             broken: false,
             buf: Vec::with_capacity(64),
+            restores_seen: STDERR_RESTORES.load(Ordering::SeqCst),
         }
     }
 
@@ -174,6 +186,7 @@ impl<W: Write> Block<W> {
     ///
     /// The caller keeps `rows` within [`Block::height`]: rows that scroll off cannot be redrawn.
     pub fn draw(&mut self, rows: &[&str]) {
+        let _stderr = self.lock_stderr();
         if self.is_stderr
             && RESIZED
                 .get()
@@ -217,6 +230,7 @@ impl<W: Write> Block<W> {
     /// Writes `text` and a newline as a line of its own, in one `write` call: in [`Style::Plain`],
     /// the only way this block shows anything. An animated block is cleared first.
     pub fn write_line(&mut self, text: &str) {
+        let _stderr = self.lock_stderr();
         self.buf.clear();
         self.move_to_start();
         self.clear_from_start();
@@ -239,6 +253,7 @@ impl<W: Write> Block<W> {
 
     /// Clears the rows drawn; the cursor stays hidden.
     pub fn clear(&mut self) {
+        let _stderr = self.lock_stderr();
         if self.rows_on_screen == 0 {
             return;
         }
@@ -251,6 +266,7 @@ impl<W: Write> Block<W> {
     /// Clears the rows drawn and shows the cursor again. Safe to call more than once; `Drop` calls
     /// it too.
     pub fn finish(&mut self) {
+        let _stderr = self.lock_stderr();
         if self.rows_on_screen == 0 && !self.cursor_hidden {
             return;
         }
@@ -268,6 +284,23 @@ impl<W: Write> Block<W> {
     pub fn into_inner(mut self) -> W {
         self.finish();
         self.out.take().expect("the stream is only taken here")
+    }
+
+    /// For a block on stderr: takes the stderr lock, so that building and writing a frame cannot
+    /// interleave with a restore from another thread, and catches up with restores made since the
+    /// last call.
+    fn lock_stderr(&mut self) -> Option<io::StderrLock<'static>> {
+        if !self.is_stderr {
+            return None;
+        }
+        let lock = io::stderr().lock();
+        let restores = STDERR_RESTORES.load(Ordering::SeqCst);
+        if restores != self.restores_seen {
+            self.restores_seen = restores;
+            self.rows_on_screen = 0;
+            self.cursor_hidden = false;
+        }
+        Some(lock)
     }
 
     /// Moves to the first column of the block's first row.
@@ -305,6 +338,9 @@ impl<W: Write> Block<W> {
             STDERR_CURSOR_HIDDEN.store(self.cursor_hidden, Ordering::SeqCst);
         }
         if self.broken || self.buf.is_empty() {
+            return;
+        }
+        if self.is_stderr && STDERR_SUSPENDED.load(Ordering::SeqCst) {
             return;
         }
         if let Some(out) = self.out.as_mut() {
@@ -392,7 +428,7 @@ impl<W: Write> Line<W> {
     /// In [`Style::Plain`] only the first call writes anything: the message and a newline.
     pub fn frame(&mut self, glyph: &str, message: &str) {
         if self.block.style() == Style::Plain {
-            if !self.wrote_plain {
+            if !self.wrote_plain && !message.is_empty() {
                 self.wrote_plain = true;
                 self.block.write_line(message);
             }
@@ -428,8 +464,8 @@ impl<W: Write> Draw for Line<W> {
 
 /// Restores the terminal if a block on stderr is live: clears it and shows the cursor.
 ///
-/// For the places that cannot reach the [`Block`]: a panic hook, or a second Ctrl-C that exits at
-/// once. Does nothing when no block is live (so nothing is written to a pipe).
+/// For the places that cannot reach the [`Block`]: a signal that ends or stops the process. Does
+/// nothing when no block is live (so nothing is written to a pipe).
 pub fn restore_stderr() {
     restore_locked(&mut io::stderr().lock());
 }
@@ -440,14 +476,13 @@ fn restore_locked(stderr: &mut io::StderrLock<'_>) {
     if rows == 0 && !hidden {
         return;
     }
+    STDERR_RESTORES.fetch_add(1, Ordering::SeqCst);
     let mut buf = Vec::new();
     if rows > 0 {
         buf.push(b'\r');
         if rows > 1 {
-            let _ = queue!(
-                buf,
-                cursor::MoveUp(u16::try_from(rows - 1).unwrap_or(u16::MAX))
-            );
+            let up = u16::try_from(rows - 1).unwrap_or(u16::MAX);
+            let _ = queue!(buf, cursor::MoveUp(up));
         }
         let _ = queue!(buf, terminal::Clear(terminal::ClearType::FromCursorDown));
     }
@@ -466,15 +501,27 @@ pub fn exit_restoring_stderr(code: i32) -> ! {
     std::process::exit(code)
 }
 
+/// Restores the terminal, then runs `stop` (which stops the process, as Ctrl-Z does) holding the
+/// stderr lock, so nothing is drawn until the process is continued; the next frame then hides the
+/// cursor and draws afresh.
+pub fn suspend_restoring_stderr(stop: impl FnOnce()) {
+    let mut stderr = io::stderr().lock();
+    restore_locked(&mut stderr);
+    stop();
+}
+
 /// Installs a panic hook that restores the terminal before the panic message is printed, then runs
 /// the hook that was there before.
 ///
 /// Without it the message would be printed after the last frame, on the spinner's line, and with
-/// `panic = "abort"` no `Drop` would ever show the cursor.
+/// `panic = "abort"` no `Drop` would ever show the cursor. From then on nothing more is drawn on
+/// stderr: the program is going down, and frames from other threads would mix with the message.
 pub fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        restore_stderr();
+        let mut stderr = io::stderr().lock();
+        STDERR_SUSPENDED.store(true, Ordering::SeqCst);
+        restore_locked(&mut stderr);
         previous(info);
     }));
 }
@@ -510,13 +557,16 @@ pub fn fit(message: &str, columns: usize) -> Cow<'_, str> {
     };
     let mut cut = String::with_capacity(clean.len());
     let mut used = 0;
-    for ch in clean.chars() {
-        let width = ch.width().unwrap_or(0);
+    // Cut between grapheme clusters, measuring each whole: an emoji with its variation selector
+    // (❤️) or a flag (🇯🇵) is one cluster, as wide as the whole string's width counts it, and is
+    // never split.
+    for cluster in clean.graphemes(true) {
+        let width = cluster.width();
         if used + width > room {
             break;
         }
         used += width;
-        cut.push(ch);
+        cut.push_str(cluster);
     }
     cut.push('…');
     Cow::Owned(cut)
@@ -541,6 +591,21 @@ mod tests {
         // An odd width cannot take half a wide character: one column stays empty.
         assert_eq!(fit("考え", 2), "…");
         assert_eq!(fit("考え", 3), "考…");
+    }
+
+    #[test]
+    fn emoji_with_a_variation_selector_and_flags_are_never_split_nor_too_wide() {
+        let hearts = "❤️".repeat(20);
+        for columns in 0..=16 {
+            let cut = fit(&hearts, columns);
+            assert!(
+                cut.width() <= columns,
+                "{cut} is {} columns in {columns}",
+                cut.width()
+            );
+        }
+        assert_eq!(fit("❤️❤️❤️", 4), "❤️…");
+        assert_eq!(fit("🇯🇵🇯🇵🇯🇵", 4), "🇯🇵…");
     }
 
     #[test]

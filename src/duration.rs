@@ -13,7 +13,7 @@ impl fmt::Display for DurationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}: expected a duration such as 250ms, 3s or 1.5s (units: us, ms, s, m)",
+            "{}: expected a duration such as 250ms, 3s or 1.5s (units: us, ms, s, m, h)",
             self.reason
         )
     }
@@ -21,7 +21,7 @@ impl fmt::Display for DurationError {
 
 impl std::error::Error for DurationError {}
 
-/// Parses a duration: a non-negative decimal number followed by a unit, `us`, `ms`, `s` or `m`.
+/// Parses a duration: a non-negative decimal number followed by a unit, `us`, `ms`, `s`, `m` or `h`.
 ///
 /// # Errors
 ///
@@ -50,7 +50,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, DurationError> {
         .find(|ch: char| !(ch.is_ascii_digit() || ch == '.'))
         .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    if number.is_empty() {
+    if !number.contains(|ch: char| ch.is_ascii_digit()) {
         return Err(DurationError {
             reason: "not a number",
         });
@@ -60,6 +60,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, DurationError> {
         "ms" => 1e-3,
         "s" => 1.0,
         "m" => 60.0,
+        "h" => 3600.0,
         "" => {
             return Err(DurationError {
                 reason: "missing unit",
@@ -99,14 +100,16 @@ pub struct HumanDuration(pub Duration);
 impl fmt::Display for HumanDuration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let seconds = self.0.as_secs_f64();
-        let (value, decimals, unit) = if seconds >= 1.0 {
-            (seconds, 2, "s")
-        } else if seconds >= 1e-3 {
-            (seconds * 1e3, 1, "ms")
+        // The unit is chosen after rounding, so that 999.96 µs reads "1 ms", not "1000 µs".
+        let micros = format!("{:.0}", seconds * 1e6);
+        let millis = format!("{:.1}", seconds * 1e3);
+        let (text, unit) = if micros.len() < 4 {
+            (micros, "µs")
+        } else if millis.len() < 6 {
+            (millis, "ms")
         } else {
-            (seconds * 1e6, 0, "µs")
+            (format!("{seconds:.2}"), "s")
         };
-        let text = format!("{value:.decimals$}");
         let text = if text.contains('.') {
             text.trim_end_matches('0').trim_end_matches('.')
         } else {
@@ -136,13 +139,14 @@ mod tests {
             "",
             "abc",
             "3",
-            "3h",
+            "3d",
             "1..5s",
             ".s",
+            ".",
             "-1s",
             "inf s",
             "1e3s",
-            "99999999999999999999999m",
+            "99999999999999999999999h",
         ] {
             let err = parse_duration(bad).expect_err(bad);
             assert!(
@@ -161,5 +165,14 @@ mod tests {
             "2 µs"
         );
         assert_eq!(HumanDuration(Duration::ZERO).to_string(), "0 µs");
+        assert_eq!(
+            HumanDuration(Duration::from_nanos(999_960)).to_string(),
+            "1 ms"
+        );
+        assert_eq!(
+            HumanDuration(Duration::from_nanos(999_960_000)).to_string(),
+            "1 s"
+        );
+        assert_eq!(HumanDuration(Duration::from_secs(90)).to_string(), "90 s");
     }
 }

@@ -71,7 +71,7 @@ pub struct SpinStyle {
     pub message: String,
     /// The glyphs to cycle through.
     pub frames: Frames,
-    /// The time between two frames; must not be zero.
+    /// The time between two frames; the spin routine keeps it between 1 ms and a year.
     pub interval: Duration,
 }
 
@@ -147,6 +147,12 @@ pub fn spin<'a, D: Draw + ?Sized>(
     // Taken now, not at the first poll: a spawned task that is not polled for a while (its executor
     // thread is blocked) is a frozen spinner, and the gap must show it.
     let called = Instant::now();
+    // Below a millisecond a terminal cannot show frames anyway; beyond a year the clock's arithmetic
+    // would overflow.
+    let interval = style.interval.clamp(
+        Duration::from_millis(1),
+        Duration::from_secs(365 * 24 * 60 * 60),
+    );
     async move {
         let mut frames = 0;
         let mut longest_gap = Duration::ZERO;
@@ -161,9 +167,12 @@ pub fn spin<'a, D: Draw + ?Sized>(
             last_frame = now;
             line.frame(glyph, &style.message);
             frames += 1;
-            next_tick += style.interval;
-            while next_tick <= now {
-                next_tick += style.interval;
+            next_tick += interval;
+            if next_tick <= now {
+                // Ticks missed entirely (the thread was not scheduled) are skipped, not drawn late
+                // in a burst.
+                let missed = (now - next_tick).as_nanos() / interval.as_nanos() + 1;
+                next_tick += interval * u32::try_from(missed).unwrap_or(u32::MAX);
             }
             wait.until(next_tick, cancel).await;
         }

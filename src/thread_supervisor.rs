@@ -37,12 +37,15 @@ use crate::{Block, Cancel, Draw, Line, Outcome, RunOptions, SpinReport, SpinStyl
 /// assert_eq!(slow(Duration::from_secs(60), Duration::from_millis(5), &cancelled), None);
 /// ```
 pub fn slow(delay: Duration, poll_every: Duration, cancel: &Cancel) -> Option<u64> {
-    let deadline = Instant::now() + delay;
+    // A delay too long for the clock (centuries) never ends: only the flag can stop it.
+    let deadline = Instant::now().checked_add(delay);
     loop {
         if cancel.is_cancelled() {
             return None;
         }
-        let left = deadline.saturating_duration_since(Instant::now());
+        let left = deadline.map_or(poll_every, |deadline| {
+            deadline.saturating_duration_since(Instant::now())
+        });
         if left.is_zero() {
             return Some(42);
         }

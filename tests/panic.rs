@@ -1,40 +1,27 @@
 //! A panic while the spinner turns: the panic hook restores the terminal before the message is
-//! printed, even when no `Drop` will run.
+//! printed, even when no `Drop` will run, and no frame lands in the message afterwards.
 //!
-//! The scenario needs a real terminal on stderr, so the test runs itself again in a pseudo-terminal
-//! with `SPINNER_PANIC_CHILD` set; the child draws a frame and panics.
+//! The scenarios need a real terminal on stderr, so the test runs itself again in a pseudo-terminal
+//! with `SPINNER_PANIC_CHILD` naming the scenario; the child draws and panics.
 
 mod util;
 
+use std::thread;
 use std::time::Duration;
 
-use spinner::{Line, Style, draw};
+use spinner::{Cancel, Line, SpinStyle, Style, draw, thread_supervisor};
 use util::{GENEROUS, Pty, Screen, cursor_escapes};
 
 const CHILD: &str = "SPINNER_PANIC_CHILD";
 
-#[test]
-fn a_panic_while_spinning_leaves_the_cursor_shown_and_the_line_clear() {
-    if std::env::var_os(CHILD).is_some() {
-        draw::install_panic_hook();
-        let mut line = Line::stderr();
-        assert!(
-            matches!(line.style(), Style::Animated { .. }),
-            "stderr is a terminal here"
-        );
-        line.frame("|", "thinking!");
-        // Forgotten, as with `panic = "abort"`: no `Drop` will restore anything, only the hook can.
-        std::mem::forget(line);
-        std::thread::sleep(Duration::from_millis(50));
-        panic!("the slow operation broke");
-    }
+/// Runs test `name` of this binary in a pty as the child of `scenario`; returns its output.
+fn run_child(name: &str, scenario: &str) -> (Vec<u8>, String) {
     let me = std::env::current_exe().expect("the test binary's path");
-    let name = "a_panic_while_spinning_leaves_the_cursor_shown_and_the_line_clear";
     let mut pty = Pty::spawn_program(
         me.to_str().expect("a UTF-8 path"),
         &["--exact", name, "--nocapture", "--test-threads=1"],
         120,
-        &[(CHILD, "1"), ("TERM", "xterm-256color")],
+        &[(CHILD, scenario), ("TERM", "xterm-256color")],
     );
     let output = pty.read_to_end(GENEROUS).to_vec();
     let text = pty.text();
@@ -44,6 +31,28 @@ fn a_panic_while_spinning_leaves_the_cursor_shown_and_the_line_clear() {
         "the child's test must fail: {text:?}"
     );
     assert!(text.contains("the slow operation broke"), "{text:?}");
+    (output, text)
+}
+
+#[test]
+fn a_panic_while_spinning_leaves_the_cursor_shown_and_the_line_clear() {
+    if std::env::var_os(CHILD).is_some_and(|scenario| scenario == "forgotten line") {
+        draw::install_panic_hook();
+        let mut line = Line::stderr();
+        assert!(
+            matches!(line.style(), Style::Animated { .. }),
+            "stderr is a terminal here"
+        );
+        line.frame("|", "thinking!");
+        // Forgotten, as with `panic = "abort"`: no `Drop` will restore anything, only the hook can.
+        std::mem::forget(line);
+        thread::sleep(Duration::from_millis(50));
+        panic!("the slow operation broke");
+    }
+    let (output, text) = run_child(
+        "a_panic_while_spinning_leaves_the_cursor_shown_and_the_line_clear",
+        "forgotten line",
+    );
     assert_eq!(cursor_escapes(&output), [false, true], "{text:?}");
     let show = text.find("\x1b[?25h").expect("the cursor shown");
     assert!(
@@ -52,6 +61,44 @@ fn a_panic_while_spinning_leaves_the_cursor_shown_and_the_line_clear() {
     );
     let screen = Screen::replay(120, &output);
     assert!(screen.cursor_visible());
+    assert!(
+        !screen.contents().contains("thinking!"),
+        "{}",
+        screen.contents()
+    );
+}
+
+#[test]
+fn no_frame_from_the_spinner_thread_lands_in_the_panic_message() {
+    if std::env::var_os(CHILD).is_some_and(|scenario| scenario == "spinner thread") {
+        draw::install_panic_hook();
+        // A frame every millisecond from the spinner thread while the main thread panics and
+        // prints its message and backtrace.
+        let style = SpinStyle {
+            interval: Duration::from_millis(1),
+            ..SpinStyle::default()
+        };
+        let _ = thread_supervisor::with_spinner_thread(
+            thread::Builder::new(),
+            &style,
+            Line::stderr(),
+            &Cancel::new(),
+            |_| {},
+            || {
+                thread::sleep(Duration::from_millis(100));
+                panic!("the slow operation broke");
+            },
+        );
+        unreachable!("the work panicked");
+    }
+    let (output, text) = run_child(
+        "no_frame_from_the_spinner_thread_lands_in_the_panic_message",
+        "spinner thread",
+    );
+    let from_panic = &text[text.find("panicked").expect("the panic message")..];
+    assert!(!from_panic.contains("thinking!"), "{text:?}");
+    let screen = Screen::replay(120, &output);
+    assert!(screen.cursor_visible(), "{text:?}");
     assert!(
         !screen.contents().contains("thinking!"),
         "{}",
