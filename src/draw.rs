@@ -31,9 +31,10 @@ static STDERR_CURSOR_HIDDEN: AtomicBool = AtomicBool::new(false);
 /// change knows its rows are gone and its cursor shown, and starts afresh.
 static STDERR_RESTORES: AtomicUsize = AtomicUsize::new(0);
 
-/// Set by the panic hook: from then on no block draws on stderr, so no frame lands in the middle of
-/// the panic message while other threads wind down.
-static STDERR_SUSPENDED: AtomicBool = AtomicBool::new(false);
+/// Counts panics seen by the panic hook. A block on stderr made before a panic draws nothing after
+/// it, so no frame lands in the middle of the panic message while other threads wind down; a block
+/// made afterwards (the program caught the panic and went on) draws as usual.
+static PANICS: AtomicUsize = AtomicUsize::new(0);
 
 /// Set by SIGWINCH; the next frame asks the terminal for its size again.
 static RESIZED: OnceLock<std::sync::Arc<AtomicBool>> = OnceLock::new();
@@ -61,6 +62,8 @@ pub enum Style {
     },
     /// No escape codes, no animation: whole lines only.
     Plain,
+    /// Nothing at all.
+    Hidden,
 }
 
 impl Style {
@@ -126,6 +129,8 @@ pub struct Block<W: Write> {
     buf: Vec<u8>,
     /// [`STDERR_RESTORES`] as this block last saw it.
     restores_seen: usize,
+    /// [`PANICS`] when this block was made.
+    panics_before: usize,
 }
 
 impl Block<io::Stderr> {
@@ -133,7 +138,11 @@ impl Block<io::Stderr> {
     ///
     /// When animating, it also watches for terminal resizes (SIGWINCH) so that frames keep fitting.
     pub fn stderr() -> Self {
-        let style = Style::for_stderr();
+        Block::stderr_with(Style::for_stderr())
+    }
+
+    /// A block on the process's stderr, drawn in `style` whatever stderr is.
+    pub fn stderr_with(style: Style) -> Self {
         if matches!(style, Style::Animated { .. }) {
             watch_resizes();
         }
@@ -165,6 +174,7 @@ impl<W: Write> Block<W> {
             broken: false,
             buf: Vec::with_capacity(64),
             restores_seen: STDERR_RESTORES.load(Ordering::SeqCst),
+            panics_before: PANICS.load(Ordering::SeqCst),
         }
     }
 
@@ -173,11 +183,31 @@ impl<W: Write> Block<W> {
         self.style
     }
 
+    /// The same block on `wrap(stream)`: for a stream type that wraps this one.
+    pub(crate) fn map_output<V: Write>(mut self, wrap: impl FnOnce(W) -> V) -> Block<V> {
+        let out = self.out.take().map(wrap);
+        let block = Block {
+            out,
+            style: self.style,
+            is_stderr: self.is_stderr,
+            rows_on_screen: self.rows_on_screen,
+            cursor_hidden: self.cursor_hidden,
+            broken: self.broken,
+            buf: std::mem::take(&mut self.buf),
+            restores_seen: self.restores_seen,
+            panics_before: self.panics_before,
+        };
+        // Nothing left for this one's `Drop` to clear: the new block has taken it over.
+        self.rows_on_screen = 0;
+        self.cursor_hidden = false;
+        block
+    }
+
     /// How many rows an animated block can show without scrolling; 0 when plain.
     pub fn height(&self) -> usize {
         match self.style {
             Style::Animated { rows, .. } => usize::from(rows),
-            Style::Plain => 0,
+            Style::Plain | Style::Hidden => 0,
         }
     }
 
@@ -230,6 +260,9 @@ impl<W: Write> Block<W> {
     /// Writes `text` and a newline as a line of its own, in one `write` call: in [`Style::Plain`],
     /// the only way this block shows anything. An animated block is cleared first.
     pub fn write_line(&mut self, text: &str) {
+        if self.style == Style::Hidden {
+            return;
+        }
         let _stderr = self.lock_stderr();
         self.buf.clear();
         self.move_to_start();
@@ -340,7 +373,7 @@ impl<W: Write> Block<W> {
         if self.broken || self.buf.is_empty() {
             return;
         }
-        if self.is_stderr && STDERR_SUSPENDED.load(Ordering::SeqCst) {
+        if self.is_stderr && PANICS.load(Ordering::SeqCst) != self.panics_before {
             return;
         }
         if let Some(out) = self.out.as_mut() {
@@ -400,17 +433,18 @@ pub struct Line<W: Write> {
 impl Line<io::Stderr> {
     /// A line on the process's stderr (see [`Block::stderr`]).
     pub fn stderr() -> Self {
-        Line::on(Block::stderr())
+        Line::on_block(Block::stderr())
     }
 }
 
 impl<W: Write> Line<W> {
     /// A line on `out`, drawn in `style`.
     pub fn new(out: W, style: Style) -> Self {
-        Line::on(Block::new(out, style))
+        Line::on_block(Block::new(out, style))
     }
 
-    fn on(block: Block<W>) -> Self {
+    /// A line on `block`.
+    pub fn on_block(block: Block<W>) -> Self {
         Line {
             block,
             row: String::new(),
@@ -444,6 +478,11 @@ impl<W: Write> Line<W> {
     /// Clears the line and shows the cursor again (see [`Block::finish`]).
     pub fn finish(&mut self) {
         self.block.finish();
+    }
+
+    /// Writes `text` as a line of its own, after clearing the spinner (see [`Block::write_line`]).
+    pub fn write_line(&mut self, text: &str) {
+        self.block.write_line(text);
     }
 
     /// Finishes the line and returns the stream.
@@ -516,14 +555,19 @@ pub fn suspend_restoring_stderr(stop: impl FnOnce()) {
 /// Without it the message would be printed after the last frame, on the spinner's line, and with
 /// `panic = "abort"` no `Drop` would ever show the cursor. From then on nothing more is drawn on
 /// stderr: the program is going down, and frames from other threads would mix with the message.
+///
+/// Installs the hook once per process; later calls do nothing.
 pub fn install_panic_hook() {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let mut stderr = io::stderr().lock();
-        STDERR_SUSPENDED.store(true, Ordering::SeqCst);
-        restore_locked(&mut stderr);
-        previous(info);
-    }));
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let mut stderr = io::stderr().lock();
+            PANICS.fetch_add(1, Ordering::SeqCst);
+            restore_locked(&mut stderr);
+            previous(info);
+        }));
+    });
 }
 
 /// Cuts `message` to at most `columns` terminal columns, ending it with `…` when cut.

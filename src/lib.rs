@@ -2,6 +2,9 @@
 //! stopped by a **signal flag**, next to a spinner that is an async task stopped by a **cooperative
 //! cancel**.
 //!
+//! To put a spinner in your own program, use [`spin_while`] (blocking work), [`spin_until`] (a future,
+//! on any runtime), or [`SpinnerOptions`] and the [`Spinner`] guard; see [`api`].
+//!
 //! Both supervisors ([`thread_supervisor`], [`task_supervisor`]) share one spin routine, [`spin()`];
 //! they differ only in how it waits between frames ([`Wait`]). A [`Cancel`] token stops either one,
 //! and all terminal output goes through a [`Line`], which restores the terminal when dropped.
@@ -29,9 +32,12 @@
 #![warn(missing_docs, missing_debug_implementations, rust_2018_idioms)]
 #![forbid(unsafe_code)]
 
+pub mod api;
 pub mod board;
 pub mod cancel;
+#[cfg(feature = "cli")]
 pub mod cli;
+#[cfg(feature = "cli")]
 pub mod ctrl_c;
 pub mod draw;
 pub mod duration;
@@ -46,6 +52,7 @@ pub mod task_supervisor;
 pub mod thread_supervisor;
 pub mod work;
 
+pub use api::{Spinner, SpinnerOptions, Symbols, spin_until, spin_while};
 pub use cancel::Cancel;
 pub use draw::{Block, Draw, Line, Style};
 pub use frames::Frames;

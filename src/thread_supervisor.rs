@@ -121,28 +121,15 @@ pub fn supervise<W: Write + Send + 'static>(
 pub fn with_spinner_thread<D: Draw + Send + 'static, T>(
     spinner: thread::Builder,
     style: &SpinStyle,
-    mut draw: D,
+    draw: D,
     cancel: &Cancel,
     before_start: impl FnOnce(&thread::Thread),
     work: impl FnOnce() -> T,
 ) -> io::Result<(T, SpinReport)> {
-    let style = style.clone();
-    let flag = cancel.clone();
-    // A Rust thread runs as soon as it is spawned; the gate makes it wait, like Python's
-    // `Thread.start()`, until `before_start` is done: otherwise a `spinner object:` line printed
-    // there could land after the first frame, on the spinner's row, and stay on screen.
-    let (start, gate) = mpsc::channel::<()>();
-    let handle = spinner.spawn(move || {
-        let _ = gate.recv();
-        futures_lite::future::block_on(spin(&mut draw, &style, Wait::SignalFlag, &flag))
-    })?;
     // From here on, leaving this function by any path (a panic included) stops and joins the spinner.
-    let spinner = StopOnDrop {
-        cancel,
-        handle: Some(handle),
-    };
+    let mut spinner = SpinnerThread::spawn(spinner, style, draw, cancel)?;
     before_start(spinner.thread());
-    let _ = start.send(());
+    spinner.start();
     let answer = work();
     Ok((answer, spinner.stop()))
 }
@@ -152,22 +139,86 @@ pub(crate) fn show_spinner_object(stdout: &mut dyn Write, object: &dyn Debug) {
     let _ = writeln!(stdout, "spinner object: {object:?}").and_then(|()| stdout.flush());
 }
 
-/// Raises the flag and joins the spinner thread when dropped, so no path leaves it spinning.
-struct StopOnDrop<'a> {
-    cancel: &'a Cancel,
+/// The spin routine on a thread of its own, stopped by a signal flag: raised and joined by
+/// [`SpinnerThread::stop`], or when dropped, so no path leaves it spinning.
+///
+/// # Examples
+///
+/// ```
+/// use std::thread;
+/// use spinner::thread_supervisor::SpinnerThread;
+/// use spinner::{Cancel, Line, SpinStyle, Style};
+///
+/// let line = Line::new(Vec::new(), Style::Animated { columns: 80, rows: 24 });
+/// let mut spinner = SpinnerThread::spawn(thread::Builder::new(), &SpinStyle::default(), line, &Cancel::new())?;
+/// spinner.start();
+/// thread::sleep(std::time::Duration::from_millis(150));
+/// let report = spinner.stop();
+/// assert!(report.frames >= 1);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct SpinnerThread {
+    cancel: Cancel,
     handle: Option<JoinHandle<SpinReport>>,
+    start: Option<mpsc::Sender<()>>,
 }
 
-impl StopOnDrop<'_> {
-    fn thread(&self) -> &thread::Thread {
+impl SpinnerThread {
+    /// Creates the thread with `builder`; it draws on `draw` once [`SpinnerThread::start`] is called,
+    /// and stops when `cancel` is raised.
+    ///
+    /// A Rust thread runs as soon as it is spawned; waiting for `start`, like Python's
+    /// `Thread.start()`, lets the caller print the thread first: otherwise a `spinner object:` line
+    /// could land after the first frame, on the spinner's row, and stay on screen.
+    ///
+    /// # Errors
+    ///
+    /// The thread could not be created.
+    pub fn spawn<D: Draw + Send + 'static>(
+        builder: thread::Builder,
+        style: &SpinStyle,
+        mut draw: D,
+        cancel: &Cancel,
+    ) -> io::Result<SpinnerThread> {
+        let style = style.clone();
+        let flag = cancel.clone();
+        let (start, gate) = mpsc::channel::<()>();
+        let handle = builder.spawn(move || {
+            // A dropped sender (stopped before it started) opens the gate too; the flag is up then.
+            let _ = gate.recv();
+            futures_lite::future::block_on(spin(&mut draw, &style, Wait::SignalFlag, &flag))
+        })?;
+        Ok(SpinnerThread {
+            cancel: cancel.clone(),
+            handle: Some(handle),
+            start: Some(start),
+        })
+    }
+
+    /// The spinner's thread.
+    pub fn thread(&self) -> &thread::Thread {
         self.handle
             .as_ref()
             .expect("present until stopped")
             .thread()
     }
 
-    fn stop(mut self) -> SpinReport {
+    /// Lets the spinner draw.
+    pub fn start(&mut self) {
+        if let Some(start) = self.start.take() {
+            let _ = start.send(());
+        }
+    }
+
+    /// Raises the flag and waits for the spinner to see it (up to one interval) and finish drawing.
+    ///
+    /// # Panics
+    ///
+    /// A panic on the spinner thread is resumed here.
+    pub fn stop(mut self) -> SpinReport {
         self.cancel.cancel();
+        self.start.take();
         let handle = self.handle.take().expect("present until stopped");
         handle
             .join()
@@ -175,10 +226,11 @@ impl StopOnDrop<'_> {
     }
 }
 
-impl Drop for StopOnDrop<'_> {
+impl Drop for SpinnerThread {
     fn drop(&mut self) {
         if let Some(handle) = self.handle.take() {
             self.cancel.cancel();
+            self.start.take();
             let _ = handle.join();
         }
     }

@@ -105,3 +105,30 @@ fn no_frame_from_the_spinner_thread_lands_in_the_panic_message() {
         screen.contents()
     );
 }
+
+#[test]
+fn spin_while_with_a_panicking_closure_restores_the_terminal_on_its_own() {
+    if std::env::var_os(CHILD).is_some_and(|scenario| scenario == "spin_while") {
+        // No hook installed by the program: the library installs its own when it draws.
+        spinner::spin_while("thinking!", || {
+            thread::sleep(Duration::from_millis(150));
+            panic!("the slow operation broke");
+        });
+        unreachable!("the work panicked");
+    }
+    let (output, text) = run_child(
+        "spin_while_with_a_panicking_closure_restores_the_terminal_on_its_own",
+        "spin_while",
+    );
+    let panicked = text.find("panicked").expect("the panic message");
+    let show = text.find("\x1b[?25h").expect("the cursor shown");
+    assert!(show < panicked, "restored before the message: {text:?}");
+    assert!(!text[panicked..].contains("thinking!"), "{text:?}");
+    let screen = Screen::replay(120, &output);
+    assert!(screen.cursor_visible(), "{text:?}");
+    assert!(
+        !screen.contents().contains("thinking!"),
+        "{}",
+        screen.contents()
+    );
+}

@@ -1,0 +1,594 @@
+//! The API for a program that wants a spinner: spin while blocking work runs, or while a future runs,
+//! on any runtime.
+//!
+//! Both styles are the program's two supervisors in a small package. [`SpinnerOptions::spin_while`]
+//! and the [`Spinner`] guard run the spin routine on a thread of its own, stopped by a signal flag;
+//! [`SpinnerOptions::spin_until`] runs it next to the future, in the same task, on async-io timers,
+//! which need no particular runtime: smol, async-std, tokio and a plain `block_on` all work.
+//!
+//! # Ctrl-C
+//!
+//! The library installs no signal handler: what Ctrl-C means is the program's business. On Ctrl-C a
+//! program that installed nothing dies at once, and its terminal keeps a hidden cursor. To stop
+//! cleanly, handle the signal (with `ctrlc`, say) by making the work return, or by dropping the
+//! future: the spinner then clears its line and shows the cursor as on any other stop. The `spinner`
+//! binary does this with `ctrl_c::install` (the `cli` feature) and a [`crate::Cancel`] token.
+
+use std::fmt;
+use std::future::Future;
+use std::io::{self, Write};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::thread_supervisor::SpinnerThread;
+use crate::{Block, Cancel, Draw, Frames, Line, SpinReport, SpinStyle, Style, Wait, draw, spin};
+
+/// The symbols of a final line: `✔ done` or `✖ failed`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Symbols {
+    /// `✔` and `✖`.
+    Unicode,
+    /// `+` and `x`, for terminals and fonts without them.
+    Ascii,
+}
+
+impl Symbols {
+    /// Unicode where the locale says UTF-8 (`LC_ALL`, `LC_CTYPE` or `LANG`, the first one set) and
+    /// the terminal is not the Linux console; ASCII otherwise.
+    pub fn detect() -> Symbols {
+        let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
+            .iter()
+            .filter_map(|name| std::env::var(name).ok())
+            .find(|value| !value.is_empty())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let console = std::env::var("TERM").is_ok_and(|term| term == "linux");
+        if (locale.contains("utf-8") || locale.contains("utf8")) && !console {
+            Symbols::Unicode
+        } else {
+            Symbols::Ascii
+        }
+    }
+
+    /// The success symbol.
+    pub fn success(self) -> &'static str {
+        match self {
+            Symbols::Unicode => "✔",
+            Symbols::Ascii => "+",
+        }
+    }
+
+    /// The failure symbol.
+    pub fn failure(self) -> &'static str {
+        match self {
+            Symbols::Unicode => "✖",
+            Symbols::Ascii => "x",
+        }
+    }
+}
+
+/// Where a spinner draws.
+enum Output {
+    Stderr,
+    Other(Box<dyn Write + Send>),
+}
+
+impl fmt::Debug for Output {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Output::Stderr => f.write_str("Stderr"),
+            Output::Other(_) => f.write_str("Other"),
+        }
+    }
+}
+
+/// A stream a spinner draws on: the process's stderr, or one the caller gave.
+#[derive(Debug)]
+pub struct OutputStream(OutputInner);
+
+#[derive(Debug)]
+enum OutputInner {
+    Stderr(io::Stderr),
+    Other(OtherStream),
+}
+
+struct OtherStream(Box<dyn Write + Send>);
+
+impl fmt::Debug for OtherStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("OtherStream")
+    }
+}
+
+impl Write for OutputStream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &mut self.0 {
+            OutputInner::Stderr(stderr) => stderr.write(buf),
+            OutputInner::Other(other) => other.0.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.0 {
+            OutputInner::Stderr(stderr) => stderr.flush(),
+            OutputInner::Other(other) => other.0.flush(),
+        }
+    }
+}
+
+/// How a spinner looks and where it draws; then [`start`](SpinnerOptions::start) it,
+/// [`spin_while`](SpinnerOptions::spin_while) blocking work runs, or
+/// [`spin_until`](SpinnerOptions::spin_until) a future completes.
+///
+/// By default: `|/-\` every 100 ms on stderr, drawn only when stderr is a terminal (and `TERM` is
+/// not `dumb`); nothing at all otherwise, so logs and pipes stay clean.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use spinner::{Frames, SpinnerOptions};
+///
+/// let answer = SpinnerOptions::new("thinking!")
+///     .frames(Frames::Braille)
+///     .interval(Duration::from_millis(80))
+///     .spin_while(|| 6 * 7);
+/// assert_eq!(answer, 42);
+/// ```
+#[derive(Debug)]
+pub struct SpinnerOptions {
+    style: SpinStyle,
+    output: Output,
+    draw_when_not_terminal: bool,
+    symbols: Symbols,
+}
+
+impl SpinnerOptions {
+    /// A spinner showing `message`, with the defaults above.
+    pub fn new(message: impl Into<String>) -> Self {
+        SpinnerOptions {
+            style: SpinStyle {
+                message: message.into(),
+                ..SpinStyle::default()
+            },
+            output: Output::Stderr,
+            draw_when_not_terminal: false,
+            symbols: Symbols::detect(),
+        }
+    }
+
+    /// The frame set.
+    pub fn frames(mut self, frames: Frames) -> Self {
+        self.style.frames = frames;
+        self
+    }
+
+    /// The time between frames (kept between 1 ms and a year).
+    pub fn interval(mut self, interval: Duration) -> Self {
+        self.style.interval = interval;
+        self
+    }
+
+    /// Draws on `output` instead of stderr. A stream other than stderr is not known to be a terminal,
+    /// so nothing is drawn on it unless [`draw_when_not_terminal`](Self::draw_when_not_terminal) is
+    /// set.
+    pub fn output(mut self, output: impl Write + Send + 'static) -> Self {
+        self.output = Output::Other(Box::new(output));
+        self
+    }
+
+    /// Draws the animation (with escape codes, for an 80-column terminal) even when the output is not
+    /// a terminal. Off by default.
+    pub fn draw_when_not_terminal(mut self, draw: bool) -> Self {
+        self.draw_when_not_terminal = draw;
+        self
+    }
+
+    /// The symbols of the final line ([`Spinner::success`], [`Spinner::fail`]); by default
+    /// [`Symbols::detect`].
+    pub fn symbols(mut self, symbols: Symbols) -> Self {
+        self.symbols = symbols;
+        self
+    }
+
+    /// The line to draw on, and whether it animates on the process's terminal.
+    fn line(self) -> (SharedLine, SpinStyle, Symbols) {
+        let forced = Style::Animated {
+            columns: crate::draw::FALLBACK_COLUMNS,
+            rows: crate::draw::FALLBACK_ROWS,
+        };
+        let block = match self.output {
+            Output::Stderr => {
+                let style = match Style::for_stderr() {
+                    animated @ Style::Animated { .. } => animated,
+                    _ if self.draw_when_not_terminal => forced,
+                    _ => Style::Hidden,
+                };
+                if matches!(style, Style::Animated { .. }) {
+                    // A panic would otherwise print its message after the last frame and leave the
+                    // cursor hidden; the hook clears the spinner first, then runs the one before.
+                    draw::install_panic_hook();
+                }
+                Block::stderr_with(style)
+                    .map_output(|stderr| OutputStream(OutputInner::Stderr(stderr)))
+            }
+            Output::Other(other) => {
+                let style = if self.draw_when_not_terminal {
+                    forced
+                } else {
+                    Style::Hidden
+                };
+                Block::new(OutputStream(OutputInner::Other(OtherStream(other))), style)
+            }
+        };
+        let shared = Arc::new(Shared {
+            message: Mutex::new(self.style.message.clone()),
+            final_line: Mutex::new(None),
+        });
+        let line = SharedLine {
+            line: Line::on_block(block),
+            shared,
+        };
+        (line, self.style, self.symbols)
+    }
+
+    /// Starts the spinner on a thread of its own and returns the guard that stops it.
+    ///
+    /// If the thread cannot be created, the guard draws nothing: a spinner never fails the program.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::SpinnerOptions;
+    ///
+    /// let spinner = SpinnerOptions::new("downloading").start();
+    /// spinner.set_message("unpacking");
+    /// spinner.success("installed");
+    /// ```
+    pub fn start(self) -> Spinner {
+        let (line, style, symbols) = self.line();
+        let shared = Arc::clone(&line.shared);
+        let cancel = Cancel::new();
+        let builder = thread::Builder::new().name("spinner".to_owned());
+        let thread = SpinnerThread::spawn(builder, &style, line, &cancel)
+            .ok()
+            .map(|mut thread| {
+                thread.start();
+                thread
+            });
+        Spinner {
+            thread,
+            shared,
+            started: Instant::now(),
+            symbols,
+        }
+    }
+
+    /// Runs `work` on this thread while the spinner turns on another; clears the spinner and returns
+    /// what `work` returned.
+    ///
+    /// # Cancellation
+    ///
+    /// A thread cannot be stopped from outside: the spinner stops when `work` returns or panics (the
+    /// panic goes on after the line is cleared). For Ctrl-C, make `work` return (see the module
+    /// documentation).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::SpinnerOptions;
+    ///
+    /// let answer = SpinnerOptions::new("thinking!").spin_while(|| {
+    ///     std::thread::sleep(std::time::Duration::from_millis(200));
+    ///     42
+    /// });
+    /// assert_eq!(answer, 42);
+    /// ```
+    pub fn spin_while<T>(self, work: impl FnOnce() -> T) -> T {
+        let spinner = self.start();
+        let answer = work();
+        spinner.stop();
+        answer
+    }
+
+    /// Awaits `future` while the spinner turns next to it, in the same task; clears the spinner and
+    /// returns the future's output. Works on any executor: the frame timer is async-io's.
+    ///
+    /// # Cancellation
+    ///
+    /// Dropping the returned future drops `future` and the spinner together; the line is cleared and
+    /// the cursor shown as it is dropped. That is also how Ctrl-C stops it: race it against the
+    /// signal and let the loser be dropped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use spinner::SpinnerOptions;
+    ///
+    /// let answer = futures_lite::future::block_on(SpinnerOptions::new("thinking!").spin_until(async {
+    ///     async_io::Timer::after(Duration::from_millis(200)).await;
+    ///     42
+    /// }));
+    /// assert_eq!(answer, 42);
+    /// ```
+    pub async fn spin_until<F: Future>(self, future: F) -> F::Output {
+        let (mut line, style, _) = self.line();
+        let stop = Cancel::new();
+        let work = async {
+            let output = future.await;
+            stop.cancel();
+            output
+        };
+        let spinner = spin(&mut line, &style, Wait::CooperativeCancel, &stop);
+        futures_lite::future::zip(work, spinner).await.0
+    }
+}
+
+/// Spins `message` on stderr while `work` runs on this thread; returns what `work` returned.
+///
+/// Short for [`SpinnerOptions::new(message).spin_while(work)`](SpinnerOptions::spin_while), where
+/// the details are.
+///
+/// # Examples
+///
+/// ```
+/// let answer = spinner::spin_while("thinking!", || 42);
+/// assert_eq!(answer, 42);
+/// ```
+pub fn spin_while<T>(message: impl Into<String>, work: impl FnOnce() -> T) -> T {
+    SpinnerOptions::new(message).spin_while(work)
+}
+
+/// Spins `message` on stderr while `future` runs; returns its output. Any runtime.
+///
+/// Short for [`SpinnerOptions::new(message).spin_until(future)`](SpinnerOptions::spin_until), where
+/// the details are.
+///
+/// # Examples
+///
+/// ```
+/// let answer = futures_lite::future::block_on(spinner::spin_until("thinking!", async { 42 }));
+/// assert_eq!(answer, 42);
+/// ```
+pub async fn spin_until<F: Future>(message: impl Into<String>, future: F) -> F::Output {
+    SpinnerOptions::new(message).spin_until(future).await
+}
+
+/// A running spinner: change its message, then stop it, clearing the line or leaving a final line.
+/// Dropping it clears the line too.
+///
+/// # Cancellation
+///
+/// Dropping the guard (an early `return`, a `?`, a panic unwinding) stops the spinner and clears
+/// the line; the spinner sees the stop within one frame interval, and the drop waits for it.
+///
+/// # Examples
+///
+/// ```
+/// use spinner::{SpinnerOptions, Symbols};
+///
+/// let spinner = SpinnerOptions::new("resolving").symbols(Symbols::Ascii).start();
+/// spinner.set_message("fetching");
+/// match std::fs::read_to_string("/definitely/not/here") {
+///     Ok(_) => spinner.success("fetched"),
+///     Err(err) => spinner.fail(format!("failed: {err}")),
+/// }
+/// ```
+#[derive(Debug)]
+pub struct Spinner {
+    thread: Option<SpinnerThread>,
+    shared: Arc<Shared>,
+    started: Instant,
+    symbols: Symbols,
+}
+
+impl Spinner {
+    /// Starts a spinner showing `message` on stderr (see [`SpinnerOptions::start`]).
+    pub fn start(message: impl Into<String>) -> Spinner {
+        SpinnerOptions::new(message).start()
+    }
+
+    /// Shows `message` from the next frame on.
+    pub fn set_message(&self, message: impl Into<String>) {
+        *self
+            .shared
+            .message
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = message.into();
+    }
+
+    /// How long the spinner has been running.
+    pub fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// Stops the spinner and clears its line. Returns what it did (frames drawn, longest gap).
+    pub fn stop(mut self) -> Option<SpinReport> {
+        self.thread.take().map(SpinnerThread::stop)
+    }
+
+    /// Stops the spinner and leaves `✔ text` (or `+ text`) on its line.
+    pub fn success(self, text: impl fmt::Display) {
+        let line = format!("{} {text}", self.symbols.success());
+        self.finish_with(line);
+    }
+
+    /// Stops the spinner and leaves `✖ text` (or `x text`) on its line.
+    pub fn fail(self, text: impl fmt::Display) {
+        let line = format!("{} {text}", self.symbols.failure());
+        self.finish_with(line);
+    }
+
+    fn finish_with(self, line: String) {
+        *self
+            .shared
+            .final_line
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(line);
+        self.stop();
+    }
+}
+
+/// What the guard shares with the spinner's thread.
+#[derive(Debug)]
+struct Shared {
+    message: Mutex<String>,
+    /// Written after the spinner is cleared, if set.
+    final_line: Mutex<Option<String>>,
+}
+
+/// A line whose message can change while it spins, and that can end on a final line.
+#[derive(Debug)]
+struct SharedLine {
+    line: Line<OutputStream>,
+    shared: Arc<Shared>,
+}
+
+impl Draw for SharedLine {
+    fn frame(&mut self, glyph: &str, _message: &str) {
+        let message = self
+            .shared
+            .message
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        self.line.frame(glyph, &message);
+    }
+
+    fn finish(&mut self) {
+        self.line.finish();
+        let final_line = self
+            .shared
+            .final_line
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(text) = final_line {
+            self.line.write_line(&text);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A writer whose bytes the test can read after the spinner's thread is done with it.
+    #[derive(Clone, Default)]
+    struct Shared(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Shared {
+        fn text(&self) -> String {
+            String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+        }
+    }
+
+    fn options(out: &Shared) -> SpinnerOptions {
+        SpinnerOptions::new("thinking!")
+            .interval(Duration::from_millis(10))
+            .output(out.clone())
+            .draw_when_not_terminal(true)
+            .symbols(Symbols::Unicode)
+    }
+
+    #[test]
+    fn nothing_is_drawn_on_a_stream_that_is_not_a_terminal_by_default() {
+        let out = Shared::default();
+        let answer = SpinnerOptions::new("thinking!")
+            .output(out.clone())
+            .spin_while(|| {
+                thread::sleep(Duration::from_millis(50));
+                42
+            });
+        assert_eq!(answer, 42);
+        assert_eq!(out.text(), "");
+    }
+
+    #[test]
+    fn a_message_set_while_spinning_is_drawn() {
+        let out = Shared::default();
+        let spinner = options(&out).start();
+        thread::sleep(Duration::from_millis(50));
+        spinner.set_message("unpacking");
+        thread::sleep(Duration::from_millis(50));
+        spinner.stop();
+        let text = out.text();
+        assert!(
+            text.contains("| thinking!") || text.contains("/ thinking!"),
+            "{text:?}"
+        );
+        assert!(text.contains(" unpacking\x1b[K"), "{text:?}");
+        assert!(text.ends_with("\r\x1b[K\x1b[?25h"), "{text:?}");
+    }
+
+    #[test]
+    fn success_and_failure_leave_a_final_line() {
+        let out = Shared::default();
+        let spinner = options(&out).start();
+        thread::sleep(Duration::from_millis(30));
+        spinner.success("done in 1.2 s");
+        assert!(
+            out.text().ends_with("\r\x1b[K\x1b[?25h✔ done in 1.2 s\n"),
+            "{:?}",
+            out.text()
+        );
+
+        let out = Shared::default();
+        let spinner = options(&out).symbols(Symbols::Ascii).start();
+        thread::sleep(Duration::from_millis(30));
+        spinner.fail("failed: no route");
+        assert!(
+            out.text().ends_with("\x1b[?25hx failed: no route\n"),
+            "{:?}",
+            out.text()
+        );
+
+        // Stopped at once: the final line, whether or not a first frame came before it.
+        let out = Shared::default();
+        options(&out).start().success("done");
+        assert!(out.text().ends_with("✔ done\n"), "{:?}", out.text());
+    }
+
+    #[test]
+    fn dropping_the_guard_clears_the_line() {
+        let out = Shared::default();
+        {
+            let _spinner = options(&out).start();
+            thread::sleep(Duration::from_millis(30));
+        }
+        assert!(
+            out.text().ends_with("\r\x1b[K\x1b[?25h"),
+            "{:?}",
+            out.text()
+        );
+    }
+
+    #[test]
+    fn dropping_the_future_clears_the_line() {
+        let out = Shared::default();
+        let never = options(&out).spin_until(std::future::pending::<()>());
+        let timeout = async {
+            async_io::Timer::after(Duration::from_millis(50)).await;
+        };
+        futures_lite::future::block_on(futures_lite::future::or(
+            async {
+                never.await;
+            },
+            timeout,
+        ));
+        let text = out.text();
+        assert!(text.contains("thinking!"), "{text:?}");
+        assert!(text.ends_with("\r\x1b[K\x1b[?25h"), "{text:?}");
+    }
+}
