@@ -5,6 +5,9 @@ use std::time::Duration;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, Parser};
 
+use std::path::PathBuf;
+
+use crate::compare::CompareOptions;
 use crate::duration::{DurationError, parse_duration};
 use crate::jobs::{Delay, JobsOptions};
 use crate::work::{DEFAULT_FIB, MAX_FIB};
@@ -13,8 +16,20 @@ use crate::{Frames, Mode, RunOptions, SpinStyle, Work};
 /// A spinner turns while a slow operation runs: the classic concurrency lesson, a thread against an
 /// async task.
 #[derive(Debug, Parser)]
-#[command(name = "spinner", version)]
+#[command(name = "spinner", version, args_conflicts_with_subcommands = true)]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Subcommand>,
+
+    /// After the run, write its figures to stderr: frames, frame interval, longest gap, stop
+    /// latency, CPU time, peak memory, wall time
+    #[arg(long)]
+    stats: bool,
+
+    /// After the run, write the same figures as JSON to PATH (see README for the fields)
+    #[arg(long, value_name = "PATH")]
+    stats_json: Option<PathBuf>,
+
     /// `thread` (OS thread + signal flag) or `task` (async task + cooperative cancel)
     #[arg(long, value_name = "MODE", default_value = "thread", value_parser = parse_mode)]
     mode: Mode,
@@ -122,8 +137,37 @@ impl Args {
                 interval: self.interval,
             },
             jobs,
+            stats: self.stats,
+            stats_json: self.stats_json,
         })
     }
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Subcommand {
+    /// Measure both supervisors in this process: each run cancelled at a random moment; stop latency
+    /// (median, p95, worst) with histograms, CPU per second of spinning, memory; with --jobs, the cost
+    /// of N threads against N tasks
+    Compare(CompareArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct CompareArgs {
+    /// Runs per supervisor
+    #[arg(long, value_name = "N", default_value = "50", value_parser = parse_count)]
+    trials: usize,
+
+    /// Time between frames, from 1ms to 10s
+    #[arg(long, value_name = "DURATION", default_value = "100ms", value_parser = parse_interval, allow_hyphen_values = true)]
+    interval: Duration,
+
+    /// Also spawn and cancel N threads against N tasks, each a spinner
+    #[arg(long, value_name = "N", value_parser = parse_count)]
+    jobs: Option<usize>,
+
+    /// Seed of the generator that picks the cancel moments [default: random, printed]
+    #[arg(long, value_name = "S", value_parser = parse_seed)]
+    seed: Option<u64>,
 }
 
 fn parse_delay(text: &str) -> Result<Delay, String> {
@@ -213,6 +257,8 @@ pub enum Command {
     Print(String),
     /// Print this line to stderr and exit 2: the command line was wrong.
     Usage(String),
+    /// `spinner compare`.
+    Compare(CompareOptions),
 }
 
 /// Parses a command line (the first item is the program name).
@@ -235,6 +281,15 @@ where
     T: Into<std::ffi::OsString> + Clone,
 {
     match Args::try_parse_from(args) {
+        Ok(Args {
+            command: Some(Subcommand::Compare(compare)),
+            ..
+        }) => Command::Compare(CompareOptions {
+            trials: compare.trials,
+            interval: compare.interval,
+            jobs: compare.jobs,
+            seed: compare.seed.unwrap_or_else(|| fastrand::u64(..)),
+        }),
         Ok(args) => match args.into_options() {
             Ok(options) => Command::Run(options),
             Err(line) => Command::Usage(format!("spinner: {line}")),

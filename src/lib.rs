@@ -37,6 +37,7 @@ pub mod board;
 pub mod cancel;
 #[cfg(feature = "cli")]
 pub mod cli;
+pub mod compare;
 #[cfg(feature = "cli")]
 pub mod ctrl_c;
 pub mod draw;
@@ -48,6 +49,7 @@ pub mod memory;
 pub mod options;
 pub mod outcome;
 pub mod spin;
+pub mod stats;
 pub mod task_supervisor;
 pub mod thread_supervisor;
 pub mod work;
@@ -85,10 +87,10 @@ use jobs::{JobsOptions, JobsSummary};
 /// }
 /// # Ok::<(), std::io::Error>(())
 /// ```
-pub fn run<W: Write + Send + 'static>(
+pub fn run<D: Draw + Send + 'static>(
     options: &RunOptions,
     cancel: &Cancel,
-    line: Line<W>,
+    line: D,
     stdout: &mut dyn Write,
 ) -> io::Result<Outcome> {
     match options.mode {
@@ -100,7 +102,8 @@ pub fn run<W: Write + Send + 'static>(
 /// Runs many jobs (`options.jobs`) under the supervisor `options.mode` names: the board drawn on
 /// `block`, results written to `stdout` as jobs complete.
 ///
-/// `all` cancels every job, running or waiting. The summary holds the final report.
+/// `all` cancels every job, running or waiting. The painter's frames are recorded in `display` (for
+/// `--stats`). The summary holds the final report.
 ///
 /// # Errors
 ///
@@ -125,7 +128,8 @@ pub fn run<W: Write + Send + 'static>(
 /// for mode in Mode::ALL {
 ///     let options = RunOptions { mode, ..RunOptions::default() };
 ///     let mut stdout = Vec::new();
-///     let summary = run_jobs(&options, &jobs, &Cancel::new(), Block::new(Vec::new(), Style::Plain), &mut stdout)?;
+///     let display = spinner::stats::FrameLog::new();
+///     let summary = run_jobs(&options, &jobs, &Cancel::new(), Block::new(Vec::new(), Style::Plain), &mut stdout, &display)?;
 ///     assert!(summary.all_answered());
 ///     assert_eq!(String::from_utf8(stdout).unwrap().lines().count(), 5);
 /// }
@@ -137,14 +141,17 @@ pub fn run_jobs<W: Write>(
     all: &Cancel,
     block: Block<W>,
     stdout: &mut dyn Write,
+    display: &stats::FrameLog,
 ) -> io::Result<JobsSummary> {
     let memory_before = memory::Memory::read();
     let started = Instant::now();
     let board = match options.mode {
         Mode::Thread => {
-            thread_supervisor::supervise_jobs(jobs, &options.style, all, block, stdout)?
+            thread_supervisor::supervise_jobs(jobs, &options.style, all, block, stdout, display)?
         }
-        Mode::Task => task_supervisor::supervise_jobs(jobs, &options.style, all, block, stdout),
+        Mode::Task => {
+            task_supervisor::supervise_jobs(jobs, &options.style, all, block, stdout, display)
+        }
     };
     let elapsed = started.elapsed();
     let results = board.results();

@@ -2,17 +2,22 @@
 
 use std::io::{self, Write};
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
+use cpu_time::ProcessTime;
 use spinner::cli::{self, Command};
+use spinner::compare::{self, CompareOptions};
 use spinner::ctrl_c::Signals;
 use spinner::duration::HumanDuration;
 use spinner::jobs::JobsOptions;
-use spinner::{Block, Cancel, Line, RunOptions, ctrl_c, draw};
+use spinner::stats::{FrameLog, FrameRecorder, Stats};
+use spinner::{Block, Cancel, Line, RunOptions, SpinnerOptions, ctrl_c, draw};
 
 fn main() -> ExitCode {
+    let (cpu, started) = (ProcessTime::now(), Instant::now());
     let options = match cli::parse(std::env::args_os()) {
         Command::Run(options) => options,
+        Command::Compare(options) => return run_compare(&options),
         Command::Print(text) => {
             let _ = io::stdout().write_all(text.as_bytes());
             return ExitCode::SUCCESS;
@@ -30,18 +35,65 @@ fn main() -> ExitCode {
             );
         }
     };
-    match &options.jobs {
-        None => run_one(&options, &cancel, &signals),
-        Some(jobs) => run_many(&options, jobs, &cancel, &signals),
+    let display = FrameLog::new();
+    let ran = match &options.jobs {
+        None => run_one(&options, &cancel, &signals, &display),
+        Some(jobs) => run_many(&options, jobs, &cancel, &signals, &display),
+    };
+    let Ran::Finished {
+        code,
+        longest_gap,
+        stop_latency,
+    } = ran
+    else {
+        return ExitCode::FAILURE;
+    };
+    if options.stats || options.stats_json.is_some() {
+        let stats = Stats::gather(
+            options.mode.name(),
+            &display,
+            options.style.interval,
+            longest_gap,
+            stop_latency,
+            cpu.elapsed(),
+            started.elapsed(),
+        );
+        if options.stats {
+            let _ = writeln!(io::stderr(), "{stats}");
+        }
+        if let Some(path) = &options.stats_json {
+            if let Err(err) = std::fs::write(path, stats.to_json() + "\n") {
+                return fail(
+                    1,
+                    format_args!("spinner: cannot write {}: {err}", path.display()),
+                );
+            }
+        }
     }
+    code
+}
+
+/// How a run ended, with what `--stats` needs of it.
+enum Ran {
+    Finished {
+        code: ExitCode,
+        longest_gap: Duration,
+        stop_latency: Duration,
+    },
+    /// It could not start; the error is reported.
+    Failed,
 }
 
 /// The lesson: one slow operation and its spinner.
-fn run_one(options: &RunOptions, cancel: &Cancel, signals: &Signals) -> ExitCode {
+fn run_one(options: &RunOptions, cancel: &Cancel, signals: &Signals, display: &FrameLog) -> Ran {
     let mut stdout = io::stdout().lock();
-    let outcome = match spinner::run(options, cancel, Line::stderr(), &mut stdout) {
+    let line = FrameRecorder::new(Line::stderr(), display.clone());
+    let outcome = match spinner::run(options, cancel, line, &mut stdout) {
         Ok(outcome) => outcome,
-        Err(err) => return fail(1, format_args!("spinner: cannot start the spinner: {err}")),
+        Err(err) => {
+            fail(1, format_args!("spinner: cannot start the spinner: {err}"));
+            return Ran::Failed;
+        }
     };
     if let Some(gap) = outcome.froze_for() {
         if options.blocks_event_loop() {
@@ -52,7 +104,7 @@ fn run_one(options: &RunOptions, cancel: &Cancel, signals: &Signals) -> ExitCode
             );
         }
     }
-    match (outcome.answer, signals.received()) {
+    let code = match (outcome.answer, signals.received()) {
         (Some(answer), _) => match say(&mut stdout, &format!("Answer: {answer}")) {
             Err(err) => fail(1, format_args!("spinner: cannot write the answer: {err}")),
             Ok(()) => ExitCode::SUCCESS,
@@ -62,6 +114,11 @@ fn run_one(options: &RunOptions, cancel: &Cancel, signals: &Signals) -> ExitCode
             format_args!("spinner: {}", outcome.cancel_report(signal.name())),
         ),
         (None, None) => fail(1, format_args!("spinner: the operation was cancelled")),
+    };
+    Ran::Finished {
+        code,
+        longest_gap: outcome.spin.longest_gap,
+        stop_latency: outcome.spin.stop_latency,
     }
 }
 
@@ -71,18 +128,40 @@ fn run_many(
     jobs: &JobsOptions,
     cancel: &Cancel,
     signals: &Signals,
-) -> ExitCode {
+    display: &FrameLog,
+) -> Ran {
     let started = Instant::now();
     let mut stdout = io::stdout().lock();
-    let summary = match spinner::run_jobs(options, jobs, cancel, Block::stderr(), &mut stdout) {
-        Ok(summary) => summary,
-        Err(err) => return fail(1, format_args!("spinner: {err}")),
+    let summary =
+        match spinner::run_jobs(options, jobs, cancel, Block::stderr(), &mut stdout, display) {
+            Ok(summary) => summary,
+            Err(err) => {
+                fail(1, format_args!("spinner: {err}"));
+                return Ran::Failed;
+            }
+        };
+    // The display stops once every job has: from the signal if one came, else from the last job.
+    let last_stop = summary.results.iter().map(|result| result.stopped_at).max();
+    let stop_requested = cancel.requested_at().or(last_stop);
+    let stop_latency = display
+        .finished()
+        .zip(stop_requested)
+        .map_or(Duration::ZERO, |(cleared, requested)| {
+            cleared.saturating_duration_since(requested)
+        });
+    let finished = |code| Ran::Finished {
+        code,
+        longest_gap: display.longest_gap(),
+        stop_latency,
     };
     if let Err(err) = say(&mut stdout, &summary.report()) {
-        return fail(1, format_args!("spinner: cannot write the report: {err}"));
+        return finished(fail(
+            1,
+            format_args!("spinner: cannot write the report: {err}"),
+        ));
     }
     let counts = summary.counts;
-    match (signals.received(), cancel.requested_at()) {
+    finished(match (signals.received(), cancel.requested_at()) {
         (Some(signal), Some(signal_at)) => fail(
             signal.exit_code(),
             format_args!(
@@ -101,6 +180,39 @@ fn run_many(
                 counts.timed_out
             ),
         ),
+    })
+}
+
+/// `spinner compare`: the experiment, its progress on a spinner of our own.
+fn run_compare(options: &CompareOptions) -> ExitCode {
+    let stop = Cancel::new();
+    let signals = match ctrl_c::install(stop.clone()) {
+        Ok(signals) => signals,
+        Err(err) => {
+            return fail(
+                1,
+                format_args!("spinner: cannot install the Ctrl-C handler: {err}"),
+            );
+        }
+    };
+    let progress = SpinnerOptions::new("measuring").start();
+    let report = compare::compare(options, &stop, &mut |done, total, what| {
+        progress.set_message(format!("[{}/{total}] {what}", done + 1));
+    });
+    progress.stop();
+    match report {
+        Ok(report) => match say(&mut io::stdout().lock(), &report.to_string()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => fail(1, format_args!("spinner: cannot write the report: {err}")),
+        },
+        Err(err) if err.kind() == io::ErrorKind::Interrupted => {
+            let signal = signals
+                .received()
+                .map_or("a signal", |signal| signal.name());
+            let code = signals.received().map_or(130, |signal| signal.exit_code());
+            fail(code, format_args!("spinner: compare cancelled by {signal}"))
+        }
+        Err(err) => fail(1, format_args!("spinner: compare: {err}")),
     }
 }
 

@@ -94,6 +94,10 @@ pub struct RunOptions {
     /// Many jobs at once instead of one slow operation (`--jobs`, `--limit`, ...); `None` for the
     /// single operation of the lesson.
     pub jobs: Option<JobsOptions>,
+    /// After the run, write its figures to stderr (`--stats`).
+    pub stats: bool,
+    /// After the run, write its figures as JSON to this file (`--stats-json`).
+    pub stats_json: Option<std::path::PathBuf>,
 }
 
 impl RunOptions {
@@ -125,6 +129,8 @@ impl Default for RunOptions {
             offload: false,
             style: SpinStyle::default(),
             jobs: None,
+            stats: false,
+            stats_json: None,
         }
     }
 }

@@ -6,6 +6,8 @@
 //! against the token, so a cancel ends the wait at once.
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::time::{Duration, Instant};
 
 use futures_lite::FutureExt;
@@ -40,7 +42,15 @@ impl Wait {
     /// [`Wait::SignalFlag`] blocks the calling thread for the whole wait: poll it only on a thread of
     /// its own (the thread supervisor runs it under `block_on` on the spinner thread).
     /// [`Wait::CooperativeCancel`] never blocks; it needs an async-io timer.
-    async fn until(self, deadline: Instant, cancel: &Cancel) {
+    ///
+    /// `timer` and `cancelled` live as long as the spin routine, so that a frame costs no new timer
+    /// and no new listener: the timer is set again, the cancel's listener stays registered.
+    async fn until<C: Future<Output = ()>>(
+        self,
+        deadline: Instant,
+        timer: &mut async_io::Timer,
+        cancelled: Pin<&mut C>,
+    ) {
         match self {
             // The lesson: a sleeping thread cannot be woken by a flag. It finishes its sleep and only
             // then reads the flag; that is why this mode stops up to one interval late.
@@ -48,10 +58,11 @@ impl Wait {
                 std::thread::sleep(deadline.saturating_duration_since(Instant::now()))
             }
             Wait::CooperativeCancel => {
+                timer.set_at(deadline);
                 async {
-                    async_io::Timer::at(deadline).await;
+                    timer.await;
                 }
-                .or(cancel.cancelled())
+                .or(cancelled)
                 .await
             }
         }
@@ -154,6 +165,9 @@ pub fn spin<'a, D: Draw + ?Sized>(
         Duration::from_secs(365 * 24 * 60 * 60),
     );
     async move {
+        let mut timer = async_io::Timer::never();
+        // Completes only once the token is cancelled, after which the loop never waits again.
+        let mut cancelled = std::pin::pin!(cancel.cancelled());
         let mut frames = 0;
         let mut longest_gap = Duration::ZERO;
         let mut last_frame = called;
@@ -174,7 +188,7 @@ pub fn spin<'a, D: Draw + ?Sized>(
                 let missed = (now - next_tick).as_nanos() / interval.as_nanos() + 1;
                 next_tick += interval * u32::try_from(missed).unwrap_or(u32::MAX);
             }
-            wait.until(next_tick, cancel).await;
+            wait.until(next_tick, &mut timer, cancelled.as_mut()).await;
         }
         // The stretch from the last frame to the stop is a gap too: a spinner frozen until it was
         // cancelled was frozen all that time.

@@ -17,8 +17,9 @@ use futures_lite::FutureExt;
 
 use crate::board::{Board, Painter};
 use crate::jobs::{Job, JobOutcome, JobsOptions};
+use crate::stats::{FrameLog, FrameRecorder};
 use crate::thread_supervisor::show_spinner_object;
-use crate::{Block, Cancel, Line, Outcome, RunOptions, SpinStyle, Wait, spin};
+use crate::{Block, Cancel, Draw, Outcome, RunOptions, SpinStyle, Wait, spin};
 
 /// Stands in for non-blocking I/O that takes `delay`, then answers 42.
 ///
@@ -57,10 +58,10 @@ pub async fn slow(delay: Duration) -> u64 {
 /// let outcome = task_supervisor::supervise(&options, &Cancel::new(), Line::stderr(), &mut std::io::stdout());
 /// assert_eq!(outcome.answer, Some(42));
 /// ```
-pub fn supervise<W: Write>(
+pub fn supervise<D: Draw>(
     options: &RunOptions,
     cancel: &Cancel,
-    mut line: Line<W>,
+    mut line: D,
     stdout: &mut dyn Write,
 ) -> Outcome {
     let started = Instant::now();
@@ -117,6 +118,8 @@ impl<T> fmt::Debug for Described<'_, T> {
 /// The painter is one more task, drawing the board (results on `stdout`, spinners on `block`) until
 /// every job has stopped.
 ///
+/// The painter's frames are recorded in `display`.
+///
 /// A signal raising `all` stops every job at once, running or waiting: each is dropped at its await
 /// point.
 ///
@@ -129,6 +132,7 @@ pub fn supervise_jobs<W: Write>(
     all: &Cancel,
     block: Block<W>,
     stdout: &mut dyn Write,
+    display: &FrameLog,
 ) -> Arc<Board> {
     let board = Board::new(options.jobs, style.frames, &style.message);
     let permits = Semaphore::new(options.limit);
@@ -150,7 +154,7 @@ pub fn supervise_jobs<W: Write>(
                 ))
             })
             .collect();
-        let mut painter = Painter::new(&board, block, stdout);
+        let mut painter = FrameRecorder::new(Painter::new(&board, block, stdout), display.clone());
         spin(&mut painter, style, Wait::CooperativeCancel, &done).await;
         for job in jobs {
             job.await;

@@ -15,7 +15,8 @@ use std::time::{Duration, Instant};
 use crate::board::{Board, Painter};
 use crate::jobs::{JobOutcome, JobsOptions};
 use crate::limits::ThreadBudget;
-use crate::{Block, Cancel, Draw, Line, Outcome, RunOptions, SpinReport, SpinStyle, Wait, spin};
+use crate::stats::{FrameLog, FrameRecorder};
+use crate::{Block, Cancel, Draw, Outcome, RunOptions, SpinReport, SpinStyle, Wait, spin};
 
 /// Stands in for blocking I/O that takes `delay`, then answers 42; `None` if `cancel` fired first.
 ///
@@ -76,10 +77,10 @@ pub fn slow(delay: Duration, poll_every: Duration, cancel: &Cancel) -> Option<u6
 /// assert_eq!(outcome.answer, Some(42));
 /// # Ok::<(), std::io::Error>(())
 /// ```
-pub fn supervise<W: Write + Send + 'static>(
+pub fn supervise<D: Draw + Send + 'static>(
     options: &RunOptions,
     cancel: &Cancel,
-    line: Line<W>,
+    line: D,
     stdout: &mut dyn Write,
 ) -> io::Result<Outcome> {
     let started = Instant::now();
@@ -244,6 +245,8 @@ const JOB_STACK: usize = 256 * 1024;
 /// running its blocking work while its spinner turns on a thread of its own. This thread paints the
 /// board (results on `stdout`, spinners on `block`) until every job has stopped.
 ///
+/// The painter's frames are recorded in `display`.
+///
 /// A signal raising `all` stops each running job at its next look at the flag (every
 /// `style.interval`); each waiting job, when it gets its permit, sees the flag and stops at once.
 ///
@@ -257,6 +260,7 @@ pub fn supervise_jobs<W: Write>(
     all: &Cancel,
     block: Block<W>,
     stdout: &mut dyn Write,
+    display: &FrameLog,
 ) -> io::Result<Arc<Board>> {
     // A thread per job, and a spinner thread per running job.
     let threads = options.jobs + options.limit.min(options.jobs);
@@ -337,7 +341,7 @@ pub fn supervise_jobs<W: Write>(
             }
         }
     }
-    let mut painter = Painter::new(&board, block, stdout);
+    let mut painter = FrameRecorder::new(Painter::new(&board, block, stdout), display.clone());
     futures_lite::future::block_on(spin(&mut painter, style, Wait::SignalFlag, &done));
     drop(painter);
     for thread in threads {

@@ -1,0 +1,589 @@
+//! `spinner compare`: the lesson as an experiment. Both supervisors run in this process, many times,
+//! each cancelled at a random moment, and the figures come out side by side: stop latency, CPU per
+//! second of spinning, memory; with `--jobs N`, the cost of N threads against N tasks.
+//!
+//! The measuring functions are public so that the benchmarks (`cargo bench`) use the same ones.
+
+use std::fmt;
+use std::io;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use async_executor::LocalExecutor;
+use cpu_time::ThreadTime;
+
+use crate::duration::HumanDuration;
+use crate::memory::{Bytes, Memory};
+use crate::{Cancel, Draw, Frames, Line, Mode, RunOptions, SpinStyle, Style, Wait, spin};
+
+/// What `spinner compare` measures.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompareOptions {
+    /// Runs per supervisor.
+    pub trials: usize,
+    /// The frame interval.
+    pub interval: Duration,
+    /// Also measure spawning and cancelling this many threads against as many tasks.
+    pub jobs: Option<usize>,
+    /// Seed of the generator that picks each run's cancel moment.
+    pub seed: u64,
+}
+
+/// One supervisor's figures over every trial.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModeFigures {
+    /// The supervisor.
+    pub mode: Mode,
+    /// Each run's stop latency: from the cancel to the line cleared.
+    pub stop_latencies: Vec<Duration>,
+    /// CPU time of the spin routine alone, spinning for [`ModeFigures::wall`].
+    pub cpu: Duration,
+    /// How long it spun for the CPU figure.
+    pub wall: Duration,
+    /// The process's resident memory after this supervisor's last run.
+    pub resident: Option<u64>,
+}
+
+impl ModeFigures {
+    /// CPU milliseconds per second of spinning.
+    pub fn cpu_ms_per_s(&self) -> f64 {
+        self.cpu.as_secs_f64() * 1e3 / self.wall.as_secs_f64().max(1e-9)
+    }
+
+    /// The stop latency at quantile `q` (0 to 1), by nearest rank.
+    pub fn latency(&self, q: f64) -> Duration {
+        quantile(&self.stop_latencies, q)
+    }
+}
+
+/// The cost of N threads or N tasks, each running the spin routine.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpawnFigures {
+    /// Threads (signal flag) or tasks (cooperative cancel).
+    pub mode: Mode,
+    /// How many.
+    pub count: usize,
+    /// From the first spawn until every one had drawn its first frame.
+    pub spawn: Duration,
+    /// From the cancel until every one had stopped.
+    pub cancel_all: Duration,
+    /// Resident memory while all of them ran, less what the process had before, per spinner.
+    pub bytes_each: Option<u64>,
+}
+
+/// Everything `spinner compare` measured.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompareReport {
+    /// The options it ran with.
+    pub options: CompareOptions,
+    /// Thread mode, then task mode.
+    pub modes: Vec<ModeFigures>,
+    /// With `--jobs`: threads, then tasks.
+    pub spawns: Vec<SpawnFigures>,
+    /// The process's peak resident memory at the end.
+    pub peak: Option<u64>,
+}
+
+/// A [`Draw`] that draws nowhere but still counts, for spinners measured by the thousand.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CountFrames(pub u64);
+
+impl Draw for CountFrames {
+    fn frame(&mut self, _glyph: &str, _message: &str) {
+        self.0 += 1;
+    }
+
+    fn finish(&mut self) {}
+}
+
+/// A line that builds every frame (cut to width, escape codes) and writes it to nowhere.
+fn sink_line() -> Line<io::Sink> {
+    Line::new(
+        io::sink(),
+        Style::Animated {
+            columns: 80,
+            rows: 24,
+        },
+    )
+}
+
+/// Runs the `mode` supervisor on a slow operation of a minute, cancels it after `cancel_after`, and
+/// returns its stop latency: from the cancel to the spinner's line cleared.
+///
+/// # Errors
+///
+/// Thread mode could not create its spinner thread.
+pub fn stop_latency_trial(
+    mode: Mode,
+    interval: Duration,
+    cancel_after: Duration,
+) -> io::Result<Duration> {
+    let options = RunOptions {
+        mode,
+        delay: Duration::from_secs(60),
+        style: SpinStyle {
+            interval,
+            ..SpinStyle::default()
+        },
+        ..RunOptions::default()
+    };
+    let cancel = Cancel::new();
+    let canceller = {
+        let cancel = cancel.clone();
+        thread::spawn(move || {
+            thread::sleep(cancel_after);
+            cancel.cancel();
+        })
+    };
+    let outcome = crate::run(&options, &cancel, sink_line(), &mut io::sink());
+    let _ = canceller.join();
+    Ok(outcome?.spin.stop_latency)
+}
+
+/// The CPU time one spinner costs while it spins for `spinning`, drawing every frame into a sink:
+/// the spin routine with `wait`, under `block_on` on this thread, whose CPU time alone is counted
+/// (the thread that cancels it, or a progress display, are not).
+pub fn spinning_cpu(wait: Wait, interval: Duration, spinning: Duration) -> Duration {
+    let style = SpinStyle {
+        interval,
+        ..SpinStyle::default()
+    };
+    let cancel = Cancel::new();
+    let canceller = {
+        let cancel = cancel.clone();
+        thread::spawn(move || {
+            thread::sleep(spinning);
+            cancel.cancel();
+        })
+    };
+    let cpu = ThreadTime::now();
+    let mut line = sink_line();
+    async_io::block_on(spin(&mut line, &style, wait, &cancel));
+    let cpu = cpu.elapsed();
+    let _ = canceller.join();
+    cpu
+}
+
+/// The time one frame takes: a message cut to the width of a 200-column terminal and the frame built
+/// and written (to a sink), averaged over `frames` frames.
+pub fn frame_cost(message: &str, frames: u32) -> Duration {
+    let mut line = Line::new(
+        io::sink(),
+        Style::Animated {
+            columns: 200,
+            rows: 50,
+        },
+    );
+    let glyphs = Frames::Ascii.glyphs();
+    let started = Instant::now();
+    for index in 0..frames {
+        line.frame(glyphs[index as usize % glyphs.len()], message);
+    }
+    started.elapsed() / frames.max(1)
+}
+
+/// Spawns `count` OS threads, each running the spin routine with the signal flag, then cancels them
+/// all and joins them.
+///
+/// # Errors
+///
+/// A thread could not be created (the ones created are stopped first).
+pub fn spawn_threads(count: usize, interval: Duration) -> io::Result<SpawnFigures> {
+    let style = SpinStyle {
+        interval,
+        ..SpinStyle::default()
+    };
+    let before = Memory::read();
+    let cancel = Cancel::new();
+    let (started_tx, started_rx) = std::sync::mpsc::channel();
+    let started = Instant::now();
+    let mut threads = Vec::with_capacity(count);
+    for _ in 0..count {
+        let (stop, style, started_tx) = (cancel.clone(), style.clone(), started_tx.clone());
+        let spawned = thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || {
+                let mut first = Some(started_tx);
+                let mut draw = FirstFrame(&mut first, CountFrames::default());
+                futures_lite::future::block_on(spin(&mut draw, &style, Wait::SignalFlag, &stop));
+            });
+        match spawned {
+            Ok(thread) => threads.push(thread),
+            Err(err) => {
+                cancel.cancel();
+                threads.into_iter().for_each(|thread| drop(thread.join()));
+                return Err(err);
+            }
+        }
+    }
+    for _ in 0..count {
+        let _ = started_rx.recv();
+    }
+    let spawn = started.elapsed();
+    let during = Memory::read();
+    let cancelled = Instant::now();
+    cancel.cancel();
+    threads.into_iter().for_each(|thread| drop(thread.join()));
+    Ok(SpawnFigures {
+        mode: Mode::Thread,
+        count,
+        spawn,
+        cancel_all: cancelled.elapsed(),
+        bytes_each: per_spinner(before, during, count),
+    })
+}
+
+/// Spawns `count` tasks on one executor, each running the spin routine with the cooperative cancel,
+/// then cancels them all and awaits them.
+pub fn spawn_tasks(count: usize, interval: Duration) -> SpawnFigures {
+    let style = SpinStyle {
+        interval,
+        ..SpinStyle::default()
+    };
+    let before = Memory::read();
+    let cancel = Cancel::new();
+    let executor = LocalExecutor::new();
+    let figures = async_io::block_on(executor.run(async {
+        let started = Instant::now();
+        let (started_tx, started_rx) = started_counter();
+        let tasks: Vec<_> = (0..count)
+            .map(|_| {
+                let started_tx = started_tx.clone();
+                let (cancel, style) = (&cancel, &style);
+                executor.spawn(async move {
+                    let mut first = Some(started_tx);
+                    let mut draw = FirstFrame(&mut first, CountFrames::default());
+                    spin(&mut draw, style, Wait::CooperativeCancel, cancel).await;
+                })
+            })
+            .collect();
+        drop(started_tx);
+        started_rx.wait_for(count).await;
+        let spawn = started.elapsed();
+        let during = Memory::read();
+        let cancelled = Instant::now();
+        cancel.cancel();
+        for task in tasks {
+            task.await;
+        }
+        (spawn, cancelled.elapsed(), during)
+    }));
+    let (spawn, cancel_all, during) = figures;
+    SpawnFigures {
+        mode: Mode::Task,
+        count,
+        spawn,
+        cancel_all,
+        bytes_each: per_spinner(before, during, count),
+    }
+}
+
+fn per_spinner(before: Option<Memory>, during: Option<Memory>, count: usize) -> Option<u64> {
+    let (before, during) = before.zip(during)?;
+    Some(during.resident.saturating_sub(before.resident) / count.max(1) as u64)
+}
+
+/// Tells a waiting side, once, that a spinner drew its first frame.
+struct FirstFrame<'a, T: Signal>(&'a mut Option<T>, CountFrames);
+
+impl<T: Signal> Draw for FirstFrame<'_, T> {
+    fn frame(&mut self, glyph: &str, message: &str) {
+        if let Some(first) = self.0.take() {
+            first.signal();
+        }
+        self.1.frame(glyph, message);
+    }
+
+    fn finish(&mut self) {}
+}
+
+/// Something that can say "started" once.
+trait Signal {
+    fn signal(self);
+}
+
+impl Signal for std::sync::mpsc::Sender<()> {
+    fn signal(self) {
+        let _ = self.send(());
+    }
+}
+
+/// A counter of started tasks that one task can await: the tasks and the waiter share a thread, so a
+/// `Cell` and an event suffice.
+#[derive(Clone)]
+struct StartedTx(std::rc::Rc<Started>);
+
+struct Started {
+    count: std::cell::Cell<usize>,
+    event: event_listener::Event,
+}
+
+impl Signal for StartedTx {
+    fn signal(self) {
+        self.0.count.set(self.0.count.get() + 1);
+        self.0.event.notify(usize::MAX);
+    }
+}
+
+impl StartedTx {
+    async fn wait_for(&self, count: usize) {
+        while self.0.count.get() < count {
+            let listener = self.0.event.listen();
+            if self.0.count.get() >= count {
+                break;
+            }
+            listener.await;
+        }
+    }
+}
+
+fn started_counter() -> (StartedTx, StartedTx) {
+    let shared = StartedTx(std::rc::Rc::new(Started {
+        count: std::cell::Cell::new(0),
+        event: event_listener::Event::new(),
+    }));
+    (shared.clone(), shared)
+}
+
+/// Runs the whole comparison. `progress` hears `(done, total, what)` before each step; `stop`
+/// cancelled (Ctrl-C) ends it before the next step.
+///
+/// # Errors
+///
+/// A thread could not be created, or `stop` was cancelled ([`io::ErrorKind::Interrupted`]).
+pub fn compare(
+    options: &CompareOptions,
+    stop: &Cancel,
+    progress: &mut dyn FnMut(usize, usize, &str),
+) -> io::Result<CompareReport> {
+    let mut progress = |step: usize, steps: usize, what: &str| {
+        if stop.is_cancelled() {
+            return Err(io::Error::new(io::ErrorKind::Interrupted, "cancelled"));
+        }
+        progress(step, steps, what);
+        Ok(())
+    };
+    let mut rng = fastrand::Rng::with_seed(options.seed);
+    let steps = options.trials * 2 + 2 + if options.jobs.is_some() { 2 } else { 0 };
+    let mut step = 0;
+    // First, while the process is fresh: memory growth is only measurable before the allocator holds
+    // freed memory from earlier steps. Tasks before threads, for the same reason.
+    let mut spawns = Vec::new();
+    if let Some(count) = options.jobs {
+        progress(step, steps, &format!("{count} tasks"))?;
+        let tasks = spawn_tasks(count, options.interval);
+        progress(step + 1, steps, &format!("{count} threads"))?;
+        spawns.push(spawn_threads(count, options.interval)?);
+        spawns.push(tasks);
+        step += 2;
+    }
+    let mut modes: Vec<ModeFigures> = Mode::ALL
+        .iter()
+        .map(|&mode| ModeFigures {
+            mode,
+            stop_latencies: Vec::with_capacity(options.trials),
+            cpu: Duration::ZERO,
+            wall: Duration::ZERO,
+            resident: None,
+        })
+        .collect();
+    // Interleaved, so that a burst of load on a shared machine falls on both supervisors alike.
+    for trial in 0..options.trials {
+        for figures in &mut modes {
+            // Cancel somewhere between the 2nd and the 6th frame, at no fixed phase of the interval.
+            let frames = 2.0 + rng.f64() * 4.0;
+            let cancel_after = options.interval.mul_f64(frames);
+            let what = format!(
+                "{} mode, run {} of {}",
+                figures.mode,
+                trial + 1,
+                options.trials
+            );
+            progress(step, steps, &what)?;
+            step += 1;
+            let latency = stop_latency_trial(figures.mode, options.interval, cancel_after)?;
+            figures.stop_latencies.push(latency);
+            figures.resident = Memory::read().map(|memory| memory.resident);
+        }
+    }
+    // CPU: the spin routine alone, on the thread that runs it, for 20 frames.
+    for figures in &mut modes {
+        let wait = match figures.mode {
+            Mode::Thread => Wait::SignalFlag,
+            Mode::Task => Wait::CooperativeCancel,
+        };
+        progress(
+            step,
+            steps,
+            &format!("{} mode, CPU while spinning", figures.mode),
+        )?;
+        step += 1;
+        figures.wall = options.interval * 20;
+        figures.cpu = spinning_cpu(wait, options.interval, figures.wall);
+    }
+    Ok(CompareReport {
+        options: options.clone(),
+        modes,
+        spawns,
+        peak: Memory::read().map(|memory| memory.peak),
+    })
+}
+
+/// The value at quantile `q` (0 to 1) of `values`, by nearest rank; zero when empty.
+fn quantile(values: &[Duration], q: f64) -> Duration {
+    if values.is_empty() {
+        return Duration::ZERO;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_unstable();
+    let rank = ((sorted.len() as f64 * q).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1]
+}
+
+/// Histogram buckets of stop latency: upper bounds, and how each is labelled.
+const BUCKETS: [(Duration, &str); 7] = [
+    (Duration::from_micros(10), "    < 10 µs"),
+    (Duration::from_micros(100), "10 - 100 µs"),
+    (Duration::from_millis(1), "0.1 - 1 ms "),
+    (Duration::from_millis(10), "  1 - 10 ms"),
+    (Duration::from_millis(50), " 10 - 50 ms"),
+    (Duration::from_millis(100), "50 - 100 ms"),
+    (Duration::MAX, "   > 100 ms"),
+];
+
+impl fmt::Display for CompareReport {
+    /// The table and the histograms, in plain text: readable in any terminal and in CI logs.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let options = &self.options;
+        writeln!(
+            f,
+            "{} runs per supervisor, frame interval {}, each cancelled at a random moment (seed {})",
+            options.trials,
+            HumanDuration(options.interval),
+            options.seed
+        )?;
+        writeln!(f)?;
+        writeln!(
+            f,
+            "{:<34} {:>10} {:>10} {:>10} {:>14} {:>10}",
+            "stop latency (cancel to cleared)", "median", "p95", "worst", "CPU ms/s spin", "RSS"
+        )?;
+        for figures in &self.modes {
+            let how = match figures.mode {
+                Mode::Thread => "thread: signal flag",
+                Mode::Task => "task: cooperative cancel",
+            };
+            writeln!(
+                f,
+                "{:<34} {:>10} {:>10} {:>10} {:>14.2} {:>10}",
+                how,
+                HumanDuration(figures.latency(0.5)).to_string(),
+                HumanDuration(figures.latency(0.95)).to_string(),
+                HumanDuration(figures.latency(1.0)).to_string(),
+                figures.cpu_ms_per_s(),
+                figures
+                    .resident
+                    .map_or("n/a".to_owned(), |bytes| Bytes(bytes).to_string()),
+            )?;
+        }
+        for figures in &self.modes {
+            writeln!(f)?;
+            writeln!(f, "{} mode, stop latency:", figures.mode)?;
+            let counts: Vec<usize> = BUCKETS
+                .iter()
+                .enumerate()
+                .map(|(index, &(upper, _))| {
+                    let lower = if index == 0 {
+                        Duration::ZERO
+                    } else {
+                        BUCKETS[index - 1].0
+                    };
+                    figures
+                        .stop_latencies
+                        .iter()
+                        .filter(|&&latency| latency >= lower && latency < upper)
+                        .count()
+                })
+                .collect();
+            let most = counts.iter().copied().max().unwrap_or(0).max(1);
+            for ((_, label), count) in BUCKETS.iter().zip(counts) {
+                let bar = "#".repeat((count * 40).div_ceil(most));
+                writeln!(f, "  {label} | {bar:<40} {count}")?;
+            }
+        }
+        if !self.spawns.is_empty() {
+            writeln!(f)?;
+            writeln!(
+                f,
+                "{:<34} {:>10} {:>12} {:>14}",
+                "N spinners at once", "spawn", "cancel all", "memory each"
+            )?;
+            for figures in &self.spawns {
+                let what = match figures.mode {
+                    Mode::Thread => format!("{} threads (signal flag)", figures.count),
+                    Mode::Task => format!("{} tasks (cooperative cancel)", figures.count),
+                };
+                writeln!(
+                    f,
+                    "{:<34} {:>10} {:>12} {:>14}",
+                    what,
+                    HumanDuration(figures.spawn).to_string(),
+                    HumanDuration(figures.cancel_all).to_string(),
+                    figures
+                        .bytes_each
+                        .map_or("n/a".to_owned(), |bytes| Bytes(bytes).to_string()),
+                )?;
+            }
+        }
+        if let Some(peak) = self.peak {
+            writeln!(f)?;
+            write!(f, "peak memory of this process: {}", Bytes(peak))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_are_nearest_ranks() {
+        let values: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
+        assert_eq!(quantile(&values, 0.5), Duration::from_millis(50));
+        assert_eq!(quantile(&values, 0.95), Duration::from_millis(95));
+        assert_eq!(quantile(&values, 1.0), Duration::from_millis(100));
+        assert_eq!(quantile(&[], 0.5), Duration::ZERO);
+    }
+
+    #[test]
+    fn a_small_comparison_has_every_figure() {
+        let options = CompareOptions {
+            trials: 3,
+            interval: Duration::from_millis(10),
+            jobs: Some(20),
+            seed: 1,
+        };
+        let mut steps = 0;
+        let report = compare(&options, &Cancel::new(), &mut |_, _, _| steps += 1).unwrap();
+        assert_eq!(steps, 3 * 2 + 2 + 2);
+        assert_eq!(report.modes.len(), 2);
+        for figures in &report.modes {
+            assert_eq!(figures.stop_latencies.len(), 3);
+            assert!(figures.wall > Duration::ZERO && figures.cpu > Duration::ZERO);
+            // Generous: a stop never takes seconds.
+            assert!(figures.latency(1.0) < Duration::from_secs(5), "{figures:?}");
+        }
+        assert_eq!(report.spawns.len(), 2);
+        let text = report.to_string();
+        for needle in [
+            "thread: signal flag",
+            "task: cooperative cancel",
+            "10 - 100 µs",
+            "20 threads",
+            "20 tasks",
+        ] {
+            assert!(text.contains(needle), "{needle} missing:\n{text}");
+        }
+    }
+}
