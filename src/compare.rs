@@ -164,8 +164,9 @@ pub fn spinning_cpu(wait: Wait, interval: Duration, spinning: Duration) -> Durat
     cpu
 }
 
-/// The time one frame takes: a message cut to the width of a 200-column terminal and the frame built
-/// and written (to a sink), averaged over `frames` frames.
+/// The time one frame takes in a 200-column terminal: the frame built (the message cut to width,
+/// which a line does again only when the message or the width changes) and written to a sink,
+/// averaged over `frames` frames.
 pub fn frame_cost(message: &str, frames: u32) -> Duration {
     let mut line = Line::new(
         io::sink(),

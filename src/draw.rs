@@ -426,6 +426,10 @@ pub struct Line<W: Write> {
     block: Block<W>,
     /// The row being built, kept to avoid an allocation per frame.
     row: String,
+    /// The last message drawn, its cut to width, and the width it was cut to.
+    cut_of: String,
+    cut: String,
+    cut_room: usize,
     /// In [`Style::Plain`], whether the message was written.
     wrote_plain: bool,
 }
@@ -448,6 +452,9 @@ impl<W: Write> Line<W> {
         Line {
             block,
             row: String::new(),
+            cut_of: String::new(),
+            cut: String::new(),
+            cut_room: usize::MAX,
             wrote_plain: false,
         }
     }
@@ -468,10 +475,23 @@ impl<W: Write> Line<W> {
             }
             return;
         }
+        // Cutting a long message to width is the costly part of a frame (grapheme clusters, display
+        // widths); the message rarely changes, so its cut is kept until it or the width does.
+        let columns = match self.block.style() {
+            Style::Animated { columns, .. } => usize::from(columns),
+            _ => usize::MAX,
+        };
+        let room = columns.saturating_sub(1 + glyph.width() + 1);
+        if self.cut_room != room || self.cut_of != message {
+            self.cut_of.clear();
+            self.cut_of.push_str(message);
+            self.cut = fit(message, room).into_owned();
+            self.cut_room = room;
+        }
         self.row.clear();
         self.row.push_str(glyph);
         self.row.push(' ');
-        self.row.push_str(message);
+        self.row.push_str(&self.cut);
         self.block.draw(&[&self.row]);
     }
 

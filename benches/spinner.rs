@@ -1,0 +1,99 @@
+//! `cargo bench`: what the two ways of waiting cost, measured with the functions `spinner compare`
+//! uses. No assertions: the figures are printed, to be read beside BENCHMARKS.md.
+//!
+//! 1. stop latency of the signal flag and of the cooperative cancel (each supervisor, cancelled at a
+//!    random moment);
+//! 2. CPU per second of spinning, drawing every frame into a sink;
+//! 3. spawning and cancelling 10 000 tasks against 10 000 threads;
+//! 4. the cost of one frame (cut to width, built, written) in a 200-column terminal, CJK message.
+
+use std::time::Duration;
+
+use spinner::compare::{frame_cost, spawn_tasks, spawn_threads, spinning_cpu, stop_latency_trial};
+use spinner::duration::HumanDuration;
+use spinner::memory::Bytes;
+use spinner::{Mode, Wait};
+
+const INTERVAL: Duration = Duration::from_millis(100);
+
+fn main() {
+    // `cargo bench -- <filter>` passes arguments; `cargo test --benches` passes `--bench`-less runs.
+    let filter = std::env::args().skip(1).find(|arg| !arg.starts_with('-'));
+    let wanted = |name: &str| filter.as_deref().is_none_or(|filter| name.contains(filter));
+
+    if wanted("stop_latency") {
+        let mut rng = fastrand::Rng::with_seed(1);
+        for mode in Mode::ALL {
+            let mut latencies: Vec<Duration> = (0..30)
+                .map(|_| {
+                    let cancel_after = INTERVAL.mul_f64(2.0 + rng.f64() * 4.0);
+                    stop_latency_trial(mode, INTERVAL, cancel_after).expect("a spinner thread")
+                })
+                .collect();
+            latencies.sort_unstable();
+            println!(
+                "stop_latency/{mode:<6} 30 runs: median {}, p95 {}, worst {}",
+                HumanDuration(latencies[14]),
+                HumanDuration(latencies[28]),
+                HumanDuration(latencies[29])
+            );
+        }
+    }
+
+    if wanted("spinning_cpu") {
+        let spinning = Duration::from_secs(3);
+        for (name, wait) in [
+            ("signal_flag", Wait::SignalFlag),
+            ("cooperative", Wait::CooperativeCancel),
+        ] {
+            let cpu = spinning_cpu(wait, INTERVAL, spinning);
+            println!(
+                "spinning_cpu/{name:<12} {:.3} ms of CPU per second of spinning ({} over {})",
+                cpu.as_secs_f64() * 1e3 / spinning.as_secs_f64(),
+                HumanDuration(cpu),
+                HumanDuration(spinning)
+            );
+        }
+    }
+
+    if wanted("spawn_cancel") {
+        // Tasks first, while the process is fresh: see `spinner::compare::compare`.
+        let tasks = spawn_tasks(10_000, INTERVAL);
+        let threads = spawn_threads(10_000, INTERVAL).expect("10 000 threads");
+        for figures in [tasks, threads] {
+            println!(
+                "spawn_cancel/{:<6} 10 000: spawn {}, cancel all {}, {} each",
+                figures.mode,
+                HumanDuration(figures.spawn),
+                HumanDuration(figures.cancel_all),
+                figures
+                    .bytes_each
+                    .map_or("n/a".to_owned(), |bytes| Bytes(bytes).to_string())
+            );
+        }
+    }
+
+    if wanted("frame_cost") {
+        let message = "考えています考えています考えています".repeat(8);
+        for (name, message) in [
+            ("cjk_200_columns", message.as_str()),
+            ("default_message", "thinking!"),
+        ] {
+            let cost = frame_cost(message, 100_000);
+            println!(
+                "frame_cost/{name:<16} {} ns per frame (100 000 frames)",
+                cost.as_nanos()
+            );
+            // A line keeps its message's cut until the message or the width changes; this is what
+            // the cut costs when it does.
+            let started = std::time::Instant::now();
+            for _ in 0..10_000 {
+                std::hint::black_box(spinner::draw::fit(std::hint::black_box(message), 197));
+            }
+            println!(
+                "cut_to_width/{name:<15} {} ns per cut",
+                (started.elapsed() / 10_000).as_nanos()
+            );
+        }
+    }
+}
