@@ -165,6 +165,8 @@ pub fn supervise_jobs<W: Write>(
 }
 
 /// One job as a task: wait for a permit, then run the work and the job's spinner side by side.
+///
+/// Its future is what a job costs in task mode (`size_of` it to see).
 async fn run_job(
     job: Job,
     board: &Arc<Board>,
@@ -186,18 +188,46 @@ async fn run_job(
         None => JobOutcome::Cancelled { started: false },
         Some(_permit) => {
             board.start(job.number);
-            let stop_spinner = Cancel::new();
             let mut row = board.row(job.number);
-            let work = async {
-                let outcome = job.run_in_task(timeout, all).await;
-                stop_spinner.cancel();
-                outcome
+            // The job's spinner turns until the work ends, and is then dropped where it waits: the
+            // cooperative cancel at its simplest, with no token of its own to keep per job. A
+            // signal reaches both through `all`.
+            let spinner = async {
+                spin(&mut row, style, Wait::CooperativeCancel, all).await;
+                JobOutcome::Cancelled { started: true }
             };
-            let spinner = spin(&mut row, style, Wait::CooperativeCancel, &stop_spinner);
-            futures_lite::future::zip(work, spinner).await.0
+            job.run_in_task(timeout, all).or(spinner).await
         }
     };
     if board.finish(job.number, outcome) {
         done.cancel();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Frames;
+
+    #[test]
+    fn a_job_task_is_small() {
+        let board = Board::new(1, Frames::Ascii, "thinking!");
+        let (permits, style, all, done) = (
+            Semaphore::new(1),
+            SpinStyle::default(),
+            Cancel::new(),
+            Cancel::new(),
+        );
+        let job = Job {
+            number: 1,
+            duration: Duration::from_secs(1),
+            fails: false,
+        };
+        let future = run_job(job, &board, &permits, &style, None, &all, &done);
+        let size = std::mem::size_of_val(&future);
+        // 872 bytes when written; the bound only catches a large regression (a job's future is
+        // most of what a task-mode job costs: BENCHMARKS.md).
+        println!("run_job future: {size} bytes");
+        assert!(size < 2048, "{size}");
     }
 }
