@@ -40,8 +40,6 @@ pub struct ModeFigures {
     pub cpu: Duration,
     /// How long it spun for the CPU figure.
     pub wall: Duration,
-    /// The process's resident memory after this supervisor's last run.
-    pub resident: Option<u64>,
 }
 
 impl ModeFigures {
@@ -96,6 +94,19 @@ impl Draw for CountFrames {
     fn finish(&mut self) {}
 }
 
+/// A token that a thread of its own cancels after `delay`; join the thread when done.
+fn cancelled_after(delay: Duration) -> (Cancel, thread::JoinHandle<()>) {
+    let cancel = Cancel::new();
+    let canceller = {
+        let cancel = cancel.clone();
+        thread::spawn(move || {
+            thread::sleep(delay);
+            cancel.cancel();
+        })
+    };
+    (cancel, canceller)
+}
+
 /// A line that builds every frame (cut to width, escape codes) and writes it to nowhere.
 fn sink_line() -> Line<io::Sink> {
     Line::new(
@@ -127,14 +138,7 @@ pub fn stop_latency_trial(
         },
         ..RunOptions::default()
     };
-    let cancel = Cancel::new();
-    let canceller = {
-        let cancel = cancel.clone();
-        thread::spawn(move || {
-            thread::sleep(cancel_after);
-            cancel.cancel();
-        })
-    };
+    let (cancel, canceller) = cancelled_after(cancel_after);
     let outcome = crate::run(&options, &cancel, sink_line(), &mut io::sink());
     let _ = canceller.join();
     Ok(outcome?.spin.stop_latency)
@@ -148,14 +152,7 @@ pub fn spinning_cpu(wait: Wait, interval: Duration, spinning: Duration) -> Durat
         interval,
         ..SpinStyle::default()
     };
-    let cancel = Cancel::new();
-    let canceller = {
-        let cancel = cancel.clone();
-        thread::spawn(move || {
-            thread::sleep(spinning);
-            cancel.cancel();
-        })
-    };
+    let (cancel, canceller) = cancelled_after(spinning);
     let cpu = ThreadTime::now();
     let mut line = sink_line();
     async_io::block_on(spin(&mut line, &style, wait, &cancel));
@@ -385,7 +382,6 @@ pub fn compare(
             stop_latencies: Vec::with_capacity(options.trials),
             cpu: Duration::ZERO,
             wall: Duration::ZERO,
-            resident: None,
         })
         .collect();
     // Interleaved, so that a burst of load on a shared machine falls on both supervisors alike.
@@ -404,7 +400,6 @@ pub fn compare(
             step += 1;
             let latency = stop_latency_trial(figures.mode, options.interval, cancel_after)?;
             figures.stop_latencies.push(latency);
-            figures.resident = Memory::read().map(|memory| memory.resident);
         }
     }
     // CPU: the spin routine alone, on the thread that runs it, for 20 frames.
@@ -466,8 +461,8 @@ impl fmt::Display for CompareReport {
         writeln!(f)?;
         writeln!(
             f,
-            "{:<34} {:>10} {:>10} {:>10} {:>14} {:>10}",
-            "stop latency (cancel to cleared)", "median", "p95", "worst", "CPU ms/s spin", "RSS"
+            "{:<34} {:>10} {:>10} {:>10} {:>14}",
+            "stop latency (cancel to cleared)", "median", "p95", "worst", "CPU ms/s spin"
         )?;
         for figures in &self.modes {
             let how = match figures.mode {
@@ -476,15 +471,12 @@ impl fmt::Display for CompareReport {
             };
             writeln!(
                 f,
-                "{:<34} {:>10} {:>10} {:>10} {:>14.2} {:>10}",
+                "{:<34} {:>10} {:>10} {:>10} {:>14.2}",
                 how,
                 HumanDuration(figures.latency(0.5)).to_string(),
                 HumanDuration(figures.latency(0.95)).to_string(),
                 HumanDuration(figures.latency(1.0)).to_string(),
                 figures.cpu_ms_per_s(),
-                figures
-                    .resident
-                    .map_or("n/a".to_owned(), |bytes| Bytes(bytes).to_string()),
             )?;
         }
         for figures in &self.modes {
@@ -538,7 +530,11 @@ impl fmt::Display for CompareReport {
         }
         if let Some(peak) = self.peak {
             writeln!(f)?;
-            write!(f, "peak memory of this process: {}", Bytes(peak))?;
+            write!(
+                f,
+                "peak memory of this process (both supervisors, every run): {}",
+                Bytes(peak)
+            )?;
         }
         Ok(())
     }

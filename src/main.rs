@@ -26,14 +26,9 @@ fn main() -> ExitCode {
     };
     draw::install_panic_hook();
     let cancel = Cancel::new();
-    let signals = match ctrl_c::install(cancel.clone()) {
+    let signals = match install_signals(&cancel) {
         Ok(signals) => signals,
-        Err(err) => {
-            return fail(
-                1,
-                format_args!("spinner: cannot install the Ctrl-C handler: {err}"),
-            );
-        }
+        Err(code) => return code,
     };
     let display = FrameLog::new();
     let ran = match &options.jobs {
@@ -186,14 +181,9 @@ fn run_many(
 /// `spinner compare`: the experiment, its progress on a spinner of our own.
 fn run_compare(options: &CompareOptions) -> ExitCode {
     let stop = Cancel::new();
-    let signals = match ctrl_c::install(stop.clone()) {
+    let signals = match install_signals(&stop) {
         Ok(signals) => signals,
-        Err(err) => {
-            return fail(
-                1,
-                format_args!("spinner: cannot install the Ctrl-C handler: {err}"),
-            );
-        }
+        Err(code) => return code,
     };
     let progress = SpinnerOptions::new("measuring").start();
     let report = compare::compare(options, &stop, &mut |done, total, what| {
@@ -214,6 +204,17 @@ fn run_compare(options: &CompareOptions) -> ExitCode {
         }
         Err(err) => fail(1, format_args!("spinner: compare: {err}")),
     }
+}
+
+/// Installs the Ctrl-C and SIGTERM handlers, which fire `cancel`; on failure, says so and gives the
+/// exit code.
+fn install_signals(cancel: &Cancel) -> Result<Signals, ExitCode> {
+    ctrl_c::install(cancel.clone()).map_err(|err| {
+        fail(
+            1,
+            format_args!("spinner: cannot install the Ctrl-C handler: {err}"),
+        )
+    })
 }
 
 /// Writes a line of results to stdout. Nobody reading them (`spinner | head -c0`) is not an error.
