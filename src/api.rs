@@ -2,7 +2,8 @@
 //! on any runtime.
 //!
 //! Both styles are the program's two supervisors in a small package. [`SpinnerOptions::spin_while`]
-//! and the [`Spinner`] guard run the spin routine on a thread of its own, stopped by a signal flag;
+//! and the [`Spinner`] guard run the spin routine on a thread of its own (but stopped at once, not by
+//! the lesson's signal flag, which would hold every caller up to a frame);
 //! [`SpinnerOptions::spin_until`] runs it next to the future, in the same task, on async-io timers,
 //! which need no particular runtime: smol, async-std, tokio and a plain `block_on` all work.
 //!
@@ -122,7 +123,8 @@ impl Write for OutputStream {
 /// [`spin_until`](SpinnerOptions::spin_until) a future completes.
 ///
 /// By default: `|/-\` every 100 ms on stderr, drawn only when stderr is a terminal (and `TERM` is
-/// not `dumb`); nothing at all otherwise, so logs and pipes stay clean.
+/// not `dumb`); otherwise no frames, so logs and pipes stay clean, and only a final line
+/// ([`Spinner::success`], [`Spinner::fail`]) is written, as plain text.
 ///
 /// # Examples
 ///
@@ -251,7 +253,9 @@ impl SpinnerOptions {
         let shared = Arc::clone(&line.shared);
         let cancel = Cancel::new();
         let builder = thread::Builder::new().name("spinner".to_owned());
-        let thread = SpinnerThread::spawn(builder, &style, line, &cancel)
+        // Not the signal flag of the lesson: a library's stop must not wait out a frame, so the
+        // spinner's thread races each frame's timer against the stop, as a task would.
+        let thread = SpinnerThread::spawn(builder, &style, line, &cancel, Wait::CooperativeCancel)
             .ok()
             .map(|mut thread| {
                 thread.start();
@@ -271,8 +275,8 @@ impl SpinnerOptions {
     /// # Cancellation
     ///
     /// A thread cannot be stopped from outside: the spinner stops when `work` returns or panics (the
-    /// panic goes on after the line is cleared). For Ctrl-C, make `work` return (see the module
-    /// documentation).
+    /// panic goes on after the line is cleared), at once, not at its next frame. For Ctrl-C, make
+    /// `work` return (see the module documentation).
     ///
     /// # Examples
     ///
@@ -362,7 +366,8 @@ pub async fn spin_until<F: Future>(message: impl Into<String>, future: F) -> F::
 /// # Cancellation
 ///
 /// Dropping the guard (an early `return`, a `?`, a panic unwinding) stops the spinner and clears
-/// the line; the spinner sees the stop within one frame interval, and the drop waits for it.
+/// the line; the spinner's thread sees the stop at once (its frame wait races it), and the drop
+/// waits the few microseconds that takes.
 ///
 /// # Examples
 ///
@@ -558,6 +563,33 @@ mod tests {
         let out = Shared::default();
         options(&out).start().success("done");
         assert!(out.text().ends_with("✔ done\n"), "{:?}", out.text());
+    }
+
+    #[test]
+    fn a_final_line_is_written_even_where_no_frame_is_drawn() {
+        let out = Shared::default();
+        let spinner = SpinnerOptions::new("thinking!")
+            .output(out.clone())
+            .symbols(Symbols::Ascii)
+            .start();
+        thread::sleep(Duration::from_millis(30));
+        spinner.success("done");
+        assert_eq!(out.text(), "+ done\n");
+    }
+
+    #[test]
+    fn stopping_does_not_wait_for_the_next_frame() {
+        let out = Shared::default();
+        let spinner = options(&out).interval(Duration::from_secs(10)).start();
+        thread::sleep(Duration::from_millis(50));
+        let stopping = std::time::Instant::now();
+        spinner.stop();
+        // A signal flag would hold this for the rest of a 10 s interval.
+        assert!(
+            stopping.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            stopping.elapsed()
+        );
     }
 
     #[test]

@@ -117,7 +117,8 @@ impl Args {
             }
             Some(JobsOptions {
                 jobs: self.jobs,
-                limit: self.limit.unwrap_or(self.jobs.min(10)),
+                // More permits than jobs would only make the report say so.
+                limit: self.limit.unwrap_or(10).min(self.jobs),
                 delay: self.delay,
                 seed: self.seed.unwrap_or_else(|| fastrand::u64(..)),
                 fail_rate: self.fail_rate.unwrap_or(0.0),

@@ -62,7 +62,7 @@ pub enum Style {
     },
     /// No escape codes, no animation: whole lines only.
     Plain,
-    /// Nothing at all.
+    /// No frames; only lines written on purpose ([`Block::write_line`]: a spinner's final line).
     Hidden,
 }
 
@@ -260,9 +260,6 @@ impl<W: Write> Block<W> {
     /// Writes `text` and a newline as a line of its own, in one `write` call: in [`Style::Plain`],
     /// the only way this block shows anything. An animated block is cleared first.
     pub fn write_line(&mut self, text: &str) {
-        if self.style == Style::Hidden {
-            return;
-        }
         let _stderr = self.lock_stderr();
         self.buf.clear();
         self.move_to_start();

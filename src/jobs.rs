@@ -12,6 +12,15 @@ use futures_lite::FutureExt;
 use crate::duration::{DurationError, HumanDuration, parse_duration};
 use crate::{Cancel, task_supervisor, thread_supervisor};
 
+/// `1 job`, `20 jobs`.
+fn jobs(count: usize) -> String {
+    if count == 1 {
+        "1 job".to_owned()
+    } else {
+        format!("{count} jobs")
+    }
+}
+
 /// How long each job takes: one duration, or a range to draw from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Delay {
@@ -394,9 +403,9 @@ impl JobsSummary {
         let counts = &self.counts;
         let (drawn, due) = self.ticks;
         let mut report = format!(
-            "{} jobs in {}: {} answered, {} failed, {} timed out, {} cancelled ({} mode, limit {}, seed {})\n\
+            "{} in {}: {} answered, {} failed, {} timed out, {} cancelled ({} mode, limit {}, seed {})\n\
              spinners drew {drawn} of {due} frames due ({:.1} %)",
-            self.options.jobs,
+            jobs(self.options.jobs),
             HumanDuration(self.elapsed),
             counts.answered,
             counts.failed,
@@ -440,10 +449,10 @@ impl JobsSummary {
             crate::Mode::Task => "cooperative cancel: every job at its await point".to_owned(),
         };
         format!(
-            "cancelled by {cause} after {}: {} jobs cancelled ({} running, {} waiting); the last \
+            "cancelled by {cause} after {}: {} cancelled ({} running, {} waiting); the last \
              stopped {} after the signal ({how})",
             HumanDuration(signal_at.saturating_duration_since(started)),
-            counts.cancelled(),
+            jobs(counts.cancelled()),
             counts.cancelled_running,
             counts.cancelled_pending,
             HumanDuration(last_stop.saturating_duration_since(signal_at)),

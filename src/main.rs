@@ -24,6 +24,25 @@ fn main() -> ExitCode {
         }
         Command::Usage(line) => return fail(2, format_args!("{line}")),
     };
+    // Opened before the run, so that a bad path is said at once, not after the work is done.
+    let stats_file = match options
+        .stats_json
+        .as_ref()
+        .map(std::fs::File::create)
+        .transpose()
+    {
+        Ok(file) => file,
+        Err(err) => {
+            let path = options
+                .stats_json
+                .as_ref()
+                .map_or(String::new(), |path| path.display().to_string());
+            return fail(
+                2,
+                format_args!("spinner: cannot write '--stats-json {path}': {err}"),
+            );
+        }
+    };
     draw::install_panic_hook();
     let cancel = Cancel::new();
     let signals = match install_signals(&cancel) {
@@ -43,7 +62,7 @@ fn main() -> ExitCode {
     else {
         return ExitCode::FAILURE;
     };
-    if options.stats || options.stats_json.is_some() {
+    if options.stats || stats_file.is_some() {
         let stats = Stats::gather(
             options.mode.name(),
             &display,
@@ -56,11 +75,12 @@ fn main() -> ExitCode {
         if options.stats {
             let _ = writeln!(io::stderr(), "{stats}");
         }
-        if let Some(path) = &options.stats_json {
-            if let Err(err) = std::fs::write(path, stats.to_json() + "\n") {
-                return fail(
-                    1,
-                    format_args!("spinner: cannot write {}: {err}", path.display()),
+        if let Some(mut file) = stats_file {
+            if let Err(err) = writeln!(file, "{}", stats.to_json()) {
+                // The run's own exit code stands; the figures are extra.
+                let _ = writeln!(
+                    io::stderr(),
+                    "spinner: cannot write the --stats-json file: {err}"
                 );
             }
         }

@@ -128,7 +128,7 @@ pub fn with_spinner_thread<D: Draw + Send + 'static, T>(
     work: impl FnOnce() -> T,
 ) -> io::Result<(T, SpinReport)> {
     // From here on, leaving this function by any path (a panic included) stops and joins the spinner.
-    let mut spinner = SpinnerThread::spawn(spinner, style, draw, cancel)?;
+    let mut spinner = SpinnerThread::spawn(spinner, style, draw, cancel, Wait::SignalFlag)?;
     before_start(spinner.thread());
     spinner.start();
     let answer = work();
@@ -140,18 +140,23 @@ pub(crate) fn show_spinner_object(stdout: &mut dyn Write, object: &dyn Debug) {
     let _ = writeln!(stdout, "spinner object: {object:?}").and_then(|()| stdout.flush());
 }
 
-/// The spin routine on a thread of its own, stopped by a signal flag: raised and joined by
+/// The spin routine on a thread of its own: stopped by raising its token and joined by
 /// [`SpinnerThread::stop`], or when dropped, so no path leaves it spinning.
+///
+/// With [`Wait::SignalFlag`] (the thread supervisor: the lesson) it sees the token up to one interval
+/// late; with [`Wait::CooperativeCancel`] (the library's [`Spinner`](crate::Spinner)) at once, its
+/// frame wait racing the token under `block_on` on its own thread.
 ///
 /// # Examples
 ///
 /// ```
 /// use std::thread;
 /// use spinner::thread_supervisor::SpinnerThread;
-/// use spinner::{Cancel, Line, SpinStyle, Style};
+/// use spinner::{Cancel, Line, SpinStyle, Style, Wait};
 ///
 /// let line = Line::new(Vec::new(), Style::Animated { columns: 80, rows: 24 });
-/// let mut spinner = SpinnerThread::spawn(thread::Builder::new(), &SpinStyle::default(), line, &Cancel::new())?;
+/// let cancel = Cancel::new();
+/// let mut spinner = SpinnerThread::spawn(thread::Builder::new(), &SpinStyle::default(), line, &cancel, Wait::SignalFlag)?;
 /// spinner.start();
 /// thread::sleep(std::time::Duration::from_millis(150));
 /// let report = spinner.stop();
@@ -167,7 +172,7 @@ pub struct SpinnerThread {
 
 impl SpinnerThread {
     /// Creates the thread with `builder`; it draws on `draw` once [`SpinnerThread::start`] is called,
-    /// and stops when `cancel` is raised.
+    /// waits between frames the `wait` way, and stops when `cancel` is raised.
     ///
     /// A Rust thread runs as soon as it is spawned; waiting for `start`, like Python's
     /// `Thread.start()`, lets the caller print the thread first: otherwise a `spinner object:` line
@@ -181,6 +186,7 @@ impl SpinnerThread {
         style: &SpinStyle,
         mut draw: D,
         cancel: &Cancel,
+        wait: Wait,
     ) -> io::Result<SpinnerThread> {
         let style = style.clone();
         let flag = cancel.clone();
@@ -188,7 +194,7 @@ impl SpinnerThread {
         let handle = builder.spawn(move || {
             // A dropped sender (stopped before it started) opens the gate too; the flag is up then.
             let _ = gate.recv();
-            futures_lite::future::block_on(spin(&mut draw, &style, Wait::SignalFlag, &flag))
+            futures_lite::future::block_on(spin(&mut draw, &style, wait, &flag))
         })?;
         Ok(SpinnerThread {
             cancel: cancel.clone(),
@@ -212,7 +218,8 @@ impl SpinnerThread {
         }
     }
 
-    /// Raises the flag and waits for the spinner to see it (up to one interval) and finish drawing.
+    /// Raises the token and waits for the spinner to see it (with [`Wait::SignalFlag`], up to one
+    /// interval) and finish drawing.
     ///
     /// # Panics
     ///

@@ -160,3 +160,21 @@ fn compare_rejects_bad_options_with_one_line() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("--trials"), "{stderr}");
 }
+
+#[test]
+fn a_stats_json_path_that_cannot_be_written_is_refused_before_the_run() {
+    let output = Command::new(BIN)
+        .args([
+            "--delay",
+            "5s",
+            "--stats-json",
+            "/nonexistent-dir/stats.json",
+        ])
+        .output()
+        .expect("run the binary");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("--stats-json"), "{stderr}");
+    assert!(output.stdout.is_empty(), "the run did not start");
+}
