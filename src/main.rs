@@ -8,7 +8,6 @@ use cpu_time::ProcessTime;
 use spinner::cli::{self, Command};
 use spinner::compare::{self, CompareOptions};
 use spinner::ctrl_c::Signals;
-use spinner::duration::HumanDuration;
 use spinner::jobs::JobsOptions;
 use spinner::stats::{FrameLog, FrameRecorder, Stats};
 use spinner::{Block, Cancel, Line, RunOptions, SpinnerOptions, ctrl_c, draw};
@@ -110,14 +109,8 @@ fn run_one(options: &RunOptions, cancel: &Cancel, signals: &Signals, display: &F
             return Ran::Failed;
         }
     };
-    if let Some(gap) = outcome.froze_for() {
-        if options.blocks_event_loop() {
-            let _ = writeln!(
-                io::stderr(),
-                "spinner: the spinner froze for {}: blocking work ran on the event loop's thread (try --offload)",
-                HumanDuration(gap)
-            );
-        }
+    if let Some(line) = outcome.freeze_report(options) {
+        let _ = writeln!(io::stderr(), "spinner: {line}");
     }
     let code = match (outcome.answer, signals.received()) {
         (Some(answer), _) => match say(&mut stdout, &format!("Answer: {answer}")) {

@@ -4,7 +4,7 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 use crate::duration::HumanDuration;
-use crate::{Cancel, SpinReport, Wait};
+use crate::{Cancel, RunOptions, SpinReport, Wait};
 
 /// The end of one supervised run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,6 +64,40 @@ impl Outcome {
     pub fn froze_for(&self) -> Option<Duration> {
         let threshold = (self.interval * 4).max(Duration::from_millis(250));
         (self.spin.longest_gap > threshold).then_some(self.spin.longest_gap)
+    }
+
+    /// The line that says the spinner froze because blocking work ran on the event loop's thread,
+    /// without the `spinner: ` prefix; `None` unless it froze ([`Outcome::froze_for`]) in a run
+    /// that put blocking work there ([`RunOptions::blocks_event_loop`]). A spinner that froze for
+    /// another reason (a machine too busy to run it) gets no such line: the cause would be untrue.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use spinner::{Mode, Outcome, RunOptions, SpinReport, Wait, Work};
+    /// let outcome = Outcome {
+    ///     answer: Some(42),
+    ///     spin: SpinReport { wait: Wait::CooperativeCancel, frames: 2, longest_gap: Duration::from_millis(2710), stop_latency: Duration::ZERO },
+    ///     interval: Duration::from_millis(100),
+    ///     stop_requested_after: Duration::from_secs(3),
+    ///     elapsed: Duration::from_secs(3),
+    /// };
+    /// let frozen = RunOptions { mode: Mode::Task, work: Work::Cpu { n: 44 }, ..RunOptions::default() };
+    /// assert_eq!(
+    ///     outcome.freeze_report(&frozen).unwrap(),
+    ///     "the spinner froze for 2.71 s: blocking work ran on the event loop's thread (try --offload)"
+    /// );
+    /// assert_eq!(outcome.freeze_report(&RunOptions { offload: true, ..frozen }), None);
+    /// ```
+    pub fn freeze_report(&self, options: &RunOptions) -> Option<String> {
+        let gap = self.froze_for()?;
+        options.blocks_event_loop().then(|| {
+            format!(
+                "the spinner froze for {}: blocking work ran on the event loop's thread (try --offload)",
+                HumanDuration(gap)
+            )
+        })
     }
 
     /// The one line that tells how a cancelled run stopped, without the `spinner: ` prefix.
