@@ -12,8 +12,9 @@
 //! The library installs no signal handler: what Ctrl-C means is the program's business. On Ctrl-C a
 //! program that installed nothing dies at once, and its terminal keeps a hidden cursor. To stop
 //! cleanly, handle the signal (with `ctrlc`, say) by making the work return, or by dropping the
-//! future: the spinner then clears its line and shows the cursor as on any other stop. The `spinner`
-//! binary does this with `ctrl_c::install` (the `cli` feature) and a [`crate::Cancel`] token.
+//! future: the spinner then clears its line and shows the cursor as on any other stop. A handler that
+//! exits at once instead should call [`crate::draw::restore_stderr`] first. The `spinner` binary does
+//! the former with `ctrl_c::install` (the `cli` feature) and a [`crate::Cancel`] token.
 
 use std::fmt;
 use std::future::Future;
