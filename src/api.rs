@@ -70,51 +70,35 @@ impl Symbols {
     }
 }
 
-/// Where a spinner draws.
-enum Output {
-    Stderr,
+/// The stream a spinner draws on: the process's stderr, or one the caller gave.
+pub enum OutputStream {
+    /// The process's stderr (its terminal state is shared with the panic hook and signal handlers).
+    Stderr(io::Stderr),
+    /// A stream given to [`SpinnerOptions::output`].
     Other(Box<dyn Write + Send>),
 }
 
-impl fmt::Debug for Output {
+impl fmt::Debug for OutputStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Output::Stderr => f.write_str("Stderr"),
-            Output::Other(_) => f.write_str("Other"),
+            OutputStream::Stderr(_) => f.write_str("Stderr"),
+            OutputStream::Other(_) => f.write_str("Other"),
         }
-    }
-}
-
-/// A stream a spinner draws on: the process's stderr, or one the caller gave.
-#[derive(Debug)]
-pub struct OutputStream(OutputInner);
-
-#[derive(Debug)]
-enum OutputInner {
-    Stderr(io::Stderr),
-    Other(OtherStream),
-}
-
-struct OtherStream(Box<dyn Write + Send>);
-
-impl fmt::Debug for OtherStream {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("OtherStream")
     }
 }
 
 impl Write for OutputStream {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match &mut self.0 {
-            OutputInner::Stderr(stderr) => stderr.write(buf),
-            OutputInner::Other(other) => other.0.write(buf),
+        match self {
+            OutputStream::Stderr(stderr) => stderr.write(buf),
+            OutputStream::Other(other) => other.write(buf),
         }
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        match &mut self.0 {
-            OutputInner::Stderr(stderr) => stderr.flush(),
-            OutputInner::Other(other) => other.0.flush(),
+        match self {
+            OutputStream::Stderr(stderr) => stderr.flush(),
+            OutputStream::Other(other) => other.flush(),
         }
     }
 }
@@ -142,7 +126,7 @@ impl Write for OutputStream {
 #[derive(Debug)]
 pub struct SpinnerOptions {
     style: SpinStyle,
-    output: Output,
+    output: OutputStream,
     draw_when_not_terminal: bool,
     symbols: Symbols,
 }
@@ -155,7 +139,7 @@ impl SpinnerOptions {
                 message: message.into(),
                 ..SpinStyle::default()
             },
-            output: Output::Stderr,
+            output: OutputStream::Stderr(io::stderr()),
             draw_when_not_terminal: false,
             symbols: Symbols::detect(),
         }
@@ -177,7 +161,7 @@ impl SpinnerOptions {
     /// so nothing is drawn on it unless [`draw_when_not_terminal`](Self::draw_when_not_terminal) is
     /// set.
     pub fn output(mut self, output: impl Write + Send + 'static) -> Self {
-        self.output = Output::Other(Box::new(output));
+        self.output = OutputStream::Other(Box::new(output));
         self
     }
 
@@ -202,7 +186,7 @@ impl SpinnerOptions {
             rows: crate::draw::FALLBACK_ROWS,
         };
         let block = match self.output {
-            Output::Stderr => {
+            OutputStream::Stderr(_) => {
                 let style = match Style::for_stderr() {
                     animated @ Style::Animated { .. } => animated,
                     _ if self.draw_when_not_terminal => forced,
@@ -213,16 +197,15 @@ impl SpinnerOptions {
                     // cursor hidden; the hook clears the spinner first, then runs the one before.
                     draw::install_panic_hook();
                 }
-                Block::stderr_with(style)
-                    .map_output(|stderr| OutputStream(OutputInner::Stderr(stderr)))
+                Block::stderr_with(style).map_output(OutputStream::Stderr)
             }
-            Output::Other(other) => {
+            OutputStream::Other(other) => {
                 let style = if self.draw_when_not_terminal {
                     forced
                 } else {
                     Style::Hidden
                 };
-                Block::new(OutputStream(OutputInner::Other(OtherStream(other))), style)
+                Block::new(OutputStream::Other(other), style)
             }
         };
         let shared = Arc::new(Shared {
