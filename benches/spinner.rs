@@ -1,18 +1,18 @@
 //! `cargo bench`: what the two ways of waiting cost, measured with the functions `spinner compare`
 //! uses. No assertions: the figures are printed, to be read beside BENCHMARKS.md.
 //!
-//! 1. stop latency of the signal flag and of the cooperative cancel (each supervisor, cancelled at a
-//!    random moment);
+//! 1. stop latency of the signal flag, the woken wait and the cooperative cancel (each cancelled at
+//!    a random moment);
 //! 2. CPU per second of spinning, drawing every frame into a sink;
-//! 3. spawning and cancelling 10 000 tasks against 10 000 threads;
+//! 3. spawning and cancelling 10 000 tasks against 10 000 threads (each way of waiting);
 //! 4. the cost of one frame (cut to width, built, written) in a 200-column terminal, CJK message.
 
 use std::time::Duration;
 
-use spinner::compare::{frame_cost, spawn_tasks, spawn_threads, spinning_cpu, stop_latency_trial};
-use spinner::duration::HumanDuration;
-use spinner::memory::Bytes;
-use spinner::{Mode, Wait};
+use spinner::Mechanism;
+use spinner::demo::{frame_cost, spawn_tasks, spawn_threads, spinning_cpu, stop_latency_trial};
+use spinner::measure::{Bytes, HumanDuration};
+use spinner::thread_supervisor::ThreadWait;
 
 const INTERVAL: Duration = Duration::from_millis(100);
 
@@ -23,16 +23,17 @@ fn main() {
 
     if wanted("stop_latency") {
         let mut rng = fastrand::Rng::with_seed(1);
-        for mode in Mode::ALL {
+        for mechanism in Mechanism::ALL {
             let mut latencies: Vec<Duration> = (0..30)
                 .map(|_| {
                     let cancel_after = INTERVAL.mul_f64(2.0 + rng.f64() * 4.0);
-                    stop_latency_trial(mode, INTERVAL, cancel_after).expect("a spinner thread")
+                    stop_latency_trial(mechanism, INTERVAL, cancel_after).expect("a spinner thread")
                 })
                 .collect();
             latencies.sort_unstable();
+            let name = mechanism.name().replace(' ', "_");
             println!(
-                "stop_latency/{mode:<6} 30 runs: median {}, p95 {}, worst {}",
+                "stop_latency/{name:<18} 30 runs: median {}, p95 {}, worst {}",
                 HumanDuration(latencies[14]),
                 HumanDuration(latencies[28]),
                 HumanDuration(latencies[29])
@@ -42,13 +43,11 @@ fn main() {
 
     if wanted("spinning_cpu") {
         let spinning = Duration::from_secs(3);
-        for (name, wait) in [
-            ("signal_flag", Wait::SignalFlag),
-            ("cooperative", Wait::CooperativeCancel),
-        ] {
-            let cpu = spinning_cpu(wait, INTERVAL, spinning);
+        for mechanism in Mechanism::ALL {
+            let cpu = spinning_cpu(mechanism, INTERVAL, spinning);
+            let name = mechanism.name().replace(' ', "_");
             println!(
-                "spinning_cpu/{name:<12} {:.3} ms of CPU per second of spinning ({} over {})",
+                "spinning_cpu/{name:<18} {:.3} ms of CPU per second of spinning ({} over {})",
                 cpu.as_secs_f64() * 1e3 / spinning.as_secs_f64(),
                 HumanDuration(cpu),
                 HumanDuration(spinning)
@@ -57,13 +56,14 @@ fn main() {
     }
 
     if wanted("spawn_cancel") {
-        // Tasks first, while the process is fresh: see `spinner::compare::compare`.
+        // Tasks first, while the process is fresh: see `spinner::demo::compare`.
         let tasks = spawn_tasks(10_000, INTERVAL);
-        let threads = spawn_threads(10_000, INTERVAL).expect("10 000 threads");
-        for figures in [tasks, threads] {
+        let sleeping = spawn_threads(10_000, ThreadWait::Sleep, INTERVAL).expect("10 000 threads");
+        let woken = spawn_threads(10_000, ThreadWait::Event, INTERVAL).expect("10 000 threads");
+        for figures in [tasks, sleeping, woken] {
             println!(
-                "spawn_cancel/{:<6} 10 000: spawn {}, cancel all {}, {} each",
-                figures.mode,
+                "spawn_cancel/{:<18} 10 000: spawn {}, cancel all {}, {} each",
+                figures.mechanism.name().replace(' ', "_"),
                 HumanDuration(figures.spawn),
                 HumanDuration(figures.cancel_all),
                 figures
@@ -88,7 +88,7 @@ fn main() {
             // the cut costs when it does.
             let started = std::time::Instant::now();
             for _ in 0..10_000 {
-                std::hint::black_box(spinner::draw::fit(std::hint::black_box(message), 197));
+                std::hint::black_box(spinner::terminal::fit(std::hint::black_box(message), 197));
             }
             println!(
                 "cut_to_width/{name:<15} {} ns per cut",

@@ -1,43 +1,43 @@
 //! The lesson, task version: a spinner that is an async task, stopped by a cooperative cancel.
-//!
-//! Run it with `cargo run --example task`; diff it with `thread.rs` to see all that differs.
+//! `cargo run --example task`; `diff examples/thread.rs examples/task.rs`. The cancel lands at the
+//! spinner's `.await`: the task is dropped there, and the line's `Drop` clears it.
 
 use std::time::Duration;
 
 use async_executor::LocalExecutor;
-use spinner::{Cancel, Line, SpinStyle, Wait};
+use async_io::Timer;
+use spinner::terminal::{Frames, Line};
 
-async fn spin(msg: &str, cancel: Cancel) {
-    let style = SpinStyle {
-        message: msg.to_owned(),
-        ..SpinStyle::default()
-    };
-    // The wait races the frame timer against the cancel: it ends the moment the cancel comes.
-    let wait = Wait::CooperativeCancel;
-    spinner::spin(&mut Line::stderr(), &style, wait, &cancel).await;
+async fn spin(msg: &str) {
+    let mut line = Line::stderr(); // cleared, cursor shown, when dropped
+    for glyph in Frames::Ascii.cycle() {
+        line.frame(glyph, msg);
+        Timer::after(Duration::from_millis(100)).await; // a cancel lands here, at once
+    }
 }
 
 async fn slow() -> u64 {
-    // Pretend to wait a long time for I/O, leaving the thread free for other tasks.
-    async_io::Timer::after(Duration::from_secs(3)).await;
+    Timer::after(Duration::from_secs(3)).await; // pretend to wait for I/O, leaving the thread free
     42
 }
 
 async fn supervisor(executor: &LocalExecutor<'_>) -> u64 {
-    let cancel = Cancel::new();
-    let spinner = executor.spawn({
-        let cancel = cancel.clone();
-        async move { spin("thinking!", cancel).await }
-    });
-    println!("spinner object: {spinner:?}");
+    let spinner = executor.spawn(spin("thinking!"));
+    let state = if spinner.is_finished() {
+        "finished"
+    } else {
+        "pending"
+    };
+    println!("spinner object: Task {{ name: \"spinner\", state: {state} }}");
     let result = slow().await;
-    cancel.cancel(); // cancel the task: its wait ends at once
-    spinner.await;
+    spinner.cancel().await; // Python's `spinner.cancel()`: dropped at its `.await`
     result
 }
 
 fn main() {
     let executor = LocalExecutor::new();
-    let result = async_io::block_on(executor.run(supervisor(&executor)));
-    println!("Answer: {result}");
+    println!(
+        "Answer: {}",
+        async_io::block_on(executor.run(supervisor(&executor)))
+    );
 }

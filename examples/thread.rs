@@ -1,52 +1,43 @@
-//! The lesson, thread version: a spinner on an OS thread, stopped by a signal flag.
-//!
-//! Run it with `cargo run --example thread`; diff it with `task.rs` to see all that differs.
+//! The lesson, thread version: a spinner on an OS thread, stopped by a signal flag, up to 100 ms
+//! late. `cargo run --example thread`; `diff` it with `thread_event.rs` and with `task.rs`.
 
-use std::sync::mpsc;
+use spinner::terminal::{Frames, Line};
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::sync::{Arc, mpsc};
 use std::thread;
 use std::time::Duration;
 
-use spinner::{Cancel, Line, SpinStyle, Wait};
-
-fn spin(msg: &str, signal: Cancel) {
-    let style = SpinStyle {
-        message: msg.to_owned(),
-        ..SpinStyle::default()
-    };
-    // The wait sleeps a whole frame, then looks at the flag: the thread cannot be woken earlier.
-    let wait = Wait::SignalFlag;
-    futures_lite::future::block_on(spinner::spin(&mut Line::stderr(), &style, wait, &signal));
+fn spin(msg: &str, done: &AtomicBool) {
+    let mut line = Line::stderr(); // cleared, cursor shown, when dropped
+    for glyph in Frames::Ascii.cycle() {
+        line.frame(glyph, msg);
+        thread::sleep(Duration::from_millis(100)); // nothing wakes a sleep: the flag is
+        if done.load(Relaxed) {
+            break; // read only after it, up to 100 ms late
+        }
+    }
 }
 
 fn slow() -> u64 {
-    // Pretend to wait a long time for I/O, blocking this thread.
-    thread::sleep(Duration::from_secs(3));
+    thread::sleep(Duration::from_secs(3)); // pretend to wait for I/O, blocking this thread
     42
 }
 
 fn supervisor() -> u64 {
-    let signal = Cancel::new();
-    // A Rust thread starts at once; this gate plays Python's `start()`, after the print.
-    let (start, gate) = mpsc::channel::<()>();
+    let done = Arc::new(AtomicBool::new(false));
+    let (flag, (start, gate)) = (done.clone(), mpsc::channel::<()>());
     let spinner = thread::Builder::new()
-        .name("spinner".to_owned())
-        .spawn({
-            let signal = signal.clone();
-            move || {
-                let _ = gate.recv();
-                spin("thinking!", signal)
-            }
-        })
+        .name("spinner".into())
+        .spawn(move || gate.recv().map(|()| spin("thinking!", &flag))) // after `start`
         .expect("a thread to spin on");
     println!("spinner object: {:?}", spinner.thread());
-    let _ = start.send(());
+    start.send(()).ok(); // Python's `spinner.start()`: draw only after the print
     let result = slow();
-    signal.cancel(); // raise the flag: the spinner sees it after its current frame
-    spinner.join().expect("the spinner thread does not panic");
+    done.store(true, Relaxed); // raise the flag
+    spinner.join().expect("the spinner does not panic").ok();
     result
 }
 
 fn main() {
-    let result = supervisor();
-    println!("Answer: {result}");
+    println!("Answer: {}", supervisor());
 }

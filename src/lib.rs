@@ -1,168 +1,52 @@
-//! A terminal spinner, and the classic lesson in concurrency it teaches: a spinner on an OS thread
-//! stopped by a **signal flag**, next to a spinner that is an async task stopped by a **cooperative
-//! cancel**.
+//! A terminal spinner, and the classic lesson in concurrency it teaches: three ways to stop a
+//! spinner, side by side.
 //!
-//! To put a spinner in your own program, use [`spin_while`] (blocking work), [`spin_until`] (a future,
-//! on any runtime), or [`SpinnerOptions`] and the [`Spinner`] guard; see [`api`].
+//! # The lesson
 //!
-//! Both supervisors ([`thread_supervisor`], [`task_supervisor`]) share one spin routine, [`spin()`];
-//! they differ only in how it waits between frames ([`Wait`]). A [`Cancel`] token stops either one,
-//! and all terminal output goes through a [`Line`], which restores the terminal when dropped.
+//! A slow operation runs while a spinner `| thinking!` turns. One spin routine ([`Spin`]: draw a
+//! frame, wait for the next tick) serves three supervisors; only the wait differs:
+//!
+//! | supervisor | the wait between frames | how it stops ([`Mechanism`]) |
+//! |---|---|---|
+//! | [`thread_supervisor`], [`ThreadWait::Sleep`](thread_supervisor::ThreadWait::Sleep) | sleeps a whole interval, then reads a flag | **signal flag**: up to one interval late |
+//! | [`thread_supervisor`], [`ThreadWait::Event`](thread_supervisor::ThreadWait::Event) | waits on the [`Cancel`] token, which the stop wakes | **woken wait**: at once |
+//! | [`task_supervisor`] | awaits a timer | **cooperative cancel**: the task is dropped at its `.await` |
+//!
+//! Read them in that order: `src/spin.rs`, `src/thread_supervisor.rs`, `src/task_supervisor.rs`.
+//!
+//! # The spinner for your program
+//!
+//! [`spin_while`] (blocking work), [`spin_until`] (a future, on any runtime), or
+//! [`SpinnerOptions`] and the [`Spinner`] guard.
 //!
 //! # Examples
 //!
-//! A spinner task next to a slow future, drawing into memory:
-//!
 //! ```
-//! use std::time::Duration;
-//! use spinner::{task_supervisor, Cancel, Line, Mode, RunOptions, Style};
-//!
-//! let options = RunOptions { mode: Mode::Task, delay: Duration::from_millis(250), ..RunOptions::default() };
-//! let mut stdout = Vec::new();
-//! let outcome = task_supervisor::supervise(
-//!     &options,
-//!     &Cancel::new(),
-//!     Line::new(Vec::new(), Style::Animated { columns: 80, rows: 24 }),
-//!     &mut stdout,
-//! );
-//! assert_eq!(outcome.answer, Some(42));
-//! assert!(outcome.spin.frames >= 2);
-//! assert!(String::from_utf8(stdout).unwrap().starts_with("spinner object: Task"));
+//! let answer = spinner::spin_while("thinking!", || 6 * 7);
+//! assert_eq!(answer, 42);
 //! ```
-#![warn(missing_docs, missing_debug_implementations, rust_2018_idioms)]
+//!
+//! # Modules
+//!
+//! [`terminal`] draws (a line or a block of rows, cut to the width, restored on drop, on panic and
+//! on signals); [`demo`] is the program built on the lesson (kinds of work, many jobs, the compare
+//! experiment); [`measure`] holds what `--stats` and the benchmarks measure with.
+#![warn(
+    missing_docs,
+    missing_debug_implementations,
+    rust_2018_idioms,
+    unreachable_pub
+)]
 #![forbid(unsafe_code)]
 
-pub mod api;
-pub mod board;
-pub mod cancel;
-#[cfg(feature = "cli")]
-pub mod cli;
-pub mod compare;
-#[cfg(feature = "cli")]
-pub mod ctrl_c;
-pub mod draw;
-pub mod duration;
-pub mod frames;
-pub mod jobs;
-pub mod limits;
-pub mod memory;
-pub mod options;
-pub mod outcome;
-pub mod spin;
-pub mod stats;
+mod spin;
+mod spinner;
+
+pub mod demo;
+pub mod measure;
 pub mod task_supervisor;
+pub mod terminal;
 pub mod thread_supervisor;
-pub mod work;
 
-pub use api::{Spinner, SpinnerOptions, Symbols, spin_until, spin_while};
-pub use cancel::Cancel;
-pub use draw::{Block, Draw, Line, Style};
-pub use frames::Frames;
-pub use options::{Mode, RunOptions};
-pub use outcome::Outcome;
-pub use spin::{SpinReport, SpinStyle, Wait, spin};
-pub use work::Work;
-
-use std::io::{self, Write};
-use std::time::Instant;
-
-use jobs::{JobsOptions, JobsSummary};
-
-/// Runs the slow operation under the supervisor `options.mode` names, the spinner drawn on `line`.
-///
-/// # Errors
-///
-/// The thread supervisor could not create its spinner thread.
-///
-/// # Examples
-///
-/// ```
-/// use std::time::Duration;
-/// use spinner::{run, Cancel, Line, Mode, RunOptions, Style};
-///
-/// for mode in Mode::ALL {
-///     let options = RunOptions { mode, delay: Duration::from_millis(50), ..RunOptions::default() };
-///     let outcome = run(&options, &Cancel::new(), Line::new(Vec::new(), Style::Plain), &mut Vec::new())?;
-///     assert_eq!(outcome.answer, Some(42));
-/// }
-/// # Ok::<(), std::io::Error>(())
-/// ```
-pub fn run<D: Draw + Send + 'static>(
-    options: &RunOptions,
-    cancel: &Cancel,
-    line: D,
-    stdout: &mut dyn Write,
-) -> io::Result<Outcome> {
-    match options.mode {
-        Mode::Thread => thread_supervisor::supervise(options, cancel, line, stdout),
-        Mode::Task => Ok(task_supervisor::supervise(options, cancel, line, stdout)),
-    }
-}
-
-/// Runs many jobs (`options.jobs`) under the supervisor `options.mode` names: the board drawn on
-/// `block`, results written to `stdout` as jobs complete.
-///
-/// `all` cancels every job, running or waiting. The painter's frames are recorded in `display` (for
-/// `--stats`). The summary holds the final report.
-///
-/// # Errors
-///
-/// Thread mode could not create a thread (the system's limit was reached); every job that had
-/// started was stopped first.
-///
-/// # Examples
-///
-/// ```
-/// use std::time::Duration;
-/// use spinner::jobs::{Delay, JobsOptions};
-/// use spinner::{run_jobs, Block, Cancel, Mode, RunOptions, Style};
-///
-/// let jobs = JobsOptions {
-///     jobs: 5,
-///     limit: 2,
-///     delay: Delay::Range(Duration::from_millis(20), Duration::from_millis(40)),
-///     seed: 1,
-///     fail_rate: 0.0,
-///     timeout: None,
-/// };
-/// for mode in Mode::ALL {
-///     let options = RunOptions { mode, ..RunOptions::default() };
-///     let mut stdout = Vec::new();
-///     let display = spinner::stats::FrameLog::new();
-///     let summary = run_jobs(&options, &jobs, &Cancel::new(), Block::new(Vec::new(), Style::Plain), &mut stdout, &display)?;
-///     assert!(summary.all_answered());
-///     assert_eq!(String::from_utf8(stdout).unwrap().lines().count(), 5);
-/// }
-/// # Ok::<(), std::io::Error>(())
-/// ```
-pub fn run_jobs<W: Write>(
-    options: &RunOptions,
-    jobs: &JobsOptions,
-    all: &Cancel,
-    block: Block<W>,
-    stdout: &mut dyn Write,
-    display: &stats::FrameLog,
-) -> io::Result<JobsSummary> {
-    let memory_before = memory::Memory::read();
-    let started = Instant::now();
-    let board = match options.mode {
-        Mode::Thread => {
-            thread_supervisor::supervise_jobs(jobs, &options.style, all, block, stdout, display)?
-        }
-        Mode::Task => {
-            task_supervisor::supervise_jobs(jobs, &options.style, all, block, stdout, display)
-        }
-    };
-    let elapsed = started.elapsed();
-    let results = board.results();
-    Ok(JobsSummary {
-        mode: options.mode,
-        options: jobs.clone(),
-        counts: board.counts(),
-        ticks: board::ticks(&results, options.style.interval),
-        results,
-        elapsed,
-        interval: options.style.interval,
-        memory: memory_before.zip(memory::Memory::read()),
-    })
-}
+pub use spin::{Cancel, Mechanism, Spin, SpinReport, SpinStyle};
+pub use spinner::{OutputStream, Spinner, SpinnerOptions, Symbols, spin_until, spin_while};

@@ -1,81 +1,252 @@
-//! The one spin routine, and its two ways of waiting between frames.
+//! Lesson, part 1: the spin routine and the cancel token that every supervisor shares.
 //!
-//! Both supervisors call [`spin`]. It draws a frame, waits for the next tick, and stops when the
-//! [`Cancel`] token says so. The only difference between the modes is [`Wait`]: the thread supervisor
-//! sleeps a whole interval and then looks at the flag; the task supervisor races the interval's timer
-//! against the token, so a cancel ends the wait at once.
+//! A spinner does one thing over and over: draw a frame, then wait for the next tick. [`Spin`] is
+//! that routine, written once: [`Spin::frame`] draws a frame and says when the next one is due, and
+//! dropping the `Spin` (or [`Spin::stop`]) clears the line and shows the cursor. What differs between
+//! the three ways of running a spinner is only the wait between two frames:
+//!
+//! | supervisor | the wait | how it stops ([`Mechanism`]) |
+//! |---|---|---|
+//! | thread, `--wait sleep` | `thread::sleep` to the next tick, then read a flag | **signal flag**: up to one interval late |
+//! | thread, `--wait event` | [`Cancel::wait_deadline`]: a wait the stop wakes | **woken wait**: at once |
+//! | task | `timer.await` | **cooperative cancel**: the task is dropped at that `.await` |
+//!
+//! The loops themselves are three lines each, in
+//! [`thread_supervisor::spin`](crate::thread_supervisor::spin) and
+//! [`task_supervisor::spin`](crate::task_supervisor::spin).
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use futures_lite::FutureExt;
+use event_listener::{Event, Listener};
 
-use crate::{Cancel, Draw, Frames};
+use crate::terminal::{Draw, Frames};
 
-/// How the spin routine waits between two frames: the whole difference between the two supervisors.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Wait {
-    /// Sleep until the next frame is due, then check the flag. A cancel that arrives during the
-    /// sleep is seen only when the sleep ends, so stopping takes up to one interval. For a spinner
-    /// on its own OS thread.
-    SignalFlag,
-    /// Race the next frame's timer against the cancel event: a cancel ends the wait at once. For a
-    /// spinner that is an async task.
-    CooperativeCancel,
+/// A cheap, cloneable cancel token: an atomic flag anyone can read, and an event that wakes whoever
+/// waits on it, blocking ([`Cancel::wait_deadline`]) or async ([`Cancel::cancelled`]).
+///
+/// Clones share one state: cancelling any clone cancels them all. Cancelling is idempotent; the
+/// instant of the first call is kept, so the time from a request to the moment something stopped
+/// can be measured ([`Cancel::requested_at`]).
+///
+/// # Examples
+///
+/// ```
+/// use spinner::Cancel;
+///
+/// let cancel = Cancel::new();
+/// let seen_by_worker = cancel.clone();
+/// assert!(!seen_by_worker.is_cancelled());
+/// cancel.cancel();
+/// cancel.cancel(); // a second call changes nothing
+/// assert!(seen_by_worker.is_cancelled());
+/// assert!(seen_by_worker.requested_at().is_some());
+/// ```
+#[derive(Clone, Default)]
+pub struct Cancel {
+    inner: Arc<Inner>,
 }
 
-impl Wait {
-    /// The name of the mechanism, as the Ctrl-C report gives it.
-    pub fn mechanism(self) -> &'static str {
-        match self {
-            Wait::SignalFlag => "signal flag",
-            Wait::CooperativeCancel => "cooperative cancel",
+#[derive(Default)]
+struct Inner {
+    flag: AtomicBool,
+    requested_at: OnceLock<Instant>,
+    event: Event,
+}
+
+impl Cancel {
+    /// Creates a token that is not cancelled.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(!spinner::Cancel::new().is_cancelled());
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Requests cancellation: sets the flag and wakes everyone waiting on the token.
+    ///
+    /// Safe to call from any thread, any number of times; only the first call counts. It takes a
+    /// short internal lock to wake the waiters, so call it from an ordinary thread (such as the one
+    /// `ctrlc` runs its handler on), not from inside an OS signal handler.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let cancel = spinner::Cancel::new();
+    /// cancel.cancel();
+    /// assert!(cancel.is_cancelled());
+    /// ```
+    pub fn cancel(&self) {
+        // The instant goes in before the flag, so whoever sees the flag also sees the instant.
+        let _ = self.inner.requested_at.set(Instant::now());
+        if !self.inner.flag.swap(true, Ordering::SeqCst) {
+            self.inner.event.notify(usize::MAX);
         }
     }
 
-    /// Waits until `deadline`, or less if this way of waiting lets `cancel` cut it short.
+    /// Returns `true` once [`Cancel::cancel`] has been called on this token or any clone: the
+    /// signal flag.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let cancel = spinner::Cancel::new();
+    /// assert!(!cancel.is_cancelled());
+    /// ```
+    pub fn is_cancelled(&self) -> bool {
+        self.inner.flag.load(Ordering::SeqCst)
+    }
+
+    /// When cancellation was first requested, or `None` if it has not been.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let cancel = spinner::Cancel::new();
+    /// assert_eq!(cancel.requested_at(), None);
+    /// cancel.cancel();
+    /// assert!(cancel.requested_at().unwrap().elapsed() < std::time::Duration::from_secs(60));
+    /// ```
+    pub fn requested_at(&self) -> Option<Instant> {
+        if self.is_cancelled() {
+            self.inner.requested_at.get().copied()
+        } else {
+            None
+        }
+    }
+
+    /// Blocks this thread until the token is cancelled or `deadline` passes, whichever comes first;
+    /// returns whether it was cancelled. Python's `threading.Event.wait(timeout)`.
     ///
     /// # Blocking
     ///
-    /// [`Wait::SignalFlag`] blocks the calling thread for the whole wait: poll it only on a thread of
-    /// its own (the thread supervisor runs it under `block_on` on the spinner thread).
-    /// [`Wait::CooperativeCancel`] never blocks; it needs an async-io timer.
+    /// Parks the thread; [`Cancel::cancel`] from any other thread unparks it at once.
     ///
-    /// `timer` and `cancelled` live as long as the spin routine, so that a frame costs no new timer
-    /// and no new listener: the timer is set again, the cancel's listener stays registered.
-    async fn until<C: Future<Output = ()>>(
-        self,
-        deadline: Instant,
-        timer: &mut async_io::Timer,
-        cancelled: Pin<&mut C>,
-    ) {
-        match self {
-            // The lesson: a sleeping thread cannot be woken by a flag. It finishes its sleep and only
-            // then reads the flag; that is why this mode stops up to one interval late.
-            Wait::SignalFlag => {
-                std::thread::sleep(deadline.saturating_duration_since(Instant::now()))
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use spinner::Cancel;
+    ///
+    /// let cancel = Cancel::new();
+    /// assert!(!cancel.wait_deadline(Instant::now() + Duration::from_millis(10)));
+    /// let from_other_thread = cancel.clone();
+    /// std::thread::spawn(move || from_other_thread.cancel());
+    /// assert!(cancel.wait_deadline(Instant::now() + Duration::from_secs(60)));
+    /// ```
+    pub fn wait_deadline(&self, deadline: Instant) -> bool {
+        // Check, register, check again: a cancel that lands between the first check and `listen`
+        // is caught by the second check, and one after `listen` wakes the listener.
+        while !self.is_cancelled() {
+            let listener = self.inner.event.listen();
+            if self.is_cancelled() {
+                break;
             }
-            Wait::CooperativeCancel => {
-                timer.set_at(deadline);
-                async {
-                    timer.await;
-                }
-                .or(cancelled)
-                .await
+            if listener.wait_deadline(deadline).is_none() {
+                return self.is_cancelled();
             }
+        }
+        true
+    }
+
+    /// Completes when the token is cancelled; completes immediately if it already is.
+    ///
+    /// # Cancellation
+    ///
+    /// Cancellation safe: dropping the future before it completes loses nothing, since the state lives
+    /// in the token. Race it against other work with [`futures_lite::FutureExt::or`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::Cancel;
+    ///
+    /// let cancel = Cancel::new();
+    /// let from_other_thread = cancel.clone();
+    /// std::thread::spawn(move || from_other_thread.cancel());
+    /// futures_lite::future::block_on(cancel.cancelled());
+    /// assert!(cancel.is_cancelled());
+    /// ```
+    pub async fn cancelled(&self) {
+        // The same loop as `wait_deadline`; only the last line differs: `.await`, not a blocking wait.
+        while !self.is_cancelled() {
+            let listener = self.inner.event.listen();
+            if self.is_cancelled() {
+                return;
+            }
+            listener.await;
         }
     }
 }
 
-impl fmt::Display for Wait {
+impl fmt::Debug for Cancel {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.mechanism())
+        f.debug_struct("Cancel")
+            .field("cancelled", &self.is_cancelled())
+            .finish()
+    }
+}
+
+/// How a spinner is stopped: the three mechanisms the lesson compares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Mechanism {
+    /// A thread that sleeps a whole interval, then reads an atomic flag: it sees a stop up to one
+    /// interval late. The cause is the sleep, not the thread.
+    SignalFlag,
+    /// A thread that waits on something the stop wakes (Python's `Event.wait(.1)`): it sees a stop
+    /// at once. A thread can be woken; it cannot be killed.
+    WokenWait,
+    /// An async task cancelled at its `.await` (Python's `task.cancel()`): the task is dropped where
+    /// it is suspended, and its cleanup runs in `Drop`.
+    CooperativeCancel,
+}
+
+impl Mechanism {
+    /// All three, in the order the lesson tells them.
+    pub const ALL: [Mechanism; 3] = [
+        Mechanism::SignalFlag,
+        Mechanism::WokenWait,
+        Mechanism::CooperativeCancel,
+    ];
+
+    /// Its name, as reports give it: `signal flag`, `woken wait` or `cooperative cancel`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(spinner::Mechanism::WokenWait.name(), "woken wait");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Mechanism::SignalFlag => "signal flag",
+            Mechanism::WokenWait => "woken wait",
+            Mechanism::CooperativeCancel => "cooperative cancel",
+        }
+    }
+}
+
+impl fmt::Display for Mechanism {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
 
 /// What a spinner should show and how often.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use spinner::SpinStyle;
+///
+/// let style = SpinStyle { interval: Duration::from_millis(80), ..SpinStyle::default() };
+/// assert_eq!(style.message, "thinking!");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SpinStyle {
     /// The text after the frame glyph.
@@ -97,110 +268,205 @@ impl Default for SpinStyle {
     }
 }
 
-/// What the spin routine did, returned when it stops.
+/// What the spin routine did, once it has stopped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SpinReport {
-    /// How it waited between frames.
-    pub wait: Wait,
+    /// How it was stopped.
+    pub mechanism: Mechanism,
     /// Frames drawn.
     pub frames: u64,
-    /// The longest time between two consecutive frames, counting from the call to [`spin`] to the
-    /// first frame: how long the spinner was frozen at worst. Far above the interval, it means the
-    /// spinner could not run on time (blocking work on its thread, or a machine too busy).
+    /// The longest time between two consecutive frames, counting from the start of the routine to
+    /// the first frame and from the last frame to the stop: how long the spinner was frozen at worst.
+    /// Far above the interval, it means the spinner could not run on time (blocking work on its
+    /// thread, or a machine too busy).
     pub longest_gap: Duration,
-    /// From the cancel request ([`Cancel::requested_at`]) to the line being cleared.
+    /// From the stop request ([`Cancel::requested_at`] of the token given to [`Spin::new`]) to the
+    /// line being cleared; zero without a token.
     pub stop_latency: Duration,
 }
 
-/// The spin routine: draws frames of `style` on `line` until `cancel` is cancelled, then finishes it
-/// (for a [`Line`](crate::Line): clears it and shows the cursor).
+/// The spin routine, shared by every supervisor: draws frames of a [`SpinStyle`] on a [`Draw`] at
+/// fixed ticks, and finishes it (clears the line, shows the cursor) when stopped or dropped.
 ///
 /// Frames are due at fixed ticks (start + n × interval), so drawing time does not accumulate into
-/// drift; a tick missed entirely (the thread was not scheduled) is skipped, not drawn late in a burst.
-/// The token is checked before every frame, so a token cancelled before the call draws nothing.
-///
-/// # Blocking
-///
-/// With [`Wait::SignalFlag`] the returned future blocks inside `poll` while it sleeps: run it with
-/// [`futures_lite::future::block_on`] on a thread of its own. With [`Wait::CooperativeCancel`] it is an
-/// ordinary future that works on any executor (it uses async-io timers).
-///
-/// # Cancellation
-///
-/// Stop it by cancelling `cancel`, which lets it clear the line and report. Dropping the future also
-/// stops it; the line is then cleared when `line` is dropped.
+/// drift; a tick missed entirely (the thread was not scheduled) is skipped, not drawn late in a
+/// burst. The caller waits between frames, in whichever way its supervisor waits.
 ///
 /// # Examples
 ///
-/// ```
-/// use std::time::Duration;
-/// use spinner::{spin, Cancel, Line, SpinStyle, Style, Wait};
+/// The signal-flag loop of a thread, drawing into memory:
 ///
-/// let cancel = Cancel::new();
-/// let stopper = cancel.clone();
+/// ```
+/// use std::time::{Duration, Instant};
+/// use spinner::terminal::{Line, Style};
+/// use spinner::{Cancel, Mechanism, Spin, SpinStyle};
+///
+/// let flag = Cancel::new();
+/// let stopper = flag.clone();
 /// std::thread::spawn(move || {
 ///     std::thread::sleep(Duration::from_millis(50));
 ///     stopper.cancel();
 /// });
 /// let mut line = Line::new(Vec::new(), Style::Animated { columns: 80, rows: 24 });
 /// let style = SpinStyle { interval: Duration::from_millis(10), ..SpinStyle::default() };
-/// let report = futures_lite::future::block_on(spin(&mut line, &style, Wait::CooperativeCancel, &cancel));
+/// let mut spin = Spin::new(&mut line, &style, Mechanism::SignalFlag, Some(&flag));
+/// while !flag.is_cancelled() {
+///     let next_tick = spin.frame();
+///     std::thread::sleep(next_tick.saturating_duration_since(Instant::now()));
+/// }
+/// let report = spin.stop();
 /// assert!(report.frames >= 1);
 /// let screen = String::from_utf8(line.into_inner()).unwrap();
 /// assert!(screen.ends_with("\r\x1b[K\x1b[?25h"));
 /// ```
-pub fn spin<'a, D: Draw + ?Sized>(
-    line: &'a mut D,
+#[derive(Debug)]
+pub struct Spin<'a, D: Draw + ?Sized> {
+    draw: &'a mut D,
     style: &'a SpinStyle,
-    wait: Wait,
-    cancel: &'a Cancel,
-) -> impl Future<Output = SpinReport> + 'a {
-    // Taken now, not at the first poll: a spawned task that is not polled for a while (its executor
-    // thread is blocked) is a frozen spinner, and the gap must show it.
-    let called = Instant::now();
-    // Below a millisecond a terminal cannot show frames anyway; beyond a year the clock's arithmetic
-    // would overflow.
-    let interval = style.interval.clamp(
-        Duration::from_millis(1),
-        Duration::from_secs(365 * 24 * 60 * 60),
-    );
-    async move {
-        let mut timer = async_io::Timer::never();
-        // Completes only once the token is cancelled, after which the loop never waits again.
-        let mut cancelled = std::pin::pin!(cancel.cancelled());
-        let mut frames = 0;
-        let mut longest_gap = Duration::ZERO;
-        let mut last_frame = called;
-        let mut next_tick = called;
-        for glyph in style.frames.cycle() {
-            if cancel.is_cancelled() {
-                break;
-            }
-            let now = Instant::now();
-            longest_gap = longest_gap.max(now - last_frame);
-            last_frame = now;
-            line.frame(glyph, &style.message);
-            frames += 1;
-            next_tick += interval;
-            if next_tick <= now {
-                // Ticks missed entirely (the thread was not scheduled) are skipped, not drawn late
-                // in a burst.
-                let missed = (now - next_tick).as_nanos() / interval.as_nanos() + 1;
-                next_tick += interval * u32::try_from(missed).unwrap_or(u32::MAX);
-            }
-            wait.until(next_tick, &mut timer, cancelled.as_mut()).await;
+    mechanism: Mechanism,
+    /// The token whose request the stop latency counts from.
+    stop: Option<&'a Cancel>,
+    /// Where the report goes when the routine is dropped rather than stopped (a cancelled task).
+    report_to: Option<&'a OnceLock<SpinReport>>,
+    interval: Duration,
+    glyph: usize,
+    frames: u64,
+    longest_gap: Duration,
+    last_frame: Instant,
+    next_tick: Instant,
+    finished: bool,
+}
+
+impl<'a, D: Draw + ?Sized> Spin<'a, D> {
+    /// The routine for `style` on `draw`, stopped by `mechanism`; `stop` is the token whose request
+    /// the report's stop latency counts from. It counts time from now: a task that is not polled
+    /// for a while (its thread is blocked) is a frozen spinner, and the longest gap shows it.
+    pub fn new(
+        draw: &'a mut D,
+        style: &'a SpinStyle,
+        mechanism: Mechanism,
+        stop: Option<&'a Cancel>,
+    ) -> Self {
+        let now = Instant::now();
+        Spin {
+            draw,
+            style,
+            mechanism,
+            stop,
+            report_to: None,
+            // Below a millisecond a terminal cannot show frames anyway; beyond a year the clock's
+            // arithmetic would overflow.
+            interval: style.interval.clamp(
+                Duration::from_millis(1),
+                Duration::from_secs(365 * 24 * 60 * 60),
+            ),
+            glyph: 0,
+            frames: 0,
+            longest_gap: Duration::ZERO,
+            last_frame: now,
+            next_tick: now,
+            finished: false,
         }
+    }
+
+    /// When this routine is dropped instead of stopped (its task was cancelled), its report is put
+    /// in `slot`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::OnceLock;
+    /// use spinner::terminal::{Line, Style};
+    /// use spinner::{Mechanism, Spin, SpinStyle};
+    ///
+    /// let (mut line, style, slot) = (Line::new(Vec::new(), Style::Plain), SpinStyle::default(), OnceLock::new());
+    /// let mut spin = Spin::new(&mut line, &style, Mechanism::CooperativeCancel, None).report_to(&slot);
+    /// spin.frame();
+    /// drop(spin);
+    /// assert_eq!(slot.get().unwrap().frames, 1);
+    /// ```
+    pub fn report_to(mut self, slot: &'a OnceLock<SpinReport>) -> Self {
+        self.report_to = Some(slot);
+        self
+    }
+
+    /// Draws the next frame and returns when the one after it is due.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Instant;
+    /// use spinner::terminal::{Line, Style};
+    /// use spinner::{Mechanism, Spin, SpinStyle};
+    ///
+    /// let (mut line, style) = (Line::new(Vec::new(), Style::Plain), SpinStyle::default());
+    /// let mut spin = Spin::new(&mut line, &style, Mechanism::SignalFlag, None);
+    /// assert!(spin.frame() > Instant::now());
+    /// ```
+    pub fn frame(&mut self) -> Instant {
+        let now = Instant::now();
+        self.longest_gap = self.longest_gap.max(now - self.last_frame);
+        self.last_frame = now;
+        let glyphs = self.style.frames.glyphs();
+        self.draw.frame(glyphs[self.glyph], &self.style.message);
+        self.glyph = (self.glyph + 1) % glyphs.len();
+        self.frames += 1;
+        self.next_tick += self.interval;
+        if self.next_tick <= now {
+            // Ticks missed entirely (the thread was not scheduled) are skipped, not drawn late in
+            // a burst.
+            let missed = (now - self.next_tick).as_nanos() / self.interval.as_nanos() + 1;
+            self.next_tick += self.interval * u32::try_from(missed).unwrap_or(u32::MAX);
+        }
+        self.next_tick
+    }
+
+    /// Finishes the spinner (clears the line, shows the cursor) and reports.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::terminal::{Line, Style};
+    /// use spinner::{Mechanism, Spin, SpinStyle};
+    ///
+    /// let (mut line, style) = (Line::new(Vec::new(), Style::Animated { columns: 80, rows: 24 }), SpinStyle::default());
+    /// let mut spin = Spin::new(&mut line, &style, Mechanism::WokenWait, None);
+    /// spin.frame();
+    /// assert_eq!(spin.stop().frames, 1);
+    /// assert!(line.into_inner().ends_with(b"\x1b[?25h"));
+    /// ```
+    pub fn stop(mut self) -> SpinReport {
+        self.finish()
+    }
+
+    fn finish(&mut self) -> SpinReport {
         // The stretch from the last frame to the stop is a gap too: a spinner frozen until it was
-        // cancelled was frozen all that time.
-        longest_gap = longest_gap.max(last_frame.elapsed());
-        line.finish();
+        // stopped was frozen all that time.
+        self.longest_gap = self.longest_gap.max(self.last_frame.elapsed());
+        if !self.finished {
+            self.finished = true;
+            self.draw.finish();
+        }
         SpinReport {
-            wait,
-            frames,
-            longest_gap,
-            stop_latency: cancel
-                .requested_at()
+            mechanism: self.mechanism,
+            frames: self.frames,
+            longest_gap: self.longest_gap,
+            stop_latency: self
+                .stop
+                .and_then(Cancel::requested_at)
                 .map_or(Duration::ZERO, |requested| requested.elapsed()),
+        }
+    }
+}
+
+impl<D: Draw + ?Sized> Drop for Spin<'_, D> {
+    /// The cleanup of a cancelled task (and of a panic): the line is cleared and the cursor shown.
+    fn drop(&mut self) {
+        if !self.finished {
+            let report = self.finish();
+            if let Some(slot) = self.report_to {
+                let _ = slot.set(report);
+            }
         }
     }
 }
@@ -208,118 +474,84 @@ pub fn spin<'a, D: Draw + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Line, Style};
+    use crate::terminal::{Line, Style};
     use std::io::Write;
     use std::thread;
 
-    fn short_style() -> SpinStyle {
-        SpinStyle {
-            interval: Duration::from_millis(20),
-            ..SpinStyle::default()
-        }
-    }
-
-    /// Runs the spin routine the way `wait` is meant to run, cancelling it after `after`.
-    fn spin_into_memory(wait: Wait, after: Duration) -> (SpinReport, String) {
-        let cancel = Cancel::new();
-        let stopper = cancel.clone();
-        let canceller = thread::spawn(move || {
-            thread::sleep(after);
-            stopper.cancel();
-        });
-        let mut line = Line::new(
+    fn animated() -> Line<Vec<u8>> {
+        Line::new(
             Vec::new(),
             Style::Animated {
                 columns: 80,
                 rows: 24,
             },
-        );
-        let report = futures_lite::future::block_on(spin(&mut line, &short_style(), wait, &cancel));
-        canceller.join().unwrap();
-        (report, String::from_utf8(line.into_inner()).unwrap())
+        )
     }
 
-    fn check_screen(report: &SpinReport, screen: &str) {
-        assert!(report.frames >= 2, "{report:?}");
+    #[test]
+    fn frames_cycle_then_the_stop_clears_and_shows_the_cursor() {
+        let mut line = animated();
+        let style = SpinStyle::default();
+        let mut spin = Spin::new(&mut line, &style, Mechanism::SignalFlag, None);
+        for _ in 0..5 {
+            spin.frame();
+        }
+        let report = spin.stop();
+        assert_eq!(report.frames, 5);
+        let screen = String::from_utf8(line.into_inner()).unwrap();
         assert!(
-            screen.starts_with("\x1b[?25l\r| thinking!\x1b[K\r/ thinking!\x1b[K"),
+            screen.starts_with("\x1b[?25l\r| thinking!\x1b[K\r/ thinking!\x1b[K\r- thinking!"),
             "{screen:?}"
         );
-        assert_eq!(screen.matches("thinking!").count() as u64, report.frames);
-        assert!(screen.ends_with("\x1b[K\r\x1b[K\x1b[?25h"), "{screen:?}");
+        assert!(
+            screen.contains("\r\\ thinking!\x1b[K\r| thinking!"),
+            "{screen:?}"
+        );
+        assert!(screen.ends_with("\r\x1b[K\x1b[?25h"), "{screen:?}");
         assert_eq!(screen.matches("\x1b[?25h").count(), 1);
     }
 
     #[test]
-    fn signal_flag_draws_frames_then_clears_and_shows_the_cursor() {
-        let (report, screen) = spin_into_memory(Wait::SignalFlag, Duration::from_millis(150));
-        assert_eq!(report.wait, Wait::SignalFlag);
-        check_screen(&report, &screen);
-    }
-
-    #[test]
-    fn cooperative_cancel_draws_frames_then_clears_and_shows_the_cursor() {
-        let (report, screen) =
-            spin_into_memory(Wait::CooperativeCancel, Duration::from_millis(150));
-        assert_eq!(report.wait, Wait::CooperativeCancel);
-        check_screen(&report, &screen);
-    }
-
-    #[test]
-    fn cooperative_cancel_stops_without_waiting_for_the_interval() {
-        // An interval of a minute: only a wait that races the cancel can stop within seconds.
+    fn ticks_are_fixed_and_missed_ones_are_skipped() {
+        let mut line = Line::new(Vec::new(), Style::Plain);
         let style = SpinStyle {
-            interval: Duration::from_secs(60),
+            interval: Duration::from_millis(20),
             ..SpinStyle::default()
         };
-        let cancel = Cancel::new();
-        let stopper = cancel.clone();
-        thread::spawn(move || {
-            thread::sleep(Duration::from_millis(50));
-            stopper.cancel();
-        });
-        let mut line = Line::new(Vec::new(), Style::Plain);
-        let started = Instant::now();
-        let report = futures_lite::future::block_on(spin(
-            &mut line,
-            &style,
-            Wait::CooperativeCancel,
-            &cancel,
-        ));
-        assert!(started.elapsed() < Duration::from_secs(10));
-        assert_eq!(report.frames, 1);
-        assert!(report.stop_latency < Duration::from_secs(10));
+        let mut spin = Spin::new(&mut line, &style, Mechanism::SignalFlag, None);
+        let first = spin.frame();
+        thread::sleep(Duration::from_millis(70));
+        let next = spin.frame();
+        // Ticks at 20, 40 and 60 ms went by while the thread slept: the next is at 80 ms.
+        assert_eq!(next - first, Duration::from_millis(60));
+        assert!(spin.stop().longest_gap >= Duration::from_millis(70));
     }
 
     #[test]
-    fn a_token_cancelled_before_the_start_draws_nothing() {
-        for wait in [Wait::SignalFlag, Wait::CooperativeCancel] {
-            let cancel = Cancel::new();
-            cancel.cancel();
-            let mut line = Line::new(
-                Vec::new(),
-                Style::Animated {
-                    columns: 80,
-                    rows: 24,
-                },
-            );
-            let report =
-                futures_lite::future::block_on(spin(&mut line, &short_style(), wait, &cancel));
-            assert_eq!(report.frames, 0);
-            assert!(line.into_inner().is_empty(), "{wait}");
+    fn dropping_it_clears_the_line_and_reports_to_the_slot() {
+        let slot = OnceLock::new();
+        let mut line = animated();
+        let style = SpinStyle::default();
+        let stop = Cancel::new();
+        {
+            let mut spin = Spin::new(&mut line, &style, Mechanism::CooperativeCancel, Some(&stop))
+                .report_to(&slot);
+            spin.frame();
+            stop.cancel();
         }
+        let report = slot.get().expect("a report on drop");
+        assert_eq!(report.frames, 1);
+        assert_eq!(report.mechanism, Mechanism::CooperativeCancel);
+        assert!(line.into_inner().ends_with(b"\r\x1b[K\x1b[?25h"));
     }
 
     #[test]
-    fn the_longest_gap_counts_from_the_call_not_the_first_poll() {
-        // A spinner task whose executor is blocked before it ever runs: it was frozen all along.
-        let cancel = Cancel::new();
+    fn the_longest_gap_counts_from_the_start_not_the_first_frame() {
         let mut line = Line::new(Vec::new(), Style::Plain);
-        let style = short_style();
-        let spinner = spin(&mut line, &style, Wait::CooperativeCancel, &cancel);
+        let style = SpinStyle::default();
+        let spin = Spin::new(&mut line, &style, Mechanism::CooperativeCancel, None);
         thread::sleep(Duration::from_millis(300));
-        cancel.cancel();
-        let report = futures_lite::future::block_on(spinner);
+        let report = spin.stop();
         assert_eq!(report.frames, 0);
         assert!(
             report.longest_gap >= Duration::from_millis(300),
@@ -343,12 +575,6 @@ mod tests {
                 Ok(())
             }
         }
-        let cancel = Cancel::new();
-        let stopper = cancel.clone();
-        thread::spawn(move || {
-            thread::sleep(Duration::from_millis(500));
-            stopper.cancel();
-        });
         let mut line = Line::new(
             SlowSecondWrite(0),
             Style::Animated {
@@ -356,15 +582,28 @@ mod tests {
                 rows: 24,
             },
         );
-        let report = futures_lite::future::block_on(spin(
-            &mut line,
-            &short_style(),
-            Wait::CooperativeCancel,
-            &cancel,
-        ));
+        let style = SpinStyle::default();
+        let mut spin = Spin::new(&mut line, &style, Mechanism::CooperativeCancel, None);
+        spin.frame();
+        spin.frame();
+        spin.frame();
+        let report = spin.stop();
         assert!(
             report.longest_gap >= Duration::from_millis(300),
             "{report:?}"
         );
+    }
+
+    #[test]
+    fn a_woken_wait_ends_at_the_cancel_not_the_deadline() {
+        let cancel = Cancel::new();
+        let stopper = cancel.clone();
+        thread::spawn(move || {
+            thread::sleep(Duration::from_millis(50));
+            stopper.cancel();
+        });
+        let started = Instant::now();
+        assert!(cancel.wait_deadline(started + Duration::from_secs(60)));
+        assert!(started.elapsed() < Duration::from_secs(30));
     }
 }

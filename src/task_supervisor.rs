@@ -1,25 +1,88 @@
-//! The task supervisor: the spinner as an async task, stopped by a cooperative cancel.
+//! Lesson, part 3: the spinner as an async task, as in Python's `asyncio` version.
 //!
-//! The Python original's `asyncio` version. The spinner is spawned on a small executor (a real task
-//! handle, like `asyncio.create_task`); the slow operation is a future the supervisor awaits. The
-//! spinner's frame wait races the cancel event, so it stops the moment it is told to; on Ctrl-C the
-//! slow operation's future is dropped where it is suspended.
+//! The spinner is spawned on a small executor (a real task handle, like `asyncio.create_task`); the
+//! slow operation is a future the supervisor awaits. When it completes, the supervisor cancels the
+//! spinner task, as Python's `spinner.cancel()` does: the executor drops the task's future where it
+//! is suspended, at its `.await` on the frame timer, and the spin routine's `Drop` clears the line
+//! and shows the cursor (Python's `except CancelledError`). This is the **cooperative cancel**: the
+//! task stops only at an `.await`, which is why blocking work inside a task freezes it.
+//!
+//! A Ctrl-C reaches the event loop through the cancel token's event, which wakes it; the slow
+//! operation's future is then dropped the same way, at its await point.
 
+use std::convert::Infallible;
 use std::fmt;
+use std::future::Future;
 use std::io::Write;
-use std::time::{Duration, Instant};
-
-use std::sync::Arc;
+use std::sync::OnceLock;
+use std::time::Duration;
 
 use async_executor::{LocalExecutor, Task};
-use async_lock::Semaphore;
 use futures_lite::FutureExt;
 
-use crate::board::{Board, Painter};
-use crate::jobs::{Job, JobOutcome, JobsOptions};
-use crate::stats::{FrameLog, FrameRecorder};
+use crate::terminal::Draw;
 use crate::thread_supervisor::show_spinner_object;
-use crate::{Block, Cancel, Draw, Outcome, RunOptions, SpinStyle, Wait, spin};
+use crate::{Cancel, Mechanism, Spin, SpinReport, SpinStyle};
+
+/// The spinner task's loop: the spin routine, awaiting a timer between frames. It never completes
+/// (its output type has no value): it ends when its future is dropped, which clears the line.
+///
+/// # Cancellation
+///
+/// The only way to stop it, and the point of the lesson: drop the future (cancel its task, or let
+/// it lose a race). It is dropped at its `.await`, and `spin`'s `Drop` clears the line.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use futures_lite::FutureExt;
+/// use spinner::terminal::{Line, Style};
+/// use spinner::{Mechanism, Spin, SpinStyle};
+///
+/// let mut line = Line::new(Vec::new(), Style::Animated { columns: 80, rows: 24 });
+/// let style = SpinStyle { interval: Duration::from_millis(10), ..SpinStyle::default() };
+/// let spinner = spinner::task_supervisor::spin(Spin::new(&mut line, &style, Mechanism::CooperativeCancel, None));
+/// let timeout = async {
+///     async_io::Timer::after(Duration::from_millis(50)).await;
+///     "the spinner lost the race, and was dropped"
+/// };
+/// futures_lite::future::block_on(async { match spinner.await {} }.or(timeout));
+/// assert!(line.into_inner().ends_with(b"\r\x1b[K\x1b[?25h"));
+/// ```
+pub async fn spin<D: Draw + ?Sized>(mut spin: Spin<'_, D>) -> Infallible {
+    let mut timer = async_io::Timer::never();
+    loop {
+        timer.set_at(spin.frame());
+        // The cancel lands here: a cancelled task is dropped at this `.await`, and `spin`'s `Drop`
+        // clears the line.
+        (&mut timer).await;
+    }
+}
+
+/// Awaits `work` with a spinner turning beside it, in the same task; when `work` completes, the
+/// spinner is dropped (its line cleared) and `work`'s output returned.
+///
+/// # Cancellation
+///
+/// Dropping the returned future drops both: the line is cleared.
+///
+/// # Examples
+///
+/// ```
+/// use spinner::terminal::{Line, Style};
+/// use spinner::{Mechanism, Spin, SpinStyle};
+/// use spinner::task_supervisor::{beside, slow};
+///
+/// let (mut line, style) = (Line::new(Vec::new(), Style::Plain), SpinStyle::default());
+/// let spin = Spin::new(&mut line, &style, Mechanism::CooperativeCancel, None);
+/// let answer = futures_lite::future::block_on(beside(slow(std::time::Duration::from_millis(20)), spin));
+/// assert_eq!(answer, 42);
+/// assert_eq!(line.into_inner(), b"thinking!\n");
+/// ```
+pub async fn beside<T, D: Draw + ?Sized>(work: impl Future<Output = T>, spinner: Spin<'_, D>) -> T {
+    work.or(async { match spin(spinner).await {} }).await
+}
 
 /// Stands in for non-blocking I/O that takes `delay`, then answers 42.
 ///
@@ -33,17 +96,20 @@ use crate::{Block, Cancel, Draw, Outcome, RunOptions, SpinStyle, Wait, spin};
 /// use std::time::Duration;
 /// use spinner::task_supervisor::slow;
 ///
-/// assert_eq!(async_io::block_on(slow(Duration::from_millis(10))), 42);
+/// assert_eq!(futures_lite::future::block_on(slow(Duration::from_millis(10))), 42);
 /// ```
 pub async fn slow(delay: Duration) -> u64 {
     async_io::Timer::after(delay).await;
     42
 }
 
-/// Awaits the slow operation while a spinner task turns, on an executor on the calling thread.
+/// Awaits `slow` while a spinner task turns, on an executor on the calling thread; then cancels the
+/// spinner task. Returns `slow`'s output, or `None` if `stop` was cancelled first (a Ctrl-C
+/// handler): then `slow` was dropped at its await point.
 ///
-/// Writes `spinner object: <the task>` to `stdout` once the task is spawned. If `cancel` fires first
-/// (a Ctrl-C handler), the slow operation is dropped at its await point and the answer is `None`.
+/// Writes `spinner object: Task { name: "spinner", state: pending }` to `stdout` once the task is
+/// spawned. The report's stop latency counts from `stop`'s request (the supervisor makes one when
+/// `slow` completes) to the spinner's line cleared.
 ///
 /// # Blocking
 ///
@@ -51,28 +117,31 @@ pub async fn slow(delay: Duration) -> u64 {
 ///
 /// # Examples
 ///
-/// ```no_run
-/// use spinner::{task_supervisor, Cancel, Line, Mode, RunOptions};
-///
-/// let options = RunOptions { mode: Mode::Task, ..RunOptions::default() };
-/// let outcome = task_supervisor::supervise(&options, &Cancel::new(), Line::stderr(), &mut std::io::stdout());
-/// assert_eq!(outcome.answer, Some(42));
 /// ```
-pub fn supervise<D: Draw>(
-    options: &RunOptions,
-    cancel: &Cancel,
+/// use std::time::Duration;
+/// use spinner::terminal::{Line, Style};
+/// use spinner::task_supervisor::{slow, supervise};
+/// use spinner::{Cancel, Mechanism, SpinStyle};
+///
+/// let mut stdout = Vec::new();
+/// let line = Line::new(Vec::new(), Style::Plain);
+/// let (answer, report) = supervise(&SpinStyle::default(), line, &Cancel::new(), &mut stdout, slow(Duration::from_millis(50)));
+/// assert_eq!(answer, Some(42));
+/// assert_eq!(report.mechanism, Mechanism::CooperativeCancel);
+/// assert_eq!(String::from_utf8(stdout).unwrap(), "spinner object: Task { name: \"spinner\", state: pending }\n");
+/// ```
+pub fn supervise<D: Draw, T>(
+    style: &SpinStyle,
     mut line: D,
+    stop: &Cancel,
     stdout: &mut dyn Write,
-) -> Outcome {
-    let started = Instant::now();
+    slow: impl Future<Output = T>,
+) -> (Option<T>, SpinReport) {
+    let report = OnceLock::new();
     let executor = LocalExecutor::new();
-    let (answer, report) = async_io::block_on(executor.run(async {
-        let spinner = executor.spawn(spin(
-            &mut line,
-            &options.style,
-            Wait::CooperativeCancel,
-            cancel,
-        ));
+    let answer = async_io::block_on(executor.run(async {
+        let spin = Spin::new(&mut line, style, Mechanism::CooperativeCancel, Some(stop));
+        let spinner = executor.spawn(self::spin(spin.report_to(&report)));
         show_spinner_object(
             stdout,
             &Described {
@@ -83,14 +152,22 @@ pub fn supervise<D: Draw>(
         // Let the spinner draw its first frame before the work starts: if the work blocks the
         // thread, the user then sees the spinner freeze rather than no spinner at all.
         futures_lite::future::yield_now().await;
-        let answer = options
-            .work
-            .run_in_task(options.delay, options.offload, cancel)
+        let answer = async { Some(slow.await) }
+            .or(async {
+                stop.cancelled().await;
+                None
+            })
             .await;
-        cancel.cancel();
-        (answer, spinner.await)
+        stop.cancel();
+        // Python's `spinner.cancel()`: the task is dropped at its `.await`.
+        spinner.cancel().await;
+        answer
     }));
-    Outcome::new(answer, report, options.style.interval, cancel, started)
+    drop(executor);
+    let report = report
+        .into_inner()
+        .expect("a cancelled spinner task reports as it is dropped");
+    (answer, report)
 }
 
 /// A task handle as `spinner object:` shows it: `Task { name: "spinner", state: pending }`.
@@ -113,121 +190,44 @@ impl<T> fmt::Debug for Described<'_, T> {
     }
 }
 
-/// Runs many jobs as tasks on one thread: each waits for one of `options.limit` permits of an async
-/// semaphore, then awaits its work while its own spinner (the spin routine, in the same task) turns.
-/// The painter is one more task, drawing the board (results on `stdout`, spinners on `block`) until
-/// every job has stopped.
-///
-/// The painter's frames are recorded in `display`.
-///
-/// A signal raising `all` stops every job at once, running or waiting: each is dropped at its await
-/// point.
-///
-/// # Blocking
-///
-/// Blocks the calling thread until every job has stopped.
-pub fn supervise_jobs<W: Write>(
-    options: &JobsOptions,
-    style: &SpinStyle,
-    all: &Cancel,
-    block: Block<W>,
-    stdout: &mut dyn Write,
-    display: &FrameLog,
-) -> Arc<Board> {
-    let board = Board::new(options.jobs, style.frames, &style.message);
-    let permits = Semaphore::new(options.limit);
-    let done = Cancel::new();
-    let executor = LocalExecutor::new();
-    async_io::block_on(executor.run(async {
-        let jobs: Vec<Task<()>> = options
-            .plan()
-            .into_iter()
-            .map(|job| {
-                executor.spawn(run_job(
-                    job,
-                    &board,
-                    &permits,
-                    style,
-                    options.timeout,
-                    all,
-                    &done,
-                ))
-            })
-            .collect();
-        let mut painter = FrameRecorder::new(Painter::new(&board, block, stdout), display.clone());
-        spin(&mut painter, style, Wait::CooperativeCancel, &done).await;
-        for job in jobs {
-            job.await;
-        }
-    }));
-    drop(executor);
-    board
-}
-
-/// One job as a task: wait for a permit, then run the work and the job's spinner side by side.
-///
-/// Its future is what a job costs in task mode (`size_of` it to see).
-async fn run_job(
-    job: Job,
-    board: &Arc<Board>,
-    permits: &Semaphore,
-    style: &SpinStyle,
-    timeout: Option<Duration>,
-    all: &Cancel,
-    done: &Cancel,
-) {
-    let permit = async { Some(permits.acquire().await) }
-        .or(async {
-            all.cancelled().await;
-            None
-        })
-        .await;
-    let outcome = match permit {
-        // A permit freed by a cancelled job may reach a waiting job before the cancel does.
-        _ if all.is_cancelled() => JobOutcome::Cancelled { started: false },
-        None => JobOutcome::Cancelled { started: false },
-        Some(_permit) => {
-            board.start(job.number);
-            let mut row = board.row(job.number);
-            // The job's spinner turns until the work ends, and is then dropped where it waits: the
-            // cooperative cancel at its simplest, with no token of its own to keep per job. A
-            // signal reaches both through `all`.
-            let spinner = async {
-                spin(&mut row, style, Wait::CooperativeCancel, all).await;
-                JobOutcome::Cancelled { started: true }
-            };
-            job.run_in_task(timeout, all).or(spinner).await
-        }
-    };
-    if board.finish(job.number, outcome) {
-        done.cancel();
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Frames;
+    use crate::terminal::{Line, Style};
+    use std::thread;
+    use std::time::Instant;
 
     #[test]
-    fn a_job_task_is_small() {
-        let board = Board::new(1, Frames::Ascii, "thinking!");
-        let (permits, style, all, done) = (
-            Semaphore::new(1),
-            SpinStyle::default(),
-            Cancel::new(),
-            Cancel::new(),
-        );
-        let job = Job {
-            number: 1,
-            duration: Duration::from_secs(1),
-            fails: false,
+    fn a_cancel_stops_the_spinner_without_waiting_for_the_interval() {
+        // An interval of a minute: only a cancel that lands at the `.await` can stop within seconds.
+        let style = SpinStyle {
+            interval: Duration::from_secs(60),
+            ..SpinStyle::default()
         };
-        let future = run_job(job, &board, &permits, &style, None, &all, &done);
-        let size = std::mem::size_of_val(&future);
-        // 872 bytes when written; the bound only catches a large regression (a job's future is
-        // most of what a task-mode job costs: BENCHMARKS.md).
-        println!("run_job future: {size} bytes");
-        assert!(size < 2048, "{size}");
+        let stop = Cancel::new();
+        let stopper = stop.clone();
+        thread::spawn(move || {
+            thread::sleep(Duration::from_millis(50));
+            stopper.cancel();
+        });
+        let started = Instant::now();
+        let line = Line::new(
+            Vec::new(),
+            Style::Animated {
+                columns: 80,
+                rows: 24,
+            },
+        );
+        let (answer, report) = supervise(
+            &style,
+            line,
+            &stop,
+            &mut Vec::new(),
+            slow(Duration::from_secs(60)),
+        );
+        assert_eq!(answer, None);
+        assert_eq!(report.frames, 1);
+        assert!(started.elapsed() < Duration::from_secs(30));
+        assert!(report.stop_latency < Duration::from_secs(30));
     }
 }

@@ -1,68 +1,206 @@
-//! The thread supervisor: the spinner on its own OS thread, stopped by a signal flag.
+//! Lesson, part 2: the spinner on an OS thread of its own, as in Python's `threading` version.
 //!
-//! The Python original's `threading` version. The slow operation is a blocking function on the
-//! calling thread; when it returns, the supervisor raises the flag and joins the spinner thread,
-//! which notices the flag after its current frame wait.
+//! The slow operation blocks the calling thread; the spinner turns on a thread named `spinner`.
+//! When the operation returns, the supervisor raises the flag and joins the spinner thread. How
+//! soon the thread sees the flag depends only on how it waits between frames ([`ThreadWait`]):
+//!
+//! - [`ThreadWait::Sleep`]: it sleeps a whole interval, then reads the flag (the **signal flag**). A
+//!   sleeping thread cannot be told anything, so it stops up to one interval late.
+//! - [`ThreadWait::Event`]: it waits on the token itself, which the stop wakes (a **woken wait**, as
+//!   Python's `Event.wait(.1)`), so it stops at once.
+//!
+//! Neither kills the thread: nothing can. A thread can only be asked to stop, and be woken to hear
+//! it. (A process can be killed; a thread's memory is shared with the rest of the program, so
+//! stopping it at an arbitrary instruction would leave locks held and data half written.)
 
-use std::fmt::Debug;
+use std::fmt::{self, Debug};
 use std::io::{self, Write};
-use std::sync::{Arc, mpsc};
-
-use async_lock::Semaphore;
+use std::str::FromStr;
+use std::sync::mpsc;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use crate::board::{Board, Painter};
-use crate::jobs::{JobOutcome, JobsOptions};
-use crate::limits::ThreadBudget;
-use crate::stats::{FrameLog, FrameRecorder};
-use crate::{Block, Cancel, Draw, Outcome, RunOptions, SpinReport, SpinStyle, Wait, spin};
+use crate::terminal::Draw;
+use crate::{Cancel, Mechanism, Spin, SpinReport, SpinStyle};
 
-/// Stands in for blocking I/O that takes `delay`, then answers 42; `None` if `cancel` fired first.
+/// How the spinner thread waits between two frames.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ThreadWait {
+    /// `thread::sleep` to the next tick, then read the flag: the signal flag of the lesson.
+    #[default]
+    Sleep,
+    /// Wait on the token until the next tick ([`Cancel::wait_deadline`]): the stop wakes the wait.
+    Event,
+}
+
+impl ThreadWait {
+    /// The mechanism that stops a thread waiting this way.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::Mechanism;
+    /// use spinner::thread_supervisor::ThreadWait;
+    ///
+    /// assert_eq!(ThreadWait::Sleep.mechanism(), Mechanism::SignalFlag);
+    /// assert_eq!(ThreadWait::Event.mechanism(), Mechanism::WokenWait);
+    /// ```
+    pub fn mechanism(self) -> Mechanism {
+        match self {
+            ThreadWait::Sleep => Mechanism::SignalFlag,
+            ThreadWait::Event => Mechanism::WokenWait,
+        }
+    }
+
+    /// The name used on the command line: `sleep` or `event`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(spinner::thread_supervisor::ThreadWait::Event.name(), "event");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            ThreadWait::Sleep => "sleep",
+            ThreadWait::Event => "event",
+        }
+    }
+
+    /// Blocks until `deadline`, or until `signal` is raised if this way of waiting can see it.
+    fn until(self, deadline: Instant, signal: &Cancel) {
+        match self {
+            // The lesson: a sleeping thread cannot be woken by a flag. It sleeps out the interval
+            // and only then reads the flag; that is why this way stops up to one interval late.
+            ThreadWait::Sleep => thread::sleep(deadline.saturating_duration_since(Instant::now())),
+            // The stop wakes this wait: `cancel()` unparks the thread.
+            ThreadWait::Event => {
+                signal.wait_deadline(deadline);
+            }
+        }
+    }
+}
+
+impl fmt::Display for ThreadWait {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The error of parsing an unknown wait name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownWait(pub String);
+
+impl fmt::Display for UnknownWait {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown wait '{}': expected sleep or event", self.0)
+    }
+}
+
+impl std::error::Error for UnknownWait {}
+
+impl FromStr for ThreadWait {
+    type Err = UnknownWait;
+
+    /// Parses `sleep` or `event`.
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        [ThreadWait::Sleep, ThreadWait::Event]
+            .into_iter()
+            .find(|wait| wait.name() == name)
+            .ok_or_else(|| UnknownWait(name.to_owned()))
+    }
+}
+
+/// The spinner thread's loop: the spin routine, waiting `wait`'s way between frames, until `signal`
+/// is raised and seen. Then the line is cleared and the cursor shown.
 ///
-/// No API kills a thread from outside, so a blocking function that must stop early has to look at a
-/// flag itself: this one sleeps in slices of `poll_every` and reads the flag between slices. A
-/// cancel is therefore seen up to `poll_every` late.
+/// # Blocking
+///
+/// Blocks the calling thread until the spinner stops: run it on a thread of its own.
 ///
 /// # Examples
 ///
 /// ```
 /// use std::time::Duration;
-/// use spinner::{thread_supervisor::slow, Cancel};
+/// use spinner::terminal::{Line, Style};
+/// use spinner::thread_supervisor::{spin, ThreadWait};
+/// use spinner::{Cancel, SpinStyle};
 ///
-/// let answer = slow(Duration::from_millis(20), Duration::from_millis(5), &Cancel::new());
-/// assert_eq!(answer, Some(42));
+/// let signal = Cancel::new();
+/// let stopper = signal.clone();
+/// std::thread::spawn(move || {
+///     std::thread::sleep(Duration::from_millis(50));
+///     stopper.cancel();
+/// });
+/// let mut line = Line::new(Vec::new(), Style::Plain);
+/// let report = spin(&mut line, &SpinStyle::default(), ThreadWait::Event, &signal);
+/// assert!(report.frames >= 1);
+/// assert!(report.stop_latency < Duration::from_secs(5));
+/// ```
+pub fn spin<D: Draw + ?Sized>(
+    draw: &mut D,
+    style: &SpinStyle,
+    wait: ThreadWait,
+    signal: &Cancel,
+) -> SpinReport {
+    let mut spin = Spin::new(draw, style, wait.mechanism(), Some(signal));
+    while !signal.is_cancelled() {
+        let next_tick = spin.frame();
+        wait.until(next_tick, signal);
+    }
+    spin.stop()
+}
+
+/// Stands in for blocking I/O that takes `delay`, then answers 42; `None` if `signal` was raised
+/// first.
+///
+/// No API kills a thread from outside, so a blocking function that must stop early has to look at
+/// the flag itself. With [`ThreadWait::Sleep`] it sleeps in slices of `interval` and reads the flag
+/// between slices (a stop is seen up to `interval` late); with [`ThreadWait::Event`] it waits on the
+/// token, which the stop wakes.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use spinner::Cancel;
+/// use spinner::thread_supervisor::{slow, ThreadWait};
+///
+/// let interval = Duration::from_millis(5);
+/// assert_eq!(slow(Duration::from_millis(20), ThreadWait::Sleep, interval, &Cancel::new()), Some(42));
 ///
 /// let cancelled = Cancel::new();
 /// cancelled.cancel();
-/// assert_eq!(slow(Duration::from_secs(60), Duration::from_millis(5), &cancelled), None);
+/// assert_eq!(slow(Duration::from_secs(60), ThreadWait::Event, interval, &cancelled), None);
 /// ```
-pub fn slow(delay: Duration, poll_every: Duration, cancel: &Cancel) -> Option<u64> {
+pub fn slow(delay: Duration, wait: ThreadWait, interval: Duration, signal: &Cancel) -> Option<u64> {
     // A delay too long for the clock (centuries) never ends: only the flag can stop it.
     let deadline = Instant::now().checked_add(delay);
     loop {
-        if cancel.is_cancelled() {
+        if signal.is_cancelled() {
             return None;
         }
-        let left = deadline.map_or(poll_every, |deadline| {
-            deadline.saturating_duration_since(Instant::now())
-        });
-        if left.is_zero() {
+        let now = Instant::now();
+        if deadline.is_some_and(|deadline| deadline <= now) {
             return Some(42);
         }
-        thread::sleep(left.min(poll_every));
+        let slice = now + interval.max(Duration::from_millis(1));
+        wait.until(
+            deadline.map_or(slice, |deadline| deadline.min(slice)),
+            signal,
+        );
     }
 }
 
-/// Runs the slow operation on this thread while a spinner turns on a thread named `spinner`.
+/// Runs `slow` on this thread while a spinner turns on a thread named `spinner`; then raises
+/// `signal`, the spinner's flag, and joins the thread.
 ///
-/// Writes `spinner object: <the thread>` to `stdout` once the spinner thread is running. The slow
-/// operation polls `cancel` (see [`slow`]), and so does the spinner; firing `cancel` from elsewhere
-/// (a Ctrl-C handler) stops both, each at its next look at the flag.
+/// Writes `spinner object: <the thread>` to `stdout` before the spinner draws. `signal` also stops
+/// the spinner early if something else raises it (a Ctrl-C handler); `slow` has to watch for that
+/// itself (see [`slow`]).
 ///
 /// # Errors
 ///
-/// The spinner thread could not be created.
+/// The spinner thread could not be created; `slow` did not run.
 ///
 /// # Panics
 ///
@@ -70,68 +208,36 @@ pub fn slow(delay: Duration, poll_every: Duration, cancel: &Cancel) -> Option<u6
 ///
 /// # Examples
 ///
-/// ```no_run
-/// use spinner::{thread_supervisor, Cancel, Line, RunOptions};
+/// ```
+/// use std::time::Duration;
+/// use spinner::terminal::{Line, Style};
+/// use spinner::thread_supervisor::{slow, supervise, ThreadWait};
+/// use spinner::{Cancel, SpinStyle};
 ///
-/// let outcome = thread_supervisor::supervise(&RunOptions::default(), &Cancel::new(), Line::stderr(), &mut std::io::stdout())?;
-/// assert_eq!(outcome.answer, Some(42));
+/// let (signal, style) = (Cancel::new(), SpinStyle::default());
+/// let mut stdout = Vec::new();
+/// let line = Line::new(Vec::new(), Style::Plain);
+/// let (answer, report) = supervise(&style, ThreadWait::Sleep, line, &signal, &mut stdout, || {
+///     slow(Duration::from_millis(50), ThreadWait::Sleep, style.interval, &signal)
+/// })?;
+/// assert_eq!(answer, Some(42));
+/// assert!(String::from_utf8(stdout).unwrap().starts_with("spinner object: Thread"));
 /// # Ok::<(), std::io::Error>(())
 /// ```
-pub fn supervise<D: Draw + Send + 'static>(
-    options: &RunOptions,
-    cancel: &Cancel,
-    line: D,
-    stdout: &mut dyn Write,
-) -> io::Result<Outcome> {
-    let started = Instant::now();
-    let (answer, report) = with_spinner_thread(
-        thread::Builder::new().name("spinner".to_owned()),
-        &options.style,
-        line,
-        cancel,
-        |spinner| show_spinner_object(stdout, spinner),
-        || {
-            options
-                .work
-                .run_blocking(options.delay, options.style.interval, cancel)
-        },
-    )?;
-    Ok(Outcome::new(
-        answer,
-        report,
-        options.style.interval,
-        cancel,
-        started,
-    ))
-}
-
-/// Runs `work` on the calling thread while the spin routine draws on `draw` from a new thread made
-/// by `spinner`; then raises `cancel`, the spinner's signal flag, and joins the thread.
-///
-/// `before_start` sees the spinner thread before it draws anything (to print it, say). `cancel`
-/// stops the spinner early if something else raises it (a Ctrl-C handler); `work` has to watch for
-/// that itself.
-///
-/// # Errors
-///
-/// The spinner thread could not be created; `work` did not run.
-///
-/// # Panics
-///
-/// A panic on the spinner thread is resumed on this one, after the spinner has finished drawing.
-pub fn with_spinner_thread<D: Draw + Send + 'static, T>(
-    spinner: thread::Builder,
+pub fn supervise<D: Draw + Send + 'static, T>(
     style: &SpinStyle,
-    draw: D,
-    cancel: &Cancel,
-    before_start: impl FnOnce(&thread::Thread),
-    work: impl FnOnce() -> T,
+    wait: ThreadWait,
+    line: D,
+    signal: &Cancel,
+    stdout: &mut dyn Write,
+    slow: impl FnOnce() -> T,
 ) -> io::Result<(T, SpinReport)> {
+    let builder = thread::Builder::new().name("spinner".to_owned());
     // From here on, leaving this function by any path (a panic included) stops and joins the spinner.
-    let mut spinner = SpinnerThread::spawn(spinner, style, draw, cancel, Wait::SignalFlag)?;
-    before_start(spinner.thread());
+    let mut spinner = SpinnerThread::spawn(builder, style, line, signal, wait)?;
+    show_spinner_object(stdout, spinner.thread());
     spinner.start();
-    let answer = work();
+    let answer = slow();
     Ok((answer, spinner.stop()))
 }
 
@@ -143,20 +249,17 @@ pub(crate) fn show_spinner_object(stdout: &mut dyn Write, object: &dyn Debug) {
 /// The spin routine on a thread of its own: stopped by raising its token and joined by
 /// [`SpinnerThread::stop`], or when dropped, so no path leaves it spinning.
 ///
-/// With [`Wait::SignalFlag`] (the thread supervisor: the lesson) it sees the token up to one interval
-/// late; with [`Wait::CooperativeCancel`] (the library's [`Spinner`](crate::Spinner)) at once, its
-/// frame wait racing the token under `block_on` on its own thread.
-///
 /// # Examples
 ///
 /// ```
 /// use std::thread;
-/// use spinner::thread_supervisor::SpinnerThread;
-/// use spinner::{Cancel, Line, SpinStyle, Style, Wait};
+/// use spinner::terminal::{Line, Style};
+/// use spinner::thread_supervisor::{SpinnerThread, ThreadWait};
+/// use spinner::{Cancel, SpinStyle};
 ///
 /// let line = Line::new(Vec::new(), Style::Animated { columns: 80, rows: 24 });
 /// let cancel = Cancel::new();
-/// let mut spinner = SpinnerThread::spawn(thread::Builder::new(), &SpinStyle::default(), line, &cancel, Wait::SignalFlag)?;
+/// let mut spinner = SpinnerThread::spawn(thread::Builder::new(), &SpinStyle::default(), line, &cancel, ThreadWait::Event)?;
 /// spinner.start();
 /// thread::sleep(std::time::Duration::from_millis(150));
 /// let report = spinner.stop();
@@ -165,14 +268,14 @@ pub(crate) fn show_spinner_object(stdout: &mut dyn Write, object: &dyn Debug) {
 /// ```
 #[derive(Debug)]
 pub struct SpinnerThread {
-    cancel: Cancel,
+    signal: Cancel,
     handle: Option<JoinHandle<SpinReport>>,
     start: Option<mpsc::Sender<()>>,
 }
 
 impl SpinnerThread {
     /// Creates the thread with `builder`; it draws on `draw` once [`SpinnerThread::start`] is called,
-    /// waits between frames the `wait` way, and stops when `cancel` is raised.
+    /// waits between frames the `wait` way, and stops when `signal` is raised.
     ///
     /// A Rust thread runs as soon as it is spawned; waiting for `start`, like Python's
     /// `Thread.start()`, lets the caller print the thread first: otherwise a `spinner object:` line
@@ -185,19 +288,19 @@ impl SpinnerThread {
         builder: thread::Builder,
         style: &SpinStyle,
         mut draw: D,
-        cancel: &Cancel,
-        wait: Wait,
+        signal: &Cancel,
+        wait: ThreadWait,
     ) -> io::Result<SpinnerThread> {
         let style = style.clone();
-        let flag = cancel.clone();
+        let flag = signal.clone();
         let (start, gate) = mpsc::channel::<()>();
         let handle = builder.spawn(move || {
             // A dropped sender (stopped before it started) opens the gate too; the flag is up then.
             let _ = gate.recv();
-            futures_lite::future::block_on(spin(&mut draw, &style, wait, &flag))
+            spin(&mut draw, &style, wait, &flag)
         })?;
         Ok(SpinnerThread {
-            cancel: cancel.clone(),
+            signal: signal.clone(),
             handle: Some(handle),
             start: Some(start),
         })
@@ -218,14 +321,14 @@ impl SpinnerThread {
         }
     }
 
-    /// Raises the token and waits for the spinner to see it (with [`Wait::SignalFlag`], up to one
+    /// Raises the flag and waits for the spinner to see it (with [`ThreadWait::Sleep`], up to one
     /// interval) and finish drawing.
     ///
     /// # Panics
     ///
     /// A panic on the spinner thread is resumed here.
     pub fn stop(mut self) -> SpinReport {
-        self.cancel.cancel();
+        self.signal.cancel();
         self.start.take();
         let handle = self.handle.take().expect("present until stopped");
         handle
@@ -237,124 +340,97 @@ impl SpinnerThread {
 impl Drop for SpinnerThread {
     fn drop(&mut self) {
         if let Some(handle) = self.handle.take() {
-            self.cancel.cancel();
+            self.signal.cancel();
             self.start.take();
             let _ = handle.join();
         }
     }
 }
 
-/// Stack size of a job thread and of its spinner thread. Both run a few shallow calls; a small stack
-/// keeps 10 000 of them within reach (the default reserves 2 MiB of address space each).
-const JOB_STACK: usize = 256 * 1024;
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::terminal::{Line, Style};
 
-/// Runs many jobs: one OS thread per job, each waiting for one of `options.limit` permits, then
-/// running its blocking work while its spinner turns on a thread of its own. This thread paints the
-/// board (results on `stdout`, spinners on `block`) until every job has stopped.
-///
-/// The painter's frames are recorded in `display`.
-///
-/// A signal raising `all` stops each running job at its next look at the flag (every
-/// `style.interval`); each waiting job, when it gets its permit, sees the flag and stops at once.
-///
-/// # Errors
-///
-/// A thread could not be created (the system's limit on threads, or on memory for their stacks).
-/// The jobs already started are cancelled and joined first, so nothing is left running.
-pub fn supervise_jobs<W: Write>(
-    options: &JobsOptions,
-    style: &SpinStyle,
-    all: &Cancel,
-    block: Block<W>,
-    stdout: &mut dyn Write,
-    display: &FrameLog,
-) -> io::Result<Arc<Board>> {
-    // A thread per job, and a spinner thread per running job.
-    let threads = options.jobs + options.limit.min(options.jobs);
-    if let Some(budget) = ThreadBudget::read().filter(|budget| threads > budget.threads) {
-        return Err(io::Error::other(format!(
-            "thread mode would need {threads} threads here (one per job, and one more for the \
-             spinner of each running job), but this system allows {budget}. Use fewer --jobs, a \
-             lower --limit, or --mode task"
-        )));
+    fn spin_for(wait: ThreadWait, interval: Duration, cancel_after: Duration) -> SpinReport {
+        let signal = Cancel::new();
+        let stopper = signal.clone();
+        thread::spawn(move || {
+            thread::sleep(cancel_after);
+            stopper.cancel();
+        });
+        let style = SpinStyle {
+            interval,
+            ..SpinStyle::default()
+        };
+        spin(
+            &mut Line::new(Vec::new(), Style::Plain),
+            &style,
+            wait,
+            &signal,
+        )
     }
-    let board = Board::new(options.jobs, style.frames, &style.message);
-    let permits = Arc::new(Semaphore::new(options.limit));
-    let done = Cancel::new();
-    let mut threads = Vec::with_capacity(options.jobs);
-    for job in options.plan() {
-        let (board, permits, done) = (board.clone(), permits.clone(), done.clone());
-        let all_jobs = all.clone();
-        let (style, timeout) = (style.clone(), options.timeout);
-        let spawned = thread::Builder::new()
-            .name(format!("job-{}", job.number))
-            .stack_size(JOB_STACK)
-            .spawn(move || {
-                let all = all_jobs;
-                let finish = |outcome| {
-                    if board.finish(job.number, outcome) {
-                        done.cancel();
-                    }
-                };
-                let mut permit = Some(permits.acquire_arc_blocking());
-                if all.is_cancelled() {
-                    drop(permit);
-                    finish(JobOutcome::Cancelled { started: false });
-                    return;
-                }
-                board.start(job.number);
-                let spinner = thread::Builder::new()
-                    .name(format!("job-{}-spinner", job.number))
-                    .stack_size(JOB_STACK);
-                // The job is over when its work is: its result and its permit go at once, while
-                // its spinner thread sees its own flag up to an interval later.
-                let work = || {
-                    let outcome = job.run_blocking(timeout, style.interval, &all);
-                    permit.take();
-                    finish(outcome);
-                };
-                let stop_spinner = Cancel::new();
-                let spun = with_spinner_thread(
-                    spinner,
-                    &style,
-                    board.row(job.number),
-                    &stop_spinner,
-                    |_| {},
-                    work,
-                );
-                if let Err(err) = spun {
-                    permit.take();
-                    finish(JobOutcome::Failed(format!(
-                        "could not start its spinner thread: {err}"
-                    )));
-                }
+
+    #[test]
+    fn a_sleeping_thread_sees_the_flag_only_after_its_sleep() {
+        // An interval of 2 s, cancelled after 50 ms: the sleep runs to its end first.
+        let report = spin_for(
+            ThreadWait::Sleep,
+            Duration::from_secs(2),
+            Duration::from_millis(50),
+        );
+        assert_eq!(report.mechanism, Mechanism::SignalFlag);
+        assert!(report.stop_latency >= Duration::from_secs(1), "{report:?}");
+    }
+
+    #[test]
+    fn a_woken_thread_stops_without_waiting_for_the_interval() {
+        // An interval of a minute: only a wait that the stop wakes can end within seconds.
+        let started = Instant::now();
+        let report = spin_for(
+            ThreadWait::Event,
+            Duration::from_secs(60),
+            Duration::from_millis(50),
+        );
+        assert_eq!(report.mechanism, Mechanism::WokenWait);
+        assert_eq!(report.frames, 1);
+        assert!(started.elapsed() < Duration::from_secs(30));
+    }
+
+    #[test]
+    fn a_flag_raised_before_the_start_draws_nothing() {
+        for wait in [ThreadWait::Sleep, ThreadWait::Event] {
+            let signal = Cancel::new();
+            signal.cancel();
+            let mut line = Line::new(
+                Vec::new(),
+                Style::Animated {
+                    columns: 80,
+                    rows: 24,
+                },
+            );
+            let report = spin(&mut line, &SpinStyle::default(), wait, &signal);
+            assert_eq!(report.frames, 0);
+            assert!(line.into_inner().is_empty(), "{wait}");
+        }
+    }
+
+    #[test]
+    fn slow_stops_at_the_flag_in_both_ways() {
+        for wait in [ThreadWait::Sleep, ThreadWait::Event] {
+            let signal = Cancel::new();
+            let stopper = signal.clone();
+            thread::spawn(move || {
+                thread::sleep(Duration::from_millis(50));
+                stopper.cancel();
             });
-        match spawned {
-            Ok(thread) => threads.push(thread),
-            Err(err) => {
-                all.cancel();
-                for thread in threads {
-                    let _ = thread.join();
-                }
-                return Err(io::Error::new(
-                    err.kind(),
-                    format!(
-                        "could not create thread {} of {}: {err}. The system's limit on threads \
-                         (ulimit -u, /proc/sys/kernel/threads-max) or on memory for their stacks was \
-                         reached: try fewer --jobs, a lower --limit, or --mode task",
-                        job.number, options.jobs
-                    ),
-                ));
-            }
+            let answer = slow(
+                Duration::from_secs(60),
+                wait,
+                Duration::from_millis(10),
+                &signal,
+            );
+            assert_eq!(answer, None, "{wait}");
         }
     }
-    let mut painter = FrameRecorder::new(Painter::new(&board, block, stdout), display.clone());
-    futures_lite::future::block_on(spin(&mut painter, style, Wait::SignalFlag, &done));
-    drop(painter);
-    for thread in threads {
-        if let Err(panic) = thread.join() {
-            std::panic::resume_unwind(panic);
-        }
-    }
-    Ok(board)
 }

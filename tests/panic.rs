@@ -9,7 +9,9 @@ mod util;
 use std::thread;
 use std::time::Duration;
 
-use spinner::{Cancel, Line, SpinStyle, Style, draw, thread_supervisor};
+use spinner::terminal::{self as draw, Line, Style};
+use spinner::thread_supervisor::{self, ThreadWait};
+use spinner::{Cancel, SpinStyle};
 use util::{GENEROUS, Pty, Screen, cursor_escapes};
 
 const CHILD: &str = "SPINNER_PANIC_CHILD";
@@ -78,12 +80,12 @@ fn no_frame_from_the_spinner_thread_lands_in_the_panic_message() {
             interval: Duration::from_millis(1),
             ..SpinStyle::default()
         };
-        let _ = thread_supervisor::with_spinner_thread(
-            thread::Builder::new(),
+        let _ = thread_supervisor::supervise(
             &style,
+            ThreadWait::Sleep,
             Line::stderr(),
             &Cancel::new(),
-            |_| {},
+            &mut std::io::sink(),
             || {
                 thread::sleep(Duration::from_millis(100));
                 panic!("the slow operation broke");

@@ -99,12 +99,37 @@ fn task_mode_prints_the_spinner_object_off_the_spinner_line() {
     the_spinner_object_line_never_lands_on_a_frame("task");
 }
 
+/// Reads a duration as the program prints it: `52 µs`, `63.4 ms`, `3.91 s`.
+fn parse_printed_duration(text: &str) -> Duration {
+    let (number, unit) = text.split_once(' ').expect("a number and a unit");
+    let number: f64 = number.parse().expect("a number");
+    match unit {
+        "µs" => Duration::from_secs_f64(number / 1e6),
+        "ms" => Duration::from_secs_f64(number / 1e3),
+        "s" => Duration::from_secs_f64(number),
+        _ => panic!("unknown unit in {text:?}"),
+    }
+}
+
 /// Sends `signal` while the spinner turns; the operation would take a minute, so only the signal can
-/// end the run within the bound.
-fn cancelled(mode: &str, signal: Signal, code: i32, cause: &str, mechanism: &str) {
-    // Wide enough that the report line does not wrap on the screen model.
-    const COLUMNS: u16 = 200;
-    let mut pty = Pty::spawn(&["--mode", mode, "--delay", "60s"], COLUMNS);
+/// end the run within the bound. The report names the mechanism, in lines that fit 80 columns.
+/// Returns the stop latency the report gives.
+fn cancelled(mode: &[&str], signal: Signal, code: i32, cause: &str, mechanism: &str) -> Duration {
+    cancelled_at_interval(mode, "100ms", signal, code, cause, mechanism)
+}
+
+fn cancelled_at_interval(
+    mode: &[&str],
+    interval: &str,
+    signal: Signal,
+    code: i32,
+    cause: &str,
+    mechanism: &str,
+) -> Duration {
+    const COLUMNS: u16 = 80;
+    let mut args = mode.to_vec();
+    args.extend(["--delay", "60s", "--interval", interval]);
+    let mut pty = Pty::spawn(&args, COLUMNS);
     pty.wait_for("thinking!", GENEROUS);
     pty.signal(signal);
     let output = pty.read_to_end(GENEROUS).to_vec();
@@ -115,50 +140,136 @@ fn cancelled(mode: &str, signal: Signal, code: i32, cause: &str, mechanism: &str
     assert_eq!(
         text.matches("spinner: cancelled").count(),
         1,
-        "one report line: {text:?}"
+        "one report: {text:?}"
     );
     let from = text.find("spinner: cancelled").expect("a report line");
-    let report = text[from..]
+    let report: Vec<&str> = text[from..]
         .strip_suffix("\r\n")
-        .expect("the report is the last line");
+        .expect("the report ends the output")
+        .split("\r\n")
+        .collect();
+    for line in &report {
+        assert!(line.starts_with("spinner: "), "{report:?}");
+        assert!(
+            line.chars().count() <= 80,
+            "{line:?} is wider than 80 columns"
+        );
+    }
     assert!(
-        report.starts_with(&format!("spinner: cancelled by {cause} after ")),
+        report[0].starts_with(&format!("spinner: cancelled by {cause} after ")),
         "{report:?}"
     );
-    assert!(
-        report.contains("the spinner stopped ") && report.contains(" after the signal"),
-        "{report:?}"
-    );
-    assert!(report.contains(mechanism), "{report:?}");
+    let all = report.join(" ");
+    assert!(all.contains(mechanism), "{report:?}");
+    let latency = all
+        .split("the spinner stopped ")
+        .nth(1)
+        .and_then(|rest| rest.split(" after the signal").next())
+        .unwrap_or_else(|| panic!("no stop latency in {report:?}"));
 
     let screen = check_terminal_restored(&output, COLUMNS, "thinking!");
-    assert_eq!(screen.last_non_blank_line(), report, "{text:?}");
+    assert_eq!(
+        screen.last_non_blank_line(),
+        *report.last().unwrap(),
+        "{text:?}"
+    );
+    parse_printed_duration(latency)
 }
 
 #[test]
 fn thread_mode_stops_on_ctrl_c_by_its_signal_flag() {
-    cancelled("thread", Signal::SIGINT, 130, "Ctrl-C", "(signal flag");
+    cancelled(
+        &["--mode", "thread"],
+        Signal::SIGINT,
+        130,
+        "Ctrl-C",
+        "signal flag",
+    );
+}
+
+#[test]
+fn thread_mode_with_a_woken_wait_stops_on_ctrl_c() {
+    cancelled(
+        &["--mode", "thread", "--wait", "event"],
+        Signal::SIGINT,
+        130,
+        "Ctrl-C",
+        "woken wait",
+    );
 }
 
 #[test]
 fn task_mode_stops_on_ctrl_c_by_cooperative_cancel() {
-    cancelled("task", Signal::SIGINT, 130, "Ctrl-C", "(cooperative cancel");
+    cancelled(
+        &["--mode", "task"],
+        Signal::SIGINT,
+        130,
+        "Ctrl-C",
+        "cooperative cancel",
+    );
 }
 
 #[test]
 fn thread_mode_stops_on_sigterm() {
-    cancelled("thread", Signal::SIGTERM, 143, "SIGTERM", "(signal flag");
+    cancelled(
+        &["--mode", "thread"],
+        Signal::SIGTERM,
+        143,
+        "SIGTERM",
+        "signal flag",
+    );
 }
 
 #[test]
 fn task_mode_stops_on_sigterm() {
     cancelled(
-        "task",
+        &["--mode", "task"],
         Signal::SIGTERM,
         143,
         "SIGTERM",
-        "(cooperative cancel",
+        "cooperative cancel",
     );
+}
+
+#[test]
+fn sighup_and_sigquit_restore_the_terminal_and_exit_128_plus_n() {
+    cancelled(
+        &["--mode", "thread"],
+        Signal::SIGHUP,
+        129,
+        "SIGHUP",
+        "signal flag",
+    );
+    cancelled(
+        &["--mode", "task"],
+        Signal::SIGQUIT,
+        131,
+        "SIGQUIT",
+        "cooperative cancel",
+    );
+}
+
+/// With a 4 s interval and the signal sent just after the first frame, the sleeping thread finishes
+/// most of its sleep before it reads the flag, while the woken thread and the task stop at once:
+/// the bounds (2 s each way) are far from both, so a busy machine does not blur them.
+#[test]
+fn only_the_sleeping_thread_waits_out_its_interval() {
+    let slept = cancelled_at_interval(
+        &["--mode", "thread"],
+        "4s",
+        Signal::SIGINT,
+        130,
+        "Ctrl-C",
+        "signal flag",
+    );
+    assert!(slept >= Duration::from_secs(2), "signal flag: {slept:?}");
+    for (mode, mechanism) in [
+        (&["--mode", "thread", "--wait", "event"][..], "woken wait"),
+        (&["--mode", "task"][..], "cooperative cancel"),
+    ] {
+        let woken = cancelled_at_interval(mode, "4s", Signal::SIGINT, 130, "Ctrl-C", mechanism);
+        assert!(woken < Duration::from_secs(2), "{mechanism}: {woken:?}");
+    }
 }
 
 #[test]

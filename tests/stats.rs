@@ -9,14 +9,14 @@ use util::{BIN, GENEROUS, Pty, Screen};
 
 #[test]
 fn stats_block_has_every_figure_in_both_modes() {
-    for mode in ["thread", "task"] {
+    for (mode, mechanism) in [("thread", "signal flag"), ("task", "cooperative cancel")] {
         let mut pty = Pty::spawn(&["--mode", mode, "--delay", "300ms", "--stats"], 120);
         let output = pty.read_to_end(GENEROUS).to_vec();
         let text = pty.text();
         assert_eq!(pty.exit_code(GENEROUS), 0, "{text:?}");
         let screen = Screen::replay(120, &output).contents();
         for label in [
-            &format!("spinner stats ({mode} mode):") as &str,
+            &format!("spinner stats ({mode} mode, {mechanism}):") as &str,
             "frames drawn",
             "frame interval    mean",
             "p99 deviation",
@@ -117,26 +117,29 @@ fn compare_prints_a_table_histograms_and_the_spawn_costs() {
         "no terminal, no escape codes: {stderr:?}"
     );
     for needle in [
-        "3 runs per supervisor, frame interval 10 ms",
+        "3 runs of each, frame interval 10 ms",
         "(seed 1)",
         "median",
         "p95",
         "worst",
         "CPU ms/s spin",
         "thread: signal flag",
+        "thread: woken wait",
         "task: cooperative cancel",
-        "thread mode, stop latency:",
-        "task mode, stop latency:",
+        "signal flag, stop latency:",
+        "woken wait, stop latency:",
+        "cooperative cancel, stop latency:",
         "50 threads (signal flag)",
+        "50 threads (woken wait)",
         "50 tasks (cooperative cancel)",
         "peak memory of this process",
     ] {
         assert!(stdout.contains(needle), "{needle} missing:\n{stdout}");
     }
     // Each histogram counts every run once.
-    for mode in ["thread", "task"] {
+    for mechanism in ["signal flag", "woken wait", "cooperative cancel"] {
         let histogram = stdout
-            .split(&format!("{mode} mode, stop latency:"))
+            .split(&format!("{mechanism}, stop latency:"))
             .nth(1)
             .unwrap()
             .lines()

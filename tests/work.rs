@@ -6,7 +6,7 @@ mod util;
 use util::{GENEROUS, Pty, Screen};
 
 const FROZE: &str = "spinner: the spinner froze for ";
-const CAUSE: &str = "blocking work ran on the event loop's thread (try --offload)";
+const CAUSE: &str = "spinner: because blocking work ran on the event loop's thread (try --offload)";
 
 /// Runs the binary to the end in an 80-column pty; returns its exit code and output.
 fn run(args: &[&str]) -> (i32, String, Screen) {
@@ -28,12 +28,15 @@ fn a_blocking_sleep_in_a_task_freezes_the_spinner_and_is_reported() {
     ]);
     assert_eq!(code, 0, "{text:?}");
     assert!(text.contains("Answer: 42"), "{text:?}");
-    let line = screen
-        .lines()
-        .into_iter()
-        .find(|line| line.starts_with(FROZE))
+    let lines = screen.lines();
+    let froze = lines
+        .iter()
+        .position(|line| line.starts_with(FROZE))
         .unwrap_or_else(|| panic!("no freeze line: {text:?}"));
-    assert!(line.ends_with(CAUSE), "{line}");
+    assert_eq!(lines[froze + 1], CAUSE, "{text:?}");
+    // Told after the answer, once the run it froze is over.
+    let answer = lines.iter().position(|line| line == "Answer: 42");
+    assert!(answer.is_some_and(|answer| answer < froze), "{text:?}");
     assert!(
         !screen.contents().contains("thinking!"),
         "{}",
@@ -120,11 +123,12 @@ fn ctrl_c_during_a_frozen_task_is_seen_when_the_blocking_call_returns() {
         "a cancelled run has no answer: {text:?}"
     );
     let screen = Screen::replay(200, &output);
-    let report = screen
-        .lines()
-        .into_iter()
-        .find(|line| line.starts_with("spinner: cancelled by Ctrl-C"))
+    let lines = screen.lines();
+    let first = lines
+        .iter()
+        .position(|line| line.starts_with("spinner: cancelled by Ctrl-C"))
         .unwrap_or_else(|| panic!("no report: {text:?}"));
+    let report = lines[first..].join(" ");
     // The sleep could not be interrupted: the spinner stopped only when it returned, so the reported
     // latency is in milliseconds or seconds, not microseconds.
     assert!(report.contains("cooperative cancel"), "{report}");

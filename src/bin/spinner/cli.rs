@@ -1,20 +1,22 @@
 //! The command line: options parsed by clap, bad input turned into one clear line.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, Parser};
 
-use std::path::PathBuf;
+use spinner::SpinStyle;
+use spinner::demo::{
+    CompareOptions, DEFAULT_FIB, Delay, JobsOptions, MAX_FIB, MAX_JOBS, Mode, RunOptions, Work,
+};
+use spinner::terminal::Frames;
+use spinner::thread_supervisor::ThreadWait;
 
-use crate::compare::CompareOptions;
 use crate::duration::{DurationError, parse_duration};
-use crate::jobs::{Delay, JobsOptions};
-use crate::work::{DEFAULT_FIB, MAX_FIB};
-use crate::{Frames, Mode, RunOptions, SpinStyle, Work};
 
 /// A spinner turns while a slow operation runs: the classic concurrency lesson, a thread against an
-/// async task.
+/// async task, and three ways to stop a spinner.
 #[derive(Debug, Parser)]
 #[command(name = "spinner", version, args_conflicts_with_subcommands = true)]
 struct Args {
@@ -30,9 +32,15 @@ struct Args {
     #[arg(long, value_name = "PATH")]
     stats_json: Option<PathBuf>,
 
-    /// `thread` (OS thread + signal flag) or `task` (async task + cooperative cancel)
+    /// `thread` (an OS thread, stopped by a flag) or `task` (an async task, stopped by a
+    /// cooperative cancel)
     #[arg(long, value_name = "MODE", default_value = "thread", value_parser = parse_mode)]
     mode: Mode,
+
+    /// Thread mode: how the spinner thread waits between frames: `sleep` (a whole interval, then
+    /// it reads the signal flag) or `event` (a wait the stop wakes) [default: sleep]
+    #[arg(long, value_name = "WAIT", value_parser = parse_wait)]
+    wait: Option<ThreadWait>,
 
     /// How long the slow operation takes, e.g. 250ms, 3s, 1.5s; with --jobs, also a range such as
     /// 500ms..3s to draw each job's duration from
@@ -70,12 +78,12 @@ struct Args {
     #[arg(long)]
     offload: bool,
 
-    /// Run N simulated slow operations at once, each with its own spinner
-    #[arg(long, value_name = "N", default_value = "1", value_parser = parse_count)]
+    /// Run N simulated slow operations at once, each with its own spinner (at most 100000)
+    #[arg(long, value_name = "N", default_value = "1", value_parser = parse_jobs)]
     jobs: usize,
 
     /// At most K jobs run at once [default: 10, or N if smaller]
-    #[arg(long, value_name = "K", value_parser = parse_count)]
+    #[arg(long, value_name = "K", value_parser = parse_jobs)]
     limit: Option<usize>,
 
     /// Seed of the generator that draws job durations and failures [default: random, printed in the
@@ -94,7 +102,7 @@ struct Args {
 
 impl Args {
     /// Checks what clap cannot check one option at a time: how options combine.
-    fn into_options(self) -> Result<RunOptions, String> {
+    fn into_options(self) -> Result<Options, String> {
         let work = match (self.work, self.fib) {
             (Work::Cpu { .. }, fib) => Work::Cpu {
                 n: fib.unwrap_or(DEFAULT_FIB),
@@ -102,17 +110,32 @@ impl Args {
             (_, Some(_)) => return Err("'--fib <N>' applies only to '--work cpu'".to_owned()),
             (work, None) => work,
         };
+        let wait = match (self.mode, self.wait) {
+            (Mode::Task, Some(wait)) => {
+                return Err(format!(
+                    "'--wait {wait}' applies only to '--mode thread': a task waits by awaiting a \
+                     timer"
+                ));
+            }
+            (_, wait) => wait.unwrap_or_default(),
+        };
         let many = self.jobs > 1
             || self.limit.is_some()
             || self.seed.is_some()
             || self.fail_rate.is_some()
-            || self.timeout.is_some()
-            || matches!(self.delay, Delay::Range(..));
+            || self.timeout.is_some();
+        if !many && matches!(self.delay, Delay::Range(..)) {
+            return Err(
+                "a '--delay' range such as 500ms..3s needs '--jobs N': one operation takes one \
+                 duration"
+                    .to_owned(),
+            );
+        }
         let jobs = if many {
             if work != Work::Sleep {
                 return Err(format!(
                     "'--work {work}' applies only to a single operation: jobs are simulated I/O \
-                     (remove --jobs, --limit, --seed, --fail-rate, --timeout and a --delay range)"
+                     (remove --jobs, --limit, --seed, --fail-rate and --timeout)"
                 ));
             }
             Some(JobsOptions {
@@ -127,21 +150,38 @@ impl Args {
         } else {
             None
         };
-        Ok(RunOptions {
-            mode: self.mode,
-            delay: self.delay.longest(),
-            work,
-            offload: self.offload,
-            style: SpinStyle {
-                message: self.message,
-                frames: self.frames,
-                interval: self.interval,
+        Ok(Options {
+            run: RunOptions {
+                mode: self.mode,
+                wait,
+                delay: self.delay.longest(),
+                work,
+                offload: self.offload,
+                style: SpinStyle {
+                    message: self.message,
+                    frames: self.frames,
+                    interval: self.interval,
+                },
             },
             jobs,
             stats: self.stats,
             stats_json: self.stats_json,
         })
     }
+}
+
+/// What a run of the program does: the run (or the jobs) and what to report after it.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Options {
+    /// The run: supervisor, work, spinner.
+    pub(crate) run: RunOptions,
+    /// Many jobs at once instead of one slow operation (`--jobs`, `--limit`, ...); `None` for the
+    /// single operation of the lesson.
+    pub(crate) jobs: Option<JobsOptions>,
+    /// After the run, write its figures to stderr (`--stats`).
+    pub(crate) stats: bool,
+    /// After the run, write its figures as JSON to this file (`--stats-json`).
+    pub(crate) stats_json: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -171,12 +211,39 @@ struct CompareArgs {
     seed: Option<u64>,
 }
 
+/// Parses `3s` or `500ms..3s`.
+fn parse_delay_range(text: &str) -> Result<Delay, String> {
+    let describe = |err: DurationError| err.to_string();
+    match text.split_once("..") {
+        None => parse_duration(text).map(Delay::Fixed).map_err(describe),
+        Some((low, high)) => {
+            let low = parse_duration(low).map_err(describe)?;
+            let high = parse_duration(high).map_err(describe)?;
+            if low > high {
+                return Err(
+                    "the range's low end is above its high end: expected LOW..HIGH such as \
+                     500ms..3s"
+                        .to_owned(),
+                );
+            }
+            Ok(Delay::Range(low, high))
+        }
+    }
+}
+
 fn parse_delay(text: &str) -> Result<Delay, String> {
-    let delay = Delay::parse(text)?;
+    let delay = parse_delay_range(text)?;
     if delay.longest() > LONGEST_WAIT {
         return Err("must be at most 24h, e.g. 3s or 500ms..3s".to_owned());
     }
     Ok(delay)
+}
+
+fn parse_jobs(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(count) if (1..=MAX_JOBS).contains(&count) => Ok(count),
+        _ => Err(format!("expected a whole number from 1 to {MAX_JOBS}")),
+    }
 }
 
 fn parse_count(text: &str) -> Result<usize, String> {
@@ -209,6 +276,11 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
 fn parse_mode(text: &str) -> Result<Mode, String> {
     text.parse()
         .map_err(|_| "expected thread or task".to_owned())
+}
+
+fn parse_wait(text: &str) -> Result<ThreadWait, String> {
+    text.parse()
+        .map_err(|_| "expected sleep or event".to_owned())
 }
 
 fn parse_frames(text: &str) -> Result<Frames, String> {
@@ -251,9 +323,9 @@ fn parse_interval(text: &str) -> Result<Duration, String> {
 
 /// What parsing the command line decided.
 #[derive(Debug)]
-pub enum Command {
+pub(crate) enum Command {
     /// Run with these options.
-    Run(RunOptions),
+    Run(Box<Options>),
     /// Print this text to stdout and exit 0 (`--help`, `--version`).
     Print(String),
     /// Print this line to stderr and exit 2: the command line was wrong.
@@ -263,20 +335,7 @@ pub enum Command {
 }
 
 /// Parses a command line (the first item is the program name).
-///
-/// # Examples
-///
-/// ```
-/// use spinner::cli::{parse, Command};
-/// use spinner::Mode;
-///
-/// let Command::Run(options) = parse(["spinner", "--mode", "task", "--delay", "300ms"]) else { panic!() };
-/// assert_eq!(options.mode, Mode::Task);
-///
-/// let Command::Usage(line) = parse(["spinner", "--interval", "0ms"]) else { panic!() };
-/// assert_eq!(line, "spinner: invalid value '0ms' for '--interval <DURATION>': must be from 1ms to 10s, e.g. 100ms");
-/// ```
-pub fn parse<I, T>(args: I) -> Command
+pub(crate) fn parse<I, T>(args: I) -> Command
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
@@ -292,7 +351,7 @@ where
             seed: compare.seed.unwrap_or_else(|| fastrand::u64(..)),
         }),
         Ok(args) => match args.into_options() {
-            Ok(options) => Command::Run(options),
+            Ok(options) => Command::Run(Box::new(options)),
             Err(line) => Command::Usage(format!("spinner: {line}")),
         },
         Err(err)
@@ -363,7 +422,11 @@ mod tests {
         let Command::Run(options) = parse(["spinner"]) else {
             panic!("no arguments must run")
         };
-        assert_eq!(options, RunOptions::default());
+        assert_eq!(options.run, RunOptions::default());
+        assert_eq!(
+            (options.jobs, options.stats, options.stats_json),
+            (None, false, None)
+        );
     }
 
     #[test]
@@ -383,6 +446,7 @@ mod tests {
         ]) else {
             panic!("valid options must run")
         };
+        let options = options.run;
         assert_eq!(options.mode, Mode::Task);
         assert_eq!(options.delay, Duration::from_millis(1500));
         assert_eq!(options.style.interval, Duration::from_millis(50));
@@ -395,7 +459,7 @@ mod tests {
     #[test]
     fn work_options_are_read() {
         let run = |args: &[&str]| match parse(["spinner"].iter().chain(args)) {
-            Command::Run(options) => (options.work, options.offload),
+            Command::Run(options) => (options.run.work, options.run.offload),
             other => panic!("{args:?}: {other:?}"),
         };
         assert_eq!(
@@ -446,6 +510,43 @@ mod tests {
                 line.contains(option) && line.contains(accepted),
                 "{args:?}: {line}"
             );
+        }
+    }
+
+    #[test]
+    fn the_wait_is_read_in_thread_mode_and_refused_in_task_mode() {
+        let Command::Run(options) = parse(["spinner", "--wait", "event"]) else {
+            panic!("--wait event must run")
+        };
+        assert_eq!(options.run.wait, ThreadWait::Event);
+        let line = usage(&["--mode", "task", "--wait", "event"]);
+        assert!(
+            line.contains("--wait event") && line.contains("--mode thread"),
+            "{line}"
+        );
+        assert!(usage(&["--wait", "spin"]).contains("expected sleep or event"));
+    }
+
+    #[test]
+    fn a_delay_range_needs_jobs() {
+        let line = usage(&["--delay", "500ms..3s"]);
+        assert!(
+            line.contains("--delay") && line.contains("--jobs"),
+            "{line}"
+        );
+        let Command::Run(options) = parse(["spinner", "--jobs", "3", "--delay", "500ms..3s"])
+        else {
+            panic!("a range with --jobs must run")
+        };
+        assert!(options.jobs.is_some());
+    }
+
+    #[test]
+    fn jobs_have_an_upper_bound() {
+        for huge in ["100001", "18446744073709551615", "99999999999999999999999"] {
+            let line = usage(&["--jobs", huge]);
+            assert!(line.contains("from 1 to 100000"), "{line}");
+            assert!(usage(&["--jobs", "2", "--limit", huge]).contains("from 1 to 100000"));
         }
     }
 

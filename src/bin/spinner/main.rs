@@ -1,16 +1,22 @@
-//! `spinner`: parse the options, run the library, map the outcome to an exit code.
+//! `spinner`: parse the options, run the library, say how it ended, map it to an exit code.
+
+mod cli;
+mod duration;
+mod report;
+mod signals;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use cpu_time::ProcessTime;
-use spinner::cli::{self, Command};
-use spinner::compare::{self, CompareOptions};
-use spinner::ctrl_c::Signals;
-use spinner::jobs::JobsOptions;
-use spinner::stats::{FrameLog, FrameRecorder, Stats};
-use spinner::{Block, Cancel, Line, RunOptions, SpinnerOptions, ctrl_c, draw};
+use spinner::demo::{self, CompareOptions, JobsOptions};
+use spinner::measure::{FrameLog, FrameRecorder, Stats};
+use spinner::terminal::{self, Block, Line};
+use spinner::{Cancel, SpinnerOptions};
+
+use cli::{Command, Options};
+use signals::Signals;
 
 fn main() -> ExitCode {
     let (cpu, started) = (ProcessTime::now(), Instant::now());
@@ -21,7 +27,7 @@ fn main() -> ExitCode {
             let _ = io::stdout().write_all(text.as_bytes());
             return ExitCode::SUCCESS;
         }
-        Command::Usage(line) => return fail(2, format_args!("{line}")),
+        Command::Usage(line) => return fail(2, &line),
     };
     // Opened before the run, so that a bad path is said at once, not after the work is done.
     let stats_file = match options
@@ -38,11 +44,11 @@ fn main() -> ExitCode {
                 .map_or(String::new(), |path| path.display().to_string());
             return fail(
                 2,
-                format_args!("spinner: cannot write '--stats-json {path}': {err}"),
+                &format!("spinner: cannot write '--stats-json {path}': {err}"),
             );
         }
     };
-    draw::install_panic_hook();
+    terminal::install_panic_hook();
     let cancel = Cancel::new();
     let signals = match install_signals(&cancel) {
         Ok(signals) => signals,
@@ -63,9 +69,10 @@ fn main() -> ExitCode {
     };
     if options.stats || stats_file.is_some() {
         let stats = Stats::gather(
-            options.mode.name(),
+            options.run.mode.name(),
+            options.run.mechanism().name(),
             &display,
-            options.style.interval,
+            options.run.style.interval,
             longest_gap,
             stop_latency,
             cpu.elapsed(),
@@ -99,30 +106,31 @@ enum Ran {
 }
 
 /// The lesson: one slow operation and its spinner.
-fn run_one(options: &RunOptions, cancel: &Cancel, signals: &Signals, display: &FrameLog) -> Ran {
+fn run_one(options: &Options, cancel: &Cancel, signals: &Signals, display: &FrameLog) -> Ran {
     let mut stdout = io::stdout().lock();
     let line = FrameRecorder::new(Line::stderr(), display.clone());
-    let outcome = match spinner::run(options, cancel, line, &mut stdout) {
+    let outcome = match demo::run(&options.run, cancel, line, &mut stdout) {
         Ok(outcome) => outcome,
         Err(err) => {
-            fail(1, format_args!("spinner: cannot start the spinner: {err}"));
+            fail(1, &format!("spinner: cannot start the spinner: {err}"));
             return Ran::Failed;
         }
     };
-    if let Some(line) = outcome.freeze_report(options) {
-        let _ = writeln!(io::stderr(), "spinner: {line}");
-    }
     let code = match (outcome.answer, signals.received()) {
         (Some(answer), _) => match say(&mut stdout, &format!("Answer: {answer}")) {
-            Err(err) => fail(1, format_args!("spinner: cannot write the answer: {err}")),
+            Err(err) => fail(1, &format!("spinner: cannot write the answer: {err}")),
             Ok(()) => ExitCode::SUCCESS,
         },
         (None, Some(signal)) => fail(
             signal.exit_code(),
-            format_args!("spinner: {}", outcome.cancel_report(signal.name())),
+            &report::cancelled(&outcome, signal.name()),
         ),
-        (None, None) => fail(1, format_args!("spinner: the operation was cancelled")),
+        (None, None) => fail(1, "spinner: the operation was cancelled"),
     };
+    // After the answer: the freeze is told once the run it froze is over.
+    if let Some(lines) = report::froze(&outcome, &options.run) {
+        let _ = writeln!(io::stderr(), "{lines}");
+    }
     Ran::Finished {
         code,
         longest_gap: outcome.spin.longest_gap,
@@ -132,7 +140,7 @@ fn run_one(options: &RunOptions, cancel: &Cancel, signals: &Signals, display: &F
 
 /// Many jobs at once (`--jobs`): results as they complete, then a report.
 fn run_many(
-    options: &RunOptions,
+    options: &Options,
     jobs: &JobsOptions,
     cancel: &Cancel,
     signals: &Signals,
@@ -140,14 +148,23 @@ fn run_many(
 ) -> Ran {
     let started = Instant::now();
     let mut stdout = io::stdout().lock();
-    let summary =
-        match spinner::run_jobs(options, jobs, cancel, Block::stderr(), &mut stdout, display) {
-            Ok(summary) => summary,
-            Err(err) => {
-                fail(1, format_args!("spinner: {err}"));
-                return Ran::Failed;
-            }
-        };
+    let run = &options.run;
+    let summary = match demo::run_jobs(
+        run.mode,
+        run.wait,
+        &run.style,
+        jobs,
+        cancel,
+        Block::stderr(),
+        &mut stdout,
+        display,
+    ) {
+        Ok(summary) => summary,
+        Err(err) => {
+            fail(1, &report::jobs_error(&err, jobs.jobs));
+            return Ran::Failed;
+        }
+    };
     // The display stops once every job has: from the signal if one came, else from the last job.
     let last_stop = summary.results.iter().map(|result| result.stopped_at).max();
     let stop_requested = cancel.requested_at().or(last_stop);
@@ -162,25 +179,19 @@ fn run_many(
         longest_gap: display.longest_gap(),
         stop_latency,
     };
-    if let Err(err) = say(&mut stdout, &summary.report()) {
-        return finished(fail(
-            1,
-            format_args!("spinner: cannot write the report: {err}"),
-        ));
+    if let Err(err) = say(&mut stdout, &report::jobs_summary(&summary)) {
+        return finished(fail(1, &format!("spinner: cannot write the report: {err}")));
     }
     let counts = summary.counts;
     finished(match (signals.received(), cancel.requested_at()) {
         (Some(signal), Some(signal_at)) => fail(
             signal.exit_code(),
-            format_args!(
-                "spinner: {}",
-                summary.cancel_report(signal.name(), signal_at, started)
-            ),
+            &report::jobs_cancelled(&summary, signal.name(), signal_at, started),
         ),
         _ if summary.all_answered() => ExitCode::SUCCESS,
         _ => fail(
             1,
-            format_args!(
+            &format!(
                 "spinner: {} of {} jobs did not answer ({} failed, {} timed out)",
                 jobs.jobs - counts.answered,
                 jobs.jobs,
@@ -199,33 +210,32 @@ fn run_compare(options: &CompareOptions) -> ExitCode {
         Err(code) => return code,
     };
     let progress = SpinnerOptions::new("measuring").start();
-    let report = compare::compare(options, &stop, &mut |done, total, what| {
+    let report = demo::compare(options, &stop, &mut |done, total, what| {
         progress.set_message(format!("[{}/{total}] {what}", done + 1));
     });
     progress.stop();
     match report {
         Ok(report) => match say(&mut io::stdout().lock(), &report.to_string()) {
             Ok(()) => ExitCode::SUCCESS,
-            Err(err) => fail(1, format_args!("spinner: cannot write the report: {err}")),
+            Err(err) => fail(1, &format!("spinner: cannot write the report: {err}")),
         },
         Err(err) if err.kind() == io::ErrorKind::Interrupted => {
             let signal = signals
                 .received()
                 .map_or("a signal", |signal| signal.name());
             let code = signals.received().map_or(130, |signal| signal.exit_code());
-            fail(code, format_args!("spinner: compare cancelled by {signal}"))
+            fail(code, &format!("spinner: compare cancelled by {signal}"))
         }
-        Err(err) => fail(1, format_args!("spinner: compare: {err}")),
+        Err(err) => fail(1, &format!("spinner: compare: {err}")),
     }
 }
 
-/// Installs the Ctrl-C and SIGTERM handlers, which fire `cancel`; on failure, says so and gives the
-/// exit code.
+/// Installs the signal handlers, which fire `cancel`; on failure, says so and gives the exit code.
 fn install_signals(cancel: &Cancel) -> Result<Signals, ExitCode> {
-    ctrl_c::install(cancel.clone()).map_err(|err| {
+    signals::install(cancel.clone()).map_err(|err| {
         fail(
             1,
-            format_args!("spinner: cannot install the Ctrl-C handler: {err}"),
+            &format!("spinner: cannot install the signal handlers: {err}"),
         )
     })
 }
@@ -238,8 +248,8 @@ fn say(stdout: &mut dyn Write, text: &str) -> io::Result<()> {
     }
 }
 
-/// Writes one line to stderr (never panicking, even when stderr is closed) and returns `code`.
-fn fail(code: u8, line: std::fmt::Arguments<'_>) -> ExitCode {
-    let _ = writeln!(io::stderr(), "{line}");
+/// Writes `lines` to stderr (never panicking, even when stderr is closed) and returns `code`.
+fn fail(code: u8, lines: &str) -> ExitCode {
+    let _ = writeln!(io::stderr(), "{lines}");
     ExitCode::from(code)
 }

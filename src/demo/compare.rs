@@ -1,6 +1,7 @@
-//! `spinner compare`: the lesson as an experiment. Both supervisors run in this process, many times,
-//! each cancelled at a random moment, and the figures come out side by side: stop latency, CPU per
-//! second of spinning, memory; with `--jobs N`, the cost of N threads against N tasks.
+//! `spinner compare`: the lesson as an experiment. The three ways of stopping a spinner run in this
+//! process, many times, each cancelled at a random moment, and the figures come out side by side:
+//! stop latency, CPU per second of spinning, memory; with `--jobs N`, the cost of N threads against
+//! N tasks.
 //!
 //! The measuring functions are public so that the benchmarks (`cargo bench`) use the same ones.
 
@@ -12,9 +13,12 @@ use std::time::{Duration, Instant};
 use async_executor::LocalExecutor;
 use cpu_time::ThreadTime;
 
-use crate::duration::HumanDuration;
-use crate::memory::{Bytes, Memory};
-use crate::{Cancel, Draw, Frames, Line, Mode, RunOptions, SpinStyle, Style, Wait, spin};
+use super::RunOptions;
+use crate::measure::{Bytes, HumanDuration, Memory};
+use crate::task_supervisor::beside;
+use crate::terminal::{Draw, Frames, Line, Style};
+use crate::thread_supervisor::{self, ThreadWait};
+use crate::{Cancel, Mechanism, Spin, SpinStyle};
 
 /// What `spinner compare` measures.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,20 +33,20 @@ pub struct CompareOptions {
     pub seed: u64,
 }
 
-/// One supervisor's figures over every trial.
+/// One mechanism's figures over every trial.
 #[derive(Clone, Debug, PartialEq)]
-pub struct ModeFigures {
-    /// The supervisor.
-    pub mode: Mode,
+pub struct MechanismFigures {
+    /// How the spinner was stopped.
+    pub mechanism: Mechanism,
     /// Each run's stop latency: from the cancel to the line cleared.
     pub stop_latencies: Vec<Duration>,
-    /// CPU time of the spin routine alone, spinning for [`ModeFigures::wall`].
+    /// CPU time of the spin routine alone, spinning for [`MechanismFigures::wall`].
     pub cpu: Duration,
     /// How long it spun for the CPU figure.
     pub wall: Duration,
 }
 
-impl ModeFigures {
+impl MechanismFigures {
     /// CPU milliseconds per second of spinning.
     pub fn cpu_ms_per_s(&self) -> f64 {
         self.cpu.as_secs_f64() * 1e3 / self.wall.as_secs_f64().max(1e-9)
@@ -57,8 +61,8 @@ impl ModeFigures {
 /// The cost of N threads or N tasks, each running the spin routine.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SpawnFigures {
-    /// Threads (signal flag) or tasks (cooperative cancel).
-    pub mode: Mode,
+    /// Threads (signal flag or woken wait) or tasks (cooperative cancel).
+    pub mechanism: Mechanism,
     /// How many.
     pub count: usize,
     /// From the first spawn until every one had drawn its first frame.
@@ -74,9 +78,9 @@ pub struct SpawnFigures {
 pub struct CompareReport {
     /// The options it ran with.
     pub options: CompareOptions,
-    /// Thread mode, then task mode.
-    pub modes: Vec<ModeFigures>,
-    /// With `--jobs`: threads, then tasks.
+    /// The three mechanisms, in the order of [`Mechanism::ALL`].
+    pub mechanisms: Vec<MechanismFigures>,
+    /// With `--jobs`: threads with each wait, then tasks.
     pub spawns: Vec<SpawnFigures>,
     /// The process's peak resident memory at the end.
     pub peak: Option<u64>,
@@ -118,47 +122,58 @@ fn sink_line() -> Line<io::Sink> {
     )
 }
 
-/// Runs the `mode` supervisor on a slow operation of a minute, cancels it after `cancel_after`, and
-/// returns its stop latency: from the cancel to the spinner's line cleared.
+/// Runs the slow operation of a minute under the supervisor stopped by `mechanism`, cancels it after
+/// `cancel_after`, and returns its stop latency: from the cancel to the spinner's line cleared.
 ///
 /// # Errors
 ///
 /// Thread mode could not create its spinner thread.
 pub fn stop_latency_trial(
-    mode: Mode,
+    mechanism: Mechanism,
     interval: Duration,
     cancel_after: Duration,
 ) -> io::Result<Duration> {
     let options = RunOptions {
-        mode,
         delay: Duration::from_secs(60),
         style: SpinStyle {
             interval,
             ..SpinStyle::default()
         },
         ..RunOptions::default()
-    };
+    }
+    .with_mechanism(mechanism);
     let (cancel, canceller) = cancelled_after(cancel_after);
-    let outcome = crate::run(&options, &cancel, sink_line(), &mut io::sink());
+    let outcome = super::run(&options, &cancel, sink_line(), &mut io::sink());
     let _ = canceller.join();
     Ok(outcome?.spin.stop_latency)
 }
 
 /// The CPU time one spinner costs while it spins for `spinning`, drawing every frame into a sink:
-/// the spin routine with `wait`, under `block_on` on this thread, whose CPU time alone is counted
-/// (the thread that cancels it, or a progress display, are not).
-pub fn spinning_cpu(wait: Wait, interval: Duration, spinning: Duration) -> Duration {
+/// the spin routine stopped by `mechanism`, on this thread, whose CPU time alone is counted (the
+/// thread that cancels it, or a progress display, are not).
+pub fn spinning_cpu(mechanism: Mechanism, interval: Duration, spinning: Duration) -> Duration {
     let style = SpinStyle {
         interval,
         ..SpinStyle::default()
     };
-    let (cancel, canceller) = cancelled_after(spinning);
-    let cpu = ThreadTime::now();
     let mut line = sink_line();
-    async_io::block_on(spin(&mut line, &style, wait, &cancel));
-    let cpu = cpu.elapsed();
-    let _ = canceller.join();
-    cpu
+    let cpu = ThreadTime::now();
+    match mechanism {
+        Mechanism::SignalFlag | Mechanism::WokenWait => {
+            let wait = match mechanism {
+                Mechanism::SignalFlag => ThreadWait::Sleep,
+                _ => ThreadWait::Event,
+            };
+            let (cancel, canceller) = cancelled_after(spinning);
+            thread_supervisor::spin(&mut line, &style, wait, &cancel);
+            let _ = canceller.join();
+        }
+        Mechanism::CooperativeCancel => {
+            let spin = Spin::new(&mut line, &style, mechanism, None);
+            async_io::block_on(beside(async_io::Timer::after(spinning), spin));
+        }
+    }
+    cpu.elapsed()
 }
 
 /// The time one frame takes in a 200-column terminal: the frame built (the message cut to width,
@@ -180,13 +195,17 @@ pub fn frame_cost(message: &str, frames: u32) -> Duration {
     started.elapsed() / frames.max(1)
 }
 
-/// Spawns `count` OS threads, each running the spin routine with the signal flag, then cancels them
-/// all and joins them.
+/// Spawns `count` OS threads, each running the spin routine and waiting `wait`'s way, then cancels
+/// them all and joins them.
 ///
 /// # Errors
 ///
 /// A thread could not be created (the ones created are stopped first).
-pub fn spawn_threads(count: usize, interval: Duration) -> io::Result<SpawnFigures> {
+pub fn spawn_threads(
+    count: usize,
+    wait: ThreadWait,
+    interval: Duration,
+) -> io::Result<SpawnFigures> {
     let style = SpinStyle {
         interval,
         ..SpinStyle::default()
@@ -203,7 +222,7 @@ pub fn spawn_threads(count: usize, interval: Duration) -> io::Result<SpawnFigure
             .spawn(move || {
                 let mut first = Some(started_tx);
                 let mut draw = FirstFrame(&mut first, CountFrames::default());
-                futures_lite::future::block_on(spin(&mut draw, &style, Wait::SignalFlag, &stop));
+                thread_supervisor::spin(&mut draw, &style, wait, &stop);
             });
         match spawned {
             Ok(thread) => threads.push(thread),
@@ -223,7 +242,7 @@ pub fn spawn_threads(count: usize, interval: Duration) -> io::Result<SpawnFigure
     cancel.cancel();
     threads.into_iter().for_each(|thread| drop(thread.join()));
     Ok(SpawnFigures {
-        mode: Mode::Thread,
+        mechanism: wait.mechanism(),
         count,
         spawn,
         cancel_all: cancelled.elapsed(),
@@ -231,15 +250,13 @@ pub fn spawn_threads(count: usize, interval: Duration) -> io::Result<SpawnFigure
     })
 }
 
-/// Spawns `count` tasks on one executor, each running the spin routine with the cooperative cancel,
-/// then cancels them all and awaits them.
+/// Spawns `count` tasks on one executor, each running the spin routine, then cancels them all.
 pub fn spawn_tasks(count: usize, interval: Duration) -> SpawnFigures {
     let style = SpinStyle {
         interval,
         ..SpinStyle::default()
     };
     let before = Memory::read();
-    let cancel = Cancel::new();
     let executor = LocalExecutor::new();
     let figures = async_io::block_on(executor.run(async {
         let started = Instant::now();
@@ -247,11 +264,12 @@ pub fn spawn_tasks(count: usize, interval: Duration) -> SpawnFigures {
         let tasks: Vec<_> = (0..count)
             .map(|_| {
                 let started_tx = started_tx.clone();
-                let (cancel, style) = (&cancel, &style);
+                let style = &style;
                 executor.spawn(async move {
                     let mut first = Some(started_tx);
                     let mut draw = FirstFrame(&mut first, CountFrames::default());
-                    spin(&mut draw, style, Wait::CooperativeCancel, cancel).await;
+                    let spin = Spin::new(&mut draw, style, Mechanism::CooperativeCancel, None);
+                    crate::task_supervisor::spin(spin).await
                 })
             })
             .collect();
@@ -260,15 +278,14 @@ pub fn spawn_tasks(count: usize, interval: Duration) -> SpawnFigures {
         let spawn = started.elapsed();
         let during = Memory::read();
         let cancelled = Instant::now();
-        cancel.cancel();
         for task in tasks {
-            task.await;
+            task.cancel().await;
         }
         (spawn, cancelled.elapsed(), during)
     }));
     let (spawn, cancel_all, during) = figures;
     SpawnFigures {
-        mode: Mode::Task,
+        mechanism: Mechanism::CooperativeCancel,
         count,
         spawn,
         cancel_all,
@@ -362,7 +379,9 @@ pub fn compare(
         Ok(())
     };
     let mut rng = fastrand::Rng::with_seed(options.seed);
-    let steps = options.trials * 2 + 2 + if options.jobs.is_some() { 2 } else { 0 };
+    let mechanisms = Mechanism::ALL.len();
+    let steps =
+        options.trials * mechanisms + mechanisms + if options.jobs.is_some() { 3 } else { 0 };
     let mut step = 0;
     // First, while the process is fresh: memory growth is only measurable before the allocator holds
     // freed memory from earlier steps. Tasks before threads, for the same reason.
@@ -370,56 +389,61 @@ pub fn compare(
     if let Some(count) = options.jobs {
         progress(step, steps, &format!("{count} tasks"))?;
         let tasks = spawn_tasks(count, options.interval);
-        progress(step + 1, steps, &format!("{count} threads"))?;
-        spawns.push(spawn_threads(count, options.interval)?);
+        for (offset, wait) in [ThreadWait::Sleep, ThreadWait::Event]
+            .into_iter()
+            .enumerate()
+        {
+            progress(
+                step + 1 + offset,
+                steps,
+                &format!("{count} threads ({})", wait.mechanism()),
+            )?;
+            spawns.push(spawn_threads(count, wait, options.interval)?);
+        }
         spawns.push(tasks);
-        step += 2;
+        step += 3;
     }
-    let mut modes: Vec<ModeFigures> = Mode::ALL
+    let mut figures: Vec<MechanismFigures> = Mechanism::ALL
         .iter()
-        .map(|&mode| ModeFigures {
-            mode,
+        .map(|&mechanism| MechanismFigures {
+            mechanism,
             stop_latencies: Vec::with_capacity(options.trials),
             cpu: Duration::ZERO,
             wall: Duration::ZERO,
         })
         .collect();
-    // Interleaved, so that a burst of load on a shared machine falls on both supervisors alike.
+    // Interleaved, so that a burst of load on a shared machine falls on every mechanism alike.
     for trial in 0..options.trials {
-        for figures in &mut modes {
+        for figures in &mut figures {
             // Cancel somewhere between the 2nd and the 6th frame, at no fixed phase of the interval.
             let frames = 2.0 + rng.f64() * 4.0;
             let cancel_after = options.interval.mul_f64(frames);
             let what = format!(
-                "{} mode, run {} of {}",
-                figures.mode,
+                "{}, run {} of {}",
+                figures.mechanism,
                 trial + 1,
                 options.trials
             );
             progress(step, steps, &what)?;
             step += 1;
-            let latency = stop_latency_trial(figures.mode, options.interval, cancel_after)?;
+            let latency = stop_latency_trial(figures.mechanism, options.interval, cancel_after)?;
             figures.stop_latencies.push(latency);
         }
     }
     // CPU: the spin routine alone, on the thread that runs it, for 20 frames.
-    for figures in &mut modes {
-        let wait = match figures.mode {
-            Mode::Thread => Wait::SignalFlag,
-            Mode::Task => Wait::CooperativeCancel,
-        };
+    for figures in &mut figures {
         progress(
             step,
             steps,
-            &format!("{} mode, CPU while spinning", figures.mode),
+            &format!("{}, CPU while spinning", figures.mechanism),
         )?;
         step += 1;
         figures.wall = options.interval * 20;
-        figures.cpu = spinning_cpu(wait, options.interval, figures.wall);
+        figures.cpu = spinning_cpu(figures.mechanism, options.interval, figures.wall);
     }
     Ok(CompareReport {
         options: options.clone(),
-        modes,
+        mechanisms: figures,
         spawns,
         peak: Memory::read().map(|memory| memory.peak),
     })
@@ -453,7 +477,7 @@ impl fmt::Display for CompareReport {
         let options = &self.options;
         writeln!(
             f,
-            "{} runs per supervisor, frame interval {}, each cancelled at a random moment (seed {})",
+            "{} runs of each, frame interval {}, each cancelled at a random moment (seed {})",
             options.trials,
             HumanDuration(options.interval),
             options.seed
@@ -464,10 +488,11 @@ impl fmt::Display for CompareReport {
             "{:<34} {:>10} {:>10} {:>10} {:>14}",
             "stop latency (cancel to cleared)", "median", "p95", "worst", "CPU ms/s spin"
         )?;
-        for figures in &self.modes {
-            let how = match figures.mode {
-                Mode::Thread => "thread: signal flag",
-                Mode::Task => "task: cooperative cancel",
+        for figures in &self.mechanisms {
+            let how = match figures.mechanism {
+                Mechanism::SignalFlag => "thread: signal flag",
+                Mechanism::WokenWait => "thread: woken wait",
+                Mechanism::CooperativeCancel => "task: cooperative cancel",
             };
             writeln!(
                 f,
@@ -479,9 +504,9 @@ impl fmt::Display for CompareReport {
                 figures.cpu_ms_per_s(),
             )?;
         }
-        for figures in &self.modes {
+        for figures in &self.mechanisms {
             writeln!(f)?;
-            writeln!(f, "{} mode, stop latency:", figures.mode)?;
+            writeln!(f, "{}, stop latency:", figures.mechanism)?;
             let counts: Vec<usize> = BUCKETS
                 .iter()
                 .enumerate()
@@ -512,9 +537,11 @@ impl fmt::Display for CompareReport {
                 "N spinners at once", "spawn", "cancel all", "memory each"
             )?;
             for figures in &self.spawns {
-                let what = match figures.mode {
-                    Mode::Thread => format!("{} threads (signal flag)", figures.count),
-                    Mode::Task => format!("{} tasks (cooperative cancel)", figures.count),
+                let what = match figures.mechanism {
+                    Mechanism::CooperativeCancel => {
+                        format!("{} tasks ({})", figures.count, figures.mechanism)
+                    }
+                    _ => format!("{} threads ({})", figures.count, figures.mechanism),
                 };
                 writeln!(
                     f,
@@ -532,7 +559,7 @@ impl fmt::Display for CompareReport {
             writeln!(f)?;
             write!(
                 f,
-                "peak memory of this process (both supervisors, every run): {}",
+                "peak memory of this process (every run): {}",
                 Bytes(peak)
             )?;
         }
@@ -563,18 +590,19 @@ mod tests {
         };
         let mut steps = 0;
         let report = compare(&options, &Cancel::new(), &mut |_, _, _| steps += 1).unwrap();
-        assert_eq!(steps, 3 * 2 + 2 + 2);
-        assert_eq!(report.modes.len(), 2);
-        for figures in &report.modes {
+        assert_eq!(steps, 3 * 3 + 3 + 3);
+        assert_eq!(report.mechanisms.len(), 3);
+        for figures in &report.mechanisms {
             assert_eq!(figures.stop_latencies.len(), 3);
             assert!(figures.wall > Duration::ZERO && figures.cpu > Duration::ZERO);
             // Generous: a stop never takes seconds.
             assert!(figures.latency(1.0) < Duration::from_secs(5), "{figures:?}");
         }
-        assert_eq!(report.spawns.len(), 2);
+        assert_eq!(report.spawns.len(), 3);
         let text = report.to_string();
         for needle in [
             "thread: signal flag",
+            "thread: woken wait",
             "task: cooperative cancel",
             "10 - 100 µs",
             "20 threads",

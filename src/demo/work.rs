@@ -10,9 +10,8 @@ use std::str::FromStr;
 use std::thread;
 use std::time::Duration;
 
-use futures_lite::FutureExt;
-
-use crate::{Cancel, task_supervisor, thread_supervisor};
+use crate::thread_supervisor::{self, ThreadWait};
+use crate::{Cancel, task_supervisor};
 
 /// Which work the slow operation does.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -52,9 +51,9 @@ impl Work {
 
     /// Does the work on the calling thread, blocking it. `None` if `cancel` fired first.
     ///
-    /// [`Work::Sleep`] reads the flag every `poll_every`, [`Work::Cpu`] every few tens of
-    /// microseconds (see [`fib`]); [`Work::BlockingSleep`] cannot, so it always runs to the end, and
-    /// only then sees the cancel.
+    /// [`Work::Sleep`] waits for the cancel `wait`'s way (reading the flag every `interval`, or woken
+    /// by it), [`Work::Cpu`] reads it every few tens of microseconds (see [`fib`]);
+    /// [`Work::BlockingSleep`] cannot, so it always runs to the end, and only then sees the cancel.
     ///
     /// # Blocking
     ///
@@ -64,19 +63,22 @@ impl Work {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use spinner::{Cancel, Work};
+    /// use spinner::Cancel;
+    /// use spinner::demo::Work;
+    /// use spinner::thread_supervisor::ThreadWait;
     ///
-    /// let answer = Work::Cpu { n: 20 }.run_blocking(Duration::ZERO, Duration::from_millis(100), &Cancel::new());
+    /// let answer = Work::Cpu { n: 20 }.run_blocking(Duration::ZERO, ThreadWait::Sleep, Duration::from_millis(100), &Cancel::new());
     /// assert_eq!(answer, Some(6765));
     /// ```
     pub fn run_blocking(
         self,
         delay: Duration,
-        poll_every: Duration,
+        wait: ThreadWait,
+        interval: Duration,
         cancel: &Cancel,
     ) -> Option<u64> {
         let answer = match self {
-            Work::Sleep => thread_supervisor::slow(delay, poll_every, cancel),
+            Work::Sleep => thread_supervisor::slow(delay, wait, interval, cancel),
             Work::Cpu { n } => fib(n, cancel),
             Work::BlockingSleep => {
                 thread::sleep(delay);
@@ -88,7 +90,7 @@ impl Work {
         answer.filter(|_| !cancel.is_cancelled())
     }
 
-    /// Does the work from inside a task. `None` if `cancel` fired first.
+    /// Does the work from inside a task. `None` if `cancel` fired before blocking work returned.
     ///
     /// With `offload`, blocking work runs on the `blocking` crate's thread pool and the task only
     /// awaits it, so other tasks keep running. Without it, blocking work runs right here, on the
@@ -96,37 +98,36 @@ impl Work {
     ///
     /// # Cancellation
     ///
-    /// When `cancel` fires, the returned future completes with `None` at its next await point: at
-    /// once for [`Work::Sleep`] and for offloaded work. Offloaded work itself goes on in its pool
-    /// thread until it next reads the token (a blocking sleep never does; nothing can stop it).
-    /// Inline blocking work holds the thread until it reads the token or ends.
+    /// Dropping the future stops [`Work::Sleep`] and stops waiting for offloaded work at once.
+    /// Offloaded work itself goes on in its pool thread until it next reads the token (a blocking
+    /// sleep never does; nothing can stop it). Inline blocking work cannot be dropped while it runs:
+    /// it holds the thread until it reads the token or ends.
     ///
     /// # Examples
     ///
     /// ```
     /// use std::time::Duration;
-    /// use spinner::{Cancel, Work};
+    /// use spinner::Cancel;
+    /// use spinner::demo::Work;
     ///
-    /// let answer = async_io::block_on(Work::Cpu { n: 20 }.run_in_task(Duration::ZERO, true, &Cancel::new()));
+    /// let answer = futures_lite::future::block_on(Work::Cpu { n: 20 }.run_in_task(Duration::ZERO, true, &Cancel::new()));
     /// assert_eq!(answer, Some(6765));
     /// ```
     pub async fn run_in_task(self, delay: Duration, offload: bool, cancel: &Cancel) -> Option<u64> {
-        let work = async {
-            match self {
-                Work::Sleep => Some(task_supervisor::slow(delay).await),
-                Work::Cpu { .. } | Work::BlockingSleep if offload => {
-                    let cancel = cancel.clone();
-                    blocking::unblock(move || self.run_blocking(delay, delay, &cancel)).await
-                }
-                // The mistake, on purpose: blocking the executor's thread from inside a task.
-                Work::Cpu { .. } | Work::BlockingSleep => self.run_blocking(delay, delay, cancel),
+        match self {
+            Work::Sleep => Some(task_supervisor::slow(delay).await),
+            Work::Cpu { .. } | Work::BlockingSleep if offload => {
+                let cancel = cancel.clone();
+                blocking::unblock(move || {
+                    self.run_blocking(delay, ThreadWait::Event, delay, &cancel)
+                })
+                .await
             }
-        };
-        work.or(async {
-            cancel.cancelled().await;
-            None
-        })
-        .await
+            // The mistake, on purpose: blocking the executor's thread from inside a task.
+            Work::Cpu { .. } | Work::BlockingSleep => {
+                self.run_blocking(delay, ThreadWait::Event, delay, cancel)
+            }
+        }
     }
 }
 
@@ -176,7 +177,7 @@ impl FromStr for Work {
 /// # Examples
 ///
 /// ```
-/// use spinner::{work::fib, Cancel};
+/// use spinner::{demo::fib, Cancel};
 ///
 /// assert_eq!(fib(30, &Cancel::new()), Some(832_040));
 /// let cancelled = Cancel::new();
@@ -242,8 +243,12 @@ mod tests {
         let cancel = Cancel::new();
         let stopper = cancel.clone();
         thread::spawn(move || stopper.cancel());
-        let answer =
-            Work::BlockingSleep.run_blocking(Duration::from_millis(200), Duration::ZERO, &cancel);
+        let answer = Work::BlockingSleep.run_blocking(
+            Duration::from_millis(200),
+            ThreadWait::Sleep,
+            Duration::ZERO,
+            &cancel,
+        );
         assert_eq!(answer, None);
     }
 

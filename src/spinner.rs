@@ -1,20 +1,18 @@
-//! The API for a program that wants a spinner: spin while blocking work runs, or while a future runs,
-//! on any runtime.
+//! The spinner for programs: spin while blocking work runs, or while a future runs, on any runtime.
 //!
-//! Both styles are the program's two supervisors in a small package. [`SpinnerOptions::spin_while`]
-//! and the [`Spinner`] guard run the spin routine on a thread of its own (but stopped at once, not by
-//! the lesson's signal flag, which would hold every caller up to a frame);
-//! [`SpinnerOptions::spin_until`] runs it next to the future, in the same task, on async-io timers,
-//! which need no particular runtime: smol, async-std, tokio and a plain `block_on` all work.
+//! Both styles are the lesson's supervisors in a small package. [`SpinnerOptions::spin_while`] and
+//! the [`Spinner`] guard run the spin routine on a thread of its own that waits on the stop (the
+//! woken wait: a stop never waits out a frame); [`SpinnerOptions::spin_until`] runs it beside the
+//! future, in the same task, on async-io timers, which need no particular runtime: smol,
+//! async-std, tokio and a plain `block_on` all work.
 //!
 //! # Ctrl-C
 //!
-//! The library installs no signal handler: what Ctrl-C means is the program's business. On Ctrl-C a
-//! program that installed nothing dies at once, and its terminal keeps a hidden cursor. To stop
+//! The library installs no handler for Ctrl-C: what it means is the program's business. A program
+//! that installs nothing dies at once on Ctrl-C, and its terminal keeps a hidden cursor. To stop
 //! cleanly, handle the signal (with `ctrlc`, say) by making the work return, or by dropping the
-//! future: the spinner then clears its line and shows the cursor as on any other stop. A handler that
-//! exits at once instead should call [`crate::draw::restore_stderr`] first. The `spinner` binary does
-//! the former with `ctrl_c::install` (the `cli` feature) and a [`crate::Cancel`] token.
+//! future: the spinner then clears its line and shows the cursor as on any other stop. A handler
+//! that exits at once instead should call [`crate::terminal::restore_stderr`] first.
 
 use std::fmt;
 use std::future::Future;
@@ -23,8 +21,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::thread_supervisor::SpinnerThread;
-use crate::{Block, Cancel, Draw, Frames, Line, SpinReport, SpinStyle, Style, Wait, draw, spin};
+use crate::task_supervisor::beside;
+use crate::terminal::{self, Block, Draw, Frames, Line, Style};
+use crate::thread_supervisor::{SpinnerThread, ThreadWait};
+use crate::{Cancel, Mechanism, Spin, SpinReport, SpinStyle};
 
 /// The symbols of a final line: `✔ done` or `✖ failed`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -182,8 +182,8 @@ impl SpinnerOptions {
     /// The line to draw on, and whether it animates on the process's terminal.
     fn line(self) -> (SharedLine, SpinStyle, Symbols) {
         let forced = Style::Animated {
-            columns: crate::draw::FALLBACK_COLUMNS,
-            rows: crate::draw::FALLBACK_ROWS,
+            columns: terminal::FALLBACK_COLUMNS,
+            rows: terminal::FALLBACK_ROWS,
         };
         let block = match self.output {
             OutputStream::Stderr(_) => {
@@ -195,7 +195,7 @@ impl SpinnerOptions {
                 if matches!(style, Style::Animated { .. }) {
                     // A panic would otherwise print its message after the last frame and leave the
                     // cursor hidden; the hook clears the spinner first, then runs the one before.
-                    draw::install_panic_hook();
+                    terminal::install_panic_hook();
                 }
                 Block::stderr_with(style).map_output(OutputStream::Stderr)
             }
@@ -238,8 +238,8 @@ impl SpinnerOptions {
         let cancel = Cancel::new();
         let builder = thread::Builder::new().name("spinner".to_owned());
         // Not the signal flag of the lesson: a library's stop must not wait out a frame, so the
-        // spinner's thread races each frame's timer against the stop, as a task would.
-        let thread = SpinnerThread::spawn(builder, &style, line, &cancel, Wait::CooperativeCancel)
+        // spinner's thread waits on the stop itself, which wakes it.
+        let thread = SpinnerThread::spawn(builder, &style, line, &cancel, ThreadWait::Event)
             .ok()
             .map(|mut thread| {
                 thread.start();
@@ -303,14 +303,8 @@ impl SpinnerOptions {
     /// ```
     pub async fn spin_until<F: Future>(self, future: F) -> F::Output {
         let (mut line, style, _) = self.line();
-        let stop = Cancel::new();
-        let work = async {
-            let output = future.await;
-            stop.cancel();
-            output
-        };
-        let spinner = spin(&mut line, &style, Wait::CooperativeCancel, &stop);
-        futures_lite::future::zip(work, spinner).await.0
+        let spinner = Spin::new(&mut line, &style, Mechanism::CooperativeCancel, None);
+        beside(future, spinner).await
     }
 }
 

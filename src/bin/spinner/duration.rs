@@ -1,11 +1,11 @@
-//! Durations as people write and read them: `250ms`, `3s`, `1.5s` in; `63.4 ms`, `1.21 s` out.
+//! Durations as people write them on the command line: `250ms`, `3s`, `1.5s`.
 
 use std::fmt;
 use std::time::Duration;
 
 /// Why a duration could not be parsed.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DurationError {
+pub(crate) struct DurationError {
     reason: &'static str,
 }
 
@@ -28,18 +28,7 @@ impl std::error::Error for DurationError {}
 /// A missing or unknown unit, a negative or malformed number, or a value too large for a
 /// [`Duration`].
 ///
-/// # Examples
-///
-/// ```
-/// use std::time::Duration;
-/// use spinner::duration::parse_duration;
-///
-/// assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
-/// assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
-/// assert!(parse_duration("3").is_err()); // a unit is required
-/// assert!(parse_duration("-1s").is_err());
-/// ```
-pub fn parse_duration(text: &str) -> Result<Duration, DurationError> {
+pub(crate) fn parse_duration(text: &str) -> Result<Duration, DurationError> {
     let text = text.trim();
     if text.starts_with('-') {
         return Err(DurationError {
@@ -81,44 +70,6 @@ pub fn parse_duration(text: &str) -> Result<Duration, DurationError> {
     })
 }
 
-/// Formats a duration for people: `1.21 s`, `63.4 ms`, `41 µs`, with trailing zeros dropped.
-///
-/// # Examples
-///
-/// ```
-/// use std::time::Duration;
-/// use spinner::duration::HumanDuration;
-///
-/// assert_eq!(HumanDuration(Duration::from_millis(1210)).to_string(), "1.21 s");
-/// assert_eq!(HumanDuration(Duration::from_micros(63_400)).to_string(), "63.4 ms");
-/// assert_eq!(HumanDuration(Duration::from_millis(100)).to_string(), "100 ms");
-/// assert_eq!(HumanDuration(Duration::from_micros(41)).to_string(), "41 µs");
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct HumanDuration(pub Duration);
-
-impl fmt::Display for HumanDuration {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let seconds = self.0.as_secs_f64();
-        // The unit is chosen after rounding, so that 999.96 µs reads "1 ms", not "1000 µs".
-        let micros = format!("{:.0}", seconds * 1e6);
-        let millis = format!("{:.1}", seconds * 1e3);
-        let (text, unit) = if micros.len() < 4 {
-            (micros, "µs")
-        } else if millis.len() < 6 {
-            (millis, "ms")
-        } else {
-            (format!("{seconds:.2}"), "s")
-        };
-        let text = if text.contains('.') {
-            text.trim_end_matches('0').trim_end_matches('.')
-        } else {
-            &text
-        };
-        write!(f, "{text} {unit}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,24 +106,5 @@ mod tests {
                 "{bad}: {err}"
             );
         }
-    }
-
-    #[test]
-    fn formats_each_magnitude() {
-        assert_eq!(HumanDuration(Duration::from_secs(3)).to_string(), "3 s");
-        assert_eq!(
-            HumanDuration(Duration::from_nanos(1_500)).to_string(),
-            "2 µs"
-        );
-        assert_eq!(HumanDuration(Duration::ZERO).to_string(), "0 µs");
-        assert_eq!(
-            HumanDuration(Duration::from_nanos(999_960)).to_string(),
-            "1 ms"
-        );
-        assert_eq!(
-            HumanDuration(Duration::from_nanos(999_960_000)).to_string(),
-            "1 s"
-        );
-        assert_eq!(HumanDuration(Duration::from_secs(90)).to_string(), "90 s");
     }
 }

@@ -1,5 +1,4 @@
-//! How many threads this process may still create, read from Linux's limits before thread mode
-//! creates thousands of them.
+//! What Linux says about this process: its memory, and how many more threads it may create.
 //!
 //! A failed `pthread_create` is an error Rust reports, but a thread that is created and then cannot
 //! map its signal stack (the memory-map limit reached) aborts the whole process from inside Rust's
@@ -8,9 +7,47 @@
 use std::fmt;
 use std::fs;
 
+/// Resident memory of this process: now (`VmRSS`) and at its peak (`VmHWM`), in bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Memory {
+    /// Resident set size now.
+    pub resident: u64,
+    /// The largest resident set size so far.
+    pub peak: u64,
+}
+
+impl Memory {
+    /// Reads the figures, or `None` where `/proc/self/status` does not have them (not Linux).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// if let Some(memory) = spinner::measure::Memory::read() {
+    ///     assert!(memory.peak >= memory.resident);
+    /// }
+    /// ```
+    pub fn read() -> Option<Memory> {
+        let status = fs::read_to_string("/proc/self/status").ok()?;
+        let field = |name: &str| -> Option<u64> {
+            let line = status.lines().find(|line| line.starts_with(name))?;
+            let kilobytes: u64 = line[name.len()..]
+                .trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse()
+                .ok()?;
+            Some(kilobytes * 1024)
+        };
+        Some(Memory {
+            resident: field("VmRSS:")?,
+            peak: field("VmHWM:")?,
+        })
+    }
+}
+
 /// Memory maps a thread takes: its stack and the stack's guard page, and the signal stack Rust sets
 /// up for it with its own guard page (measured: 4.0 maps per thread).
-pub const MAPS_PER_THREAD: usize = 4;
+const MAPS_PER_THREAD: usize = 4;
 
 /// The tightest of the limits on new threads, and which one it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,7 +66,7 @@ impl ThreadBudget {
     /// # Examples
     ///
     /// ```
-    /// if let Some(budget) = spinner::limits::ThreadBudget::read() {
+    /// if let Some(budget) = spinner::measure::ThreadBudget::read() {
     ///     assert!(budget.threads > 0, "{budget}");
     /// }
     /// ```

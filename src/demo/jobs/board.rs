@@ -11,8 +11,8 @@ use std::io::Write;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use crate::jobs::{JobOutcome, JobResult};
-use crate::{Block, Draw, Frames};
+use super::{JobOutcome, JobResult};
+use crate::terminal::{Block, Draw, Frames};
 
 /// What the board knows of one job.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -159,7 +159,7 @@ impl Board {
     }
 
     /// The spinner row of job `number`, for the spin routine to draw on.
-    pub fn row(self: &Arc<Self>, number: usize) -> JobRow {
+    pub(crate) fn row(self: &Arc<Self>, number: usize) -> JobRow {
         JobRow {
             board: Arc::clone(self),
             index: number - 1,
@@ -213,7 +213,7 @@ impl Board {
 
 /// One job's spinner row: drawing a frame counts it, and the painter shows the job's own glyph.
 #[derive(Debug)]
-pub struct JobRow {
+pub(crate) struct JobRow {
     board: Arc<Board>,
     index: usize,
 }
@@ -231,7 +231,7 @@ impl Draw for JobRow {
 /// Shows the board: each frame prints the results that came in since the last one (stdout, above
 /// the block) and redraws the block (stderr) in one write. Without a terminal, each finished job
 /// gets one plain line on stderr instead of the block.
-pub struct Painter<'a, W: Write> {
+pub(crate) struct Painter<'a, W: Write> {
     board: &'a Board,
     block: Block<W>,
     stdout: &'a mut dyn Write,
@@ -249,7 +249,7 @@ impl<W: Write + fmt::Debug> fmt::Debug for Painter<'_, W> {
 
 impl<'a, W: Write> Painter<'a, W> {
     /// A painter of `board` on `block`, printing results to `stdout`.
-    pub fn new(board: &'a Board, block: Block<W>, stdout: &'a mut dyn Write) -> Self {
+    pub(crate) fn new(board: &'a Board, block: Block<W>, stdout: &'a mut dyn Write) -> Self {
         Painter {
             board,
             block,
@@ -311,7 +311,7 @@ impl<W: Write> Draw for Painter<'_, W> {
 /// ... A tick that falls within a twentieth of an interval of the end may go either way (the timer
 /// that ends the work and the frame's timer race), so it is not counted as due, and a job is never
 /// credited with more frames than are due.
-pub fn ticks(results: &[JobResult], interval: Duration) -> (u64, u64) {
+pub(crate) fn ticks(results: &[JobResult], interval: Duration) -> (u64, u64) {
     let interval = interval.as_nanos().max(1);
     results
         .iter()
@@ -326,7 +326,7 @@ pub fn ticks(results: &[JobResult], interval: Duration) -> (u64, u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Style;
+    use crate::terminal::Style;
 
     #[test]
     fn the_board_counts_every_job_once() {

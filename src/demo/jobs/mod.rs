@@ -1,25 +1,31 @@
-//! Many jobs at once: what each job will do (its duration, whether it fails), drawn from a seeded
-//! generator, and what became of it.
+//! Many jobs at once, the seed's concurrent downloader: a limit on how many run at once, results
+//! as they complete, errors counted, and a signal that cancels them all.
 //!
-//! The plan is made up front from the seed, so a run can be repeated exactly (`--seed`); the
-//! supervisors only carry it out.
+//! What each job will do (its duration, whether it fails) is drawn from a seeded generator, so a
+//! run can be repeated exactly; the two runners ([`thread_jobs`], [`task_jobs`]) carry it out, and
+//! the [`Board`] shows it.
+
+mod board;
+mod task_jobs;
+mod thread_jobs;
+
+pub use board::{Board, Counts};
 
 use std::fmt;
+use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
 use futures_lite::FutureExt;
 
-use crate::duration::{DurationError, HumanDuration, parse_duration};
-use crate::{Cancel, task_supervisor, thread_supervisor};
+use super::Mode;
+use crate::measure::{FrameLog, HumanDuration, Memory, ThreadBudget};
+use crate::terminal::Block;
+use crate::thread_supervisor::{self, ThreadWait};
+use crate::{Cancel, SpinStyle, task_supervisor};
 
-/// `1 job`, `20 jobs`.
-fn jobs(count: usize) -> String {
-    if count == 1 {
-        "1 job".to_owned()
-    } else {
-        format!("{count} jobs")
-    }
-}
+/// The most jobs one run takes: enough to show what 10 000 tasks cost, few enough that the plan
+/// and the board fit in memory anywhere.
+pub const MAX_JOBS: usize = 100_000;
 
 /// How long each job takes: one duration, or a range to draw from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,43 +37,6 @@ pub enum Delay {
 }
 
 impl Delay {
-    /// Parses `3s` or `500ms..3s`.
-    ///
-    /// # Errors
-    ///
-    /// A bound that is not a duration, or a range whose low end is above its high end.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// use spinner::jobs::Delay;
-    ///
-    /// assert_eq!(Delay::parse("2s"), Ok(Delay::Fixed(Duration::from_secs(2))));
-    /// assert_eq!(
-    ///     Delay::parse("500ms..3s"),
-    ///     Ok(Delay::Range(Duration::from_millis(500), Duration::from_secs(3)))
-    /// );
-    /// assert!(Delay::parse("3s..1s").is_err());
-    /// ```
-    pub fn parse(text: &str) -> Result<Delay, String> {
-        let describe = |err: DurationError| err.to_string();
-        match text.split_once("..") {
-            None => parse_duration(text).map(Delay::Fixed).map_err(describe),
-            Some((low, high)) => {
-                let low = parse_duration(low).map_err(describe)?;
-                let high = parse_duration(high).map_err(describe)?;
-                if low > high {
-                    return Err(
-                        "the range's low end is above its high end: expected LOW..HIGH such as 500ms..3s"
-                            .to_owned(),
-                    );
-                }
-                Ok(Delay::Range(low, high))
-            }
-        }
-    }
-
     /// The longest duration a job can get.
     pub fn longest(self) -> Duration {
         match self {
@@ -86,17 +55,6 @@ impl Delay {
     }
 }
 
-impl fmt::Display for Delay {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Delay::Fixed(duration) => write!(f, "{}", HumanDuration(*duration)),
-            Delay::Range(low, high) => {
-                write!(f, "{}..{}", HumanDuration(*low), HumanDuration(*high))
-            }
-        }
-    }
-}
-
 /// What one job will do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Job {
@@ -109,30 +67,32 @@ pub struct Job {
 }
 
 impl Job {
-    /// Does the job on the calling thread, blocking it: a sleep of its duration that reads `all`
-    /// every `poll_every` (no API stops a thread from outside), cut short by `timeout`.
+    /// Does the job on the calling thread, blocking it: a sleep of its duration that waits for
+    /// `all` `wait`'s way (no API stops a thread from outside), cut short by `timeout`.
     ///
     /// # Examples
     ///
     /// ```
     /// use std::time::Duration;
     /// use spinner::Cancel;
-    /// use spinner::jobs::{Job, JobOutcome};
+    /// use spinner::demo::{Job, JobOutcome};
+    /// use spinner::thread_supervisor::ThreadWait;
     ///
     /// let job = Job { number: 1, duration: Duration::from_millis(50), fails: false };
-    /// let poll = Duration::from_millis(10);
-    /// assert_eq!(job.run_blocking(None, poll, &Cancel::new()), JobOutcome::Answered(42));
+    /// let (wait, poll) = (ThreadWait::Sleep, Duration::from_millis(10));
+    /// assert_eq!(job.run_blocking(None, wait, poll, &Cancel::new()), JobOutcome::Answered(42));
     /// let timeout = Some(Duration::from_millis(20));
-    /// assert_eq!(job.run_blocking(timeout, poll, &Cancel::new()), JobOutcome::TimedOut(Duration::from_millis(20)));
+    /// assert_eq!(job.run_blocking(timeout, wait, poll, &Cancel::new()), JobOutcome::TimedOut(Duration::from_millis(20)));
     /// ```
     pub fn run_blocking(
         &self,
         timeout: Option<Duration>,
-        poll_every: Duration,
+        wait: ThreadWait,
+        interval: Duration,
         all: &Cancel,
     ) -> JobOutcome {
         let runs_for = timeout.map_or(self.duration, |timeout| timeout.min(self.duration));
-        match thread_supervisor::slow(runs_for, poll_every, all) {
+        match thread_supervisor::slow(runs_for, wait, interval, all) {
             None => JobOutcome::Cancelled { started: true },
             Some(_) if runs_for < self.duration => JobOutcome::TimedOut(runs_for),
             Some(answer) => self.answer(answer),
@@ -147,10 +107,10 @@ impl Job {
     /// ```
     /// use std::time::Duration;
     /// use spinner::Cancel;
-    /// use spinner::jobs::{Job, JobOutcome};
+    /// use spinner::demo::{Job, JobOutcome};
     ///
     /// let job = Job { number: 1, duration: Duration::from_millis(50), fails: true };
-    /// let outcome = async_io::block_on(job.run_in_task(None, &Cancel::new()));
+    /// let outcome = futures_lite::future::block_on(job.run_in_task(None, &Cancel::new()));
     /// assert!(matches!(outcome, JobOutcome::Failed(_)));
     /// ```
     pub async fn run_in_task(&self, timeout: Option<Duration>, all: &Cancel) -> JobOutcome {
@@ -181,7 +141,7 @@ impl Job {
 }
 
 /// The reason a failing job gives.
-pub const FAILURE: &str = "connection reset by peer (simulated)";
+pub(crate) const FAILURE: &str = "connection reset by peer (simulated)";
 
 /// The options of a many-jobs run.
 #[derive(Clone, Debug, PartialEq)]
@@ -207,7 +167,7 @@ impl JobsOptions {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use spinner::jobs::{Delay, JobsOptions};
+    /// use spinner::demo::{Delay, JobsOptions};
     ///
     /// let options = JobsOptions {
     ///     jobs: 3,
@@ -293,6 +253,149 @@ impl fmt::Display for JobResult {
     }
 }
 
+/// What a many-jobs run did: the figures of its final report.
+#[derive(Clone, Debug)]
+pub struct JobsSummary {
+    /// Which supervisor ran the jobs.
+    pub mode: Mode,
+    /// In thread mode, how each spinner thread waited.
+    pub wait: ThreadWait,
+    /// The options the jobs ran with (among them the seed).
+    pub options: JobsOptions,
+    /// Counts by outcome.
+    pub counts: Counts,
+    /// Every job's result, in the order jobs finished.
+    pub results: Vec<JobResult>,
+    /// From the start of the run until every job had stopped.
+    pub elapsed: Duration,
+    /// The spinners' frame interval.
+    pub interval: Duration,
+    /// Spinner frames drawn, and frames due for the time each job ran.
+    pub ticks: (u64, u64),
+    /// The process's memory before the jobs were created, and after they all stopped.
+    pub memory: Option<(Memory, Memory)>,
+}
+
+impl JobsSummary {
+    /// Whether every job answered.
+    pub fn all_answered(&self) -> bool {
+        self.counts.answered == self.options.jobs
+    }
+}
+
+/// Why a many-jobs run could not start.
+#[derive(Debug)]
+pub enum JobsError {
+    /// Thread mode would need more threads than the system allows.
+    TooManyThreads {
+        /// Threads the run would need: one per job, and one per running job's spinner.
+        needed: usize,
+        /// The tightest of the system's limits.
+        budget: ThreadBudget,
+    },
+    /// A thread could not be created (the jobs already started were stopped first).
+    Spawn {
+        /// The job whose thread it was, from 1.
+        job: usize,
+        /// What the system said.
+        source: io::Error,
+    },
+}
+
+impl fmt::Display for JobsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JobsError::TooManyThreads { needed, budget } => write!(
+                f,
+                "{needed} threads needed, but this system allows {budget}"
+            ),
+            JobsError::Spawn { job, source } => {
+                write!(f, "could not create the thread of job {job}: {source}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for JobsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            JobsError::Spawn { source, .. } => Some(source),
+            JobsError::TooManyThreads { .. } => None,
+        }
+    }
+}
+
+/// Runs many jobs under the supervisor `mode` names (with `wait`, in thread mode), the board drawn
+/// on `block` as the spin routine's frames of `style`, results written to `stdout` as jobs
+/// complete.
+///
+/// `all` cancels every job, running or waiting. The board's frames are recorded in `display` (for
+/// `--stats`). The summary holds the figures of the final report.
+///
+/// # Errors
+///
+/// Thread mode would need more threads than the system allows, or could not create one; every job
+/// that had started was stopped first.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use spinner::demo::{run_jobs, Delay, JobsOptions, Mode};
+/// use spinner::measure::FrameLog;
+/// use spinner::terminal::{Block, Style};
+/// use spinner::thread_supervisor::ThreadWait;
+/// use spinner::{Cancel, SpinStyle};
+///
+/// let jobs = JobsOptions {
+///     jobs: 5,
+///     limit: 2,
+///     delay: Delay::Range(Duration::from_millis(20), Duration::from_millis(40)),
+///     seed: 1,
+///     fail_rate: 0.0,
+///     timeout: None,
+/// };
+/// for (mode, wait) in [(Mode::Thread, ThreadWait::Sleep), (Mode::Thread, ThreadWait::Event), (Mode::Task, ThreadWait::Sleep)] {
+///     let mut stdout = Vec::new();
+///     let block = Block::new(Vec::new(), Style::Plain);
+///     let summary = run_jobs(mode, wait, &SpinStyle::default(), &jobs, &Cancel::new(), block, &mut stdout, &FrameLog::new())?;
+///     assert!(summary.all_answered());
+///     assert_eq!(String::from_utf8(stdout).unwrap().lines().count(), 5);
+/// }
+/// # Ok::<(), spinner::demo::JobsError>(())
+/// ```
+#[allow(clippy::too_many_arguments)]
+pub fn run_jobs<W: Write>(
+    mode: Mode,
+    wait: ThreadWait,
+    style: &SpinStyle,
+    jobs: &JobsOptions,
+    all: &Cancel,
+    block: Block<W>,
+    stdout: &mut dyn Write,
+    display: &FrameLog,
+) -> Result<JobsSummary, JobsError> {
+    let memory_before = Memory::read();
+    let started = Instant::now();
+    let board = match mode {
+        Mode::Thread => thread_jobs::run(jobs, wait, style, all, block, stdout, display)?,
+        Mode::Task => task_jobs::run(jobs, style, all, block, stdout, display),
+    };
+    let elapsed = started.elapsed();
+    let results = board.results();
+    Ok(JobsSummary {
+        mode,
+        wait,
+        options: jobs.clone(),
+        counts: board.counts(),
+        ticks: board::ticks(&results, style.interval),
+        results,
+        elapsed,
+        interval: style.interval,
+        memory: memory_before.zip(Memory::read()),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -363,99 +466,5 @@ mod tests {
             result(JobOutcome::TimedOut(Duration::from_secs(1))).to_string(),
             "job 7: timed out after 1 s"
         );
-    }
-}
-
-/// What a many-jobs run did: the figures of its final report.
-#[derive(Clone, Debug)]
-pub struct JobsSummary {
-    /// Which supervisor ran the jobs.
-    pub mode: crate::Mode,
-    /// The options the jobs ran with (among them the seed).
-    pub options: JobsOptions,
-    /// Counts by outcome.
-    pub counts: crate::board::Counts,
-    /// Every job's result, in the order jobs finished.
-    pub results: Vec<JobResult>,
-    /// From the start of the run until every job had stopped.
-    pub elapsed: Duration,
-    /// The spinners' frame interval.
-    pub interval: Duration,
-    /// Spinner frames drawn, and frames due for the time each job ran.
-    pub ticks: (u64, u64),
-    /// The process's memory before the jobs were created, and after they all stopped.
-    pub memory: Option<(crate::memory::Memory, crate::memory::Memory)>,
-}
-
-impl JobsSummary {
-    /// Whether every job answered.
-    pub fn all_answered(&self) -> bool {
-        self.counts.answered == self.options.jobs
-    }
-
-    /// The final report, two lines for stdout:
-    ///
-    /// ```text
-    /// 20 jobs in 2.41 s: 17 answered, 2 failed, 1 timed out, 0 cancelled (task mode, limit 10, seed 1)
-    /// spinners drew 412 of 415 frames due (99.3 %); peak memory 3.1 MB, 0.6 KB per job
-    /// ```
-    pub fn report(&self) -> String {
-        let counts = &self.counts;
-        let (drawn, due) = self.ticks;
-        let mut report = format!(
-            "{} in {}: {} answered, {} failed, {} timed out, {} cancelled ({} mode, limit {}, seed {})\n\
-             spinners drew {drawn} of {due} frames due ({:.1} %)",
-            jobs(self.options.jobs),
-            HumanDuration(self.elapsed),
-            counts.answered,
-            counts.failed,
-            counts.timed_out,
-            counts.cancelled(),
-            self.mode,
-            self.options.limit,
-            self.options.seed,
-            if due == 0 {
-                100.0
-            } else {
-                drawn as f64 * 100.0 / due as f64
-            },
-        );
-        if let Some((before, after)) = self.memory {
-            let per_job = after.peak.saturating_sub(before.resident) / self.options.jobs as u64;
-            report.push_str(&format!(
-                "; peak memory {}, {} per job",
-                crate::memory::Bytes(after.peak),
-                crate::memory::Bytes(per_job)
-            ));
-        }
-        report
-    }
-
-    /// The one line that tells how a signal stopped the jobs, without the `spinner: ` prefix:
-    /// how many were cancelled, and how long after the signal the last one stopped.
-    pub fn cancel_report(&self, cause: &str, signal_at: Instant, started: Instant) -> String {
-        let counts = &self.counts;
-        let last_stop = self
-            .results
-            .iter()
-            .map(|result| result.stopped_at)
-            .max()
-            .unwrap_or(signal_at);
-        let how = match self.mode {
-            crate::Mode::Thread => format!(
-                "signal flag: each job at its next look, every {}",
-                HumanDuration(self.interval)
-            ),
-            crate::Mode::Task => "cooperative cancel: every job at its await point".to_owned(),
-        };
-        format!(
-            "cancelled by {cause} after {}: {} cancelled ({} running, {} waiting); the last \
-             stopped {} after the signal ({how})",
-            HumanDuration(signal_at.saturating_duration_since(started)),
-            jobs(counts.cancelled()),
-            counts.cancelled_running,
-            counts.cancelled_pending,
-            HumanDuration(last_stop.saturating_duration_since(signal_at)),
-        )
     }
 }

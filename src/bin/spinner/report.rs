@@ -1,0 +1,266 @@
+//! What the program says: how a run ended, in lines that fit an 80-column terminal.
+
+use std::time::Instant;
+
+use spinner::Mechanism;
+use spinner::demo::{JobsError, JobsSummary, Mode, Outcome, RunOptions};
+use spinner::measure::{Bytes, HumanDuration};
+
+/// The width every line of a report keeps within, its `spinner: ` prefix included.
+pub(crate) const WIDTH: usize = 80;
+
+/// Breaks `text` at spaces into lines of at most `width` columns after `prefix`, each line led by
+/// `prefix`. A word longer than a line stays whole.
+pub(crate) fn wrap(prefix: &str, text: &str, width: usize) -> String {
+    let room = width.saturating_sub(prefix.chars().count()).max(1);
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > room {
+            out.push_str(prefix);
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(prefix);
+    out.push_str(&line);
+    out
+}
+
+/// How a cancelled run stopped: when the signal came, how long the spinner took to stop after it,
+/// and by which mechanism.
+pub(crate) fn cancelled(outcome: &Outcome, cause: &str) -> String {
+    let how = match outcome.spin.mechanism {
+        Mechanism::SignalFlag => format!(
+            "by its signal flag, which the thread reads after each {} sleep",
+            HumanDuration(outcome.interval)
+        ),
+        Mechanism::WokenWait => {
+            "by a woken wait: the stop woke the spinner thread at once".to_owned()
+        }
+        Mechanism::CooperativeCancel => {
+            "by a cooperative cancel: the task was dropped at its .await".to_owned()
+        }
+    };
+    [
+        format!(
+            "cancelled by {cause} after {}",
+            HumanDuration(outcome.stop_requested_after)
+        ),
+        format!(
+            "the spinner stopped {} after the signal,",
+            HumanDuration(outcome.spin.stop_latency)
+        ),
+        how,
+    ]
+    .iter()
+    .map(|line| wrap("spinner: ", line, WIDTH))
+    .collect::<Vec<_>>()
+    .join("\n")
+}
+
+/// The lines that say the spinner froze because blocking work ran on the event loop's thread;
+/// `None` unless it froze in a run that put blocking work there. A spinner that froze for another
+/// reason (a machine too busy to run it) gets no such line: the cause would be untrue.
+pub(crate) fn froze(outcome: &Outcome, options: &RunOptions) -> Option<String> {
+    let gap = outcome.froze_for()?;
+    options.blocks_event_loop().then(|| {
+        [
+            format!("the spinner froze for {},", HumanDuration(gap)),
+            "because blocking work ran on the event loop's thread (try --offload)".to_owned(),
+        ]
+        .iter()
+        .map(|line| wrap("spinner: ", line, WIDTH))
+        .collect::<Vec<_>>()
+        .join("\n")
+    })
+}
+
+/// `1 job`, `20 jobs`.
+fn jobs(count: usize) -> String {
+    if count == 1 {
+        "1 job".to_owned()
+    } else {
+        format!("{count} jobs")
+    }
+}
+
+fn mode_name(summary: &JobsSummary) -> String {
+    match summary.mode {
+        Mode::Thread => format!("thread mode, {}", summary.wait.mechanism()),
+        Mode::Task => "task mode".to_owned(),
+    }
+}
+
+/// The final report of a many-jobs run, for stdout:
+///
+/// ```text
+/// 20 jobs in 2.41 s: 17 answered, 2 failed, 1 timed out, 0 cancelled
+/// task mode, limit 10, seed 1
+/// spinners drew 412 of 415 frames due (99.3 %)
+/// peak memory 3.1 MB, 0.6 KB per job
+/// ```
+pub(crate) fn jobs_summary(summary: &JobsSummary) -> String {
+    let counts = &summary.counts;
+    let (drawn, due) = summary.ticks;
+    let mut lines = vec![
+        format!(
+            "{} in {}: {} answered, {} failed, {} timed out, {} cancelled",
+            jobs(summary.options.jobs),
+            HumanDuration(summary.elapsed),
+            counts.answered,
+            counts.failed,
+            counts.timed_out,
+            counts.cancelled(),
+        ),
+        format!(
+            "{}, limit {}, seed {}",
+            mode_name(summary),
+            summary.options.limit,
+            summary.options.seed
+        ),
+        format!(
+            "spinners drew {drawn} of {due} frames due ({:.1} %)",
+            if due == 0 {
+                100.0
+            } else {
+                drawn as f64 * 100.0 / due as f64
+            }
+        ),
+    ];
+    if let Some((before, after)) = summary.memory {
+        let per_job = after.peak.saturating_sub(before.resident) / summary.options.jobs as u64;
+        lines.push(format!(
+            "peak memory {}, {} per job",
+            Bytes(after.peak),
+            Bytes(per_job)
+        ));
+    }
+    lines
+        .iter()
+        .map(|line| wrap("", line, WIDTH))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// How a signal stopped the jobs: how many were cancelled, and how long after the signal the last
+/// one stopped.
+pub(crate) fn jobs_cancelled(
+    summary: &JobsSummary,
+    cause: &str,
+    signal_at: Instant,
+    started: Instant,
+) -> String {
+    let counts = &summary.counts;
+    let last_stop = summary
+        .results
+        .iter()
+        .map(|result| result.stopped_at)
+        .max()
+        .unwrap_or(signal_at);
+    let how = match (summary.mode, summary.wait.mechanism()) {
+        (Mode::Task, _) => "by a cooperative cancel: every job dropped at its .await".to_owned(),
+        (Mode::Thread, Mechanism::WokenWait) => {
+            "by a woken wait: every job thread woken at once".to_owned()
+        }
+        (Mode::Thread, _) => format!(
+            "by the signal flag: each job thread reads it every {}",
+            HumanDuration(summary.interval)
+        ),
+    };
+    [
+        format!(
+            "cancelled by {cause} after {}",
+            HumanDuration(signal_at.saturating_duration_since(started)),
+        ),
+        format!(
+            "{} cancelled ({} running, {} waiting); the last stopped {} after the signal,",
+            jobs(counts.cancelled()),
+            counts.cancelled_running,
+            counts.cancelled_pending,
+            HumanDuration(last_stop.saturating_duration_since(signal_at)),
+        ),
+        how,
+    ]
+    .iter()
+    .map(|line| wrap("spinner: ", line, WIDTH))
+    .collect::<Vec<_>>()
+    .join("\n")
+}
+
+/// Why a many-jobs run could not start, and what to do about it.
+pub(crate) fn jobs_error(err: &JobsError, total: usize) -> String {
+    let text = match err {
+        JobsError::TooManyThreads { needed, budget } => format!(
+            "thread mode would need {needed} threads here (one per job, and one more for the \
+             spinner of each running job), but this system allows {budget}. Use fewer --jobs, a \
+             lower --limit, or --mode task"
+        ),
+        JobsError::Spawn { job, source } => format!(
+            "could not create thread {job} of {total}: {source}. The system's limit on threads \
+             (ulimit -u, /proc/sys/kernel/threads-max) or on memory for their stacks was reached: \
+             try fewer --jobs, a lower --limit, or --mode task"
+        ),
+    };
+    wrap("spinner: ", &text, WIDTH)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use spinner::SpinReport;
+    use std::time::Duration;
+
+    fn outcome(mechanism: Mechanism) -> Outcome {
+        Outcome {
+            answer: None,
+            spin: SpinReport {
+                mechanism,
+                frames: 12,
+                longest_gap: Duration::from_millis(100),
+                stop_latency: Duration::from_micros(63_400),
+            },
+            interval: Duration::from_millis(100),
+            stop_requested_after: Duration::from_millis(1210),
+            elapsed: Duration::from_millis(1280),
+        }
+    }
+
+    #[test]
+    fn the_cancel_report_names_the_mechanism_and_fits_80_columns() {
+        assert_eq!(
+            cancelled(&outcome(Mechanism::SignalFlag), "Ctrl-C"),
+            "spinner: cancelled by Ctrl-C after 1.21 s\n\
+             spinner: the spinner stopped 63.4 ms after the signal,\n\
+             spinner: by its signal flag, which the thread reads after each 100 ms sleep"
+        );
+        for mechanism in Mechanism::ALL {
+            let mut outcome = outcome(mechanism);
+            outcome.stop_requested_after = Duration::from_secs(86_399);
+            outcome.spin.stop_latency = Duration::from_millis(99_999);
+            outcome.interval = Duration::from_millis(9_999);
+            let report = cancelled(&outcome, "SIGQUIT");
+            assert!(report.contains(mechanism.name()), "{report}");
+            for line in report.lines() {
+                assert!(line.chars().count() <= WIDTH, "{line:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn wrapping_breaks_at_spaces_and_keeps_the_prefix() {
+        let text = "word ".repeat(40);
+        let wrapped = wrap("spinner: ", text.trim_end(), 30);
+        assert!(wrapped.lines().count() > 1);
+        for line in wrapped.lines() {
+            assert!(line.starts_with("spinner: word"), "{line:?}");
+            assert!(line.chars().count() <= 30, "{line:?}");
+        }
+        assert_eq!(wrap("", "short", 80), "short");
+    }
+}

@@ -1,0 +1,116 @@
+//! Many jobs in task mode: one task per job on one thread, an async semaphore for the limit.
+
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_executor::{LocalExecutor, Task};
+use async_lock::Semaphore;
+use futures_lite::FutureExt;
+
+use super::board::{Board, Painter};
+use super::{Job, JobOutcome, JobsOptions};
+use crate::measure::{FrameLog, FrameRecorder};
+use crate::task_supervisor::beside;
+use crate::terminal::Block;
+use crate::{Cancel, Mechanism, Spin, SpinStyle};
+
+/// Runs the jobs as tasks on one thread: each waits for one of `options.limit` permits, then awaits
+/// its work while its own spinner (the spin routine, in the same task) turns beside it. The board's
+/// painter turns beside all of them until every job has stopped; its frames are recorded in
+/// `display`.
+///
+/// A signal raising `all` stops every job at once, running or waiting: each is dropped at its
+/// await point.
+///
+/// # Blocking
+///
+/// Blocks the calling thread until every job has stopped.
+pub(super) fn run<W: Write>(
+    options: &JobsOptions,
+    style: &SpinStyle,
+    all: &Cancel,
+    block: Block<W>,
+    stdout: &mut dyn Write,
+    display: &FrameLog,
+) -> Arc<Board> {
+    let board = Board::new(options.jobs, style.frames, &style.message);
+    let permits = Semaphore::new(options.limit);
+    let executor = LocalExecutor::new();
+    let mut painter = FrameRecorder::new(Painter::new(&board, block, stdout), display.clone());
+    async_io::block_on(executor.run(async {
+        let jobs: Vec<Task<()>> = options
+            .plan()
+            .into_iter()
+            .map(|job| executor.spawn(run_job(job, &board, &permits, style, options.timeout, all)))
+            .collect();
+        let every_job = async {
+            for job in jobs {
+                job.await;
+            }
+        };
+        // The painter is dropped once every job has stopped: its `Drop` prints the last results
+        // and clears the board.
+        let painter = Spin::new(&mut painter, style, Mechanism::CooperativeCancel, None);
+        beside(every_job, painter).await;
+    }));
+    drop(painter);
+    drop(executor);
+    board
+}
+
+/// One job as a task: wait for a permit, then run the work with the job's spinner beside it.
+///
+/// Its future is what a job costs in task mode (`size_of` it to see).
+async fn run_job(
+    job: Job,
+    board: &Arc<Board>,
+    permits: &Semaphore,
+    style: &SpinStyle,
+    timeout: Option<Duration>,
+    all: &Cancel,
+) {
+    let permit = async { Some(permits.acquire().await) }
+        .or(async {
+            all.cancelled().await;
+            None
+        })
+        .await;
+    let outcome = match permit {
+        // A permit freed by a cancelled job may reach a waiting job before the cancel does.
+        _ if all.is_cancelled() => JobOutcome::Cancelled { started: false },
+        None => JobOutcome::Cancelled { started: false },
+        Some(_permit) => {
+            board.start(job.number);
+            let mut row = board.row(job.number);
+            // The job's spinner turns until the work ends, and is then dropped where it waits: the
+            // cooperative cancel at its simplest, with no token of its own to keep per job.
+            let spinner = Spin::new(&mut row, style, Mechanism::CooperativeCancel, None);
+            beside(job.run_in_task(timeout, all), spinner).await
+        }
+    };
+    board.finish(job.number, outcome);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::terminal::Frames;
+
+    #[test]
+    fn a_job_task_is_small() {
+        let board = Board::new(1, Frames::Ascii, "thinking!");
+        let (permits, style, all) = (Semaphore::new(1), SpinStyle::default(), Cancel::new());
+        let job = Job {
+            number: 1,
+            duration: Duration::from_secs(1),
+            fails: false,
+        };
+        let future = run_job(job, &board, &permits, &style, None, &all);
+        let size = std::mem::size_of_val(&future);
+        // 872 bytes when first measured; the bound only catches a large regression (a job's future
+        // is most of what a task-mode job costs: BENCHMARKS.md).
+        println!("run_job future: {size} bytes");
+        assert!(size < 2048, "{size}");
+    }
+}

@@ -1,0 +1,164 @@
+//! The figures of a run for `--stats` and `--stats-json`: frames and their timing, the stop
+//! latency, CPU time, peak memory and wall time.
+
+use std::fmt;
+use std::time::Duration;
+
+use super::{Bytes, FrameLog, HumanDuration, Memory};
+
+/// The figures `--stats` shows, and `--stats-json` writes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stats {
+    /// Which supervisor ran: `thread` or `task`.
+    pub mode: &'static str,
+    /// What stopped the spinner: `signal flag`, `woken wait` or `cooperative cancel`.
+    pub mechanism: &'static str,
+    /// Frames drawn.
+    pub frames: u64,
+    /// The frame interval asked for.
+    pub interval: Duration,
+    /// The mean time between frames (with fewer than two frames, none).
+    pub interval_mean: Option<Duration>,
+    /// The 99th percentile of how far a gap between frames strayed from the interval.
+    pub interval_p99_deviation: Option<Duration>,
+    /// The longest gap between frames (counting from the start of the spinner to the first frame,
+    /// and from the last frame to the stop).
+    pub longest_gap: Duration,
+    /// From the stop request (the end of the work, or a signal) to the spinner's line cleared.
+    pub stop_latency: Duration,
+    /// CPU time of the whole process (every thread), user and system.
+    pub cpu: Duration,
+    /// The process's peak resident memory, in bytes, where the system tells it.
+    pub peak_rss: Option<u64>,
+    /// Wall time of the run.
+    pub wall: Duration,
+}
+
+impl Stats {
+    /// Gathers the figures of a run: frames and intervals from `log`; the rest as measured by the
+    /// caller; peak memory read now.
+    #[allow(clippy::too_many_arguments)]
+    pub fn gather(
+        mode: &'static str,
+        mechanism: &'static str,
+        log: &FrameLog,
+        interval: Duration,
+        longest_gap: Duration,
+        stop_latency: Duration,
+        cpu: Duration,
+        wall: Duration,
+    ) -> Stats {
+        let intervals = log.intervals(interval);
+        Stats {
+            mode,
+            mechanism,
+            frames: log.frames(),
+            interval,
+            interval_mean: intervals.map(|(mean, _)| mean),
+            interval_p99_deviation: intervals.map(|(_, p99)| p99),
+            longest_gap,
+            stop_latency,
+            cpu,
+            peak_rss: Memory::read().map(|memory| memory.peak),
+            wall,
+        }
+    }
+
+    /// CPU milliseconds per second of wall time.
+    pub fn cpu_ms_per_s(&self) -> f64 {
+        if self.wall.is_zero() {
+            0.0
+        } else {
+            self.cpu.as_secs_f64() * 1e3 / self.wall.as_secs_f64()
+        }
+    }
+
+    /// The figures as one JSON object. Names carry their unit: `_ms` milliseconds, `_s` seconds,
+    /// `_bytes` bytes; a figure that could not be measured is `null`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use spinner::measure::Stats;
+    ///
+    /// let stats = Stats {
+    ///     mode: "task",
+    ///     mechanism: "cooperative cancel",
+    ///     frames: 30,
+    ///     interval: Duration::from_millis(100),
+    ///     interval_mean: Some(Duration::from_micros(100_050)),
+    ///     interval_p99_deviation: Some(Duration::from_micros(400)),
+    ///     longest_gap: Duration::from_micros(100_800),
+    ///     stop_latency: Duration::from_micros(52),
+    ///     cpu: Duration::from_micros(1_500),
+    ///     peak_rss: Some(2_400_000),
+    ///     wall: Duration::from_secs(3),
+    /// };
+    /// let json = stats.to_json();
+    /// assert!(json.starts_with(r#"{"mode":"task","mechanism":"cooperative cancel","frames":30,"interval_ms":100.000,"#));
+    /// assert!(json.contains(r#""stop_latency_ms":0.052,"#));
+    /// assert!(json.contains(r#""cpu_ms_per_s":0.500,"#));
+    /// ```
+    pub fn to_json(&self) -> String {
+        let ms = |duration: Duration| format!("{:.3}", duration.as_secs_f64() * 1e3);
+        let optional_ms = |duration: Option<Duration>| duration.map_or("null".to_owned(), ms);
+        format!(
+            concat!(
+                "{{\"mode\":\"{}\",\"mechanism\":\"{}\",\"frames\":{},\"interval_ms\":{},\"interval_mean_ms\":{},",
+                "\"interval_p99_deviation_ms\":{},\"longest_gap_ms\":{},\"stop_latency_ms\":{},",
+                "\"cpu_ms\":{},\"cpu_ms_per_s\":{:.3},\"peak_rss_bytes\":{},\"wall_s\":{:.3}}}"
+            ),
+            self.mode,
+            self.mechanism,
+            self.frames,
+            ms(self.interval),
+            optional_ms(self.interval_mean),
+            optional_ms(self.interval_p99_deviation),
+            ms(self.longest_gap),
+            ms(self.stop_latency),
+            ms(self.cpu),
+            self.cpu_ms_per_s(),
+            self.peak_rss
+                .map_or("null".to_owned(), |bytes| bytes.to_string()),
+            self.wall.as_secs_f64(),
+        )
+    }
+}
+
+impl fmt::Display for Stats {
+    /// The block `--stats` writes to stderr.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let or_none = |duration: Option<Duration>| {
+            duration.map_or("n/a (fewer than 2 frames)".to_owned(), |d| {
+                HumanDuration(d).to_string()
+            })
+        };
+        writeln!(f, "spinner stats ({} mode, {}):", self.mode, self.mechanism)?;
+        writeln!(f, "  frames drawn      {}", self.frames)?;
+        writeln!(
+            f,
+            "  frame interval    mean {}, p99 deviation {} (asked: {})",
+            or_none(self.interval_mean),
+            or_none(self.interval_p99_deviation),
+            HumanDuration(self.interval)
+        )?;
+        writeln!(f, "  longest gap       {}", HumanDuration(self.longest_gap))?;
+        writeln!(
+            f,
+            "  stop latency      {} (stop request to line cleared)",
+            HumanDuration(self.stop_latency)
+        )?;
+        writeln!(
+            f,
+            "  CPU time          {} ({:.2} ms per second)",
+            HumanDuration(self.cpu),
+            self.cpu_ms_per_s()
+        )?;
+        match self.peak_rss {
+            Some(bytes) => writeln!(f, "  peak memory       {}", Bytes(bytes))?,
+            None => writeln!(f, "  peak memory       n/a")?,
+        }
+        write!(f, "  wall time         {}", HumanDuration(self.wall))
+    }
+}

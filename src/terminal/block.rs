@@ -1,0 +1,411 @@
+//! Rows of text redrawn together in place: the one place that writes escape codes.
+
+use std::io::{self, Write};
+use std::sync::atomic::Ordering;
+
+use crossterm::{cursor, queue, terminal};
+use unicode_width::UnicodeWidthStr;
+
+use super::{
+    PANICS, RESIZED, STDERR_CURSOR_HIDDEN, STDERR_RESTORES, STDERR_ROWS, Style, fit, terminal_size,
+    watch_resizes,
+};
+
+/// Rows of text on an output stream, redrawn together in place.
+///
+/// Drawing never fails the caller: a spinner is decoration, so if the stream breaks (a closed
+/// stderr), the block stops writing and the work goes on.
+///
+/// # Examples
+///
+/// Two frames of a two-row block, then the clear, as a terminal would receive them:
+///
+/// ```
+/// use spinner::terminal::{Block, Style};
+///
+/// let mut block = Block::new(Vec::new(), Style::Animated { columns: 20, rows: 24 });
+/// block.draw(&["| job 1", "1 running"]);
+/// block.draw(&["/ job 1", "1 running"]);
+/// block.finish();
+/// let bytes = String::from_utf8(block.into_inner()).unwrap();
+/// assert_eq!(
+///     bytes,
+///     "\x1b[?25l\r| job 1\x1b[K\n1 running\x1b[K\
+///      \r\x1b[1A/ job 1\x1b[K\n1 running\x1b[K\
+///      \r\x1b[1A\x1b[J\x1b[?25h"
+/// );
+/// ```
+#[derive(Debug)]
+pub struct Block<W: Write> {
+    out: Option<W>,
+    style: Style,
+    /// Whether this block writes to the process's stderr (and so may be restored from elsewhere).
+    is_stderr: bool,
+    /// Rows of the screen the block takes and has not cleared; the cursor is at the end of the last
+    /// one. More than the rows drawn after a resize that made the terminal rewrap them.
+    rows_on_screen: usize,
+    /// The display width of each row drawn and not cleared.
+    row_widths: Vec<usize>,
+    cursor_hidden: bool,
+    broken: bool,
+    buf: Vec<u8>,
+    /// [`STDERR_RESTORES`] as this block last saw it.
+    restores_seen: usize,
+    /// [`PANICS`] when this block was made.
+    panics_before: usize,
+}
+
+impl Block<io::Stderr> {
+    /// A block on the process's stderr, styled by [`Style::for_stderr`].
+    ///
+    /// When animating, it also watches for terminal resizes (SIGWINCH) so that frames keep fitting.
+    pub fn stderr() -> Self {
+        Block::stderr_with(Style::for_stderr())
+    }
+
+    /// A block on the process's stderr, drawn in `style` whatever stderr is.
+    pub fn stderr_with(style: Style) -> Self {
+        if matches!(style, Style::Animated { .. }) {
+            watch_resizes();
+        }
+        let mut block = Block::new(io::stderr(), style);
+        block.is_stderr = true;
+        block
+    }
+}
+
+impl<W: Write> Block<W> {
+    /// A block on `out`, drawn in `style`.
+    pub fn new(out: W, style: Style) -> Self {
+        Block {
+            out: Some(out),
+            style,
+            is_stderr: false,
+            rows_on_screen: 0,
+            row_widths: Vec::new(),
+            cursor_hidden: false,
+            broken: false,
+            buf: Vec::with_capacity(64),
+            restores_seen: STDERR_RESTORES.load(Ordering::SeqCst),
+            panics_before: PANICS.load(Ordering::SeqCst),
+        }
+    }
+
+    /// The style this block draws in.
+    pub fn style(&self) -> Style {
+        self.style
+    }
+
+    /// The same block on `wrap(stream)`: for a stream type that wraps this one.
+    pub(crate) fn map_output<V: Write>(mut self, wrap: impl FnOnce(W) -> V) -> Block<V> {
+        let out = self.out.take().map(wrap);
+        let block = Block {
+            out,
+            style: self.style,
+            is_stderr: self.is_stderr,
+            rows_on_screen: self.rows_on_screen,
+            row_widths: std::mem::take(&mut self.row_widths),
+            cursor_hidden: self.cursor_hidden,
+            broken: self.broken,
+            buf: std::mem::take(&mut self.buf),
+            restores_seen: self.restores_seen,
+            panics_before: self.panics_before,
+        };
+        // Nothing left for this one's `Drop` to clear: the new block has taken it over.
+        self.rows_on_screen = 0;
+        self.cursor_hidden = false;
+        block
+    }
+
+    /// How many rows an animated block can show without scrolling; 0 when plain.
+    pub fn height(&self) -> usize {
+        match self.style {
+            Style::Animated { rows, .. } => usize::from(rows),
+            Style::Plain | Style::Hidden => 0,
+        }
+    }
+
+    /// Redraws the block as `rows`, each cut to the width, in one `write` call. The first call also
+    /// hides the cursor. Does nothing in [`Style::Plain`].
+    ///
+    /// The caller keeps `rows` within [`Block::height`]: rows that scroll off cannot be redrawn.
+    pub fn draw(&mut self, rows: &[&str]) {
+        let _stderr = self.lock_stderr();
+        if self.is_stderr
+            && RESIZED
+                .get()
+                .is_some_and(|flag| flag.swap(false, Ordering::Relaxed))
+        {
+            self.resized(terminal_size());
+        }
+        let Style::Animated { columns, .. } = self.style else {
+            return;
+        };
+        self.buf.clear();
+        if !self.cursor_hidden {
+            let _ = queue!(self.buf, cursor::Hide);
+            self.cursor_hidden = true;
+        }
+        if self.rows_on_screen == 0 {
+            // The cursor may be anywhere on the line (a `^C` echoed by the terminal, say).
+            self.buf.push(b'\r');
+        }
+        self.move_to_start();
+        self.row_widths.clear();
+        // Leave the last column free: a character there makes some terminals wrap, and some emoji
+        // are drawn wider than Unicode says.
+        let room = usize::from(columns).saturating_sub(1);
+        for (index, row) in rows.iter().enumerate() {
+            if index > 0 {
+                self.buf.push(b'\n');
+            }
+            let row = fit(row, room);
+            self.row_widths.push(row.width());
+            self.buf.extend_from_slice(row.as_bytes());
+            let _ = queue!(self.buf, terminal::Clear(terminal::ClearType::UntilNewLine));
+        }
+        if rows.len() < self.rows_on_screen {
+            let _ = queue!(
+                self.buf,
+                terminal::Clear(terminal::ClearType::FromCursorDown)
+            );
+        }
+        self.rows_on_screen = rows.len();
+        self.write_buf();
+    }
+
+    /// Writes `text` and a newline as a line of its own, in one `write` call: in [`Style::Plain`],
+    /// the only way this block shows anything. An animated block is cleared first.
+    pub fn write_line(&mut self, text: &str) {
+        let _stderr = self.lock_stderr();
+        self.buf.clear();
+        self.move_to_start();
+        self.clear_from_start();
+        self.buf.extend_from_slice(fit(text, usize::MAX).as_bytes());
+        self.buf.push(b'\n');
+        self.write_buf();
+    }
+
+    /// Clears the block so that `text` can be written to `other` (stdout, on the same terminal) on a
+    /// line of its own; the next [`Block::draw`] redraws the block below it.
+    ///
+    /// # Errors
+    ///
+    /// Writing to `other` failed; the block itself never fails.
+    pub fn print_above(&mut self, other: &mut dyn Write, text: &str) -> io::Result<()> {
+        self.clear();
+        writeln!(other, "{text}")?;
+        other.flush()
+    }
+
+    /// Clears the rows drawn; the cursor stays hidden.
+    pub fn clear(&mut self) {
+        let _stderr = self.lock_stderr();
+        if self.rows_on_screen == 0 {
+            return;
+        }
+        self.buf.clear();
+        self.move_to_start();
+        self.clear_from_start();
+        self.write_buf();
+    }
+
+    /// Clears the rows drawn and shows the cursor again. Safe to call more than once; `Drop` calls
+    /// it too.
+    pub fn finish(&mut self) {
+        let _stderr = self.lock_stderr();
+        if self.rows_on_screen == 0 && !self.cursor_hidden {
+            return;
+        }
+        self.buf.clear();
+        self.move_to_start();
+        self.clear_from_start();
+        if self.cursor_hidden {
+            let _ = queue!(self.buf, cursor::Show);
+            self.cursor_hidden = false;
+        }
+        self.write_buf();
+    }
+
+    /// Finishes the block and returns the stream.
+    pub fn into_inner(mut self) -> W {
+        self.finish();
+        self.out.take().expect("the stream is only taken here")
+    }
+
+    /// For a block on stderr: takes the stderr lock, so that building and writing a frame cannot
+    /// interleave with a restore from another thread, and catches up with restores made since the
+    /// last call.
+    fn lock_stderr(&mut self) -> Option<io::StderrLock<'static>> {
+        if !self.is_stderr {
+            return None;
+        }
+        let lock = io::stderr().lock();
+        let restores = STDERR_RESTORES.load(Ordering::SeqCst);
+        if restores != self.restores_seen {
+            self.restores_seen = restores;
+            self.rows_on_screen = 0;
+            self.row_widths.clear();
+            self.cursor_hidden = false;
+        }
+        Some(lock)
+    }
+
+    /// Takes the terminal's new size. A terminal that reflows its lines when it narrows (most do;
+    /// tmux, VTE, kitty, iTerm2) has rewrapped each row wider than the new width onto several rows,
+    /// with the cursor at the end of the last piece: the block now takes all of those rows, and the
+    /// next frame clears them all. (A terminal that does not reflow keeps one row per line, so this
+    /// clears rows above the block there: the price of never leaving pieces of a frame behind on
+    /// the terminals that do.)
+    pub(crate) fn resized(&mut self, style: Style) {
+        if let Style::Animated { columns, .. } = style {
+            let columns = usize::from(columns).max(1);
+            if self.rows_on_screen > 0 {
+                self.rows_on_screen = self
+                    .row_widths
+                    .iter()
+                    .map(|width| width.div_ceil(columns).max(1))
+                    .sum();
+            }
+        }
+        self.style = style;
+    }
+
+    /// Moves to the first column of the block's first row.
+    fn move_to_start(&mut self) {
+        if self.rows_on_screen == 0 {
+            return;
+        }
+        self.buf.push(b'\r');
+        if self.rows_on_screen > 1 {
+            let up = u16::try_from(self.rows_on_screen - 1).unwrap_or(u16::MAX);
+            let _ = queue!(self.buf, cursor::MoveUp(up));
+        }
+    }
+
+    /// Clears from the block's start (where [`Block::move_to_start`] left the cursor) down.
+    fn clear_from_start(&mut self) {
+        match self.rows_on_screen {
+            0 => return,
+            1 => {
+                let _ = queue!(self.buf, terminal::Clear(terminal::ClearType::UntilNewLine));
+            }
+            _ => {
+                let _ = queue!(
+                    self.buf,
+                    terminal::Clear(terminal::ClearType::FromCursorDown)
+                );
+            }
+        }
+        self.rows_on_screen = 0;
+        self.row_widths.clear();
+    }
+
+    fn write_buf(&mut self) {
+        if self.is_stderr {
+            STDERR_ROWS.store(self.rows_on_screen, Ordering::SeqCst);
+            STDERR_CURSOR_HIDDEN.store(self.cursor_hidden, Ordering::SeqCst);
+        }
+        if self.broken || self.buf.is_empty() {
+            return;
+        }
+        if self.is_stderr && PANICS.load(Ordering::SeqCst) != self.panics_before {
+            return;
+        }
+        if let Some(out) = self.out.as_mut() {
+            if out.write_all(&self.buf).and_then(|()| out.flush()).is_err() {
+                self.broken = true;
+            }
+        }
+    }
+}
+
+impl<W: Write> Drop for Block<W> {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn after_the_terminal_narrows_the_next_frame_clears_every_row_the_old_one_was_rewrapped_onto() {
+        let mut block = Block::new(
+            Vec::new(),
+            Style::Animated {
+                columns: 100,
+                rows: 24,
+            },
+        );
+        let wide = "x".repeat(70);
+        block.draw(&[&wide]);
+        block.resized(Style::Animated {
+            columns: 30,
+            rows: 24,
+        });
+        block.draw(&["short"]);
+        let bytes = String::from_utf8(block.into_inner()).unwrap();
+        // 70 columns rewrapped at 30 take 3 rows: up 2, clear down, then the new frame.
+        assert_eq!(
+            bytes,
+            format!("\x1b[?25l\r{wide}\x1b[K\r\x1b[2Ashort\x1b[K\x1b[J\r\x1b[K\x1b[?25h")
+        );
+    }
+
+    #[test]
+    fn a_block_that_shrinks_clears_the_rows_it_no_longer_uses() {
+        let mut block = Block::new(
+            Vec::new(),
+            Style::Animated {
+                columns: 40,
+                rows: 24,
+            },
+        );
+        block.draw(&["a", "b", "c"]);
+        block.draw(&["d"]);
+        block.draw(&["e", "f"]);
+        let bytes = String::from_utf8(block.into_inner()).unwrap();
+        assert_eq!(
+            bytes,
+            "\x1b[?25l\ra\x1b[K\nb\x1b[K\nc\x1b[K\
+             \r\x1b[2Ad\x1b[K\x1b[J\
+             \re\x1b[K\nf\x1b[K\
+             \r\x1b[1A\x1b[J\x1b[?25h"
+        );
+    }
+
+    #[test]
+    fn printing_above_a_block_clears_it_first() {
+        let mut block = Block::new(
+            Vec::new(),
+            Style::Animated {
+                columns: 40,
+                rows: 24,
+            },
+        );
+        let mut stdout = Vec::new();
+        block.draw(&["| job 1", "1 running"]);
+        block.print_above(&mut stdout, "job 1: 42 (1 s)").unwrap();
+        block.draw(&["0 running"]);
+        assert_eq!(stdout, b"job 1: 42 (1 s)\n");
+        let bytes = String::from_utf8(block.into_inner()).unwrap();
+        assert_eq!(
+            bytes,
+            "\x1b[?25l\r| job 1\x1b[K\n1 running\x1b[K\
+             \r\x1b[1A\x1b[J\
+             \r0 running\x1b[K\
+             \r\x1b[K\x1b[?25h"
+        );
+    }
+
+    #[test]
+    fn a_plain_block_writes_whole_lines_only() {
+        let mut block = Block::new(Vec::new(), Style::Plain);
+        block.draw(&["| job 1"]);
+        block.write_line("job 1 finished");
+        block.finish();
+        assert_eq!(block.into_inner(), b"job 1 finished\n");
+    }
+}

@@ -1,0 +1,227 @@
+//! One spinner line: a glyph and a message, cut to the width, on a [`Block`] of one row.
+
+use std::io::{self, Write};
+
+use unicode_width::UnicodeWidthStr;
+
+use super::{Block, Draw, Style, fit};
+
+/// One spinner line: a glyph and a message on a [`Block`] of one row.
+///
+/// # Examples
+///
+/// Draw two frames into memory, as a terminal 20 columns wide would receive them:
+///
+/// ```
+/// use spinner::terminal::{Line, Style};
+///
+/// let mut line = Line::new(Vec::new(), Style::Animated { columns: 20, rows: 24 });
+/// line.frame("|", "thinking!");
+/// line.frame("/", "thinking!");
+/// line.finish();
+/// let bytes = String::from_utf8(line.into_inner()).unwrap();
+/// assert_eq!(
+///     bytes,
+///     "\x1b[?25l\r| thinking!\x1b[K\r/ thinking!\x1b[K\r\x1b[K\x1b[?25h"
+/// );
+/// ```
+///
+/// Without a terminal, the message is written once and nothing else:
+///
+/// ```
+/// use spinner::terminal::{Line, Style};
+///
+/// let mut line = Line::new(Vec::new(), Style::Plain);
+/// line.frame("|", "thinking!");
+/// line.frame("/", "thinking!");
+/// line.finish();
+/// assert_eq!(line.into_inner(), b"thinking!\n");
+/// ```
+#[derive(Debug)]
+pub struct Line<W: Write> {
+    block: Block<W>,
+    /// The row being built, kept to avoid an allocation per frame.
+    row: String,
+    /// The last message drawn, its cut to width, and the width it was cut to.
+    cut_of: String,
+    cut: String,
+    cut_room: usize,
+    /// In [`Style::Plain`], whether the message was written.
+    wrote_plain: bool,
+}
+
+impl Line<io::Stderr> {
+    /// A line on the process's stderr (see [`Block::stderr`]).
+    pub fn stderr() -> Self {
+        Line::on_block(Block::stderr())
+    }
+}
+
+impl<W: Write> Line<W> {
+    /// A line on `out`, drawn in `style`.
+    pub fn new(out: W, style: Style) -> Self {
+        Line::on_block(Block::new(out, style))
+    }
+
+    /// A line on `block`.
+    pub fn on_block(block: Block<W>) -> Self {
+        Line {
+            block,
+            row: String::new(),
+            cut_of: String::new(),
+            cut: String::new(),
+            cut_room: usize::MAX,
+            wrote_plain: false,
+        }
+    }
+
+    /// The style this line draws in.
+    pub fn style(&self) -> Style {
+        self.block.style()
+    }
+
+    /// Draws one frame: `glyph`, a space, and `message` cut to the width. One `write` call.
+    ///
+    /// In [`Style::Plain`] only the first call writes anything: the message and a newline.
+    pub fn frame(&mut self, glyph: &str, message: &str) {
+        if self.block.style() == Style::Plain {
+            if !self.wrote_plain && !message.is_empty() {
+                self.wrote_plain = true;
+                self.block.write_line(message);
+            }
+            return;
+        }
+        // Cutting a long message to width is the costly part of a frame (grapheme clusters, display
+        // widths); the message rarely changes, so its cut is kept until it or the width does.
+        let columns = match self.block.style() {
+            Style::Animated { columns, .. } => usize::from(columns),
+            _ => usize::MAX,
+        };
+        let room = columns.saturating_sub(1 + glyph.width() + 1);
+        if self.cut_room != room || self.cut_of != message {
+            self.cut_of.clear();
+            self.cut_of.push_str(message);
+            self.cut = fit(message, room).into_owned();
+            self.cut_room = room;
+        }
+        self.row.clear();
+        self.row.push_str(glyph);
+        self.row.push(' ');
+        self.row.push_str(&self.cut);
+        self.block.draw(&[&self.row]);
+    }
+
+    /// Clears the line and shows the cursor again (see [`Block::finish`]).
+    pub fn finish(&mut self) {
+        self.block.finish();
+    }
+
+    /// Writes `text` as a line of its own, after clearing the spinner (see [`Block::write_line`]).
+    pub fn write_line(&mut self, text: &str) {
+        self.block.write_line(text);
+    }
+
+    /// Finishes the line and returns the stream.
+    pub fn into_inner(self) -> W {
+        self.block.into_inner()
+    }
+}
+
+impl<W: Write> Draw for Line<W> {
+    fn frame(&mut self, glyph: &str, message: &str) {
+        Line::frame(self, glyph, message);
+    }
+
+    fn finish(&mut self) {
+        Line::finish(self);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_animated_frame_never_reaches_the_last_column() {
+        let mut line = Line::new(
+            Vec::new(),
+            Style::Animated {
+                columns: 10,
+                rows: 24,
+            },
+        );
+        line.frame("|", "考えています");
+        let bytes = String::from_utf8(line.into_inner()).unwrap();
+        // 10 columns: one kept free, "| " takes 2, so the message gets 7: three wide characters and "…".
+        assert_eq!(bytes, "\x1b[?25l\r| 考えて…\x1b[K\r\x1b[K\x1b[?25h");
+    }
+
+    #[test]
+    fn each_frame_is_one_write() {
+        #[derive(Default)]
+        struct CountWrites(Vec<usize>);
+        impl Write for CountWrites {
+            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                self.0.push(buf.len());
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut line = Line::new(
+            CountWrites::default(),
+            Style::Animated {
+                columns: 80,
+                rows: 24,
+            },
+        );
+        for glyph in ["|", "/", "-"] {
+            line.frame(glyph, "thinking!");
+        }
+        line.finish();
+        let writes = line.into_inner().0;
+        assert_eq!(writes.len(), 4, "three frames and the clear: {writes:?}");
+        // The default frame stays small: "\r| thinking!\x1b[K".
+        assert_eq!(writes[1], 15);
+    }
+
+    #[test]
+    fn dropping_a_line_restores_the_terminal() {
+        let mut out = Vec::new();
+        {
+            let mut line = Line::new(
+                &mut out,
+                Style::Animated {
+                    columns: 80,
+                    rows: 24,
+                },
+            );
+            line.frame("|", "thinking!");
+        }
+        assert!(out.ends_with(b"\r\x1b[K\x1b[?25h"));
+    }
+
+    #[test]
+    fn a_broken_stream_is_not_an_error() {
+        struct Closed;
+        impl Write for Closed {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Err(io::ErrorKind::BrokenPipe.into())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut line = Line::new(
+            Closed,
+            Style::Animated {
+                columns: 80,
+                rows: 24,
+            },
+        );
+        line.frame("|", "thinking!");
+        line.frame("/", "thinking!");
+        line.finish();
+    }
+}

@@ -1,0 +1,180 @@
+//! All terminal output of the spinner: a block of lines redrawn in place, cut to the terminal's
+//! width; for a single spinner, one [`Line`].
+//!
+//! A [`Block`] either animates (a terminal that understands escape codes) or prints plainly (a pipe,
+//! a file, `TERM=dumb`): then there is no escape code and no carriage return, only whole lines. Each
+//! frame, however many rows it has, is built in a buffer and written with one `write` call. Dropping
+//! a `Block` clears it and shows the cursor again, so an early return or a panic leaves the terminal
+//! as it was.
+
+mod block;
+mod fit;
+mod frames;
+mod line;
+
+pub use block::Block;
+pub use fit::fit;
+pub use frames::{Frames, UnknownFrames};
+pub use line::Line;
+
+use std::io::{self, IsTerminal, Write};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use crossterm::{cursor, queue, terminal};
+
+/// Columns assumed when the terminal does not say (a fresh pseudo-terminal can report 0).
+pub(crate) const FALLBACK_COLUMNS: u16 = 80;
+
+/// Rows assumed when the terminal does not say.
+pub(crate) const FALLBACK_ROWS: u16 = 24;
+
+/// Rows of a block drawn on the process's stderr and not yet cleared, and whether its cursor is
+/// hidden, so that a panic hook or a second Ctrl-C can restore the terminal without the `Block`.
+static STDERR_ROWS: AtomicUsize = AtomicUsize::new(0);
+static STDERR_CURSOR_HIDDEN: AtomicBool = AtomicBool::new(false);
+
+/// Counts the times the terminal was restored from outside a block (Ctrl-Z): a block that sees it
+/// change knows its rows are gone and its cursor shown, and starts afresh.
+static STDERR_RESTORES: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts panics seen by the panic hook. A block on stderr made before a panic draws nothing after
+/// it, so no frame lands in the middle of the panic message while other threads wind down; a block
+/// made afterwards (the program caught the panic and went on) draws as usual.
+static PANICS: AtomicUsize = AtomicUsize::new(0);
+
+/// Set by SIGWINCH; the next frame asks the terminal for its size again.
+static RESIZED: OnceLock<std::sync::Arc<AtomicBool>> = OnceLock::new();
+
+/// Something the spin routine can draw frames on: a [`Line`] on a terminal, or a job's row in a
+/// many-jobs display.
+pub trait Draw {
+    /// Shows one frame: `glyph`, then `message`.
+    fn frame(&mut self, glyph: &str, message: &str);
+
+    /// Takes the spinner away (clears it, shows the cursor). The spin routine calls it once, when
+    /// it stops; calling it again does nothing.
+    fn finish(&mut self);
+}
+
+/// How a [`Block`] shows the spinner.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    /// Redraw in place with escape codes, in a terminal of this size.
+    Animated {
+        /// Width of the terminal in columns.
+        columns: u16,
+        /// Height of the terminal in rows.
+        rows: u16,
+    },
+    /// No escape codes, no animation: whole lines only.
+    Plain,
+    /// No frames; only lines written on purpose ([`Block::write_line`]: a spinner's final line).
+    Hidden,
+}
+
+impl Style {
+    /// The style for the process's stderr: animated if it is a terminal and `TERM` is not `dumb`.
+    ///
+    /// Asks the terminal for its size only when animating (the query spawns `tput` when there is no
+    /// terminal).
+    pub fn for_stderr() -> Style {
+        let dumb = std::env::var_os("TERM").is_some_and(|term| term == "dumb");
+        if dumb || !io::stderr().is_terminal() {
+            return Style::Plain;
+        }
+        terminal_size()
+    }
+}
+
+pub(crate) fn terminal_size() -> Style {
+    let (columns, rows) = terminal::size().unwrap_or((0, 0));
+    Style::Animated {
+        columns: if columns == 0 {
+            FALLBACK_COLUMNS
+        } else {
+            columns
+        },
+        rows: if rows == 0 { FALLBACK_ROWS } else { rows },
+    }
+}
+
+/// Rows of text on an output stream, redrawn together in place.
+pub(crate) fn watch_resizes() {
+    RESIZED.get_or_init(|| {
+        let flag = std::sync::Arc::new(AtomicBool::new(false));
+        // Without the registration the size is only read once: frames may wrap after a resize,
+        // which is worse, but not an error.
+        let _ = signal_hook::flag::register(signal_hook::consts::SIGWINCH, flag.clone());
+        flag
+    });
+}
+
+/// Restores the terminal if a block on stderr is live: clears it and shows the cursor.
+///
+/// For the places that cannot reach the [`Block`]: a signal that ends or stops the process. Does
+/// nothing when no block is live (so nothing is written to a pipe).
+pub fn restore_stderr() {
+    restore_locked(&mut io::stderr().lock());
+}
+
+fn restore_locked(stderr: &mut io::StderrLock<'_>) {
+    let rows = STDERR_ROWS.swap(0, Ordering::SeqCst);
+    let hidden = STDERR_CURSOR_HIDDEN.swap(false, Ordering::SeqCst);
+    if rows == 0 && !hidden {
+        return;
+    }
+    STDERR_RESTORES.fetch_add(1, Ordering::SeqCst);
+    let mut buf = Vec::new();
+    if rows > 0 {
+        buf.push(b'\r');
+        if rows > 1 {
+            let up = u16::try_from(rows - 1).unwrap_or(u16::MAX);
+            let _ = queue!(buf, cursor::MoveUp(up));
+        }
+        let _ = queue!(buf, terminal::Clear(terminal::ClearType::FromCursorDown));
+    }
+    let _ = queue!(buf, cursor::Show);
+    let _ = stderr.write_all(&buf);
+    let _ = stderr.flush();
+}
+
+/// Restores the terminal like [`restore_stderr`] and exits the process with `code` at once.
+///
+/// Holds the stderr lock until the process is gone, so a spinner thread cannot draw (and hide the
+/// cursor) again in between.
+pub fn exit_restoring_stderr(code: i32) -> ! {
+    let mut stderr = io::stderr().lock();
+    restore_locked(&mut stderr);
+    std::process::exit(code)
+}
+
+/// Restores the terminal, then runs `stop` (which stops the process, as Ctrl-Z does) holding the
+/// stderr lock, so nothing is drawn until the process is continued; the next frame then hides the
+/// cursor and draws afresh.
+pub fn suspend_restoring_stderr(stop: impl FnOnce()) {
+    let mut stderr = io::stderr().lock();
+    restore_locked(&mut stderr);
+    stop();
+}
+
+/// Installs a panic hook that restores the terminal before the panic message is printed, then runs
+/// the hook that was there before.
+///
+/// Without it the message would be printed after the last frame, on the spinner's line, and with
+/// `panic = "abort"` no `Drop` would ever show the cursor. From then on nothing more is drawn on
+/// stderr: the program is going down, and frames from other threads would mix with the message.
+///
+/// Installs the hook once per process; later calls do nothing.
+pub fn install_panic_hook() {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let mut stderr = io::stderr().lock();
+            PANICS.fetch_add(1, Ordering::SeqCst);
+            restore_locked(&mut stderr);
+            previous(info);
+        }));
+    });
+}
