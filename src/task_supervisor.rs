@@ -21,7 +21,6 @@ use async_executor::{LocalExecutor, Task};
 use futures_lite::FutureExt;
 
 use crate::terminal::Draw;
-use crate::thread_supervisor::show_spinner_object;
 use crate::{Cancel, Mechanism, Spin, SpinReport, SpinStyle};
 
 /// The spinner task's loop: the spin routine, awaiting a timer between frames. It never completes
@@ -142,13 +141,12 @@ pub fn supervise<D: Draw, T>(
     let answer = async_io::block_on(executor.run(async {
         let spin = Spin::new(&mut line, style, Mechanism::CooperativeCancel, Some(stop));
         let spinner = executor.spawn(self::spin(spin.report_to(&report)));
-        show_spinner_object(
-            stdout,
-            &Described {
-                name: "spinner",
-                task: &spinner,
-            },
-        );
+        let object = Described {
+            name: "spinner",
+            task: &spinner,
+        };
+        // A failed write (a closed stdout) must not stop the run.
+        let _ = writeln!(stdout, "spinner object: {object:?}").and_then(|()| stdout.flush());
         // Let the spinner draw its first frame before the work starts: if the work blocks the
         // thread, the user then sees the spinner freeze rather than no spinner at all.
         futures_lite::future::yield_now().await;

@@ -13,7 +13,7 @@
 //! it. (A process can be killed; a thread's memory is shared with the rest of the program, so
 //! stopping it at an arbitrary instruction would leave locks held and data half written.)
 
-use std::fmt::{self, Debug};
+use std::fmt;
 use std::io::{self, Write};
 use std::str::FromStr;
 use std::sync::mpsc;
@@ -235,15 +235,12 @@ pub fn supervise<D: Draw + Send + 'static, T>(
     let builder = thread::Builder::new().name("spinner".to_owned());
     // From here on, leaving this function by any path (a panic included) stops and joins the spinner.
     let mut spinner = SpinnerThread::spawn(builder, style, line, signal, wait)?;
-    show_spinner_object(stdout, spinner.thread());
+    // A failed write (a closed stdout) must not stop the run.
+    let _ =
+        writeln!(stdout, "spinner object: {:?}", spinner.thread()).and_then(|()| stdout.flush());
     spinner.start();
     let answer = slow();
     Ok((answer, spinner.stop()))
-}
-
-/// Writes the `spinner object:` line. A failed write (a closed stdout) must not stop the run.
-pub(crate) fn show_spinner_object(stdout: &mut dyn Write, object: &dyn Debug) {
-    let _ = writeln!(stdout, "spinner object: {object:?}").and_then(|()| stdout.flush());
 }
 
 /// The spin routine on a thread of its own: stopped by raising its token and joined by

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use async_executor::LocalExecutor;
 use cpu_time::ThreadTime;
 
-use super::RunOptions;
+use super::run::{RunOptions, run};
 use crate::measure::{Bytes, HumanDuration, Memory};
 use crate::task_supervisor::beside;
 use crate::terminal::{Draw, Frames, Line, Style};
@@ -143,7 +143,7 @@ pub fn stop_latency_trial(
     }
     .with_mechanism(mechanism);
     let (cancel, canceller) = cancelled_after(cancel_after);
-    let outcome = super::run(&options, &cancel, sink_line(), &mut io::sink());
+    let outcome = run(&options, &cancel, sink_line(), &mut io::sink());
     let _ = canceller.join();
     Ok(outcome?.spin.stop_latency)
 }

@@ -11,7 +11,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use super::{JobOutcome, JobResult};
+use super::plan::{JobOutcome, JobResult};
 use crate::terminal::{Block, Draw, Frames};
 
 /// What the board knows of one job.

@@ -1,257 +1,30 @@
 //! Many jobs at once, the seed's concurrent downloader: a limit on how many run at once, results
 //! as they complete, errors counted, and a signal that cancels them all.
 //!
-//! What each job will do (its duration, whether it fails) is drawn from a seeded generator, so a
-//! run can be repeated exactly; the two runners ([`thread_jobs`], [`task_jobs`]) carry it out, and
-//! the [`Board`] shows it.
+//! [`plan`] says what each job will do, the two runners ([`thread_jobs`], [`task_jobs`]) carry it
+//! out, and the [`Board`] shows it.
 
 mod board;
+mod plan;
 mod task_jobs;
 mod thread_jobs;
 
 pub use board::{Board, Counts};
+pub use plan::{Delay, Job, JobOutcome, JobResult, JobsOptions};
+pub use thread_jobs::JobsError;
 
-use std::fmt;
-use std::io::{self, Write};
+use std::io::Write;
 use std::time::{Duration, Instant};
 
-use futures_lite::FutureExt;
-
-use super::Mode;
-use crate::measure::{FrameLog, HumanDuration, Memory, ThreadBudget};
+use super::run::Mode;
+use crate::measure::{FrameLog, Memory};
 use crate::terminal::Block;
-use crate::thread_supervisor::{self, ThreadWait};
-use crate::{Cancel, SpinStyle, task_supervisor};
+use crate::thread_supervisor::ThreadWait;
+use crate::{Cancel, SpinStyle};
 
 /// The most jobs one run takes: enough to show what 10 000 tasks cost, few enough that the plan
 /// and the board fit in memory anywhere.
 pub const MAX_JOBS: usize = 100_000;
-
-/// How long each job takes: one duration, or a range to draw from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Delay {
-    /// Every job takes this long.
-    Fixed(Duration),
-    /// Each job takes a duration drawn uniformly from `low..=high`.
-    Range(Duration, Duration),
-}
-
-impl Delay {
-    /// The longest duration a job can get.
-    pub fn longest(self) -> Duration {
-        match self {
-            Delay::Fixed(duration) | Delay::Range(_, duration) => duration,
-        }
-    }
-
-    fn draw(self, rng: &mut fastrand::Rng) -> Duration {
-        match self {
-            Delay::Fixed(duration) => duration,
-            Delay::Range(low, high) => {
-                let span = (high - low).as_nanos() as u64;
-                low + Duration::from_nanos(rng.u64(0..=span))
-            }
-        }
-    }
-}
-
-/// What one job will do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Job {
-    /// The job's number, from 1.
-    pub number: usize,
-    /// How long its simulated I/O takes.
-    pub duration: Duration,
-    /// Whether it fails at the end instead of answering.
-    pub fails: bool,
-}
-
-impl Job {
-    /// Does the job on the calling thread, blocking it: a sleep of its duration that waits for
-    /// `all` `wait`'s way (no API stops a thread from outside), cut short by `timeout`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// use spinner::Cancel;
-    /// use spinner::demo::{Job, JobOutcome};
-    /// use spinner::thread_supervisor::ThreadWait;
-    ///
-    /// let job = Job { number: 1, duration: Duration::from_millis(50), fails: false };
-    /// let (wait, poll) = (ThreadWait::Sleep, Duration::from_millis(10));
-    /// assert_eq!(job.run_blocking(None, wait, poll, &Cancel::new()), JobOutcome::Answered(42));
-    /// let timeout = Some(Duration::from_millis(20));
-    /// assert_eq!(job.run_blocking(timeout, wait, poll, &Cancel::new()), JobOutcome::TimedOut(Duration::from_millis(20)));
-    /// ```
-    pub fn run_blocking(
-        &self,
-        timeout: Option<Duration>,
-        wait: ThreadWait,
-        interval: Duration,
-        all: &Cancel,
-    ) -> JobOutcome {
-        let runs_for = timeout.map_or(self.duration, |timeout| timeout.min(self.duration));
-        match thread_supervisor::slow(runs_for, wait, interval, all) {
-            None => JobOutcome::Cancelled { started: true },
-            Some(_) if runs_for < self.duration => JobOutcome::TimedOut(runs_for),
-            Some(answer) => self.answer(answer),
-        }
-    }
-
-    /// Does the job in a task: a timer of its duration, raced against `timeout` and `all`; the loser
-    /// is dropped at its await point.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// use spinner::Cancel;
-    /// use spinner::demo::{Job, JobOutcome};
-    ///
-    /// let job = Job { number: 1, duration: Duration::from_millis(50), fails: true };
-    /// let outcome = futures_lite::future::block_on(job.run_in_task(None, &Cancel::new()));
-    /// assert!(matches!(outcome, JobOutcome::Failed(_)));
-    /// ```
-    pub async fn run_in_task(&self, timeout: Option<Duration>, all: &Cancel) -> JobOutcome {
-        let work = async { self.answer(task_supervisor::slow(self.duration).await) };
-        let timed_out = async {
-            match timeout {
-                Some(timeout) => {
-                    async_io::Timer::after(timeout).await;
-                    JobOutcome::TimedOut(timeout)
-                }
-                None => std::future::pending().await,
-            }
-        };
-        let cancelled = async {
-            all.cancelled().await;
-            JobOutcome::Cancelled { started: true }
-        };
-        work.or(timed_out).or(cancelled).await
-    }
-
-    fn answer(&self, answer: u64) -> JobOutcome {
-        if self.fails {
-            JobOutcome::Failed(FAILURE.to_owned())
-        } else {
-            JobOutcome::Answered(answer)
-        }
-    }
-}
-
-/// The reason a failing job gives.
-pub(crate) const FAILURE: &str = "connection reset by peer (simulated)";
-
-/// The options of a many-jobs run.
-#[derive(Clone, Debug, PartialEq)]
-pub struct JobsOptions {
-    /// How many jobs.
-    pub jobs: usize,
-    /// At most this many run at once.
-    pub limit: usize,
-    /// How long each job takes.
-    pub delay: Delay,
-    /// The generator's seed.
-    pub seed: u64,
-    /// The chance, from 0 to 1, that a job fails.
-    pub fail_rate: f64,
-    /// A job still running after this long is cancelled and counted as timed out.
-    pub timeout: Option<Duration>,
-}
-
-impl JobsOptions {
-    /// The jobs this run will carry out: the same seed always gives the same jobs.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// use spinner::demo::{Delay, JobsOptions};
-    ///
-    /// let options = JobsOptions {
-    ///     jobs: 3,
-    ///     limit: 3,
-    ///     delay: Delay::Range(Duration::from_millis(200), Duration::from_millis(400)),
-    ///     seed: 1,
-    ///     fail_rate: 0.0,
-    ///     timeout: None,
-    /// };
-    /// let plan = options.plan();
-    /// assert_eq!(plan.len(), 3);
-    /// assert_eq!(plan, options.plan());
-    /// assert!(plan.iter().all(|job| !job.fails && job.duration >= Duration::from_millis(200)));
-    /// ```
-    pub fn plan(&self) -> Vec<Job> {
-        let mut rng = fastrand::Rng::with_seed(self.seed);
-        (1..=self.jobs)
-            .map(|number| Job {
-                number,
-                duration: self.delay.draw(&mut rng),
-                fails: rng.f64() < self.fail_rate,
-            })
-            .collect()
-    }
-}
-
-/// How a job ended.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum JobOutcome {
-    /// It answered.
-    Answered(u64),
-    /// It failed with this reason.
-    Failed(String),
-    /// It was still running when its timeout expired, and was cancelled.
-    TimedOut(Duration),
-    /// A signal cancelled it; `started` tells whether it had begun running.
-    Cancelled {
-        /// Whether it was running (rather than waiting for a permit).
-        started: bool,
-    },
-}
-
-/// One finished job, as the results list shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct JobResult {
-    /// The job's number, from 1.
-    pub number: usize,
-    /// How it ended.
-    pub outcome: JobOutcome,
-    /// How long it ran (zero if it never started).
-    pub ran_for: Duration,
-    /// When it stopped.
-    pub stopped_at: Instant,
-    /// Frames its spinner drew.
-    pub frames: u64,
-}
-
-impl fmt::Display for JobResult {
-    /// `job 7: 42 (1.31 s)`, `job 3: failed: <reason> (0.8 s)`, `job 5: timed out after 1 s`,
-    /// `job 9: cancelled`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let ran_for = HumanDuration(self.ran_for);
-        match &self.outcome {
-            JobOutcome::Answered(answer) => write!(f, "job {}: {answer} ({ran_for})", self.number),
-            JobOutcome::Failed(reason) => {
-                write!(f, "job {}: failed: {reason} ({ran_for})", self.number)
-            }
-            JobOutcome::TimedOut(timeout) => {
-                write!(
-                    f,
-                    "job {}: timed out after {}",
-                    self.number,
-                    HumanDuration(*timeout)
-                )
-            }
-            JobOutcome::Cancelled { started: true } => {
-                write!(f, "job {}: cancelled after {ran_for}", self.number)
-            }
-            JobOutcome::Cancelled { started: false } => {
-                write!(f, "job {}: cancelled before it started", self.number)
-            }
-        }
-    }
-}
 
 /// What a many-jobs run did: the figures of its final report.
 #[derive(Clone, Debug)]
@@ -280,48 +53,6 @@ impl JobsSummary {
     /// Whether every job answered.
     pub fn all_answered(&self) -> bool {
         self.counts.answered == self.options.jobs
-    }
-}
-
-/// Why a many-jobs run could not start.
-#[derive(Debug)]
-pub enum JobsError {
-    /// Thread mode would need more threads than the system allows.
-    TooManyThreads {
-        /// Threads the run would need: one per job, and one per running job's spinner.
-        needed: usize,
-        /// The tightest of the system's limits.
-        budget: ThreadBudget,
-    },
-    /// A thread could not be created (the jobs already started were stopped first).
-    Spawn {
-        /// The job whose thread it was, from 1.
-        job: usize,
-        /// What the system said.
-        source: io::Error,
-    },
-}
-
-impl fmt::Display for JobsError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            JobsError::TooManyThreads { needed, budget } => write!(
-                f,
-                "{needed} threads needed, but this system allows {budget}"
-            ),
-            JobsError::Spawn { job, source } => {
-                write!(f, "could not create the thread of job {job}: {source}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for JobsError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            JobsError::Spawn { source, .. } => Some(source),
-            JobsError::TooManyThreads { .. } => None,
-        }
     }
 }
 
@@ -394,77 +125,4 @@ pub fn run_jobs<W: Write>(
         interval: style.interval,
         memory: memory_before.zip(Memory::read()),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn options(seed: u64) -> JobsOptions {
-        JobsOptions {
-            jobs: 100,
-            limit: 10,
-            delay: Delay::Range(Duration::from_millis(500), Duration::from_secs(3)),
-            seed,
-            fail_rate: 0.25,
-            timeout: None,
-        }
-    }
-
-    #[test]
-    fn the_same_seed_gives_the_same_jobs() {
-        assert_eq!(options(7).plan(), options(7).plan());
-        assert_ne!(options(7).plan(), options(8).plan());
-    }
-
-    #[test]
-    fn durations_stay_in_the_range_and_spread_over_it() {
-        let plan = options(1).plan();
-        let (low, high) = (Duration::from_millis(500), Duration::from_secs(3));
-        assert!(plan.iter().all(|job| (low..=high).contains(&job.duration)));
-        let shortest = plan.iter().map(|job| job.duration).min().unwrap();
-        let longest = plan.iter().map(|job| job.duration).max().unwrap();
-        assert!(
-            longest - shortest > Duration::from_secs(1),
-            "{shortest:?}..{longest:?}"
-        );
-    }
-
-    #[test]
-    fn the_fail_rate_is_followed() {
-        let fails = |rate| {
-            let plan = JobsOptions {
-                fail_rate: rate,
-                ..options(3)
-            }
-            .plan();
-            plan.iter().filter(|job| job.fails).count()
-        };
-        assert_eq!(fails(0.0), 0);
-        assert_eq!(fails(1.0), 100);
-        assert!((10..=40).contains(&fails(0.25)), "{}", fails(0.25));
-    }
-
-    #[test]
-    fn results_read_as_the_issue_shows() {
-        let result = |outcome| JobResult {
-            number: 7,
-            outcome,
-            ran_for: Duration::from_millis(1310),
-            stopped_at: Instant::now(),
-            frames: 13,
-        };
-        assert_eq!(
-            result(JobOutcome::Answered(42)).to_string(),
-            "job 7: 42 (1.31 s)"
-        );
-        assert_eq!(
-            result(JobOutcome::Failed(FAILURE.to_owned())).to_string(),
-            "job 7: failed: connection reset by peer (simulated) (1.31 s)"
-        );
-        assert_eq!(
-            result(JobOutcome::TimedOut(Duration::from_secs(1))).to_string(),
-            "job 7: timed out after 1 s"
-        );
-    }
 }

@@ -9,7 +9,7 @@ use async_lock::Semaphore;
 use futures_lite::FutureExt;
 
 use super::board::{Board, Painter};
-use super::{Job, JobOutcome, JobsOptions};
+use super::plan::{Job, JobOutcome, JobsOptions};
 use crate::measure::{FrameLog, FrameRecorder};
 use crate::task_supervisor::beside;
 use crate::terminal::Block;

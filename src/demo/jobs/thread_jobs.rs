@@ -1,12 +1,13 @@
 //! Many jobs in thread mode: one OS thread per job, blocked until it gets a permit, and a spinner
 //! thread per running job, so the cost of N threads is real and visible.
 
-use std::io::Write;
+use std::fmt;
+use std::io::{self, Write};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread;
 
 use super::board::{Board, Painter};
-use super::{JobOutcome, JobsError, JobsOptions};
+use super::plan::{JobOutcome, JobsOptions};
 use crate::measure::{FrameLog, FrameRecorder, ThreadBudget};
 use crate::terminal::Block;
 use crate::thread_supervisor::{self, SpinnerThread, ThreadWait};
@@ -15,6 +16,48 @@ use crate::{Cancel, SpinStyle};
 /// Stack size of a job thread and of its spinner thread. Both run a few shallow calls; a small stack
 /// keeps 10 000 of them within reach (the default reserves 2 MiB of address space each).
 const JOB_STACK: usize = 256 * 1024;
+
+/// Why a many-jobs run could not start.
+#[derive(Debug)]
+pub enum JobsError {
+    /// Thread mode would need more threads than the system allows.
+    TooManyThreads {
+        /// Threads the run would need: one per job, and one per running job's spinner.
+        needed: usize,
+        /// The tightest of the system's limits.
+        budget: ThreadBudget,
+    },
+    /// A thread could not be created (the jobs already started were stopped first).
+    Spawn {
+        /// The job whose thread it was, from 1.
+        job: usize,
+        /// What the system said.
+        source: io::Error,
+    },
+}
+
+impl fmt::Display for JobsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JobsError::TooManyThreads { needed, budget } => write!(
+                f,
+                "{needed} threads needed, but this system allows {budget}"
+            ),
+            JobsError::Spawn { job, source } => {
+                write!(f, "could not create the thread of job {job}: {source}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for JobsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            JobsError::Spawn { source, .. } => Some(source),
+            JobsError::TooManyThreads { .. } => None,
+        }
+    }
+}
 
 /// Runs the jobs: each waits for one of `options.limit` permits, then runs its blocking work while
 /// its spinner turns on a thread of its own. This thread paints the board (results on `stdout`,
