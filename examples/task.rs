@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use async_executor::LocalExecutor;
 use async_io::Timer;
-use spinner::terminal::{Frames, Line};
+use spinner::Frames;
+use spinner::terminal::Line;
 
 async fn spin(msg: &str) {
     let mut line = Line::stderr(); // cleared, cursor shown, when dropped

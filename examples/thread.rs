@@ -1,7 +1,8 @@
 //! The lesson, thread version: a spinner on an OS thread, stopped by a signal flag, up to 100 ms
 //! late. `cargo run --example thread`; `diff` it with `thread_event.rs` and with `task.rs`.
 
-use spinner::terminal::{Frames, Line};
+use spinner::Frames;
+use spinner::terminal::Line;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::sync::{Arc, mpsc};
 use std::thread;

@@ -1,7 +1,8 @@
 //! The lesson, thread version with a woken wait: the spinner thread parks, and the stop unparks it
 //! (Python's `Event.wait(.1)`), so it stops at once. `diff examples/thread.rs` this file.
 
-use spinner::terminal::{Frames, Line};
+use spinner::Frames;
+use spinner::terminal::Line;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::sync::{Arc, mpsc};
 use std::thread;

@@ -39,6 +39,7 @@
 )]
 #![forbid(unsafe_code)]
 
+mod frames;
 mod spin;
 mod spinner;
 
@@ -48,5 +49,6 @@ pub mod task_supervisor;
 pub mod terminal;
 pub mod thread_supervisor;
 
+pub use frames::{Frames, UnknownFrames};
 pub use spin::{Cancel, Mechanism, Spin, SpinReport, SpinStyle};
 pub use spinner::{OutputStream, Spinner, SpinnerOptions, Symbols, spin_until, spin_while};

@@ -22,7 +22,8 @@ use std::time::{Duration, Instant};
 
 use event_listener::{Event, Listener};
 
-use crate::terminal::{Draw, Frames};
+use crate::Frames;
+use crate::terminal::Draw;
 
 /// A cheap, cloneable cancel token: an atomic flag anyone can read, and an event that wakes whoever
 /// waits on it, blocking ([`Cancel::wait_deadline`]) or async ([`Cancel::cancelled`]).

@@ -21,8 +21,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::Frames;
 use crate::task_supervisor::beside;
-use crate::terminal::{self, Block, Draw, Frames, Line, Style};
+use crate::terminal::{self, Block, Draw, Line, Style};
 use crate::thread_supervisor::{SpinnerThread, ThreadWait};
 use crate::{Cancel, Mechanism, Spin, SpinReport, SpinStyle};
 

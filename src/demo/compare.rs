@@ -14,9 +14,10 @@ use async_executor::LocalExecutor;
 use cpu_time::ThreadTime;
 
 use super::run::{RunOptions, run};
+use crate::Frames;
 use crate::measure::{Bytes, HumanDuration, Memory};
 use crate::task_supervisor::beside;
-use crate::terminal::{Draw, Frames, Line, Style};
+use crate::terminal::{Draw, Line, Style};
 use crate::thread_supervisor::{self, ThreadWait};
 use crate::{Cancel, Mechanism, Spin, SpinStyle};
 

@@ -9,12 +9,10 @@
 
 mod block;
 mod fit;
-mod frames;
 mod line;
 
 pub use block::Block;
 pub use fit::fit;
-pub use frames::{Frames, UnknownFrames};
 pub use line::Line;
 
 use std::io::{self, IsTerminal, Write};

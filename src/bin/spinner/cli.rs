@@ -6,11 +6,11 @@ use std::time::Duration;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, Parser};
 
+use spinner::Frames;
 use spinner::SpinStyle;
 use spinner::demo::{
     CompareOptions, DEFAULT_FIB, Delay, JobsOptions, MAX_FIB, MAX_JOBS, Mode, RunOptions, Work,
 };
-use spinner::terminal::Frames;
 use spinner::thread_supervisor::ThreadWait;
 
 use crate::duration::{DurationError, parse_duration};

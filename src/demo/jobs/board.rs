@@ -12,7 +12,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use super::plan::{JobOutcome, JobResult};
-use crate::terminal::{Block, Draw, Frames};
+use crate::Frames;
+use crate::terminal::{Block, Draw};
 
 /// What the board knows of one job.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -95,7 +95,7 @@ async fn run_job(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::terminal::Frames;
+    use crate::Frames;
 
     #[test]
     fn a_job_task_is_small() {

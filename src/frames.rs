@@ -8,7 +8,7 @@ use std::str::FromStr;
 /// # Examples
 ///
 /// ```
-/// use spinner::terminal::Frames;
+/// use spinner::Frames;
 ///
 /// let frames: Frames = "ascii".parse().unwrap();
 /// let first_five: Vec<&str> = frames.cycle().take(5).collect();
