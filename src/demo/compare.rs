@@ -478,7 +478,7 @@ impl fmt::Display for CompareReport {
         let options = &self.options;
         writeln!(
             f,
-            "{} runs of each, frame interval {}, each cancelled at a random moment (seed {})",
+            "{} runs of each, frame interval {},\neach cancelled at a random moment (seed {})",
             options.trials,
             HumanDuration(options.interval),
             options.seed
@@ -486,7 +486,7 @@ impl fmt::Display for CompareReport {
         writeln!(f)?;
         writeln!(
             f,
-            "{:<34} {:>10} {:>10} {:>10} {:>14}",
+            "{:<32} {:>10} {:>10} {:>10} {:>14}",
             "stop latency (cancel to cleared)", "median", "p95", "worst", "CPU ms/s spin"
         )?;
         for figures in &self.mechanisms {
@@ -497,7 +497,7 @@ impl fmt::Display for CompareReport {
             };
             writeln!(
                 f,
-                "{:<34} {:>10} {:>10} {:>10} {:>14.2}",
+                "{:<32} {:>10} {:>10} {:>10} {:>14.2}",
                 how,
                 HumanDuration(figures.latency(0.5)).to_string(),
                 HumanDuration(figures.latency(0.95)).to_string(),
