@@ -252,7 +252,7 @@ fn ctrl_c_cancels_every_job(mode: &[&str], mechanism: &str) {
         assert!(line.chars().count() <= 80, "{line:?}");
     }
     assert!(
-        report.contains("20 jobs cancelled (5 running, 15 waiting)"),
+        report.contains("20 jobs cancelled: 5 running, 15 waiting"),
         "{report}"
     );
     assert!(

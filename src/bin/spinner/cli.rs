@@ -186,15 +186,16 @@ pub(crate) struct Options {
 
 #[derive(Debug, clap::Subcommand)]
 enum Subcommand {
-    /// Measure both supervisors in this process: each run cancelled at a random moment; stop latency
-    /// (median, p95, worst) with histograms, CPU per second of spinning, memory; with --jobs, the cost
-    /// of N threads against N tasks
+    /// Measure the three ways of stopping a spinner in this process (signal flag, woken wait,
+    /// cooperative cancel), each run cancelled at a random moment: stop latency (median, p95,
+    /// worst) with histograms, CPU per second of spinning, memory; with --jobs, the cost of N
+    /// threads against N tasks
     Compare(CompareArgs),
 }
 
 #[derive(Debug, clap::Args)]
 struct CompareArgs {
-    /// Runs per supervisor
+    /// Runs of each way of stopping
     #[arg(long, value_name = "N", default_value = "50", value_parser = parse_count)]
     trials: usize,
 

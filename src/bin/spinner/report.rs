@@ -10,12 +10,23 @@ use spinner::measure::{Bytes, HumanDuration};
 pub(crate) const WIDTH: usize = 80;
 
 /// Breaks `text` at spaces into lines of at most `width` columns after `prefix`, each line led by
-/// `prefix`. A word longer than a line stays whole.
+/// `prefix`. A number stays with its unit (`10.7 ms`); a word longer than a line stays whole.
 pub(crate) fn wrap(prefix: &str, text: &str, width: usize) -> String {
+    const UNITS: [&str; 7] = ["µs", "ms", "s", "s,", "s;", "B", "KB"];
     let room = width.saturating_sub(prefix.chars().count()).max(1);
+    let mut words: Vec<String> = Vec::new();
+    for word in text.split(' ') {
+        match words.last_mut() {
+            Some(number) if UNITS.contains(&word) => {
+                number.push(' ');
+                number.push_str(word);
+            }
+            _ => words.push(word.to_owned()),
+        }
+    }
     let mut out = String::new();
     let mut line = String::new();
-    for word in text.split(' ') {
+    for word in words {
         if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > room {
             out.push_str(prefix);
             out.push_str(&line);
@@ -25,7 +36,7 @@ pub(crate) fn wrap(prefix: &str, text: &str, width: usize) -> String {
         if !line.is_empty() {
             line.push(' ');
         }
-        line.push_str(word);
+        line.push_str(&word);
     }
     out.push_str(prefix);
     out.push_str(&line);
@@ -166,7 +177,7 @@ pub(crate) fn jobs_cancelled(
     let how = match (summary.mode, summary.wait.mechanism()) {
         (Mode::Task, _) => "by a cooperative cancel: every job dropped at its .await".to_owned(),
         (Mode::Thread, Mechanism::WokenWait) => {
-            "by a woken wait: every job thread woken at once".to_owned()
+            "by a woken wait: the stop wakes each job thread".to_owned()
         }
         (Mode::Thread, _) => format!(
             "by the signal flag: each job thread reads it every {}",
@@ -179,10 +190,13 @@ pub(crate) fn jobs_cancelled(
             HumanDuration(signal_at.saturating_duration_since(started)),
         ),
         format!(
-            "{} cancelled ({} running, {} waiting); the last stopped {} after the signal,",
+            "{} cancelled: {} running, {} waiting",
             jobs(counts.cancelled()),
             counts.cancelled_running,
             counts.cancelled_pending,
+        ),
+        format!(
+            "the last stopped {} after the signal,",
             HumanDuration(last_stop.saturating_duration_since(signal_at)),
         ),
         how,
@@ -262,5 +276,10 @@ mod tests {
             assert!(line.chars().count() <= 30, "{line:?}");
         }
         assert_eq!(wrap("", "short", 80), "short");
+        // A number and its unit are never split.
+        assert_eq!(
+            wrap("> ", "the last stopped 10.7 ms after", 22),
+            "> the last stopped\n> 10.7 ms after"
+        );
     }
 }
