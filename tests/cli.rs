@@ -175,3 +175,105 @@ fn a_closed_stdout_through_a_shell_pipeline_is_not_a_panic() {
         );
     }
 }
+
+/// The binary run by `sh -c SCRIPT` with `$0` set to it, stdin empty, output piped.
+fn shell(script: &str) -> Output {
+    let child = Command::new("/bin/sh")
+        .args(["-c", script, BIN])
+        .env("TERM", "xterm-256color")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn a shell");
+    output_within_bound(child)
+}
+
+#[test]
+fn an_answer_that_cannot_be_written_is_an_error() {
+    // Started with stdout closed (`>&-`): the answer would be lost without a word.
+    for args in [
+        "--mode task --delay 10ms",
+        "--mode thread --jobs 2 --delay 10ms",
+    ] {
+        let output = shell(&format!(r#""$0" {args} >&-"#));
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args}: {stderr:?}");
+        assert!(stderr.contains("stdout is closed"), "{args}: {stderr:?}");
+    }
+    // `>/dev/null` is the user's choice, not an error.
+    let output = shell(r#""$0" --delay 10ms >/dev/null"#);
+    assert_eq!(output.status.code(), Some(0), "{:?}", text(&output.stderr));
+    // A full device: the help is not written, and the program says so.
+    let output = shell(r#""$0" --help >/dev/full"#);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr:?}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr:?}");
+    assert!(
+        stderr.starts_with("spinner: cannot write the help: "),
+        "{stderr:?}"
+    );
+}
+
+#[test]
+fn stats_json_never_overwrites_the_results_nor_a_device() {
+    let dir = std::env::temp_dir().join(format!("spinner-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("out.txt");
+    let script = format!(
+        r#""$0" --delay 10ms --stats-json /dev/stdout > '{}'"#,
+        out.display()
+    );
+    let output = shell(&script);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr:?}");
+    assert!(stderr.contains("this program's stdout"), "{stderr:?}");
+    for device in ["/dev/full", "/dev/null"] {
+        let output = run(&["--delay", "10ms", "--stats-json", device]);
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{device}: {stderr:?}");
+        assert!(
+            stderr.contains("not a regular file"),
+            "{device}: {stderr:?}"
+        );
+    }
+    // A run refused for another reason leaves an existing file as it was.
+    let stats = dir.join("stats.json");
+    std::fs::write(&stats, "earlier figures").unwrap();
+    let stats_arg = stats.to_str().unwrap();
+    let refused = run(&["--interval", "0s", "--stats-json", stats_arg]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&stats).unwrap(), "earlier figures");
+    let ran = run(&["--delay", "10ms", "--stats-json", stats_arg]);
+    assert_eq!(ran.status.code(), Some(0));
+    let json = std::fs::read_to_string(&stats).unwrap();
+    assert!(
+        json.starts_with("{\"mode\":\"thread\"") && json.ends_with("}\n"),
+        "{json}"
+    );
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        2,
+        "no temporary file left"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn text_from_the_command_line_reaches_the_terminal_escaped() {
+    for args in [
+        &["--mode", "\x1b]0;T\x07"][..],
+        &["--delay", "1s\n2s"][..],
+        &["--stats-json", "/no/such\x1b[2J\u{202e}dir/x.json"][..],
+    ] {
+        let output = run(args);
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr:?}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr:?}");
+        assert!(!has_escape(&output.stderr), "{args:?}: {stderr:?}");
+        assert!(
+            !stderr.contains('\x07') && !stderr.contains('\u{202e}'),
+            "{args:?}: {stderr:?}"
+        );
+    }
+}

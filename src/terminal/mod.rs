@@ -10,10 +10,12 @@
 mod block;
 mod fit;
 mod line;
+mod sanitize;
 
 pub use block::Block;
 pub use fit::fit;
 pub use line::Line;
+pub use sanitize::sanitize;
 
 use std::io::{self, IsTerminal, Write};
 use std::sync::OnceLock;
@@ -46,6 +48,33 @@ static RESIZED: OnceLock<std::sync::Arc<AtomicBool>> = OnceLock::new();
 
 /// Something the spin routine can draw frames on: a [`Line`] on a terminal, or a job's row in a
 /// many-jobs display.
+///
+/// # Examples
+///
+/// A `Draw` that keeps the glyphs it is given, driven by the spin routine:
+///
+/// ```
+/// use spinner::terminal::Draw;
+/// use spinner::{Mechanism, Spin, SpinStyle};
+///
+/// #[derive(Default)]
+/// struct Glyphs(Vec<String>);
+///
+/// impl Draw for Glyphs {
+///     fn frame(&mut self, glyph: &str, _message: &str) {
+///         self.0.push(glyph.to_owned());
+///     }
+///     fn finish(&mut self) {}
+/// }
+///
+/// let (mut glyphs, style) = (Glyphs::default(), SpinStyle::default());
+/// let mut spin = Spin::new(&mut glyphs, &style, Mechanism::SignalFlag, None);
+/// for _ in 0..5 {
+///     spin.frame();
+/// }
+/// spin.stop();
+/// assert_eq!(glyphs.0, ["|", "/", "-", "\\", "|"]);
+/// ```
 pub trait Draw {
     /// Shows one frame: `glyph`, then `message`.
     fn frame(&mut self, glyph: &str, message: &str);
@@ -76,6 +105,18 @@ impl Style {
     ///
     /// Asks the terminal for its size only when animating (the query spawns `tput` when there is no
     /// terminal).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::terminal::Style;
+    ///
+    /// // A terminal gives its size (never 0); a pipe or a file, as under `cargo test`, is plain.
+    /// match Style::for_stderr() {
+    ///     Style::Animated { columns, rows } => assert!(columns > 0 && rows > 0),
+    ///     other => assert_eq!(other, Style::Plain),
+    /// }
+    /// ```
     pub fn for_stderr() -> Style {
         let dumb = std::env::var_os("TERM").is_some_and(|term| term == "dumb");
         if dumb || !io::stderr().is_terminal() {
@@ -112,6 +153,27 @@ pub(crate) fn watch_resizes() {
 ///
 /// For the places that cannot reach the [`Block`]: a signal that ends or stops the process. Does
 /// nothing when no block is live (so nothing is written to a pipe).
+///
+/// # Examples
+///
+/// A thread that handles SIGTERM, far from the block drawn on stderr:
+///
+/// ```no_run
+/// // no_run: it installs a signal handler and writes on the real stderr.
+/// use signal_hook::{consts::SIGTERM, iterator::Signals};
+///
+/// let mut signals = Signals::new([SIGTERM])?;
+/// std::thread::spawn(move || {
+///     for _ in signals.forever() {
+///         spinner::terminal::restore_stderr();
+///         eprintln!("terminated");
+///         std::process::exit(143);
+///     }
+/// });
+/// let mut block = spinner::terminal::Block::stderr();
+/// block.draw(&["| thinking!"]);
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub fn restore_stderr() {
     restore_locked(&mut io::stderr().lock());
 }
@@ -141,6 +203,28 @@ fn restore_locked(stderr: &mut io::StderrLock<'_>) {
 ///
 /// Holds the stderr lock until the process is gone, so a spinner thread cannot draw (and hide the
 /// cursor) again in between.
+///
+/// # Examples
+///
+/// A second Ctrl-C while the program is stopping: the user wants out now.
+///
+/// ```no_run
+/// // no_run: it installs a signal handler, and exits the process.
+/// use signal_hook::{consts::SIGINT, iterator::Signals};
+///
+/// let mut signals = Signals::new([SIGINT])?;
+/// let cancel = spinner::Cancel::new();
+/// let on_signal = cancel.clone();
+/// std::thread::spawn(move || {
+///     for _ in signals.forever() {
+///         if on_signal.is_cancelled() {
+///             spinner::terminal::exit_restoring_stderr(130);
+///         }
+///         on_signal.cancel();
+///     }
+/// });
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub fn exit_restoring_stderr(code: i32) -> ! {
     let mut stderr = io::stderr().lock();
     restore_locked(&mut stderr);
@@ -150,6 +234,25 @@ pub fn exit_restoring_stderr(code: i32) -> ! {
 /// Restores the terminal, then runs `stop` (which stops the process, as Ctrl-Z does) holding the
 /// stderr lock, so nothing is drawn until the process is continued; the next frame then hides the
 /// cursor and draws afresh.
+///
+/// # Examples
+///
+/// Ctrl-Z (SIGTSTP) with the terminal given back while the process is stopped:
+///
+/// ```no_run
+/// // no_run: it installs a signal handler, and stops the process.
+/// use signal_hook::{consts::SIGTSTP, iterator::Signals, low_level};
+///
+/// let mut signals = Signals::new([SIGTSTP])?;
+/// std::thread::spawn(move || {
+///     for _ in signals.forever() {
+///         spinner::terminal::suspend_restoring_stderr(|| {
+///             let _ = low_level::emulate_default_handler(SIGTSTP);
+///         });
+///     }
+/// });
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub fn suspend_restoring_stderr(stop: impl FnOnce()) {
     let mut stderr = io::stderr().lock();
     restore_locked(&mut stderr);
@@ -164,6 +267,16 @@ pub fn suspend_restoring_stderr(stop: impl FnOnce()) {
 /// stderr: the program is going down, and frames from other threads would mix with the message.
 ///
 /// Installs the hook once per process; later calls do nothing.
+///
+/// # Examples
+///
+/// ```no_run
+/// // no_run: the panic hook is process-wide.
+/// spinner::terminal::install_panic_hook();
+/// let mut block = spinner::terminal::Block::stderr();
+/// block.draw(&["| thinking!"]);
+/// panic!("the message starts on a clean line, and the cursor is shown");
+/// ```
 pub fn install_panic_hook() {
     static INSTALLED: std::sync::Once = std::sync::Once::new();
     INSTALLED.call_once(|| {

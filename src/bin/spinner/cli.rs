@@ -11,6 +11,7 @@ use spinner::SpinStyle;
 use spinner::demo::{
     CompareOptions, DEFAULT_FIB, Delay, JobsOptions, MAX_FIB, MAX_JOBS, Mode, RunOptions, Work,
 };
+use spinner::terminal::sanitize;
 use spinner::thread_supervisor::ThreadWait;
 
 use crate::duration::{DurationError, parse_duration};
@@ -373,10 +374,16 @@ where
 
 /// clap's message is several lines (the error, a tip, the usage); users get its first line, which
 /// names the option and, thanks to the value parsers above, what it accepts.
+///
+/// The value on the command line may hold anything (an escape sequence, a newline): the line is made
+/// safe for the terminal, its controls shown as escapes, and so stays one line.
 fn one_line(err: &clap::Error) -> String {
     let rendered = err.to_string();
-    let first = rendered.lines().next().unwrap_or("bad command line");
+    // The message is clap's first paragraph: a value with a newline in it does not end it.
+    let first = rendered.split("\n\n").next().unwrap_or("bad command line");
+    let first = first.trim_end_matches('\n');
     let first = first.strip_prefix("error: ").unwrap_or(first);
+    let first = &*sanitize(first);
     match err.kind() {
         // "a value is required for '--mode <MODE>' but none was supplied": add what it takes,
         // from the option's help.
@@ -548,6 +555,24 @@ mod tests {
             let line = usage(&["--jobs", huge]);
             assert!(line.contains("from 1 to 100000"), "{line}");
             assert!(usage(&["--jobs", "2", "--limit", huge]).contains("from 1 to 100000"));
+        }
+    }
+
+    #[test]
+    fn controls_in_a_bad_value_are_shown_not_obeyed() {
+        for (args, shown) in [
+            (&["--mode", "\x1b]0;T\x07"][..], "'\\u{1b}]0;T\\u{7}'"),
+            (&["--mode", "a\nb"][..], "'a\\nb'"),
+            (&["--mode", "x\u{202e}y"][..], "'x\\u{202e}y'"),
+            (&["--col\x1bour"][..], "--col\\u{1b}our"),
+        ] {
+            let line = usage(args);
+            assert!(!line.contains('\n') && !line.contains('\x1b'), "{line:?}");
+            assert!(
+                !line.contains('\x07') && !line.contains('\u{202e}'),
+                "{line:?}"
+            );
+            assert!(line.contains(shown), "{shown} not in {line:?}");
         }
     }
 

@@ -4,47 +4,58 @@ mod cli;
 mod duration;
 mod report;
 mod signals;
+mod stats_file;
 
 use std::io::{self, Write};
+use std::path::Path;
 use std::process::ExitCode;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use cpu_time::ProcessTime;
 use spinner::demo::{self, CompareOptions, JobsOptions};
 use spinner::measure::{FrameLog, FrameRecorder, Stats};
-use spinner::terminal::{self, Block, Line};
+use spinner::terminal::{self, Block, Line, sanitize};
 use spinner::{Cancel, SpinnerOptions};
 
 use cli::{Command, Options};
 use signals::Signals;
+use stats_file::StatsFile;
+
+/// Whether the program started with its stdout closed (`spinner >&-`).
+static STDOUT_CLOSED: OnceLock<bool> = OnceLock::new();
 
 fn main() -> ExitCode {
     let (cpu, started) = (ProcessTime::now(), Instant::now());
+    STDOUT_CLOSED.get_or_init(started_with_stdout_closed);
     let options = match cli::parse(std::env::args_os()) {
         Command::Run(options) => options,
         Command::Compare(options) => return run_compare(&options),
         Command::Print(text) => {
-            let _ = io::stdout().write_all(text.as_bytes());
-            return ExitCode::SUCCESS;
+            let mut stdout = io::stdout().lock();
+            return match write_out(&mut stdout, &text) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(err) => fail(1, &format!("spinner: cannot write the help: {err}")),
+            };
         }
         Command::Usage(line) => return fail(2, &line),
     };
-    // Opened before the run, so that a bad path is said at once, not after the work is done.
+    // Checked before the run, so that a bad path is said at once, not after the work is done.
     let stats_file = match options
         .stats_json
-        .as_ref()
-        .map(std::fs::File::create)
+        .as_deref()
+        .map(StatsFile::check)
         .transpose()
     {
         Ok(file) => file,
-        Err(err) => {
-            let path = options
-                .stats_json
-                .as_ref()
-                .map_or(String::new(), |path| path.display().to_string());
+        Err(reason) => {
+            let path = options.stats_json.as_deref().unwrap_or(Path::new(""));
             return fail(
                 2,
-                &format!("spinner: cannot write '--stats-json {path}': {err}"),
+                &format!(
+                    "spinner: cannot write '--stats-json {}': {reason}",
+                    sanitize(&path.display().to_string())
+                ),
             );
         }
     };
@@ -81,13 +92,17 @@ fn main() -> ExitCode {
         if options.stats {
             let _ = writeln!(io::stderr(), "{stats}");
         }
-        if let Some(mut file) = stats_file {
-            if let Err(err) = writeln!(file, "{}", stats.to_json()) {
-                // The run's own exit code stands; the figures are extra.
-                let _ = writeln!(
-                    io::stderr(),
-                    "spinner: cannot write the --stats-json file: {err}"
-                );
+        if let Some(file) = stats_file {
+            if let Err(err) = file.write(&stats.to_json()) {
+                let path = sanitize(&file.path().display().to_string()).into_owned();
+                let line = format!("spinner: cannot write the --stats-json file '{path}': {err}");
+                // Figures that cannot be written are an error; a signal's exit code stays.
+                let failed = fail(1, &line);
+                return if code == ExitCode::SUCCESS {
+                    failed
+                } else {
+                    code
+                };
             }
         }
     }
@@ -240,9 +255,43 @@ fn install_signals(cancel: &Cancel) -> Result<Signals, ExitCode> {
     })
 }
 
-/// Writes a line of results to stdout. Nobody reading them (`spinner | head -c0`) is not an error.
+/// Writes a line of results to stdout. Nobody reading them (`spinner | head -c0`) is not an error;
+/// a stdout that is closed (`spinner >&-`), full or broken otherwise is.
 fn say(stdout: &mut dyn Write, text: &str) -> io::Result<()> {
-    match writeln!(stdout, "{text}").and_then(|()| stdout.flush()) {
+    write_out(stdout, &format!("{text}\n"))
+}
+
+/// Finds out whether the program was started with its stdout closed. Rust's runtime opens
+/// `/dev/null` on a standard descriptor that is closed at start (so that the next file opened does
+/// not take its place), and every write there then succeeds: a result would be lost without a word.
+/// That `/dev/null` is opened for reading and writing, where a shell's `>/dev/null` opens it for
+/// writing only, which tells the two apart (Linux; elsewhere stdout is taken as open).
+fn started_with_stdout_closed() -> bool {
+    let Ok(target) = std::fs::read_link("/proc/self/fd/1") else {
+        return false;
+    };
+    if target != std::path::Path::new("/dev/null") {
+        return false;
+    }
+    let Ok(info) = std::fs::read_to_string("/proc/self/fdinfo/1") else {
+        return false;
+    };
+    // `flags:\t0100002`: octal; the access mode is the low two bits, 2 for O_RDWR.
+    info.lines()
+        .find_map(|line| line.strip_prefix("flags:"))
+        .and_then(|flags| u32::from_str_radix(flags.trim(), 8).ok())
+        .is_some_and(|flags| flags & 0o3 == 0o2)
+}
+
+/// Writes `text` to stdout as [`say`] does.
+fn write_out(stdout: &mut dyn Write, text: &str) -> io::Result<()> {
+    if STDOUT_CLOSED.get().copied().unwrap_or(false) {
+        return Err(io::Error::other("stdout is closed"));
+    }
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
     }
