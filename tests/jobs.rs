@@ -98,6 +98,37 @@ fn five_jobs_limit_two(mode: &str) {
     );
 }
 
+/// 20 jobs of 500 ms, 8 at a time: after the first batch ends, a full batch of 8 must run again
+/// (the summary row shows "8 running" once more after the first results are printed).
+fn a_full_batch_runs_after_the_first(mode: &str) {
+    let args = [
+        "--mode", mode, "--jobs", "20", "--limit", "8", "--delay", "500ms", "--seed", "1",
+    ];
+    let (code, text, _) = run(&args);
+    assert_eq!(code, 0, "{text:?}");
+    let first_result = text.find("job ").and_then(|at| {
+        // The first result line, not a board row: board rows read "job N: thinking!".
+        text[at..].find(": 42 (").map(|offset| at + offset)
+    });
+    let after_first_batch = &text[first_result.expect("a result line")..];
+    assert_eq!(most_running(&text), 8, "{text:?}");
+    assert_eq!(
+        most_running(after_first_batch),
+        8,
+        "after the first batch, fewer than 8 ran at once: {text:?}"
+    );
+}
+
+#[test]
+fn thread_mode_keeps_the_limit_full_after_the_first_batch() {
+    a_full_batch_runs_after_the_first("thread");
+}
+
+#[test]
+fn task_mode_keeps_the_limit_full_after_the_first_batch() {
+    a_full_batch_runs_after_the_first("task");
+}
+
 #[test]
 fn thread_mode_runs_five_jobs_two_at_a_time() {
     five_jobs_limit_two("thread");
