@@ -27,7 +27,16 @@ impl Frames {
     /// Every frame set, in the order `--help` lists them.
     pub const ALL: [Frames; 2] = [Frames::Ascii, Frames::Braille];
 
-    /// The name used on the command line.
+    /// The name used on the command line; [`str::parse`] takes it back.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::Frames;
+    ///
+    /// assert_eq!(Frames::Braille.name(), "braille");
+    /// assert_eq!("braille".parse::<Frames>(), Ok(Frames::Braille));
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             Frames::Ascii => "ascii",
@@ -36,6 +45,15 @@ impl Frames {
     }
 
     /// The frames, in order. Every frame of one set has the same display width.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::Frames;
+    ///
+    /// assert_eq!(Frames::Ascii.glyphs(), ["|", "/", "-", "\\"]);
+    /// assert_eq!(Frames::Braille.glyphs().len(), 10);
+    /// ```
     pub fn glyphs(self) -> &'static [&'static str] {
         match self {
             Frames::Ascii => &["|", "/", "-", "\\"],
@@ -44,6 +62,18 @@ impl Frames {
     }
 
     /// The frames, repeated forever.
+    ///
+    /// # Examples
+    ///
+    /// After the last of its ten frames, Braille starts again at the first:
+    ///
+    /// ```
+    /// use spinner::Frames;
+    ///
+    /// let mut frames = Frames::Braille.cycle();
+    /// assert_eq!(frames.next(), Some("⠋"));
+    /// assert_eq!(frames.nth(9), Some("⠋"));
+    /// ```
     pub fn cycle(self) -> impl Iterator<Item = &'static str> {
         self.glyphs().iter().copied().cycle()
     }

@@ -342,6 +342,22 @@ impl<'a, D: Draw + ?Sized> Spin<'a, D> {
     /// The routine for `style` on `draw`, stopped by `mechanism`; `stop` is the token whose request
     /// the report's stop latency counts from. It counts time from now: a task that is not polled
     /// for a while (its thread is blocked) is a frozen spinner, and the longest gap shows it.
+    ///
+    /// # Examples
+    ///
+    /// Nothing is drawn until the first [`Spin::frame`]:
+    ///
+    /// ```
+    /// use spinner::terminal::{Line, Style};
+    /// use spinner::{Mechanism, Spin, SpinStyle};
+    ///
+    /// let mut line = Line::new(Vec::new(), Style::Animated { columns: 80, rows: 24 });
+    /// let style = SpinStyle::default();
+    /// let spin = Spin::new(&mut line, &style, Mechanism::WokenWait, None);
+    /// let report = spin.stop(); // stopped before its first frame
+    /// assert_eq!(report.frames, 0);
+    /// assert!(line.into_inner().is_empty()); // no trace left on the terminal
+    /// ```
     pub fn new(
         draw: &'a mut D,
         style: &'a SpinStyle,

@@ -39,6 +39,15 @@ pub enum Symbols {
 impl Symbols {
     /// Unicode where the locale says UTF-8 (`LC_ALL`, `LC_CTYPE` or `LANG`, the first one set) and
     /// the terminal is not the Linux console; ASCII otherwise.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::Symbols;
+    ///
+    /// let line = format!("{} done", Symbols::detect().success());
+    /// assert!(line == "✔ done" || line == "+ done");
+    /// ```
     pub fn detect() -> Symbols {
         let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
             .iter()
@@ -55,6 +64,15 @@ impl Symbols {
     }
 
     /// The success symbol.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::Symbols;
+    ///
+    /// assert_eq!(Symbols::Unicode.success(), "✔");
+    /// assert_eq!(Symbols::Ascii.success(), "+");
+    /// ```
     pub fn success(self) -> &'static str {
         match self {
             Symbols::Unicode => "✔",
@@ -63,6 +81,15 @@ impl Symbols {
     }
 
     /// The failure symbol.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::Symbols;
+    ///
+    /// assert_eq!(Symbols::Unicode.failure(), "✖");
+    /// assert_eq!(Symbols::Ascii.failure(), "x");
+    /// ```
     pub fn failure(self) -> &'static str {
         match self {
             Symbols::Unicode => "✖",
@@ -134,6 +161,17 @@ pub struct SpinnerOptions {
 
 impl SpinnerOptions {
     /// A spinner showing `message`, with the defaults above.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::SpinnerOptions;
+    ///
+    /// let name = "report.pdf";
+    /// let options = SpinnerOptions::new(format!("uploading {name}")); // or a `&str`
+    /// let answer = options.output(std::io::sink()).spin_while(|| 42);
+    /// assert_eq!(answer, 42);
+    /// ```
     pub fn new(message: impl Into<String>) -> Self {
         SpinnerOptions {
             style: SpinStyle {
@@ -147,12 +185,61 @@ impl SpinnerOptions {
     }
 
     /// The frame set.
+    ///
+    /// # Examples
+    ///
+    /// The first frame of [`Frames::Braille`], drawn into memory:
+    ///
+    /// ```
+    /// # use std::sync::{Arc, Mutex};
+    /// # #[derive(Clone, Default)]
+    /// # struct Screen(Arc<Mutex<Vec<u8>>>);
+    /// # impl std::io::Write for Screen {
+    /// #     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+    /// #         self.0.lock().unwrap().extend_from_slice(buf);
+    /// #         Ok(buf.len())
+    /// #     }
+    /// #     fn flush(&mut self) -> std::io::Result<()> {
+    /// #         Ok(())
+    /// #     }
+    /// # }
+    /// # impl Screen {
+    /// #     fn text(&self) -> String {
+    /// #         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    /// #     }
+    /// # }
+    /// use std::time::Duration;
+    /// use spinner::{Frames, SpinnerOptions};
+    ///
+    /// let screen = Screen::default(); // a `Vec<u8>` shared with the spinner's thread
+    /// SpinnerOptions::new("thinking!")
+    ///     .frames(Frames::Braille)
+    ///     .output(screen.clone())
+    ///     .draw_when_not_terminal(true)
+    ///     .spin_while(|| std::thread::sleep(Duration::from_millis(50)));
+    /// assert!(screen.text().contains("⠋ thinking!"));
+    /// ```
     pub fn frames(mut self, frames: Frames) -> Self {
         self.style.frames = frames;
         self
     }
 
     /// The time between frames (kept between 1 ms and a year).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use spinner::SpinnerOptions;
+    ///
+    /// let spinner = SpinnerOptions::new("thinking!")
+    ///     .interval(Duration::from_millis(10))
+    ///     .output(std::io::sink())
+    ///     .start();
+    /// std::thread::sleep(Duration::from_millis(100));
+    /// let report = spinner.stop().unwrap();
+    /// assert!(report.frames >= 2); // about 10
+    /// ```
     pub fn interval(mut self, interval: Duration) -> Self {
         self.style.interval = interval;
         self
@@ -161,6 +248,38 @@ impl SpinnerOptions {
     /// Draws on `output` instead of stderr. A stream other than stderr is not known to be a terminal,
     /// so nothing is drawn on it unless [`draw_when_not_terminal`](Self::draw_when_not_terminal) is
     /// set.
+    ///
+    /// # Examples
+    ///
+    /// A `Vec<u8>` is not a terminal: the spinner draws nothing on it.
+    ///
+    /// ```
+    /// # use std::sync::{Arc, Mutex};
+    /// # #[derive(Clone, Default)]
+    /// # struct Screen(Arc<Mutex<Vec<u8>>>);
+    /// # impl std::io::Write for Screen {
+    /// #     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+    /// #         self.0.lock().unwrap().extend_from_slice(buf);
+    /// #         Ok(buf.len())
+    /// #     }
+    /// #     fn flush(&mut self) -> std::io::Result<()> {
+    /// #         Ok(())
+    /// #     }
+    /// # }
+    /// # impl Screen {
+    /// #     fn text(&self) -> String {
+    /// #         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    /// #     }
+    /// # }
+    /// use spinner::SpinnerOptions;
+    ///
+    /// let screen = Screen::default(); // a `Vec<u8>` shared with the spinner's thread
+    /// let answer = SpinnerOptions::new("thinking!")
+    ///     .output(screen.clone())
+    ///     .spin_while(|| 6 * 7);
+    /// assert_eq!(answer, 42);
+    /// assert_eq!(screen.text(), "");
+    /// ```
     pub fn output(mut self, output: impl Write + Send + 'static) -> Self {
         self.output = OutputStream::Other(Box::new(output));
         self
@@ -168,6 +287,42 @@ impl SpinnerOptions {
 
     /// Draws the animation (with escape codes, for an 80-column terminal) even when the output is not
     /// a terminal. Off by default.
+    ///
+    /// # Examples
+    ///
+    /// The bytes a terminal would receive: the cursor hidden, frames, then the line cleared and the
+    /// cursor shown again.
+    ///
+    /// ```
+    /// # use std::sync::{Arc, Mutex};
+    /// # #[derive(Clone, Default)]
+    /// # struct Screen(Arc<Mutex<Vec<u8>>>);
+    /// # impl std::io::Write for Screen {
+    /// #     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+    /// #         self.0.lock().unwrap().extend_from_slice(buf);
+    /// #         Ok(buf.len())
+    /// #     }
+    /// #     fn flush(&mut self) -> std::io::Result<()> {
+    /// #         Ok(())
+    /// #     }
+    /// # }
+    /// # impl Screen {
+    /// #     fn text(&self) -> String {
+    /// #         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    /// #     }
+    /// # }
+    /// use std::time::Duration;
+    /// use spinner::SpinnerOptions;
+    ///
+    /// let screen = Screen::default(); // a `Vec<u8>` shared with the spinner's thread
+    /// SpinnerOptions::new("thinking!")
+    ///     .output(screen.clone())
+    ///     .draw_when_not_terminal(true)
+    ///     .spin_while(|| std::thread::sleep(Duration::from_millis(50)));
+    /// let bytes = screen.text();
+    /// assert!(bytes.starts_with("\x1b[?25l\r| thinking!\x1b[K"));
+    /// assert!(bytes.ends_with("\r\x1b[K\x1b[?25h"));
+    /// ```
     pub fn draw_when_not_terminal(mut self, draw: bool) -> Self {
         self.draw_when_not_terminal = draw;
         self
@@ -175,6 +330,34 @@ impl SpinnerOptions {
 
     /// The symbols of the final line ([`Spinner::success`], [`Spinner::fail`]); by default
     /// [`Symbols::detect`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::sync::{Arc, Mutex};
+    /// # #[derive(Clone, Default)]
+    /// # struct Screen(Arc<Mutex<Vec<u8>>>);
+    /// # impl std::io::Write for Screen {
+    /// #     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+    /// #         self.0.lock().unwrap().extend_from_slice(buf);
+    /// #         Ok(buf.len())
+    /// #     }
+    /// #     fn flush(&mut self) -> std::io::Result<()> {
+    /// #         Ok(())
+    /// #     }
+    /// # }
+    /// # impl Screen {
+    /// #     fn text(&self) -> String {
+    /// #         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    /// #     }
+    /// # }
+    /// use spinner::{SpinnerOptions, Symbols};
+    ///
+    /// let screen = Screen::default(); // a `Vec<u8>` shared with the spinner's thread
+    /// let options = SpinnerOptions::new("checking").output(screen.clone());
+    /// options.symbols(Symbols::Ascii).start().success("all good");
+    /// assert_eq!(screen.text(), "+ all good\n");
+    /// ```
     pub fn symbols(mut self, symbols: Symbols) -> Self {
         self.symbols = symbols;
         self
@@ -370,11 +553,55 @@ pub struct Spinner {
 
 impl Spinner {
     /// Starts a spinner showing `message` on stderr (see [`SpinnerOptions::start`]).
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// // no_run: it draws on the process's stderr, the real terminal.
+    /// let spinner = spinner::Spinner::start("compiling");
+    /// let ok = std::process::Command::new("make").status().is_ok_and(|s| s.success());
+    /// if ok { spinner.success("compiled") } else { spinner.fail("make failed") }
+    /// ```
     pub fn start(message: impl Into<String>) -> Spinner {
         SpinnerOptions::new(message).start()
     }
 
     /// Shows `message` from the next frame on.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::sync::{Arc, Mutex};
+    /// # #[derive(Clone, Default)]
+    /// # struct Screen(Arc<Mutex<Vec<u8>>>);
+    /// # impl std::io::Write for Screen {
+    /// #     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+    /// #         self.0.lock().unwrap().extend_from_slice(buf);
+    /// #         Ok(buf.len())
+    /// #     }
+    /// #     fn flush(&mut self) -> std::io::Result<()> {
+    /// #         Ok(())
+    /// #     }
+    /// # }
+    /// # impl Screen {
+    /// #     fn text(&self) -> String {
+    /// #         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    /// #     }
+    /// # }
+    /// use std::time::Duration;
+    /// use spinner::SpinnerOptions;
+    ///
+    /// let screen = Screen::default(); // a `Vec<u8>` shared with the spinner's thread
+    /// let spinner = SpinnerOptions::new("downloading")
+    ///     .interval(Duration::from_millis(10))
+    ///     .output(screen.clone())
+    ///     .draw_when_not_terminal(true)
+    ///     .start();
+    /// spinner.set_message("unpacking");
+    /// std::thread::sleep(Duration::from_millis(50));
+    /// spinner.stop();
+    /// assert!(screen.text().contains(" unpacking\x1b[K"));
+    /// ```
     pub fn set_message(&self, message: impl Into<String>) {
         *self
             .shared
@@ -384,22 +611,117 @@ impl Spinner {
     }
 
     /// How long the spinner has been running.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use spinner::SpinnerOptions;
+    ///
+    /// let spinner = SpinnerOptions::new("thinking!").output(std::io::sink()).start();
+    /// std::thread::sleep(Duration::from_millis(20));
+    /// let took = spinner.elapsed();
+    /// spinner.success(format!("done in {took:.1?}"));
+    /// assert!(took >= Duration::from_millis(20));
+    /// ```
     pub fn elapsed(&self) -> Duration {
         self.started.elapsed()
     }
 
-    /// Stops the spinner and clears its line. Returns what it did (frames drawn, longest gap).
+    /// Stops the spinner and clears its line. Returns what it did (frames drawn, longest gap);
+    /// `None` if its thread could not be created, and so it never drew.
+    ///
+    /// # Examples
+    ///
+    /// The stop wakes the spinner's thread: it does not wait out the interval, here a minute.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use spinner::{Mechanism, SpinnerOptions};
+    ///
+    /// let spinner = SpinnerOptions::new("thinking!")
+    ///     .interval(Duration::from_secs(60))
+    ///     .output(std::io::sink())
+    ///     .start();
+    /// let report = spinner.stop().unwrap();
+    /// assert_eq!(report.mechanism, Mechanism::WokenWait);
+    /// assert!(report.stop_latency < Duration::from_secs(1));
+    /// ```
     pub fn stop(mut self) -> Option<SpinReport> {
         self.thread.take().map(SpinnerThread::stop)
     }
 
     /// Stops the spinner and leaves `✔ text` (or `+ text`) on its line.
+    ///
+    /// # Examples
+    ///
+    /// The line is cleared and the cursor shown, then the final line is written:
+    ///
+    /// ```
+    /// # use std::sync::{Arc, Mutex};
+    /// # #[derive(Clone, Default)]
+    /// # struct Screen(Arc<Mutex<Vec<u8>>>);
+    /// # impl std::io::Write for Screen {
+    /// #     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+    /// #         self.0.lock().unwrap().extend_from_slice(buf);
+    /// #         Ok(buf.len())
+    /// #     }
+    /// #     fn flush(&mut self) -> std::io::Result<()> {
+    /// #         Ok(())
+    /// #     }
+    /// # }
+    /// # impl Screen {
+    /// #     fn text(&self) -> String {
+    /// #         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    /// #     }
+    /// # }
+    /// use std::time::Duration;
+    /// use spinner::{SpinnerOptions, Symbols};
+    ///
+    /// let screen = Screen::default(); // a `Vec<u8>` shared with the spinner's thread
+    /// let options = SpinnerOptions::new("installing").output(screen.clone());
+    /// let spinner = options.draw_when_not_terminal(true).symbols(Symbols::Unicode).start();
+    /// std::thread::sleep(Duration::from_millis(50));
+    /// spinner.success("installed");
+    /// assert!(screen.text().ends_with("\r\x1b[K\x1b[?25h✔ installed\n"));
+    /// ```
     pub fn success(self, text: impl fmt::Display) {
         let line = format!("{} {text}", self.symbols.success());
         self.finish_with(line);
     }
 
     /// Stops the spinner and leaves `✖ text` (or `x text`) on its line.
+    ///
+    /// # Examples
+    ///
+    /// Where no frame is drawn (a stream that is not a terminal), the final line still is:
+    ///
+    /// ```
+    /// # use std::sync::{Arc, Mutex};
+    /// # #[derive(Clone, Default)]
+    /// # struct Screen(Arc<Mutex<Vec<u8>>>);
+    /// # impl std::io::Write for Screen {
+    /// #     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+    /// #         self.0.lock().unwrap().extend_from_slice(buf);
+    /// #         Ok(buf.len())
+    /// #     }
+    /// #     fn flush(&mut self) -> std::io::Result<()> {
+    /// #         Ok(())
+    /// #     }
+    /// # }
+    /// # impl Screen {
+    /// #     fn text(&self) -> String {
+    /// #         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    /// #     }
+    /// # }
+    /// use spinner::{SpinnerOptions, Symbols};
+    ///
+    /// let screen = Screen::default(); // a `Vec<u8>` shared with the spinner's thread
+    /// let options = SpinnerOptions::new("fetching").output(screen.clone());
+    /// let spinner = options.symbols(Symbols::Unicode).start();
+    /// spinner.fail(format_args!("failed: {}", "no route to host"));
+    /// assert_eq!(screen.text(), "✖ failed: no route to host\n");
+    /// ```
     pub fn fail(self, text: impl fmt::Display) {
         let line = format!("{} {text}", self.symbols.failure());
         self.finish_with(line);

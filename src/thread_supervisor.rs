@@ -281,6 +281,23 @@ impl SpinnerThread {
     /// # Errors
     ///
     /// The thread could not be created.
+    ///
+    /// # Examples
+    ///
+    /// Until [`SpinnerThread::start`], the thread draws nothing:
+    ///
+    /// ```
+    /// use spinner::terminal::{Line, Style};
+    /// use spinner::thread_supervisor::{SpinnerThread, ThreadWait};
+    /// use spinner::{Cancel, SpinStyle};
+    ///
+    /// let (line, style) = (Line::new(Vec::new(), Style::Plain), SpinStyle::default());
+    /// let builder = std::thread::Builder::new().name("spinner".to_owned());
+    /// let cancel = Cancel::new();
+    /// let spinner = SpinnerThread::spawn(builder, &style, line, &cancel, ThreadWait::Event)?;
+    /// assert_eq!(spinner.stop().frames, 0);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn spawn<D: Draw + Send + 'static>(
         builder: thread::Builder,
         style: &SpinStyle,
@@ -304,6 +321,21 @@ impl SpinnerThread {
     }
 
     /// The spinner's thread.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use spinner::terminal::{Line, Style};
+    /// # use spinner::thread_supervisor::{SpinnerThread, ThreadWait};
+    /// # use spinner::{Cancel, SpinStyle};
+    /// # let (line, style) = (Line::new(Vec::new(), Style::Plain), SpinStyle::default());
+    /// # let builder = std::thread::Builder::new().name("spinner".to_owned());
+    /// # let mut spinner =
+    /// #     SpinnerThread::spawn(builder, &style, line, &Cancel::new(), ThreadWait::Event)?;
+    /// // Spawned with `thread::Builder::new().name("spinner".to_owned())`:
+    /// assert_eq!(spinner.thread().name(), Some("spinner"));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn thread(&self) -> &thread::Thread {
         self.handle
             .as_ref()
@@ -312,6 +344,22 @@ impl SpinnerThread {
     }
 
     /// Lets the spinner draw.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use spinner::terminal::{Line, Style};
+    /// # use spinner::thread_supervisor::{SpinnerThread, ThreadWait};
+    /// # use spinner::{Cancel, SpinStyle};
+    /// # let (line, style) = (Line::new(Vec::new(), Style::Plain), SpinStyle::default());
+    /// # let builder = std::thread::Builder::new().name("spinner".to_owned());
+    /// # let mut spinner =
+    /// #     SpinnerThread::spawn(builder, &style, line, &Cancel::new(), ThreadWait::Event)?;
+    /// spinner.start(); // the first frame is drawn at once
+    /// std::thread::sleep(std::time::Duration::from_millis(30));
+    /// assert!(spinner.stop().frames >= 1);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn start(&mut self) {
         if let Some(start) = self.start.take() {
             let _ = start.send(());
@@ -324,6 +372,27 @@ impl SpinnerThread {
     /// # Panics
     ///
     /// A panic on the spinner thread is resumed here.
+    ///
+    /// # Examples
+    ///
+    /// A woken wait stops at once, even a minute before its next frame:
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use spinner::terminal::{Line, Style};
+    /// use spinner::thread_supervisor::{SpinnerThread, ThreadWait};
+    /// use spinner::{Cancel, SpinStyle};
+    ///
+    /// let line = Line::new(Vec::new(), Style::Plain);
+    /// let style = SpinStyle { interval: Duration::from_secs(60), ..SpinStyle::default() };
+    /// let builder = std::thread::Builder::new();
+    /// let cancel = Cancel::new();
+    /// let mut spinner = SpinnerThread::spawn(builder, &style, line, &cancel, ThreadWait::Event)?;
+    /// spinner.start();
+    /// let report = spinner.stop();
+    /// assert!(report.stop_latency < Duration::from_secs(1));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn stop(mut self) -> SpinReport {
         self.signal.cancel();
         self.start.take();

@@ -49,11 +49,45 @@ pub struct MechanismFigures {
 
 impl MechanismFigures {
     /// CPU milliseconds per second of spinning.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use spinner::Mechanism;
+    /// use spinner::demo::MechanismFigures;
+    ///
+    /// let figures = MechanismFigures {
+    ///     mechanism: Mechanism::WokenWait,
+    ///     stop_latencies: Vec::new(),
+    ///     cpu: Duration::from_millis(5),
+    ///     wall: Duration::from_secs(4),
+    /// };
+    /// assert_eq!(figures.cpu_ms_per_s(), 1.25);
+    /// ```
     pub fn cpu_ms_per_s(&self) -> f64 {
         self.cpu.as_secs_f64() * 1e3 / self.wall.as_secs_f64().max(1e-9)
     }
 
-    /// The stop latency at quantile `q` (0 to 1), by nearest rank.
+    /// The stop latency at quantile `q` (0 to 1), by nearest rank; zero without trials.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use spinner::Mechanism;
+    /// use spinner::demo::MechanismFigures;
+    ///
+    /// let ms = Duration::from_millis;
+    /// let figures = MechanismFigures {
+    ///     mechanism: Mechanism::SignalFlag,
+    ///     stop_latencies: vec![ms(30), ms(10), ms(40), ms(20)],
+    ///     cpu: Duration::ZERO,
+    ///     wall: Duration::ZERO,
+    /// };
+    /// assert_eq!(figures.latency(0.5), ms(20)); // the median: the 2nd of 4
+    /// assert_eq!(figures.latency(1.0), ms(40)); // the worst
+    /// ```
     pub fn latency(&self, q: f64) -> Duration {
         quantile(&self.stop_latencies, q)
     }
@@ -129,6 +163,23 @@ fn sink_line() -> Line<io::Sink> {
 /// # Errors
 ///
 /// Thread mode could not create its spinner thread.
+///
+/// # Examples
+///
+/// Cancelled halfway through a 50 ms interval: the sleeping thread sees the flag only at its next
+/// tick, the woken one at once.
+///
+/// ```
+/// use std::time::Duration;
+/// use spinner::Mechanism;
+/// use spinner::demo::stop_latency_trial;
+///
+/// let ms = Duration::from_millis;
+/// let flag = stop_latency_trial(Mechanism::SignalFlag, ms(50), ms(25))?;
+/// let woken = stop_latency_trial(Mechanism::WokenWait, ms(50), ms(25))?;
+/// assert!(woken < flag);
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub fn stop_latency_trial(
     mechanism: Mechanism,
     interval: Duration,
@@ -152,6 +203,18 @@ pub fn stop_latency_trial(
 /// The CPU time one spinner costs while it spins for `spinning`, drawing every frame into a sink:
 /// the spin routine stopped by `mechanism`, on this thread, whose CPU time alone is counted (the
 /// thread that cancels it, or a progress display, are not).
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use spinner::Mechanism;
+/// use spinner::demo::spinning_cpu;
+///
+/// let spinning = Duration::from_millis(20);
+/// let cpu = spinning_cpu(Mechanism::CooperativeCancel, Duration::from_millis(1), spinning);
+/// assert!(cpu < spinning); // even at 1000 frames a second, a spinner mostly waits
+/// ```
 pub fn spinning_cpu(mechanism: Mechanism, interval: Duration, spinning: Duration) -> Duration {
     let style = SpinStyle {
         interval,
@@ -180,6 +243,15 @@ pub fn spinning_cpu(mechanism: Mechanism, interval: Duration, spinning: Duration
 /// The time one frame takes in a 200-column terminal: the frame built (the message cut to width,
 /// which a line does again only when the message or the width changes) and written to a sink,
 /// averaged over `frames` frames.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let cost = spinner::demo::frame_cost("thinking!", 100);
+/// assert!(cost < Duration::from_millis(1)); // microseconds, even in a debug build
+/// ```
 pub fn frame_cost(message: &str, frames: u32) -> Duration {
     let mut line = Line::new(
         io::sink(),
@@ -202,6 +274,20 @@ pub fn frame_cost(message: &str, frames: u32) -> Duration {
 /// # Errors
 ///
 /// A thread could not be created (the ones created are stopped first).
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use spinner::Mechanism;
+/// use spinner::demo::spawn_threads;
+/// use spinner::thread_supervisor::ThreadWait;
+///
+/// let figures = spawn_threads(10, ThreadWait::Event, Duration::from_millis(10))?;
+/// assert_eq!((figures.count, figures.mechanism), (10, Mechanism::WokenWait));
+/// assert!(figures.cancel_all < Duration::from_secs(1)); // woken: no thread waits out a frame
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub fn spawn_threads(
     count: usize,
     wait: ThreadWait,
@@ -252,6 +338,18 @@ pub fn spawn_threads(
 }
 
 /// Spawns `count` tasks on one executor, each running the spin routine, then cancels them all.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use spinner::Mechanism;
+/// use spinner::demo::spawn_tasks;
+///
+/// let figures = spawn_tasks(10, Duration::from_millis(10));
+/// assert_eq!((figures.count, figures.mechanism), (10, Mechanism::CooperativeCancel));
+/// assert!(figures.cancel_all < Duration::from_secs(1));
+/// ```
 pub fn spawn_tasks(count: usize, interval: Duration) -> SpawnFigures {
     let style = SpinStyle {
         interval,
@@ -367,6 +465,33 @@ fn started_counter() -> (StartedTx, StartedTx) {
 /// # Errors
 ///
 /// A thread could not be created, or `stop` was cancelled ([`io::ErrorKind::Interrupted`]).
+///
+/// # Examples
+///
+/// One run of each mechanism, then the CPU of each: six steps.
+///
+/// ```
+/// use std::time::Duration;
+/// use spinner::Cancel;
+/// use spinner::demo::{CompareOptions, compare};
+///
+/// let interval = Duration::from_millis(1);
+/// let options = CompareOptions { trials: 1, interval, jobs: None, seed: 7 };
+/// let mut steps = Vec::new();
+/// let report = compare(&options, &Cancel::new(), &mut |done, total, what| {
+///     steps.push(format!("{done}/{total} {what}"))
+/// })?;
+/// assert_eq!(steps.len(), 6);
+/// assert_eq!(steps[0], "0/6 signal flag, run 1 of 1");
+/// assert_eq!(report.mechanisms.len(), 3);
+/// assert!(report.to_string().contains("task: cooperative cancel"));
+///
+/// let stop = Cancel::new();
+/// stop.cancel(); // Ctrl-C came first
+/// let err = compare(&options, &stop, &mut |_, _, _| {}).unwrap_err();
+/// assert_eq!(err.kind(), std::io::ErrorKind::Interrupted);
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub fn compare(
     options: &CompareOptions,
     stop: &Cancel,

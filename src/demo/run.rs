@@ -25,7 +25,16 @@ impl Mode {
     /// Every mode, in the order `--help` lists them.
     pub const ALL: [Mode; 2] = [Mode::Thread, Mode::Task];
 
-    /// The name used on the command line.
+    /// The name used on the command line; [`str::parse`] takes it back.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::demo::Mode;
+    ///
+    /// assert_eq!(Mode::Task.name(), "task");
+    /// assert_eq!(Mode::ALL.map(Mode::name), ["thread", "task"]);
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             Mode::Thread => "thread",

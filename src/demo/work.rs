@@ -36,6 +36,15 @@ pub const MAX_FIB: u32 = 93;
 
 impl Work {
     /// The name used on the command line: `sleep`, `cpu` or `blocking-sleep`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::demo::Work;
+    ///
+    /// assert_eq!(Work::Cpu { n: 30 }.name(), "cpu");
+    /// assert_eq!(Work::BlockingSleep.name(), "blocking-sleep");
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             Work::Sleep => "sleep",
@@ -45,6 +54,16 @@ impl Work {
     }
 
     /// Whether this work blocks the thread it runs on (so it freezes an event loop).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::demo::Work;
+    ///
+    /// assert!(!Work::Sleep.blocks()); // a timer in a task: the event loop stays free
+    /// assert!(Work::Cpu { n: 30 }.blocks());
+    /// assert!(Work::BlockingSleep.blocks());
+    /// ```
     pub fn blocks(self) -> bool {
         !matches!(self, Work::Sleep)
     }

@@ -25,6 +25,16 @@ struct LogInner {
 
 impl FrameLog {
     /// An empty log.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::measure::FrameLog;
+    ///
+    /// let log = FrameLog::new();
+    /// assert_eq!(log.frames(), 0);
+    /// assert_eq!(log.finished(), None);
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
@@ -34,16 +44,60 @@ impl FrameLog {
     }
 
     /// Frames recorded.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::measure::{FrameLog, FrameRecorder};
+    /// use spinner::terminal::{Draw, Line, Style};
+    ///
+    /// let log = FrameLog::new();
+    /// let mut line = FrameRecorder::new(Line::new(Vec::new(), Style::Plain), log.clone());
+    /// for glyph in ["|", "/", "-"] {
+    ///     line.frame(glyph, "thinking!");
+    /// }
+    /// assert_eq!(log.frames(), 3);
+    /// ```
     pub fn frames(&self) -> u64 {
         self.lock().frames
     }
 
     /// When the spinner finished (its line cleared), if it has.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::measure::{FrameLog, FrameRecorder};
+    /// use spinner::terminal::{Draw, Line, Style};
+    ///
+    /// let log = FrameLog::new();
+    /// let mut line = FrameRecorder::new(Line::new(Vec::new(), Style::Plain), log.clone());
+    /// line.frame("|", "thinking!");
+    /// assert_eq!(log.finished(), None);
+    /// line.finish();
+    /// assert!(log.finished().is_some());
+    /// ```
     pub fn finished(&self) -> Option<Instant> {
         self.lock().finished
     }
 
     /// The longest time between two recorded frames (zero with fewer than two).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use spinner::measure::{FrameLog, FrameRecorder};
+    /// use spinner::terminal::{Draw, Line, Style};
+    ///
+    /// let log = FrameLog::new();
+    /// let mut line = FrameRecorder::new(Line::new(Vec::new(), Style::Plain), log.clone());
+    /// line.frame("|", "thinking!");
+    /// assert_eq!(log.longest_gap(), Duration::ZERO);
+    /// std::thread::sleep(Duration::from_millis(20)); // the spinner's thread was busy
+    /// line.frame("/", "thinking!");
+    /// assert!(log.longest_gap() >= Duration::from_millis(20));
+    /// ```
     pub fn longest_gap(&self) -> Duration {
         let inner = self.lock();
         inner
@@ -102,6 +156,26 @@ pub struct FrameRecorder<D> {
 
 impl<D: Draw> FrameRecorder<D> {
     /// Records the frames drawn on `inner` into `log`.
+    ///
+    /// # Examples
+    ///
+    /// Around the line the spin routine draws on; a clone of the log reads it afterwards:
+    ///
+    /// ```
+    /// use spinner::measure::{FrameLog, FrameRecorder};
+    /// use spinner::terminal::{Line, Style};
+    /// use spinner::{Mechanism, Spin, SpinStyle};
+    ///
+    /// let log = FrameLog::new();
+    /// let mut line = FrameRecorder::new(Line::new(Vec::new(), Style::Plain), log.clone());
+    /// let style = SpinStyle::default();
+    /// let mut spin = Spin::new(&mut line, &style, Mechanism::SignalFlag, None);
+    /// spin.frame();
+    /// spin.frame();
+    /// let report = spin.stop();
+    /// assert_eq!(log.frames(), report.frames);
+    /// assert!(log.finished().is_some());
+    /// ```
     pub fn new(inner: D, log: FrameLog) -> Self {
         FrameRecorder { inner, log }
     }

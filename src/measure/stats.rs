@@ -37,6 +37,26 @@ pub struct Stats {
 impl Stats {
     /// Gathers the figures of a run: frames and intervals from `log`; the rest as measured by the
     /// caller; peak memory read now.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use spinner::measure::{FrameLog, FrameRecorder, Stats};
+    /// use spinner::terminal::{Draw, Line, Style};
+    ///
+    /// let log = FrameLog::new();
+    /// let mut line = FrameRecorder::new(Line::new(Vec::new(), Style::Plain), log.clone());
+    /// line.frame("|", "thinking!");
+    /// line.frame("/", "thinking!");
+    /// let ms = Duration::from_millis;
+    /// // Interval, longest gap, stop latency, CPU and wall time, as the caller measured them:
+    /// let stats = Stats::gather(
+    ///     "thread", "woken wait", &log, ms(100), ms(100), ms(0), ms(2), ms(200),
+    /// );
+    /// assert_eq!(stats.frames, 2); // from the log
+    /// assert!(stats.interval_mean.is_some()); // two frames: one interval
+    /// ```
     #[allow(clippy::too_many_arguments)]
     pub fn gather(
         mode: &'static str,
@@ -64,7 +84,20 @@ impl Stats {
         }
     }
 
-    /// CPU milliseconds per second of wall time.
+    /// CPU milliseconds per second of wall time; zero when no time passed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use spinner::measure::{FrameLog, Stats};
+    ///
+    /// let z = Duration::ZERO;
+    /// let stats = Stats::gather("task", "cooperative cancel", &FrameLog::new(), z, z, z, z, z);
+    /// assert_eq!(stats.cpu_ms_per_s(), 0.0);
+    /// let (cpu, wall) = (Duration::from_millis(250), Duration::from_millis(500));
+    /// assert_eq!(Stats { cpu, wall, ..stats }.cpu_ms_per_s(), 500.0); // half a core
+    /// ```
     pub fn cpu_ms_per_s(&self) -> f64 {
         if self.wall.is_zero() {
             0.0

@@ -59,11 +59,39 @@ impl Block<io::Stderr> {
     /// A block on the process's stderr, styled by [`Style::for_stderr`].
     ///
     /// When animating, it also watches for terminal resizes (SIGWINCH) so that frames keep fitting.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// // no_run: it draws on the process's stderr, the real terminal, and watches SIGWINCH.
+    /// use spinner::terminal::Block;
+    ///
+    /// let mut block = Block::stderr();
+    /// for glyph in ["|", "/", "-", "\\"] {
+    ///     block.draw(&[&format!("{glyph} job 1"), "1 running"]);
+    ///     std::thread::sleep(std::time::Duration::from_millis(100));
+    /// }
+    /// block.write_line("job 1: 42");
+    /// ```
     pub fn stderr() -> Self {
         Block::stderr_with(Style::for_stderr())
     }
 
     /// A block on the process's stderr, drawn in `style` whatever stderr is.
+    ///
+    /// # Examples
+    ///
+    /// A `--quiet` flag: no frames even on a terminal, only the lines written on purpose.
+    ///
+    /// ```no_run
+    /// // no_run: it writes on the process's stderr.
+    /// use spinner::terminal::{Block, Style};
+    ///
+    /// let quiet = std::env::args().any(|arg| arg == "--quiet");
+    /// let mut block = Block::stderr_with(if quiet { Style::Hidden } else { Style::for_stderr() });
+    /// block.draw(&["| thinking!"]);
+    /// block.write_line("done");
+    /// ```
     pub fn stderr_with(style: Style) -> Self {
         if matches!(style, Style::Animated { .. }) {
             watch_resizes();
@@ -76,6 +104,19 @@ impl Block<io::Stderr> {
 
 impl<W: Write> Block<W> {
     /// A block on `out`, drawn in `style`.
+    ///
+    /// # Examples
+    ///
+    /// In [`Style::Plain`] frames write nothing; only [`Block::write_line`] does:
+    ///
+    /// ```
+    /// use spinner::terminal::{Block, Style};
+    ///
+    /// let mut block = Block::new(Vec::new(), Style::Plain);
+    /// block.draw(&["| job 1"]);
+    /// block.write_line("job 1: 42");
+    /// assert_eq!(block.into_inner(), b"job 1: 42\n");
+    /// ```
     pub fn new(out: W, style: Style) -> Self {
         Block {
             out: Some(out),
@@ -92,6 +133,14 @@ impl<W: Write> Block<W> {
     }
 
     /// The style this block draws in.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::terminal::{Block, Style};
+    ///
+    /// assert_eq!(Block::new(Vec::new(), Style::Plain).style(), Style::Plain);
+    /// ```
     pub fn style(&self) -> Style {
         self.style
     }
@@ -118,6 +167,16 @@ impl<W: Write> Block<W> {
     }
 
     /// How many rows an animated block can show without scrolling; 0 when plain.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::terminal::{Block, Style};
+    ///
+    /// let block = Block::new(Vec::new(), Style::Animated { columns: 80, rows: 24 });
+    /// assert_eq!(block.height(), 24);
+    /// assert_eq!(Block::new(Vec::new(), Style::Plain).height(), 0);
+    /// ```
     pub fn height(&self) -> usize {
         match self.style {
             Style::Animated { rows, .. } => usize::from(rows),
@@ -129,6 +188,26 @@ impl<W: Write> Block<W> {
     /// hides the cursor. Does nothing in [`Style::Plain`].
     ///
     /// The caller keeps `rows` within [`Block::height`]: rows that scroll off cannot be redrawn.
+    ///
+    /// # Examples
+    ///
+    /// A row is cut to leave the last column free (`…` marks the cut); a frame with fewer rows
+    /// than the last clears the rest (`\x1b[J`):
+    ///
+    /// ```
+    /// use spinner::terminal::{Block, Style};
+    ///
+    /// let mut block = Block::new(Vec::new(), Style::Animated { columns: 10, rows: 24 });
+    /// block.draw(&["| thinking hard", "1 running"]);
+    /// block.draw(&["0 running"]);
+    /// let bytes = String::from_utf8(block.into_inner()).unwrap();
+    /// assert_eq!(
+    ///     bytes,
+    ///     "\x1b[?25l\r| thinki…\x1b[K\n1 running\x1b[K\
+    ///      \r\x1b[1A0 running\x1b[K\x1b[J\
+    ///      \r\x1b[K\x1b[?25h"
+    /// );
+    /// ```
     pub fn draw(&mut self, rows: &[&str]) {
         let _stderr = self.lock_stderr();
         if self.is_stderr
@@ -176,6 +255,18 @@ impl<W: Write> Block<W> {
 
     /// Writes `text` and a newline as a line of its own, in one `write` call: in [`Style::Plain`],
     /// the only way this block shows anything. An animated block is cleared first.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::terminal::{Block, Style};
+    ///
+    /// let mut block = Block::new(Vec::new(), Style::Animated { columns: 20, rows: 24 });
+    /// block.draw(&["| thinking!"]);
+    /// block.write_line("✔ done");
+    /// let bytes = String::from_utf8(block.into_inner()).unwrap();
+    /// assert_eq!(bytes, "\x1b[?25l\r| thinking!\x1b[K\r\x1b[K✔ done\n\x1b[?25h");
+    /// ```
     pub fn write_line(&mut self, text: &str) {
         let _stderr = self.lock_stderr();
         self.buf.clear();
@@ -192,6 +283,21 @@ impl<W: Write> Block<W> {
     /// # Errors
     ///
     /// Writing to `other` failed; the block itself never fails.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::terminal::{Block, Style};
+    ///
+    /// let mut stdout = Vec::new();
+    /// let mut block = Block::new(Vec::new(), Style::Animated { columns: 20, rows: 24 });
+    /// block.draw(&["| job 1"]);
+    /// block.print_above(&mut stdout, "job 1: 42")?;
+    /// assert_eq!(stdout, b"job 1: 42\n");
+    /// let stderr = String::from_utf8(block.into_inner()).unwrap();
+    /// assert_eq!(stderr, "\x1b[?25l\r| job 1\x1b[K\r\x1b[K\x1b[?25h"); // drawn, then cleared
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn print_above(&mut self, other: &mut dyn Write, text: &str) -> io::Result<()> {
         self.clear();
         writeln!(other, "{text}")?;
@@ -199,6 +305,21 @@ impl<W: Write> Block<W> {
     }
 
     /// Clears the rows drawn; the cursor stays hidden.
+    ///
+    /// # Examples
+    ///
+    /// The next frame is drawn where the block was, without hiding the cursor again:
+    ///
+    /// ```
+    /// use spinner::terminal::{Block, Style};
+    ///
+    /// let mut block = Block::new(Vec::new(), Style::Animated { columns: 20, rows: 24 });
+    /// block.draw(&["| a"]);
+    /// block.clear();
+    /// block.draw(&["/ a"]);
+    /// let bytes = String::from_utf8(block.into_inner()).unwrap();
+    /// assert_eq!(bytes, "\x1b[?25l\r| a\x1b[K\r\x1b[K\r/ a\x1b[K\r\x1b[K\x1b[?25h");
+    /// ```
     pub fn clear(&mut self) {
         let _stderr = self.lock_stderr();
         if self.rows_on_screen == 0 {
@@ -212,6 +333,18 @@ impl<W: Write> Block<W> {
 
     /// Clears the rows drawn and shows the cursor again. Safe to call more than once; `Drop` calls
     /// it too.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::terminal::{Block, Style};
+    ///
+    /// let mut block = Block::new(Vec::new(), Style::Animated { columns: 20, rows: 24 });
+    /// block.draw(&["| a"]);
+    /// block.finish();
+    /// block.finish(); // writes nothing more
+    /// assert_eq!(block.into_inner(), b"\x1b[?25l\r| a\x1b[K\r\x1b[K\x1b[?25h");
+    /// ```
     pub fn finish(&mut self) {
         let _stderr = self.lock_stderr();
         if self.rows_on_screen == 0 && !self.cursor_hidden {
@@ -228,6 +361,17 @@ impl<W: Write> Block<W> {
     }
 
     /// Finishes the block and returns the stream.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::terminal::{Block, Style};
+    ///
+    /// let mut block = Block::new(Vec::new(), Style::Animated { columns: 20, rows: 24 });
+    /// block.draw(&["| a"]);
+    /// let bytes = block.into_inner(); // cleared, cursor shown: the stream as it was
+    /// assert!(bytes.ends_with(b"\r\x1b[K\x1b[?25h"));
+    /// ```
     pub fn into_inner(mut self) -> W {
         self.finish();
         self.out.take().expect("the stream is only taken here")

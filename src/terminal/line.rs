@@ -52,6 +52,20 @@ pub struct Line<W: Write> {
 
 impl Line<io::Stderr> {
     /// A line on the process's stderr (see [`Block::stderr`]).
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// // no_run: it draws on the process's stderr, the real terminal.
+    /// use spinner::terminal::Line;
+    ///
+    /// let mut line = Line::stderr();
+    /// for glyph in ["|", "/", "-", "\\"] {
+    ///     line.frame(glyph, "thinking!");
+    ///     std::thread::sleep(std::time::Duration::from_millis(100));
+    /// }
+    /// line.write_line("Answer: 42");
+    /// ```
     pub fn stderr() -> Self {
         Line::on_block(Block::stderr())
     }
@@ -59,11 +73,35 @@ impl Line<io::Stderr> {
 
 impl<W: Write> Line<W> {
     /// A line on `out`, drawn in `style`.
+    ///
+    /// # Examples
+    ///
+    /// In [`Style::Hidden`] no frame is drawn, not even the message; only a final line is:
+    ///
+    /// ```
+    /// use spinner::terminal::{Line, Style};
+    ///
+    /// let mut line = Line::new(Vec::new(), Style::Hidden);
+    /// line.frame("|", "thinking!");
+    /// line.write_line("✔ done");
+    /// assert_eq!(line.into_inner(), "✔ done\n".as_bytes());
+    /// ```
     pub fn new(out: W, style: Style) -> Self {
         Line::on_block(Block::new(out, style))
     }
 
     /// A line on `block`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::terminal::{Block, Line, Style};
+    ///
+    /// let block = Block::new(Vec::new(), Style::Plain);
+    /// let mut line = Line::on_block(block);
+    /// line.frame("|", "thinking!");
+    /// assert_eq!(line.into_inner(), b"thinking!\n");
+    /// ```
     pub fn on_block(block: Block<W>) -> Self {
         Line {
             block,
@@ -76,6 +114,15 @@ impl<W: Write> Line<W> {
     }
 
     /// The style this line draws in.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::terminal::{Line, Style};
+    ///
+    /// let style = Style::Animated { columns: 80, rows: 24 };
+    /// assert_eq!(Line::new(Vec::new(), style).style(), style);
+    /// ```
     pub fn style(&self) -> Style {
         self.block.style()
     }
@@ -83,6 +130,19 @@ impl<W: Write> Line<W> {
     /// Draws one frame: `glyph`, a space, and `message` cut to the width. One `write` call.
     ///
     /// In [`Style::Plain`] only the first call writes anything: the message and a newline.
+    ///
+    /// # Examples
+    ///
+    /// In 12 columns, `| ` and the free last column leave 9 for the message:
+    ///
+    /// ```
+    /// use spinner::terminal::{Line, Style};
+    ///
+    /// let mut line = Line::new(Vec::new(), Style::Animated { columns: 12, rows: 24 });
+    /// line.frame("|", "thinking very hard");
+    /// let bytes = String::from_utf8(line.into_inner()).unwrap();
+    /// assert_eq!(bytes, "\x1b[?25l\r| thinking…\x1b[K\r\x1b[K\x1b[?25h");
+    /// ```
     pub fn frame(&mut self, glyph: &str, message: &str) {
         if self.block.style() == Style::Plain {
             if !self.wrote_plain && !message.is_empty() {
@@ -112,16 +172,51 @@ impl<W: Write> Line<W> {
     }
 
     /// Clears the line and shows the cursor again (see [`Block::finish`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::terminal::{Line, Style};
+    ///
+    /// let mut line = Line::new(Vec::new(), Style::Animated { columns: 80, rows: 24 });
+    /// line.frame("|", "thinking!");
+    /// line.finish();
+    /// assert!(line.into_inner().ends_with(b"\r\x1b[K\x1b[?25h"));
+    /// ```
     pub fn finish(&mut self) {
         self.block.finish();
     }
 
     /// Writes `text` as a line of its own, after clearing the spinner (see [`Block::write_line`]).
+    ///
+    /// # Examples
+    ///
+    /// The spinner's final line; without a terminal, it follows the message written once:
+    ///
+    /// ```
+    /// use spinner::terminal::{Line, Style};
+    ///
+    /// let mut line = Line::new(Vec::new(), Style::Plain);
+    /// line.frame("|", "thinking!");
+    /// line.frame("/", "thinking!");
+    /// line.write_line("✔ done");
+    /// assert_eq!(line.into_inner(), "thinking!\n✔ done\n".as_bytes());
+    /// ```
     pub fn write_line(&mut self, text: &str) {
         self.block.write_line(text);
     }
 
     /// Finishes the line and returns the stream.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::terminal::{Line, Style};
+    ///
+    /// let mut line = Line::new(Vec::new(), Style::Plain);
+    /// line.write_line("Answer: 42");
+    /// assert_eq!(line.into_inner(), b"Answer: 42\n");
+    /// ```
     pub fn into_inner(self) -> W {
         self.block.into_inner()
     }

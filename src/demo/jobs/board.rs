@@ -44,11 +44,40 @@ pub struct Counts {
 
 impl Counts {
     /// Jobs that ended, however they ended.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::demo::Counts;
+    ///
+    /// let counts = Counts {
+    ///     answered: 5,
+    ///     failed: 1,
+    ///     cancelled_pending: 2,
+    ///     running: 3,
+    ///     ..Counts::default()
+    /// };
+    /// assert_eq!(counts.finished(), 8); // not the 3 running
+    /// ```
     pub fn finished(&self) -> usize {
         self.answered + self.failed + self.timed_out + self.cancelled()
     }
 
     /// Jobs cancelled by a signal.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::demo::Counts;
+    ///
+    /// let counts = Counts {
+    ///     cancelled_running: 1,
+    ///     cancelled_pending: 2,
+    ///     timed_out: 4,
+    ///     ..Counts::default()
+    /// };
+    /// assert_eq!(counts.cancelled(), 3); // a timeout is not a signal
+    /// ```
     pub fn cancelled(&self) -> usize {
         self.cancelled_running + self.cancelled_pending
     }
@@ -75,6 +104,16 @@ pub struct Board {
 
 impl Board {
     /// A board of `jobs` pending jobs, shown with `frames` and `message`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::Frames;
+    /// use spinner::demo::Board;
+    ///
+    /// let board = Board::new(3, Frames::Ascii, "downloading");
+    /// assert_eq!(board.counts().pending, 3);
+    /// ```
     pub fn new(jobs: usize, frames: Frames, message: &str) -> Arc<Board> {
         Arc::new(Board {
             state: Mutex::new(State {
@@ -100,6 +139,22 @@ impl Board {
     }
 
     /// Marks job `number` (from 1) as running from now on; returns the instant it started.
+    ///
+    /// # Panics
+    ///
+    /// `number` is 0 or beyond the board's jobs.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::Frames;
+    /// use spinner::demo::Board;
+    ///
+    /// let board = Board::new(3, Frames::Ascii, "downloading");
+    /// let started = board.start(1);
+    /// assert_eq!((board.counts().running, board.counts().pending), (1, 2));
+    /// assert!(started.elapsed().as_secs() < 60);
+    /// ```
     pub fn start(&self, number: usize) -> Instant {
         let now = Instant::now();
         let mut state = self.lock();
@@ -114,6 +169,25 @@ impl Board {
 
     /// Records how job `number` ended; its result line is printed at the painter's next frame.
     /// Returns `true` when it was the last job to finish.
+    ///
+    /// # Panics
+    ///
+    /// `number` is 0 or beyond the board's jobs, or the job had already finished.
+    ///
+    /// # Examples
+    ///
+    /// A job can finish without having started (cancelled while it waited for a permit):
+    ///
+    /// ```
+    /// use spinner::Frames;
+    /// use spinner::demo::{Board, JobOutcome};
+    ///
+    /// let board = Board::new(2, Frames::Ascii, "downloading");
+    /// board.start(1);
+    /// assert!(!board.finish(1, JobOutcome::Answered(42)));
+    /// assert!(board.finish(2, JobOutcome::Cancelled { started: false })); // the last one
+    /// assert_eq!(board.counts().cancelled_pending, 1);
+    /// ```
     pub fn finish(&self, number: usize, outcome: JobOutcome) -> bool {
         let now = Instant::now();
         let mut state = self.lock();
@@ -150,11 +224,38 @@ impl Board {
     }
 
     /// The counts now.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::Frames;
+    /// use spinner::demo::{Board, JobOutcome};
+    ///
+    /// let board = Board::new(2, Frames::Ascii, "downloading");
+    /// board.start(2);
+    /// board.finish(2, JobOutcome::Failed("connection reset".into()));
+    /// let counts = board.counts();
+    /// assert_eq!((counts.failed, counts.pending, counts.finished()), (1, 1, 1));
+    /// ```
     pub fn counts(&self) -> Counts {
         self.lock().counts
     }
 
     /// Every result so far, in the order jobs finished.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::Frames;
+    /// use spinner::demo::{Board, JobOutcome};
+    ///
+    /// let board = Board::new(2, Frames::Ascii, "downloading");
+    /// board.start(2);
+    /// board.finish(2, JobOutcome::Answered(42));
+    /// let results = board.results();
+    /// assert_eq!(results.len(), 1);
+    /// assert_eq!((results[0].number, &results[0].outcome), (2, &JobOutcome::Answered(42)));
+    /// ```
     pub fn results(&self) -> Vec<JobResult> {
         self.lock().results.clone()
     }

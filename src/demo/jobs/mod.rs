@@ -51,6 +51,34 @@ pub struct JobsSummary {
 
 impl JobsSummary {
     /// Whether every job answered.
+    ///
+    /// # Examples
+    ///
+    /// Two jobs that always fail:
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use spinner::demo::{run_jobs, Delay, JobsOptions, Mode};
+    /// # use spinner::measure::FrameLog;
+    /// # use spinner::terminal::{Block, Style};
+    /// # use spinner::thread_supervisor::ThreadWait;
+    /// # use spinner::{Cancel, SpinStyle};
+    /// let jobs = JobsOptions {
+    ///     jobs: 2,
+    ///     limit: 2,
+    ///     delay: Delay::Fixed(Duration::from_millis(1)),
+    ///     seed: 1,
+    ///     fail_rate: 1.0,
+    ///     timeout: None,
+    /// };
+    /// # let (block, style) = (Block::new(Vec::new(), Style::Plain), SpinStyle::default());
+    /// # let (all, mut stdout, log) = (Cancel::new(), Vec::new(), FrameLog::new());
+    /// let summary =
+    ///     run_jobs(Mode::Task, ThreadWait::Sleep, &style, &jobs, &all, block, &mut stdout, &log)?;
+    /// assert_eq!(summary.counts.failed, 2);
+    /// assert!(!summary.all_answered());
+    /// # Ok::<(), spinner::demo::JobsError>(())
+    /// ```
     pub fn all_answered(&self) -> bool {
         self.counts.answered == self.options.jobs
     }

@@ -21,6 +21,17 @@ pub enum Delay {
 
 impl Delay {
     /// The longest duration a job can get.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use spinner::demo::Delay;
+    ///
+    /// let (low, high) = (Duration::from_millis(200), Duration::from_millis(400));
+    /// assert_eq!(Delay::Range(low, high).longest(), high);
+    /// assert_eq!(Delay::Fixed(low).longest(), low);
+    /// ```
     pub fn longest(self) -> Duration {
         match self {
             Delay::Fixed(duration) | Delay::Range(_, duration) => duration,
