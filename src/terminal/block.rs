@@ -6,8 +6,9 @@ use std::sync::atomic::Ordering;
 use crossterm::{cursor, queue, terminal};
 use unicode_width::UnicodeWidthStr;
 
+use super::stderr::{self, Registration};
 use super::{
-    PANICS, RESIZED, STDERR_CURSOR_HIDDEN, STDERR_RESTORES, STDERR_ROWS, Style, fit, terminal_size,
+    RESIZED, Style, fit, terminal_size,
     watch_resizes,
 };
 
@@ -39,8 +40,6 @@ use super::{
 pub struct Block<W: Write> {
     out: Option<W>,
     style: Style,
-    /// Whether this block writes to the process's stderr (and so may be restored from elsewhere).
-    is_stderr: bool,
     /// Rows of the screen the block takes and has not cleared; the cursor is at the end of the last
     /// one. More than the rows drawn after a resize that made the terminal rewrap them.
     rows_on_screen: usize,
@@ -49,10 +48,8 @@ pub struct Block<W: Write> {
     cursor_hidden: bool,
     broken: bool,
     buf: Vec<u8>,
-    /// [`STDERR_RESTORES`] as this block last saw it.
-    restores_seen: usize,
-    /// [`PANICS`] when this block was made.
-    panics_before: usize,
+    /// For a block on stderr: its part of the state all writers to stderr share.
+    shared: Option<Registration>,
 }
 
 impl Block<io::Stderr> {
@@ -97,7 +94,7 @@ impl Block<io::Stderr> {
             watch_resizes();
         }
         let mut block = Block::new(io::stderr(), style);
-        block.is_stderr = true;
+        block.shared = Some(Registration::new());
         block
     }
 }
@@ -121,14 +118,12 @@ impl<W: Write> Block<W> {
         Block {
             out: Some(out),
             style,
-            is_stderr: false,
             rows_on_screen: 0,
             row_widths: Vec::new(),
             cursor_hidden: false,
             broken: false,
             buf: Vec::with_capacity(64),
-            restores_seen: STDERR_RESTORES.load(Ordering::SeqCst),
-            panics_before: PANICS.load(Ordering::SeqCst),
+            shared: None,
         }
     }
 
@@ -151,14 +146,12 @@ impl<W: Write> Block<W> {
         let block = Block {
             out,
             style: self.style,
-            is_stderr: self.is_stderr,
             rows_on_screen: self.rows_on_screen,
             row_widths: std::mem::take(&mut self.row_widths),
             cursor_hidden: self.cursor_hidden,
             broken: self.broken,
             buf: std::mem::take(&mut self.buf),
-            restores_seen: self.restores_seen,
-            panics_before: self.panics_before,
+            shared: self.shared.take(),
         };
         // Nothing left for this one's `Drop` to clear: the new block has taken it over.
         self.rows_on_screen = 0;
@@ -210,7 +203,7 @@ impl<W: Write> Block<W> {
     /// ```
     pub fn draw(&mut self, rows: &[&str]) {
         let _stderr = self.lock_stderr();
-        if self.is_stderr
+        if self.shared.is_some()
             && RESIZED
                 .get()
                 .is_some_and(|flag| flag.swap(false, Ordering::Relaxed))
@@ -380,14 +373,10 @@ impl<W: Write> Block<W> {
     /// For a block on stderr: takes the stderr lock, so that building and writing a frame cannot
     /// interleave with a restore from another thread, and catches up with restores made since the
     /// last call.
-    fn lock_stderr(&mut self) -> Option<io::StderrLock<'static>> {
-        if !self.is_stderr {
-            return None;
-        }
-        let lock = io::stderr().lock();
-        let restores = STDERR_RESTORES.load(Ordering::SeqCst);
-        if restores != self.restores_seen {
-            self.restores_seen = restores;
+    fn lock_stderr(&mut self) -> Option<stderr::Guard> {
+        let shared = self.shared.as_mut()?;
+        let lock = stderr::lock();
+        if shared.restored_since() {
             self.rows_on_screen = 0;
             self.row_widths.clear();
             self.cursor_hidden = false;
@@ -446,21 +435,23 @@ impl<W: Write> Block<W> {
     }
 
     fn write_buf(&mut self) {
-        if self.is_stderr {
-            STDERR_ROWS.store(self.rows_on_screen, Ordering::SeqCst);
-            STDERR_CURSOR_HIDDEN.store(self.cursor_hidden, Ordering::SeqCst);
-        }
         if self.broken || self.buf.is_empty() {
             return;
         }
-        if self.is_stderr && PANICS.load(Ordering::SeqCst) != self.panics_before {
-            return;
-        }
-        if let Some(out) = self.out.as_mut() {
-            if out.write_all(&self.buf).and_then(|()| out.flush()).is_err() {
-                self.broken = true;
+        let written = match &self.shared {
+            // Stopped by a panic of its thread, or a restore before an exit: it must not draw, nor
+            // say it has anything on the screen.
+            Some(shared) if !shared.may_draw() => return,
+            Some(shared) => {
+                shared.on_screen(self.rows_on_screen, self.cursor_hidden);
+                stderr::write(&self.buf)
             }
-        }
+            None => match self.out.as_mut() {
+                Some(out) => out.write_all(&self.buf).and_then(|()| out.flush()),
+                None => Ok(()),
+            },
+        };
+        self.broken = written.is_err();
     }
 }
 

@@ -11,37 +11,24 @@ mod block;
 mod fit;
 mod line;
 mod sanitize;
+mod stderr;
 
 pub use block::Block;
 pub use fit::fit;
 pub use line::Line;
 pub use sanitize::sanitize;
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::AtomicBool;
 
-use crossterm::{cursor, queue, terminal};
+use crossterm::terminal;
 
 /// Columns assumed when the terminal does not say (a fresh pseudo-terminal can report 0).
 pub(crate) const FALLBACK_COLUMNS: u16 = 80;
 
 /// Rows assumed when the terminal does not say.
 pub(crate) const FALLBACK_ROWS: u16 = 24;
-
-/// Rows of a block drawn on the process's stderr and not yet cleared, and whether its cursor is
-/// hidden, so that a panic hook or a second Ctrl-C can restore the terminal without the `Block`.
-static STDERR_ROWS: AtomicUsize = AtomicUsize::new(0);
-static STDERR_CURSOR_HIDDEN: AtomicBool = AtomicBool::new(false);
-
-/// Counts the times the terminal was restored from outside a block (Ctrl-Z): a block that sees it
-/// change knows its rows are gone and its cursor shown, and starts afresh.
-static STDERR_RESTORES: AtomicUsize = AtomicUsize::new(0);
-
-/// Counts panics seen by the panic hook. A block on stderr made before a panic draws nothing after
-/// it, so no frame lands in the middle of the panic message while other threads wind down; a block
-/// made afterwards (the program caught the panic and went on) draws as usual.
-static PANICS: AtomicUsize = AtomicUsize::new(0);
 
 /// Set by SIGWINCH; the next frame asks the terminal for its size again.
 static RESIZED: OnceLock<std::sync::Arc<AtomicBool>> = OnceLock::new();
@@ -149,10 +136,12 @@ pub(crate) fn watch_resizes() {
     });
 }
 
-/// Restores the terminal if a block on stderr is live: clears it and shows the cursor.
+/// Restores the terminal before the process exits: clears a block live on stderr, shows the cursor,
+/// and stops every spinner on stderr from drawing again, so that no frame can hide the cursor
+/// between this call and the exit. (Spinners made after it draw as usual.)
 ///
-/// For the places that cannot reach the [`Block`]: a signal that ends or stops the process. Does
-/// nothing when no block is live (so nothing is written to a pipe).
+/// For the places that cannot reach the [`Block`]: a signal handler that exits at once. Does
+/// nothing visible when no block is live (so nothing is written to a pipe).
 ///
 /// # Examples
 ///
@@ -175,34 +164,15 @@ pub(crate) fn watch_resizes() {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn restore_stderr() {
-    restore_locked(&mut io::stderr().lock());
-}
-
-fn restore_locked(stderr: &mut io::StderrLock<'_>) {
-    let rows = STDERR_ROWS.swap(0, Ordering::SeqCst);
-    let hidden = STDERR_CURSOR_HIDDEN.swap(false, Ordering::SeqCst);
-    if rows == 0 && !hidden {
-        return;
-    }
-    STDERR_RESTORES.fetch_add(1, Ordering::SeqCst);
-    let mut buf = Vec::new();
-    if rows > 0 {
-        buf.push(b'\r');
-        if rows > 1 {
-            let up = u16::try_from(rows - 1).unwrap_or(u16::MAX);
-            let _ = queue!(buf, cursor::MoveUp(up));
-        }
-        let _ = queue!(buf, terminal::Clear(terminal::ClearType::FromCursorDown));
-    }
-    let _ = queue!(buf, cursor::Show);
-    let _ = stderr.write_all(&buf);
-    let _ = stderr.flush();
+    let _terminal = stderr::lock();
+    stderr::stop_all();
+    stderr::restore_locked();
 }
 
 /// Restores the terminal like [`restore_stderr`] and exits the process with `code` at once.
 ///
-/// Holds the stderr lock until the process is gone, so a spinner thread cannot draw (and hide the
-/// cursor) again in between.
+/// Holds the terminal's lock until the process is gone, so a spinner thread cannot draw (and hide
+/// the cursor) again in between.
 ///
 /// # Examples
 ///
@@ -226,14 +196,15 @@ fn restore_locked(stderr: &mut io::StderrLock<'_>) {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn exit_restoring_stderr(code: i32) -> ! {
-    let mut stderr = io::stderr().lock();
-    restore_locked(&mut stderr);
+    let _terminal = stderr::lock();
+    stderr::stop_all();
+    stderr::restore_locked();
     std::process::exit(code)
 }
 
 /// Restores the terminal, then runs `stop` (which stops the process, as Ctrl-Z does) holding the
-/// stderr lock, so nothing is drawn until the process is continued; the next frame then hides the
-/// cursor and draws afresh.
+/// terminal's lock, so nothing is drawn until the process is continued; the next frame then hides
+/// the cursor and draws afresh.
 ///
 /// # Examples
 ///
@@ -254,8 +225,8 @@ pub fn exit_restoring_stderr(code: i32) -> ! {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn suspend_restoring_stderr(stop: impl FnOnce()) {
-    let mut stderr = io::stderr().lock();
-    restore_locked(&mut stderr);
+    let _terminal = stderr::lock();
+    stderr::restore_locked();
     stop();
 }
 
@@ -263,8 +234,9 @@ pub fn suspend_restoring_stderr(stop: impl FnOnce()) {
 /// the hook that was there before.
 ///
 /// Without it the message would be printed after the last frame, on the spinner's line, and with
-/// `panic = "abort"` no `Drop` would ever show the cursor. From then on nothing more is drawn on
-/// stderr: the program is going down, and frames from other threads would mix with the message.
+/// `panic = "abort"` no `Drop` would ever show the cursor. The spinners made on the panicking thread
+/// draw nothing more (it is unwinding past them); those of other threads go on, below the message,
+/// and their final lines are written. With `panic = "abort"` no spinner draws again.
 ///
 /// Installs the hook once per process; later calls do nothing.
 ///
@@ -282,9 +254,17 @@ pub fn install_panic_hook() {
     INSTALLED.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            let mut stderr = io::stderr().lock();
-            PANICS.fetch_add(1, Ordering::SeqCst);
-            restore_locked(&mut stderr);
+            // Held through the message, so that no frame from another thread lands in it.
+            let _terminal = stderr::lock();
+            if cfg!(panic = "abort") {
+                // The process is going down: no spinner draws again.
+                stderr::stop_all();
+            } else {
+                // Only this thread's spinners stop: another thread's spinner goes on (the
+                // program may catch this panic, as `join` does) and redraws below the message.
+                stderr::stop_this_threads();
+            }
+            stderr::restore_locked();
             previous(info);
         }));
     });

@@ -1,0 +1,169 @@
+//! The process's stderr as every spinner on it shares it: one lock, what is on the screen, and the
+//! restores (a signal, Ctrl-Z, a panic) that reach it from outside any spinner.
+//!
+//! Spinners write to a duplicate of descriptor 2, not through `std::io::Stderr`, whose lock a
+//! program may hold (`std::io::stderr().lock()`) while it drops a spinner: the spinner's thread
+//! would wait for that lock and the drop for the thread, forever. They take a lock of their own
+//! instead, which a thread may take again while it holds it (a panic hook runs on a thread that
+//! may be drawing).
+
+use std::cell::RefCell;
+use std::fs::File;
+use std::io::{self, Write};
+use std::os::fd::AsFd;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
+
+use crossterm::{cursor, queue, terminal};
+
+/// Rows of a block drawn on stderr and not yet cleared, and whether its cursor is hidden, so that a
+/// restore from outside the block knows what to undo.
+static ROWS: AtomicUsize = AtomicUsize::new(0);
+static CURSOR_HIDDEN: AtomicBool = AtomicBool::new(false);
+
+/// Counts the restores made from outside a block: a block that sees it change knows its rows are
+/// gone and its cursor shown, and starts afresh.
+static RESTORES: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts the restores after which spinners must not draw again ([`crate::terminal::restore_stderr`]
+/// before an exit, a panic that aborts): a block made before one draws nothing after it.
+static STOPS: AtomicUsize = AtomicUsize::new(0);
+
+static LOCK: Mutex<()> = Mutex::new(());
+/// The thread holding [`LOCK`] (its number from [`THREAD`]), or 0.
+static OWNER: AtomicU64 = AtomicU64::new(0);
+static NEXT_THREAD: AtomicU64 = AtomicU64::new(1);
+
+thread_local! {
+    /// This thread's number, for [`OWNER`].
+    static THREAD: u64 = NEXT_THREAD.fetch_add(1, Ordering::Relaxed);
+    /// The halt flags of the stderr blocks made on this thread: a panic here stops those.
+    static OWNED: RefCell<Vec<Weak<AtomicBool>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The lock every writer to stderr holds while it builds and writes; dropped, it lets go (unless
+/// this thread already held it when it asked).
+#[derive(Debug)]
+pub(crate) struct Guard {
+    guard: Option<MutexGuard<'static, ()>>,
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        if self.guard.is_some() {
+            OWNER.store(0, Ordering::SeqCst);
+        }
+    }
+}
+
+/// Takes the lock, or returns a guard that does nothing if this thread holds it already.
+pub(crate) fn lock() -> Guard {
+    let me = THREAD.with(|id| *id);
+    if OWNER.load(Ordering::SeqCst) == me {
+        return Guard { guard: None };
+    }
+    let guard = LOCK.lock().unwrap_or_else(PoisonError::into_inner);
+    OWNER.store(me, Ordering::SeqCst);
+    Guard { guard: Some(guard) }
+}
+
+/// Writes `bytes` to descriptor 2 in one call, bypassing `std::io::Stderr` and its lock.
+pub(crate) fn write(bytes: &[u8]) -> io::Result<()> {
+    static STDERR: OnceLock<Option<File>> = OnceLock::new();
+    let file = STDERR.get_or_init(|| {
+        io::stderr()
+            .as_fd()
+            .try_clone_to_owned()
+            .ok()
+            .map(File::from)
+    });
+    match file {
+        // `&File` writes too: no lock of std's, no `mut` needed.
+        Some(file) => (&*file).write_all(bytes),
+        None => io::stderr().write_all(bytes),
+    }
+}
+
+/// What a block on stderr keeps of the shared state.
+#[derive(Debug)]
+pub(crate) struct Registration {
+    /// Raised when a panic on the thread that made the block stops it.
+    halted: Arc<AtomicBool>,
+    /// [`STOPS`] when the block was made.
+    stops_before: usize,
+    /// [`RESTORES`] as the block last saw it.
+    restores_seen: usize,
+}
+
+impl Registration {
+    /// Registers a new block on stderr, made by (and so belonging to) this thread.
+    pub(crate) fn new() -> Registration {
+        let halted = Arc::new(AtomicBool::new(false));
+        OWNED.with(|owned| {
+            let mut owned = owned.borrow_mut();
+            owned.retain(|flag| flag.strong_count() > 0);
+            owned.push(Arc::downgrade(&halted));
+        });
+        Registration {
+            halted,
+            stops_before: STOPS.load(Ordering::SeqCst),
+            restores_seen: RESTORES.load(Ordering::SeqCst),
+        }
+    }
+
+    /// Whether the block may still draw: no panic of its thread and no final restore since it was
+    /// made.
+    pub(crate) fn may_draw(&self) -> bool {
+        !self.halted.load(Ordering::SeqCst) && STOPS.load(Ordering::SeqCst) == self.stops_before
+    }
+
+    /// Whether the terminal was restored from outside since the last call: the block's rows are
+    /// gone and its cursor is shown.
+    pub(crate) fn restored_since(&mut self) -> bool {
+        let restores = RESTORES.load(Ordering::SeqCst);
+        let restored = restores != self.restores_seen;
+        self.restores_seen = restores;
+        restored
+    }
+
+    /// Records what the block has on the screen, for a restore from outside it.
+    pub(crate) fn on_screen(&self, rows: usize, cursor_hidden: bool) {
+        ROWS.store(rows, Ordering::SeqCst);
+        CURSOR_HIDDEN.store(cursor_hidden, Ordering::SeqCst);
+    }
+}
+
+/// Clears what a block left on stderr and shows the cursor; the caller holds the lock.
+pub(crate) fn restore_locked() {
+    let rows = ROWS.swap(0, Ordering::SeqCst);
+    let hidden = CURSOR_HIDDEN.swap(false, Ordering::SeqCst);
+    if rows == 0 && !hidden {
+        return;
+    }
+    RESTORES.fetch_add(1, Ordering::SeqCst);
+    let mut buf = Vec::new();
+    if rows > 0 {
+        buf.push(b'\r');
+        if rows > 1 {
+            let up = u16::try_from(rows - 1).unwrap_or(u16::MAX);
+            let _ = queue!(buf, cursor::MoveUp(up));
+        }
+        let _ = queue!(buf, terminal::Clear(terminal::ClearType::FromCursorDown));
+    }
+    let _ = queue!(buf, cursor::Show);
+    let _ = write(&buf);
+}
+
+/// Stops every block on stderr made so far from drawing again.
+pub(crate) fn stop_all() {
+    STOPS.fetch_add(1, Ordering::SeqCst);
+}
+
+/// Stops the blocks on stderr made by this thread from drawing again.
+pub(crate) fn stop_this_threads() {
+    OWNED.with(|owned| {
+        for flag in owned.borrow().iter().filter_map(Weak::upgrade) {
+            flag.store(true, Ordering::SeqCst);
+        }
+    });
+}
