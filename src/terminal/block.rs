@@ -12,6 +12,9 @@ use super::{
     watch_resizes,
 };
 
+/// Columns a row leaves free at the right edge (see [`Block::draw`]).
+pub(crate) const MARGIN: usize = 2;
+
 /// Rows of text on an output stream, redrawn together in place.
 ///
 /// Drawing never fails the caller: a spinner is decoration, so if the stream breaks (a closed
@@ -184,19 +187,19 @@ impl<W: Write> Block<W> {
     ///
     /// # Examples
     ///
-    /// A row is cut to leave the last column free (`…` marks the cut); a frame with fewer rows
-    /// than the last clears the rest (`\x1b[J`):
+    /// A row is cut to leave the last two columns free (`…` marks the cut); a frame with fewer
+    /// rows than the last clears the rest (`\x1b[J`):
     ///
     /// ```
     /// use spinner::terminal::{Block, Style};
     ///
-    /// let mut block = Block::new(Vec::new(), Style::Animated { columns: 10, rows: 24 });
+    /// let mut block = Block::new(Vec::new(), Style::Animated { columns: 12, rows: 24 });
     /// block.draw(&["| thinking hard", "1 running"]);
     /// block.draw(&["0 running"]);
     /// let bytes = String::from_utf8(block.into_inner()).unwrap();
     /// assert_eq!(
     ///     bytes,
-    ///     "\x1b[?25l\r| thinki…\x1b[K\n1 running\x1b[K\
+    ///     "\x1b[?25l\r| thinkin…\x1b[K\n1 running\x1b[K\
     ///      \r\x1b[1A0 running\x1b[K\x1b[J\
     ///      \r\x1b[K\x1b[?25h"
     /// );
@@ -224,9 +227,10 @@ impl<W: Write> Block<W> {
         }
         self.move_to_start();
         self.row_widths.clear();
-        // Leave the last column free: a character there makes some terminals wrap, and some emoji
-        // are drawn wider than Unicode says.
-        let room = usize::from(columns).saturating_sub(1);
+        // Leave the last two columns free: the terminal echoes a Ctrl-C as `^C` after the frame,
+        // and a `C` in the last column would wrap, leaving the frame a row above the cursor where
+        // the clear cannot reach it; a character in the last column makes some terminals wrap too.
+        let room = usize::from(columns).saturating_sub(MARGIN);
         for (index, row) in rows.iter().enumerate() {
             if index > 0 {
                 self.buf.push(b'\n');

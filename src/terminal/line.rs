@@ -4,6 +4,7 @@ use std::io::{self, Write};
 
 use unicode_width::UnicodeWidthStr;
 
+use super::block::MARGIN;
 use super::{Block, Draw, Style, fit};
 
 /// One spinner line: a glyph and a message on a [`Block`] of one row.
@@ -133,7 +134,7 @@ impl<W: Write> Line<W> {
     ///
     /// # Examples
     ///
-    /// In 12 columns, `| ` and the free last column leave 9 for the message:
+    /// In 12 columns, `| ` and the two free columns at the right leave 8 for the message:
     ///
     /// ```
     /// use spinner::terminal::{Line, Style};
@@ -141,7 +142,7 @@ impl<W: Write> Line<W> {
     /// let mut line = Line::new(Vec::new(), Style::Animated { columns: 12, rows: 24 });
     /// line.frame("|", "thinking very hard");
     /// let bytes = String::from_utf8(line.into_inner()).unwrap();
-    /// assert_eq!(bytes, "\x1b[?25l\r| thinking…\x1b[K\r\x1b[K\x1b[?25h");
+    /// assert_eq!(bytes, "\x1b[?25l\r| thinkin…\x1b[K\r\x1b[K\x1b[?25h");
     /// ```
     pub fn frame(&mut self, glyph: &str, message: &str) {
         if self.block.style() == Style::Plain {
@@ -157,7 +158,7 @@ impl<W: Write> Line<W> {
             Style::Animated { columns, .. } => usize::from(columns),
             _ => usize::MAX,
         };
-        let room = columns.saturating_sub(1 + glyph.width() + 1);
+        let room = columns.saturating_sub(MARGIN + glyph.width() + 1);
         if self.cut_room != room || self.cut_of != message {
             self.cut_of.clear();
             self.cut_of.push_str(message);
@@ -237,7 +238,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_animated_frame_never_reaches_the_last_column() {
+    fn an_animated_frame_leaves_the_last_two_columns_free() {
         let mut line = Line::new(
             Vec::new(),
             Style::Animated {
@@ -247,8 +248,9 @@ mod tests {
         );
         line.frame("|", "考えています");
         let bytes = String::from_utf8(line.into_inner()).unwrap();
-        // 10 columns: one kept free, "| " takes 2, so the message gets 7: three wide characters and "…".
-        assert_eq!(bytes, "\x1b[?25l\r| 考えて…\x1b[K\r\x1b[K\x1b[?25h");
+        // 10 columns: two kept free (for a `^C` echo), "| " takes 2, so the message gets 6: two wide
+        // characters and "…" (a third would need 7).
+        assert_eq!(bytes, "\x1b[?25l\r| 考え…\x1b[K\r\x1b[K\x1b[?25h");
     }
 
     #[test]
