@@ -49,14 +49,7 @@ impl Symbols {
     /// assert!(line == "✔ done" || line == "+ done");
     /// ```
     pub fn detect() -> Symbols {
-        let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
-            .iter()
-            .filter_map(|name| std::env::var(name).ok())
-            .find(|value| !value.is_empty())
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        let console = std::env::var("TERM").is_ok_and(|term| term == "linux");
-        if (locale.contains("utf-8") || locale.contains("utf8")) && !console {
+        if terminal::utf8_terminal() {
             Symbols::Unicode
         } else {
             Symbols::Ascii
@@ -364,7 +357,11 @@ impl SpinnerOptions {
     }
 
     /// The line to draw on, and whether it animates on the process's terminal.
-    fn line(self) -> (SharedLine, SpinStyle, Symbols) {
+    fn line(mut self) -> (SharedLine, SpinStyle, Symbols) {
+        // Braille needs a UTF-8 terminal; on one that is not, the ASCII frames stand in.
+        if matches!(self.output, OutputStream::Stderr(_)) && !terminal::utf8_terminal() {
+            self.style.frames = Frames::Ascii;
+        }
         let forced = Style::Animated {
             columns: terminal::FALLBACK_COLUMNS,
             rows: terminal::FALLBACK_ROWS,

@@ -336,6 +336,32 @@ fn task_mode_cuts_a_wide_message_to_the_terminal() {
 }
 
 #[test]
+fn a_terminal_without_utf8_gets_ascii_frames_and_cut_marks() {
+    let mut pty = Pty::spawn_program(
+        util::BIN,
+        &[
+            "--frames",
+            "braille",
+            "--delay",
+            "300ms",
+            "--message",
+            &"long ".repeat(30),
+        ],
+        40,
+        &[("TERM", "xterm-256color"), ("LC_ALL", "POSIX")],
+    );
+    let output = pty.read_to_end(GENEROUS).to_vec();
+    assert_eq!(pty.exit_code(GENEROUS), 0, "{:?}", pty.text());
+    let drawn = frames(&output);
+    assert!(!drawn.is_empty(), "{:?}", pty.text());
+    for frame in &drawn {
+        assert!(frame.is_ascii(), "{frame:?}");
+        assert!(frame.ends_with("..."), "{frame:?}");
+        assert!(frame.chars().count() <= 38, "{frame:?}");
+    }
+}
+
+#[test]
 fn term_dumb_gets_no_escape_codes() {
     for mode in ["thread", "task"] {
         let mut pty = Pty::spawn_with_term(&["--mode", mode, "--delay", "200ms"], 80, "dumb");

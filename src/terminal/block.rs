@@ -4,13 +4,10 @@ use std::io::{self, Write};
 use std::sync::atomic::Ordering;
 
 use crossterm::{cursor, queue, terminal};
-use unicode_width::UnicodeWidthStr;
 
+use super::fit::{fit_with, width};
 use super::stderr::{self, Registration};
-use super::{
-    RESIZED, Style, fit, terminal_size,
-    watch_resizes,
-};
+use super::{RESIZED, Style, fit, terminal_size, utf8_terminal, watch_resizes};
 
 /// Columns a row leaves free at the right edge (see [`Block::draw`]).
 pub(crate) const MARGIN: usize = 2;
@@ -53,6 +50,8 @@ pub struct Block<W: Write> {
     buf: Vec<u8>,
     /// For a block on stderr: its part of the state all writers to stderr share.
     shared: Option<Registration>,
+    /// The mark of a cut: `…`, or `...` where the terminal cannot show it.
+    ellipsis: &'static str,
 }
 
 impl Block<io::Stderr> {
@@ -98,6 +97,9 @@ impl Block<io::Stderr> {
         }
         let mut block = Block::new(io::stderr(), style);
         block.shared = Some(Registration::new());
+        if !utf8_terminal() {
+            block.ellipsis = "...";
+        }
         block
     }
 }
@@ -127,6 +129,7 @@ impl<W: Write> Block<W> {
             broken: false,
             buf: Vec::with_capacity(64),
             shared: None,
+            ellipsis: "…",
         }
     }
 
@@ -155,11 +158,25 @@ impl<W: Write> Block<W> {
             broken: self.broken,
             buf: std::mem::take(&mut self.buf),
             shared: self.shared.take(),
+            ellipsis: self.ellipsis,
         };
         // Nothing left for this one's `Drop` to clear: the new block has taken it over.
         self.rows_on_screen = 0;
         self.cursor_hidden = false;
         block
+    }
+
+    /// The mark of a cut: `…`, or `...` on a block on stderr where the locale is not UTF-8.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::terminal::{Block, Style};
+    ///
+    /// assert_eq!(Block::new(Vec::new(), Style::Plain).ellipsis(), "…");
+    /// ```
+    pub fn ellipsis(&self) -> &'static str {
+        self.ellipsis
     }
 
     /// How many rows an animated block can show without scrolling; 0 when plain.
@@ -235,8 +252,8 @@ impl<W: Write> Block<W> {
             if index > 0 {
                 self.buf.push(b'\n');
             }
-            let row = fit(row, room);
-            self.row_widths.push(row.width());
+            let row = fit_with(row, room, self.ellipsis);
+            self.row_widths.push(width(&row));
             self.buf.extend_from_slice(row.as_bytes());
             let _ = queue!(self.buf, terminal::Clear(terminal::ClearType::UntilNewLine));
         }

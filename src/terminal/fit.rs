@@ -3,12 +3,15 @@
 use std::borrow::Cow;
 
 use unicode_segmentation::UnicodeSegmentation;
-use unicode_width::UnicodeWidthStr;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use super::sanitize;
 
 /// Cuts `message` to at most `columns` terminal columns, ending it with `…` when cut.
 ///
-/// Width is display width: a CJK character takes two columns. Control characters (a newline, a tab)
-/// would break the one-line display, so each becomes a space.
+/// Width is display width: a CJK character takes two columns. Control characters and the format
+/// characters that reorder text would break the one-line display or take over the terminal: each
+/// is shown as its escape ([`sanitize`](super::sanitize)).
 ///
 /// # Examples
 ///
@@ -18,37 +21,51 @@ use unicode_width::UnicodeWidthStr;
 /// assert_eq!(fit("thinking!", 20), "thinking!");
 /// assert_eq!(fit("thinking!", 6), "think…");
 /// assert_eq!(fit("考えています", 7), "考えて…"); // 3 × 2 columns, then the ellipsis
+/// assert_eq!(fit("a\nb", 20), "a\\nb");
 /// ```
 pub fn fit(message: &str, columns: usize) -> Cow<'_, str> {
-    let has_control = message.chars().any(char::is_control);
-    if !has_control && message.width() <= columns {
-        return Cow::Borrowed(message);
+    fit_with(message, columns, "…")
+}
+
+/// [`fit`], with `ellipsis` as the cut mark (`...` where the terminal cannot show `…`).
+pub(crate) fn fit_with<'a>(message: &'a str, columns: usize, ellipsis: &str) -> Cow<'a, str> {
+    let clean = sanitize(message);
+    if width(&clean) <= columns {
+        return clean;
     }
-    let clean: String = message
-        .chars()
-        .map(|ch| if ch.is_control() { ' ' } else { ch })
-        .collect();
-    if clean.width() <= columns {
-        return Cow::Owned(clean);
-    }
-    let Some(room) = columns.checked_sub(1) else {
+    let Some(room) = columns.checked_sub(ellipsis.width()) else {
         return Cow::Borrowed("");
     };
     let mut cut = String::with_capacity(clean.len());
     let mut used = 0;
     // Cut between grapheme clusters, measuring each whole: an emoji with its variation selector
-    // (❤️) or a flag (🇯🇵) is one cluster, as wide as the whole string's width counts it, and is
-    // never split.
+    // (❤️), a skin tone (👍🏽) or a flag (🇯🇵) is one cluster, and is never split.
     for cluster in clean.graphemes(true) {
-        let width = cluster.width();
+        let width = cluster_width(cluster);
         if used + width > room {
             break;
         }
         used += width;
         cut.push_str(cluster);
     }
-    cut.push('…');
+    cut.push_str(ellipsis);
     Cow::Owned(cut)
+}
+
+/// The columns `text` may take on a terminal: each grapheme cluster counted as the wider of how
+/// Unicode sizes it whole and the sum of its characters. A terminal that knows an emoji sequence
+/// (👍🏽, 👨‍👩‍👧) draws it in two columns; one that does not draws each part, in up to six. Counting the
+/// wider means a frame never wraps, at the price of a cut a little early on the terminals that know.
+pub(crate) fn width(text: &str) -> usize {
+    if text.is_ascii() {
+        return text.width();
+    }
+    text.graphemes(true).map(cluster_width).sum()
+}
+
+fn cluster_width(cluster: &str) -> usize {
+    let parts: usize = cluster.chars().filter_map(|ch| ch.width()).sum();
+    cluster.width().max(parts)
 }
 
 #[cfg(test)]
@@ -94,7 +111,31 @@ mod tests {
     }
 
     #[test]
-    fn control_characters_become_spaces() {
-        assert_eq!(fit("a\tb\nc", 20), "a b c");
+    fn control_characters_are_shown_as_escapes() {
+        assert_eq!(fit("a\tb\nc", 20), "a\\tb\\nc");
+        assert_eq!(fit("\x1b[2Jx", 20), "\\u{1b}[2Jx");
+        // The escape counts in the width like any text.
+        assert_eq!(fit("\u{202e}abc", 6), "\\u{20…");
+    }
+
+    #[test]
+    fn emoji_sequences_are_measured_as_wide_as_any_terminal_draws_them() {
+        // A thumbs up with a skin tone is two columns where the terminal knows the sequence, four
+        // where it draws the two parts: 18 of them take up to 72 columns.
+        let thumbs = "👍🏽".repeat(18);
+        assert_eq!(width(&thumbs), 72);
+        for columns in [10, 37, 39, 71] {
+            let cut = fit(&thumbs, columns);
+            assert!(width(&cut) <= columns, "{cut} in {columns}");
+        }
+        assert_eq!(width("👨‍👩‍👧"), 6);
+        assert_eq!(width("❤️"), 2);
+        assert_eq!(width("考え"), 4);
+    }
+
+    #[test]
+    fn the_cut_mark_can_be_ascii() {
+        assert_eq!(fit_with("thinking!", 6, "..."), "thi...");
+        assert_eq!(fit_with("thinking!", 2, "..."), "");
     }
 }

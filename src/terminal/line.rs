@@ -5,7 +5,8 @@ use std::io::{self, Write};
 use unicode_width::UnicodeWidthStr;
 
 use super::block::MARGIN;
-use super::{Block, Draw, Style, fit};
+use super::fit::fit_with;
+use super::{Block, Draw, Style};
 
 /// One spinner line: a glyph and a message on a [`Block`] of one row.
 ///
@@ -162,7 +163,7 @@ impl<W: Write> Line<W> {
         if self.cut_room != room || self.cut_of != message {
             self.cut_of.clear();
             self.cut_of.push_str(message);
-            self.cut = fit(message, room).into_owned();
+            self.cut = fit_with(message, room, self.block.ellipsis()).into_owned();
             self.cut_room = room;
         }
         self.row.clear();

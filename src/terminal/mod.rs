@@ -15,6 +15,7 @@ mod stderr;
 
 pub use block::Block;
 pub use fit::fit;
+pub(crate) use fit::fit_with;
 pub use line::Line;
 pub use sanitize::sanitize;
 
@@ -111,6 +112,19 @@ impl Style {
         }
         terminal_size()
     }
+}
+
+/// Whether the terminal can show characters beyond ASCII (`…`, `✔`, Braille): the locale says UTF-8
+/// (`LC_ALL`, `LC_CTYPE` or `LANG`, the first one set) and the terminal is not the Linux console.
+pub(crate) fn utf8_terminal() -> bool {
+    let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find(|value| !value.is_empty())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let console = std::env::var("TERM").is_ok_and(|term| term == "linux");
+    (locale.contains("utf-8") || locale.contains("utf8")) && !console
 }
 
 pub(crate) fn terminal_size() -> Style {

@@ -46,7 +46,8 @@ impl Pty {
     }
 
     /// Runs `program` with `args` and the extra environment `env` in a pseudo-terminal `columns`
-    /// wide.
+    /// wide. The locale is `C.UTF-8` unless `env` says otherwise: what the program draws depends on
+    /// it (`…` or `...`), and the machine running the tests may have none.
     pub fn spawn_program(program: &str, args: &[&str], columns: u16, env: &[(&str, &str)]) -> Pty {
         // ptyprocess gives the terminal 80x24 after the child has started, so a size set before the
         // program starts would be overwritten, and one set after it starts races its first frame.
@@ -56,6 +57,7 @@ impl Pty {
         command
             .args(["-c", "read -r go && exec \"$0\" \"$@\"", program])
             .args(args)
+            .env("LC_ALL", "C.UTF-8")
             .envs(env.iter().copied());
         let mut session = expectrl::Session::spawn(command).expect("spawn the binary in a pty");
         session

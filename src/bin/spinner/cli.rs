@@ -7,12 +7,12 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, Parser};
 
 use spinner::Frames;
-use spinner::SpinStyle;
 use spinner::demo::{
     CompareOptions, DEFAULT_FIB, Delay, JobsOptions, MAX_FIB, MAX_JOBS, Mode, RunOptions, Work,
 };
 use spinner::terminal::sanitize;
 use spinner::thread_supervisor::ThreadWait;
+use spinner::{SpinStyle, Symbols};
 
 use crate::duration::{DurationError, parse_duration};
 
@@ -160,7 +160,11 @@ impl Args {
                 offload: self.offload,
                 style: SpinStyle {
                     message: self.message,
-                    frames: self.frames,
+                    // Braille needs a UTF-8 terminal; elsewhere the ASCII frames stand in.
+                    frames: match Symbols::detect() {
+                        Symbols::Unicode => self.frames,
+                        Symbols::Ascii => Frames::Ascii,
+                    },
                     interval: self.interval,
                 },
             },

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use super::plan::{JobOutcome, JobResult};
 use crate::Frames;
-use crate::terminal::{Block, Draw};
+use crate::terminal::{Block, Draw, Style, fit_with};
 
 /// What the board knows of one job.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -269,8 +269,9 @@ impl Board {
     }
 
     /// The block's rows now: one per running job, as many as fit in `height` rows, then the summary
-    /// led by `glyph`.
-    fn rows(&self, glyph: &str, height: usize) -> Vec<String> {
+    /// led by `glyph`. Each job's row shows `message` (the board's, cut to fit by the caller) and
+    /// `ellipsis` marks the rows left out.
+    fn rows(&self, glyph: &str, height: usize, message: &str, ellipsis: &str) -> Vec<String> {
         let now = Instant::now();
         let state = self.lock();
         let counts = state.counts;
@@ -283,7 +284,10 @@ impl Board {
                 continue;
             };
             if shown + 1 == room && counts.running > room {
-                rows.push(format!("  … and {} more running", counts.running - shown));
+                rows.push(format!(
+                    "  {ellipsis} and {} more running",
+                    counts.running - shown
+                ));
                 break;
             }
             if shown == room {
@@ -293,9 +297,8 @@ impl Board {
             let glyph = glyphs[frames as usize % glyphs.len()];
             let elapsed = (now - started).as_secs_f64();
             rows.push(format!(
-                "{glyph} job {}: {} {elapsed:.1} s",
-                index + 1,
-                self.message
+                "{glyph} job {}: {message} {elapsed:.1} s",
+                index + 1
             ));
             shown += 1;
         }
@@ -338,6 +341,8 @@ pub(crate) struct Painter<'a, W: Write> {
     block: Block<W>,
     stdout: &'a mut dyn Write,
     stdout_closed: bool,
+    /// The board's message cut for the width it was last cut to: cut once, not per row and frame.
+    cut: Option<(usize, String)>,
 }
 
 impl<W: Write + fmt::Debug> fmt::Debug for Painter<'_, W> {
@@ -357,7 +362,21 @@ impl<'a, W: Write> Painter<'a, W> {
             block,
             stdout,
             stdout_closed: false,
+            cut: None,
         }
+    }
+
+    /// The board's message, cut so that a job's row fits `columns` with its longest number and
+    /// elapsed time (`| job 100000: ` and ` 86400.0 s`), cut anew only when the width changes.
+    fn message(&mut self, columns: usize) -> &str {
+        let numbers = self.board.lock().jobs.len().to_string().len();
+        let around = "| job : ".len() + numbers + " 86400.0 s".len() + 2;
+        let room = columns.saturating_sub(around);
+        if self.cut.as_ref().is_none_or(|(cut_to, _)| *cut_to != room) {
+            let cut = fit_with(&self.board.message, room, self.block.ellipsis()).into_owned();
+            self.cut = Some((room, cut));
+        }
+        self.cut.as_ref().map_or("", |(_, cut)| cut)
     }
 
     fn print_results(&mut self) {
@@ -393,8 +412,11 @@ impl<W: Write> Draw for Painter<'_, W> {
     fn frame(&mut self, glyph: &str, _message: &str) {
         self.print_results();
         let height = self.block.height();
-        if height > 0 {
-            let rows = self.board.rows(glyph, height);
+        if let Style::Animated { columns, .. } = self.block.style() {
+            let message = self.message(usize::from(columns)).to_owned();
+            let rows = self
+                .board
+                .rows(glyph, height, &message, self.block.ellipsis());
             let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
             self.block.draw(&rows);
         }
@@ -469,7 +491,7 @@ mod tests {
         let mut row = board.row(3);
         row.frame("ignored", "ignored");
         row.frame("ignored", "ignored");
-        let rows = board.rows("|", 6);
+        let rows = board.rows("|", 6, "thinking!", "…");
         // 6 rows high: one kept free, one for the summary, three job rows and the rest counted.
         assert_eq!(rows.len(), 5, "{rows:#?}");
         assert!(rows[0].starts_with("| job 1: thinking! 0.0 s"), "{rows:#?}");
