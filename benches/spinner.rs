@@ -9,10 +9,10 @@
 
 use std::time::Duration;
 
-use spinner::Mechanism;
 use spinner::demo::{frame_cost, spawn_tasks, spawn_threads, spinning_cpu, stop_latency_trial};
 use spinner::measure::{Bytes, HumanDuration};
 use spinner::thread_supervisor::ThreadWait;
+use spinner::{Cancel, Mechanism};
 
 const INTERVAL: Duration = Duration::from_millis(100);
 
@@ -27,7 +27,8 @@ fn main() {
             let mut latencies: Vec<Duration> = (0..30)
                 .map(|_| {
                     let cancel_after = INTERVAL.mul_f64(2.0 + rng.f64() * 4.0);
-                    stop_latency_trial(mechanism, INTERVAL, cancel_after).expect("a spinner thread")
+                    stop_latency_trial(mechanism, INTERVAL, cancel_after, &Cancel::new())
+                        .expect("a spinner thread")
                 })
                 .collect();
             latencies.sort_unstable();
@@ -44,7 +45,7 @@ fn main() {
     if wanted("spinning_cpu") {
         let spinning = Duration::from_secs(3);
         for mechanism in Mechanism::ALL {
-            let cpu = spinning_cpu(mechanism, INTERVAL, spinning);
+            let cpu = spinning_cpu(mechanism, INTERVAL, spinning, &Cancel::new());
             let name = mechanism.name().replace(' ', "_");
             println!(
                 "spinning_cpu/{name:<18} {:.3} ms of CPU per second of spinning ({} over {})",
@@ -57,9 +58,12 @@ fn main() {
 
     if wanted("spawn_cancel") {
         // Tasks first, while the process is fresh: see `spinner::demo::compare`.
-        let tasks = spawn_tasks(10_000, INTERVAL);
-        let sleeping = spawn_threads(10_000, ThreadWait::Sleep, INTERVAL).expect("10 000 threads");
-        let woken = spawn_threads(10_000, ThreadWait::Event, INTERVAL).expect("10 000 threads");
+        let stop = Cancel::new();
+        let tasks = spawn_tasks(10_000, INTERVAL, &stop);
+        let sleeping =
+            spawn_threads(10_000, ThreadWait::Sleep, INTERVAL, &stop).expect("10 000 threads");
+        let woken =
+            spawn_threads(10_000, ThreadWait::Event, INTERVAL, &stop).expect("10 000 threads");
         for figures in [tasks, sleeping, woken] {
             println!(
                 "spawn_cancel/{:<18} 10 000: spawn {}, cancel all {}, {} each",

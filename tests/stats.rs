@@ -181,3 +181,67 @@ fn a_stats_json_path_that_cannot_be_written_is_refused_before_the_run() {
     assert!(stderr.contains("--stats-json"), "{stderr}");
     assert!(output.stdout.is_empty(), "the run did not start");
 }
+
+#[test]
+fn compare_stops_within_a_frame_of_ctrl_c_even_at_long_intervals() {
+    // Each run of a 2 s interval is cancelled between its 2nd and 6th frame (4 to 12 s in): only a
+    // Ctrl-C that cuts the run short ends the program within the bound.
+    let mut child = Command::new(BIN)
+        .args([
+            "compare",
+            "--trials",
+            "3",
+            "--interval",
+            "2s",
+            "--seed",
+            "1",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run the binary");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let sent = std::time::Instant::now();
+    // SAFETY: `kill` on the pid of our own child, which has not been reaped.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if sent.elapsed() > GENEROUS {
+            child.kill().unwrap();
+            panic!("compare still running {GENEROUS:?} after Ctrl-C");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("compare cancelled by Ctrl-C"), "{stderr}");
+}
+
+#[test]
+fn compare_refuses_more_spinners_than_it_can_wake_or_the_system_can_hold() {
+    for (args, expected) in [
+        (
+            &["compare", "--jobs", "5000", "--interval", "10ms"][..],
+            "frames a second",
+        ),
+        (
+            &["compare", "--jobs", "100000", "--interval", "2s"][..],
+            "threads at once",
+        ),
+    ] {
+        let output = Command::new(BIN)
+            .args(args)
+            .output()
+            .expect("run the binary");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(
+            matches!(output.status.code(), Some(1 | 2)),
+            "{args:?}: {stderr}"
+        );
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}

@@ -12,10 +12,11 @@ use std::time::{Duration, Instant};
 
 use async_executor::LocalExecutor;
 use cpu_time::ThreadTime;
+use futures_lite::FutureExt;
 
 use super::run::{RunOptions, run};
 use crate::Frames;
-use crate::measure::{Bytes, HumanDuration, Memory};
+use crate::measure::{Bytes, HumanDuration, Memory, ThreadBudget};
 use crate::task_supervisor::beside;
 use crate::terminal::{Draw, Line, Style};
 use crate::thread_supervisor::{self, ThreadWait};
@@ -66,7 +67,12 @@ impl MechanismFigures {
     /// assert_eq!(figures.cpu_ms_per_s(), 1.25);
     /// ```
     pub fn cpu_ms_per_s(&self) -> f64 {
-        self.cpu.as_secs_f64() * 1e3 / self.wall.as_secs_f64().max(1e-9)
+        // As `Stats::cpu_ms_per_s`: no time spun, no rate.
+        if self.wall.is_zero() {
+            0.0
+        } else {
+            self.cpu.as_secs_f64() * 1e3 / self.wall.as_secs_f64()
+        }
     }
 
     /// The stop latency at quantile `q` (0 to 1), by nearest rank; zero without trials.
@@ -133,13 +139,20 @@ impl Draw for CountFrames {
     fn finish(&mut self) {}
 }
 
-/// A token that a thread of its own cancels after `delay`; join the thread when done.
-fn cancelled_after(delay: Duration) -> (Cancel, thread::JoinHandle<()>) {
+/// A token that a thread of its own cancels after `delay`, or as soon as `stop` is (a Ctrl-C
+/// during `spinner compare`); join the thread when done.
+fn cancelled_after(delay: Duration, stop: &Cancel) -> (Cancel, thread::JoinHandle<()>) {
     let cancel = Cancel::new();
     let canceller = {
-        let cancel = cancel.clone();
+        let (cancel, stop) = (cancel.clone(), stop.clone());
         thread::spawn(move || {
-            thread::sleep(delay);
+            let deadline = Instant::now().checked_add(delay);
+            match deadline {
+                Some(deadline) => {
+                    stop.wait_deadline(deadline);
+                }
+                None => futures_lite::future::block_on(stop.cancelled()),
+            }
             cancel.cancel();
         })
     };
@@ -158,7 +171,8 @@ fn sink_line() -> Line<io::Sink> {
 }
 
 /// Runs the slow operation of a minute under the supervisor stopped by `mechanism`, cancels it after
-/// `cancel_after`, and returns its stop latency: from the cancel to the spinner's line cleared.
+/// `cancel_after` (or when `stop` is cancelled, whichever comes first), and returns its stop
+/// latency: from the cancel to the spinner's line cleared.
 ///
 /// # Errors
 ///
@@ -171,12 +185,12 @@ fn sink_line() -> Line<io::Sink> {
 ///
 /// ```
 /// use std::time::Duration;
-/// use spinner::Mechanism;
+/// use spinner::{Cancel, Mechanism};
 /// use spinner::demo::stop_latency_trial;
 ///
-/// let ms = Duration::from_millis;
-/// let flag = stop_latency_trial(Mechanism::SignalFlag, ms(50), ms(25))?;
-/// let woken = stop_latency_trial(Mechanism::WokenWait, ms(50), ms(25))?;
+/// let (ms, stop) = (Duration::from_millis, Cancel::new());
+/// let flag = stop_latency_trial(Mechanism::SignalFlag, ms(50), ms(25), &stop)?;
+/// let woken = stop_latency_trial(Mechanism::WokenWait, ms(50), ms(25), &stop)?;
 /// assert!(woken < flag);
 /// # Ok::<(), std::io::Error>(())
 /// ```
@@ -184,6 +198,7 @@ pub fn stop_latency_trial(
     mechanism: Mechanism,
     interval: Duration,
     cancel_after: Duration,
+    stop: &Cancel,
 ) -> io::Result<Duration> {
     let options = RunOptions {
         delay: Duration::from_secs(60),
@@ -194,7 +209,7 @@ pub fn stop_latency_trial(
         ..RunOptions::default()
     }
     .with_mechanism(mechanism);
-    let (cancel, canceller) = cancelled_after(cancel_after);
+    let (cancel, canceller) = cancelled_after(cancel_after, stop);
     let outcome = run(&options, &cancel, sink_line(), &mut io::sink());
     let _ = canceller.join();
     Ok(outcome?.spin.stop_latency)
@@ -202,20 +217,25 @@ pub fn stop_latency_trial(
 
 /// The CPU time one spinner costs while it spins for `spinning`, drawing every frame into a sink:
 /// the spin routine stopped by `mechanism`, on this thread, whose CPU time alone is counted (the
-/// thread that cancels it, or a progress display, are not).
+/// thread that cancels it, or a progress display, are not). Cancelling `stop` ends it early.
 ///
 /// # Examples
 ///
 /// ```
 /// use std::time::Duration;
-/// use spinner::Mechanism;
+/// use spinner::{Cancel, Mechanism};
 /// use spinner::demo::spinning_cpu;
 ///
-/// let spinning = Duration::from_millis(20);
-/// let cpu = spinning_cpu(Mechanism::CooperativeCancel, Duration::from_millis(1), spinning);
+/// let (spinning, stop) = (Duration::from_millis(20), Cancel::new());
+/// let cpu = spinning_cpu(Mechanism::CooperativeCancel, Duration::from_millis(1), spinning, &stop);
 /// assert!(cpu < spinning); // even at 1000 frames a second, a spinner mostly waits
 /// ```
-pub fn spinning_cpu(mechanism: Mechanism, interval: Duration, spinning: Duration) -> Duration {
+pub fn spinning_cpu(
+    mechanism: Mechanism,
+    interval: Duration,
+    spinning: Duration,
+    stop: &Cancel,
+) -> Duration {
     let style = SpinStyle {
         interval,
         ..SpinStyle::default()
@@ -228,13 +248,16 @@ pub fn spinning_cpu(mechanism: Mechanism, interval: Duration, spinning: Duration
                 Mechanism::SignalFlag => ThreadWait::Sleep,
                 _ => ThreadWait::Event,
             };
-            let (cancel, canceller) = cancelled_after(spinning);
+            let (cancel, canceller) = cancelled_after(spinning, stop);
             thread_supervisor::spin(&mut line, &style, wait, &cancel);
             let _ = canceller.join();
         }
         Mechanism::CooperativeCancel => {
             let spin = Spin::new(&mut line, &style, mechanism, None);
-            async_io::block_on(beside(async_io::Timer::after(spinning), spin));
+            let spun = async {
+                async_io::Timer::after(spinning).await;
+            };
+            async_io::block_on(beside(spun.or(stop.cancelled()), spin));
         }
     }
     cpu.elapsed()
@@ -269,7 +292,7 @@ pub fn frame_cost(message: &str, frames: u32) -> Duration {
 }
 
 /// Spawns `count` OS threads, each running the spin routine and waiting `wait`'s way, then cancels
-/// them all and joins them.
+/// them all and joins them. Cancelling `stop` cuts it short (the figures are then partial).
 ///
 /// # Errors
 ///
@@ -279,11 +302,11 @@ pub fn frame_cost(message: &str, frames: u32) -> Duration {
 ///
 /// ```
 /// use std::time::Duration;
-/// use spinner::Mechanism;
+/// use spinner::{Cancel, Mechanism};
 /// use spinner::demo::spawn_threads;
 /// use spinner::thread_supervisor::ThreadWait;
 ///
-/// let figures = spawn_threads(10, ThreadWait::Event, Duration::from_millis(10))?;
+/// let figures = spawn_threads(10, ThreadWait::Event, Duration::from_millis(10), &Cancel::new())?;
 /// assert_eq!((figures.count, figures.mechanism), (10, Mechanism::WokenWait));
 /// assert!(figures.cancel_all < Duration::from_secs(1)); // woken: no thread waits out a frame
 /// # Ok::<(), std::io::Error>(())
@@ -292,6 +315,7 @@ pub fn spawn_threads(
     count: usize,
     wait: ThreadWait,
     interval: Duration,
+    stop: &Cancel,
 ) -> io::Result<SpawnFigures> {
     let style = SpinStyle {
         interval,
@@ -303,6 +327,9 @@ pub fn spawn_threads(
     let started = Instant::now();
     let mut threads = Vec::with_capacity(count);
     for _ in 0..count {
+        if stop.is_cancelled() {
+            break;
+        }
         let (stop, style, started_tx) = (cancel.clone(), style.clone(), started_tx.clone());
         let spawned = thread::Builder::new()
             .stack_size(256 * 1024)
@@ -320,8 +347,12 @@ pub fn spawn_threads(
             }
         }
     }
-    for _ in 0..count {
-        let _ = started_rx.recv();
+    let mut first_frames = 0;
+    while first_frames < threads.len() && !stop.is_cancelled() {
+        // A timeout, so that `stop` is seen while thousands of threads start.
+        if started_rx.recv_timeout(Duration::from_millis(10)).is_ok() {
+            first_frames += 1;
+        }
     }
     let spawn = started.elapsed();
     let during = Memory::read();
@@ -338,19 +369,20 @@ pub fn spawn_threads(
 }
 
 /// Spawns `count` tasks on one executor, each running the spin routine, then cancels them all.
+/// Cancelling `stop` cuts it short (the figures are then partial).
 ///
 /// # Examples
 ///
 /// ```
 /// use std::time::Duration;
-/// use spinner::Mechanism;
+/// use spinner::{Cancel, Mechanism};
 /// use spinner::demo::spawn_tasks;
 ///
-/// let figures = spawn_tasks(10, Duration::from_millis(10));
+/// let figures = spawn_tasks(10, Duration::from_millis(10), &Cancel::new());
 /// assert_eq!((figures.count, figures.mechanism), (10, Mechanism::CooperativeCancel));
 /// assert!(figures.cancel_all < Duration::from_secs(1));
 /// ```
-pub fn spawn_tasks(count: usize, interval: Duration) -> SpawnFigures {
+pub fn spawn_tasks(count: usize, interval: Duration, stop: &Cancel) -> SpawnFigures {
     let style = SpinStyle {
         interval,
         ..SpinStyle::default()
@@ -373,7 +405,7 @@ pub fn spawn_tasks(count: usize, interval: Duration) -> SpawnFigures {
             })
             .collect();
         drop(started_tx);
-        started_rx.wait_for(count).await;
+        started_rx.wait_for(count).or(stop.cancelled()).await;
         let spawn = started.elapsed();
         let during = Memory::read();
         let cancelled = Instant::now();
@@ -459,12 +491,53 @@ fn started_counter() -> (StartedTx, StartedTx) {
     (shared.clone(), shared)
 }
 
+/// Why `spinner compare` stopped before its report.
+#[derive(Debug)]
+pub enum CompareError {
+    /// `stop` was cancelled (Ctrl-C).
+    Interrupted,
+    /// `jobs` threads are more than this system allows at once.
+    TooManyThreads {
+        /// Threads the comparison would run at once.
+        needed: usize,
+        /// The tightest of the system's limits.
+        budget: ThreadBudget,
+    },
+    /// A thread could not be created (the ones created were stopped first).
+    Spawn(io::Error),
+}
+
+impl fmt::Display for CompareError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CompareError::Interrupted => f.write_str("interrupted"),
+            CompareError::TooManyThreads { needed, budget } => {
+                write!(
+                    f,
+                    "{needed} threads needed, but this system allows {budget}"
+                )
+            }
+            CompareError::Spawn(err) => write!(f, "could not create a thread: {err}"),
+        }
+    }
+}
+
+impl std::error::Error for CompareError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            CompareError::Spawn(err) => Some(err),
+            _ => None,
+        }
+    }
+}
+
 /// Runs the whole comparison. `progress` hears `(done, total, what)` before each step; `stop`
-/// cancelled (Ctrl-C) ends it before the next step.
+/// cancelled (Ctrl-C) ends it within a frame: the step under way is cut short.
 ///
 /// # Errors
 ///
-/// A thread could not be created, or `stop` was cancelled ([`io::ErrorKind::Interrupted`]).
+/// `stop` was cancelled; `options.jobs` threads would exceed the system's limits (checked before
+/// any is created); or a thread could not be created.
 ///
 /// # Examples
 ///
@@ -473,7 +546,7 @@ fn started_counter() -> (StartedTx, StartedTx) {
 /// ```
 /// use std::time::Duration;
 /// use spinner::Cancel;
-/// use spinner::demo::{CompareOptions, compare};
+/// use spinner::demo::{CompareError, CompareOptions, compare};
 ///
 /// let interval = Duration::from_millis(1);
 /// let options = CompareOptions { trials: 1, interval, jobs: None, seed: 7 };
@@ -489,32 +562,43 @@ fn started_counter() -> (StartedTx, StartedTx) {
 /// let stop = Cancel::new();
 /// stop.cancel(); // Ctrl-C came first
 /// let err = compare(&options, &stop, &mut |_, _, _| {}).unwrap_err();
-/// assert_eq!(err.kind(), std::io::ErrorKind::Interrupted);
-/// # Ok::<(), std::io::Error>(())
+/// assert!(matches!(err, CompareError::Interrupted));
+/// # Ok::<(), CompareError>(())
 /// ```
 pub fn compare(
     options: &CompareOptions,
     stop: &Cancel,
     progress: &mut dyn FnMut(usize, usize, &str),
-) -> io::Result<CompareReport> {
+) -> Result<CompareReport, CompareError> {
     let mut progress = |step: usize, steps: usize, what: &str| {
         if stop.is_cancelled() {
-            return Err(io::Error::new(io::ErrorKind::Interrupted, "cancelled"));
+            return Err(CompareError::Interrupted);
         }
         progress(step, steps, what);
         Ok(())
     };
+    if let Some(count) = options.jobs {
+        // The threads of one way of waiting run at once; each set is joined before the next.
+        if let Some(budget) = ThreadBudget::read().filter(|budget| count > budget.threads) {
+            return Err(CompareError::TooManyThreads {
+                needed: count,
+                budget,
+            });
+        }
+    }
     let mut rng = fastrand::Rng::with_seed(options.seed);
     let mechanisms = Mechanism::ALL.len();
-    let steps =
-        options.trials * mechanisms + mechanisms + if options.jobs.is_some() { 3 } else { 0 };
+    let steps = options
+        .trials
+        .saturating_mul(mechanisms)
+        .saturating_add(mechanisms + if options.jobs.is_some() { 3 } else { 0 });
     let mut step = 0;
     // First, while the process is fresh: memory growth is only measurable before the allocator holds
     // freed memory from earlier steps. Tasks before threads, for the same reason.
     let mut spawns = Vec::new();
     if let Some(count) = options.jobs {
         progress(step, steps, &format!("{count} tasks"))?;
-        let tasks = spawn_tasks(count, options.interval);
+        let tasks = spawn_tasks(count, options.interval, stop);
         for (offset, wait) in [ThreadWait::Sleep, ThreadWait::Event]
             .into_iter()
             .enumerate()
@@ -524,7 +608,9 @@ pub fn compare(
                 steps,
                 &format!("{count} threads ({})", wait.mechanism()),
             )?;
-            spawns.push(spawn_threads(count, wait, options.interval)?);
+            let threads =
+                spawn_threads(count, wait, options.interval, stop).map_err(CompareError::Spawn)?;
+            spawns.push(threads);
         }
         spawns.push(tasks);
         step += 3;
@@ -533,7 +619,7 @@ pub fn compare(
         .iter()
         .map(|&mechanism| MechanismFigures {
             mechanism,
-            stop_latencies: Vec::with_capacity(options.trials),
+            stop_latencies: Vec::with_capacity(options.trials.min(10_000)),
             cpu: Duration::ZERO,
             wall: Duration::ZERO,
         })
@@ -552,7 +638,9 @@ pub fn compare(
             );
             progress(step, steps, &what)?;
             step += 1;
-            let latency = stop_latency_trial(figures.mechanism, options.interval, cancel_after)?;
+            let latency =
+                stop_latency_trial(figures.mechanism, options.interval, cancel_after, stop)
+                    .map_err(CompareError::Spawn)?;
             figures.stop_latencies.push(latency);
         }
     }
@@ -565,7 +653,10 @@ pub fn compare(
         )?;
         step += 1;
         figures.wall = options.interval * 20;
-        figures.cpu = spinning_cpu(figures.mechanism, options.interval, figures.wall);
+        figures.cpu = spinning_cpu(figures.mechanism, options.interval, figures.wall, stop);
+    }
+    if stop.is_cancelled() {
+        return Err(CompareError::Interrupted);
     }
     Ok(CompareReport {
         options: options.clone(),

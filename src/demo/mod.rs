@@ -8,8 +8,8 @@ mod run;
 mod work;
 
 pub use compare::{
-    CompareOptions, CompareReport, CountFrames, MechanismFigures, SpawnFigures, compare,
-    frame_cost, spawn_tasks, spawn_threads, spinning_cpu, stop_latency_trial,
+    CompareError, CompareOptions, CompareReport, CountFrames, MechanismFigures, SpawnFigures,
+    compare, frame_cost, spawn_tasks, spawn_threads, spinning_cpu, stop_latency_trial,
 };
 pub use jobs::{
     Board, Counts, Delay, Job, JobOutcome, JobResult, JobsError, JobsOptions, JobsSummary,

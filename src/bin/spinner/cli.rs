@@ -10,6 +10,7 @@ use spinner::Frames;
 use spinner::demo::{
     CompareOptions, DEFAULT_FIB, Delay, JobsOptions, MAX_FIB, MAX_JOBS, Mode, RunOptions, Work,
 };
+use spinner::measure::HumanDuration;
 use spinner::terminal::sanitize;
 use spinner::thread_supervisor::ThreadWait;
 use spinner::{SpinStyle, Symbols};
@@ -200,16 +201,17 @@ enum Subcommand {
 
 #[derive(Debug, clap::Args)]
 struct CompareArgs {
-    /// Runs of each way of stopping
-    #[arg(long, value_name = "N", default_value = "50", value_parser = parse_count)]
+    /// Runs of each way of stopping, from 1 to 10000
+    #[arg(long, value_name = "N", default_value = "50", value_parser = parse_trials)]
     trials: usize,
 
     /// Time between frames, from 1ms to 10s
     #[arg(long, value_name = "DURATION", default_value = "100ms", value_parser = parse_interval, allow_hyphen_values = true)]
     interval: Duration,
 
-    /// Also spawn and cancel N threads against N tasks, each a spinner
-    #[arg(long, value_name = "N", value_parser = parse_count)]
+    /// Also spawn and cancel N threads against N tasks, each a spinner (at most 100000, and at
+    /// most 100000 frames a second in all: N / --interval)
+    #[arg(long, value_name = "N", value_parser = parse_jobs)]
     jobs: Option<usize>,
 
     /// Seed of the generator that picks the cancel moments [default: random, printed]
@@ -252,10 +254,17 @@ fn parse_jobs(text: &str) -> Result<usize, String> {
     }
 }
 
-fn parse_count(text: &str) -> Result<usize, String> {
+/// The most `--trials`: 10 000 runs of each take an hour at the default interval.
+const MOST_TRIALS: usize = 10_000;
+
+/// The most frames a second that `compare --jobs N` may ask of N spinners together: beyond it, two
+/// cores spend all their time waking spinners and the comparison never ends.
+const MOST_FRAMES_PER_SECOND: f64 = 100_000.0;
+
+fn parse_trials(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
-        Ok(count) if count >= 1 => Ok(count),
-        _ => Err("expected a whole number, at least 1".to_owned()),
+        Ok(count) if (1..=MOST_TRIALS).contains(&count) => Ok(count),
+        _ => Err(format!("expected a whole number from 1 to {MOST_TRIALS}")),
     }
 }
 
@@ -350,12 +359,28 @@ where
         Ok(Args {
             command: Some(Subcommand::Compare(compare)),
             ..
-        }) => Command::Compare(CompareOptions {
-            trials: compare.trials,
-            interval: compare.interval,
-            jobs: compare.jobs,
-            seed: compare.seed.unwrap_or_else(|| fastrand::u64(..)),
-        }),
+        }) => {
+            let frames_per_second = compare
+                .jobs
+                .map_or(0.0, |jobs| jobs as f64 / compare.interval.as_secs_f64());
+            if frames_per_second > MOST_FRAMES_PER_SECOND {
+                let jobs = compare.jobs.unwrap_or_default();
+                let shortest = Duration::from_secs_f64(jobs as f64 / MOST_FRAMES_PER_SECOND);
+                return Command::Usage(format!(
+                    "spinner: '--jobs {jobs}' at '--interval {}' asks for {frames_per_second:.0} \
+                     frames a second; at most {MOST_FRAMES_PER_SECOND:.0}: use an --interval of at \
+                     least {} or fewer --jobs",
+                    HumanDuration(compare.interval),
+                    HumanDuration(shortest)
+                ));
+            }
+            Command::Compare(CompareOptions {
+                trials: compare.trials,
+                interval: compare.interval,
+                jobs: compare.jobs,
+                seed: compare.seed.unwrap_or_else(|| fastrand::u64(..)),
+            })
+        }
         Ok(args) => match args.into_options() {
             Ok(options) => Command::Run(Box::new(options)),
             Err(line) => Command::Usage(format!("spinner: {line}")),
@@ -578,6 +603,27 @@ mod tests {
             );
             assert!(line.contains(shown), "{shown} not in {line:?}");
         }
+    }
+
+    #[test]
+    fn compare_options_are_bounded() {
+        for args in [
+            &["compare", "--trials", "18446744073709551615"][..],
+            &["compare", "--trials", "1000000000000"][..],
+            &["compare", "--trials", "10001"][..],
+        ] {
+            assert!(usage(args).contains("from 1 to 10000"), "{args:?}");
+        }
+        assert!(usage(&["compare", "--jobs", "100001"]).contains("from 1 to 100000"));
+        let line = usage(&["compare", "--jobs", "5000", "--interval", "10ms"]);
+        assert!(
+            line.contains("--jobs 5000") && line.contains("at least 50 ms"),
+            "{line}"
+        );
+        assert!(matches!(
+            parse(["spinner", "compare", "--jobs", "5000", "--interval", "50ms"]),
+            Command::Compare(_)
+        ));
     }
 
     #[test]

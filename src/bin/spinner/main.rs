@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use cpu_time::ProcessTime;
-use spinner::demo::{self, CompareOptions, JobsOptions};
+use spinner::demo::{self, CompareError, CompareOptions, JobsOptions};
 use spinner::measure::{FrameLog, FrameRecorder, Stats};
 use spinner::terminal::{self, Block, Line, sanitize};
 use spinner::{Cancel, SpinnerOptions};
@@ -234,14 +234,14 @@ fn run_compare(options: &CompareOptions) -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(err) => fail(1, &format!("spinner: cannot write the report: {err}")),
         },
-        Err(err) if err.kind() == io::ErrorKind::Interrupted => {
+        Err(CompareError::Interrupted) => {
             let signal = signals
                 .received()
                 .map_or("a signal", |signal| signal.name());
             let code = signals.received().map_or(130, |signal| signal.exit_code());
             fail(code, &format!("spinner: compare cancelled by {signal}"))
         }
-        Err(err) => fail(1, &format!("spinner: compare: {err}")),
+        Err(err) => fail(1, &report::compare_error(&err)),
     }
 }
 

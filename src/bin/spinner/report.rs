@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use spinner::Mechanism;
-use spinner::demo::{JobsError, JobsSummary, Mode, Outcome, RunOptions};
+use spinner::demo::{CompareError, JobsError, JobsSummary, Mode, Outcome, RunOptions};
 use spinner::measure::{Bytes, HumanDuration};
 
 /// The width every line of a report keeps within, its `spinner: ` prefix included.
@@ -220,6 +220,18 @@ pub(crate) fn jobs_error(err: &JobsError, total: usize) -> String {
              (ulimit -u, /proc/sys/kernel/threads-max) or on memory for their stacks was reached: \
              try fewer --jobs, a lower --limit, or --mode task"
         ),
+    };
+    wrap("spinner: ", &text, WIDTH)
+}
+
+/// Why `spinner compare` could not finish, and what to do about it.
+pub(crate) fn compare_error(err: &CompareError) -> String {
+    let text = match err {
+        CompareError::TooManyThreads { needed, budget } => format!(
+            "compare would run {needed} threads at once, but this system allows {budget}. Use \
+             fewer --jobs"
+        ),
+        other => format!("compare: {other}"),
     };
     wrap("spinner: ", &text, WIDTH)
 }

@@ -142,7 +142,7 @@ impl Board {
     ///
     /// # Panics
     ///
-    /// `number` is 0 or beyond the board's jobs.
+    /// `number` is 0 or beyond the board's jobs, or the job was started before.
     ///
     /// # Examples
     ///
@@ -158,6 +158,11 @@ impl Board {
     pub fn start(&self, number: usize) -> Instant {
         let now = Instant::now();
         let mut state = self.lock();
+        // The counts below assume it: a second start would count the job as running twice.
+        assert!(
+            state.jobs[number - 1] == JobState::Pending,
+            "job {number} started twice"
+        );
         state.jobs[number - 1] = JobState::Running {
             started: now,
             frames: 0,
@@ -480,6 +485,14 @@ mod tests {
         );
         let order: Vec<usize> = board.results().iter().map(|result| result.number).collect();
         assert_eq!(order, [1, 2, 3, 4]);
+    }
+
+    #[test]
+    #[should_panic(expected = "job 1 started twice")]
+    fn a_job_cannot_start_twice() {
+        let board = Board::new(2, Frames::Ascii, "thinking!");
+        board.start(1);
+        board.start(1);
     }
 
     #[test]
