@@ -200,6 +200,13 @@ impl SpinnerOptions {
     /// #     fn text(&self) -> String {
     /// #         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
     /// #     }
+    /// #     /// Waits until the spinner's thread drew `text` (10 s at most: the machine may be busy).
+    /// #     fn wait_for(&self, text: &str) {
+    /// #         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    /// #         while !self.text().contains(text) && std::time::Instant::now() < deadline {
+    /// #             std::thread::sleep(std::time::Duration::from_millis(1));
+    /// #         }
+    /// #     }
     /// # }
     /// use std::time::Duration;
     /// use spinner::{Frames, SpinnerOptions};
@@ -209,7 +216,7 @@ impl SpinnerOptions {
     ///     .frames(Frames::Braille)
     ///     .output(screen.clone())
     ///     .draw_when_not_terminal(true)
-    ///     .spin_while(|| std::thread::sleep(Duration::from_millis(50)));
+    ///     .spin_while(|| screen.wait_for("thinking!")); // any work; this one waits for a frame
     /// assert!(screen.text().contains("⠋ thinking!"));
     /// ```
     pub fn frames(mut self, frames: Frames) -> Self {
@@ -222,16 +229,18 @@ impl SpinnerOptions {
     /// # Examples
     ///
     /// ```
-    /// use std::time::Duration;
+    /// use std::time::{Duration, Instant};
     /// use spinner::SpinnerOptions;
     ///
+    /// let started = Instant::now();
     /// let spinner = SpinnerOptions::new("thinking!")
     ///     .interval(Duration::from_millis(10))
     ///     .output(std::io::sink())
     ///     .start();
     /// std::thread::sleep(Duration::from_millis(100));
     /// let report = spinner.stop().unwrap();
-    /// assert!(report.frames >= 2); // about 10
+    /// // A frame a tick at most: about 10 here, fewer on a busy machine, never more.
+    /// assert!(report.frames <= 1 + started.elapsed().as_millis() as u64 / 10);
     /// ```
     pub fn interval(mut self, interval: Duration) -> Self {
         self.style.interval = interval;
@@ -262,6 +271,13 @@ impl SpinnerOptions {
     /// # impl Screen {
     /// #     fn text(&self) -> String {
     /// #         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    /// #     }
+    /// #     /// Waits until the spinner's thread drew `text` (10 s at most: the machine may be busy).
+    /// #     fn wait_for(&self, text: &str) {
+    /// #         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    /// #         while !self.text().contains(text) && std::time::Instant::now() < deadline {
+    /// #             std::thread::sleep(std::time::Duration::from_millis(1));
+    /// #         }
     /// #     }
     /// # }
     /// use spinner::SpinnerOptions;
@@ -303,6 +319,13 @@ impl SpinnerOptions {
     /// #     fn text(&self) -> String {
     /// #         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
     /// #     }
+    /// #     /// Waits until the spinner's thread drew `text` (10 s at most: the machine may be busy).
+    /// #     fn wait_for(&self, text: &str) {
+    /// #         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    /// #         while !self.text().contains(text) && std::time::Instant::now() < deadline {
+    /// #             std::thread::sleep(std::time::Duration::from_millis(1));
+    /// #         }
+    /// #     }
     /// # }
     /// use std::time::Duration;
     /// use spinner::SpinnerOptions;
@@ -311,7 +334,7 @@ impl SpinnerOptions {
     /// SpinnerOptions::new("thinking!")
     ///     .output(screen.clone())
     ///     .draw_when_not_terminal(true)
-    ///     .spin_while(|| std::thread::sleep(Duration::from_millis(50)));
+    ///     .spin_while(|| screen.wait_for("thinking!")); // any work; this one waits for a frame
     /// let bytes = screen.text();
     /// assert!(bytes.starts_with("\x1b[?25l\r| thinking!\x1b[K"));
     /// assert!(bytes.ends_with("\r\x1b[K\x1b[?25h"));
@@ -342,6 +365,13 @@ impl SpinnerOptions {
     /// # impl Screen {
     /// #     fn text(&self) -> String {
     /// #         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    /// #     }
+    /// #     /// Waits until the spinner's thread drew `text` (10 s at most: the machine may be busy).
+    /// #     fn wait_for(&self, text: &str) {
+    /// #         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    /// #         while !self.text().contains(text) && std::time::Instant::now() < deadline {
+    /// #             std::thread::sleep(std::time::Duration::from_millis(1));
+    /// #         }
     /// #     }
     /// # }
     /// use spinner::{SpinnerOptions, Symbols};
@@ -584,6 +614,13 @@ impl Spinner {
     /// #     fn text(&self) -> String {
     /// #         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
     /// #     }
+    /// #     /// Waits until the spinner's thread drew `text` (10 s at most: the machine may be busy).
+    /// #     fn wait_for(&self, text: &str) {
+    /// #         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    /// #         while !self.text().contains(text) && std::time::Instant::now() < deadline {
+    /// #             std::thread::sleep(std::time::Duration::from_millis(1));
+    /// #         }
+    /// #     }
     /// # }
     /// use std::time::Duration;
     /// use spinner::SpinnerOptions;
@@ -595,7 +632,7 @@ impl Spinner {
     ///     .draw_when_not_terminal(true)
     ///     .start();
     /// spinner.set_message("unpacking");
-    /// std::thread::sleep(Duration::from_millis(50));
+    /// screen.wait_for(" unpacking");
     /// spinner.stop();
     /// assert!(screen.text().contains(" unpacking\x1b[K"));
     /// ```
@@ -671,6 +708,13 @@ impl Spinner {
     /// #     fn text(&self) -> String {
     /// #         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
     /// #     }
+    /// #     /// Waits until the spinner's thread drew `text` (10 s at most: the machine may be busy).
+    /// #     fn wait_for(&self, text: &str) {
+    /// #         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    /// #         while !self.text().contains(text) && std::time::Instant::now() < deadline {
+    /// #             std::thread::sleep(std::time::Duration::from_millis(1));
+    /// #         }
+    /// #     }
     /// # }
     /// use std::time::Duration;
     /// use spinner::{SpinnerOptions, Symbols};
@@ -678,7 +722,7 @@ impl Spinner {
     /// let screen = Screen::default(); // a `Vec<u8>` shared with the spinner's thread
     /// let options = SpinnerOptions::new("installing").output(screen.clone());
     /// let spinner = options.draw_when_not_terminal(true).symbols(Symbols::Unicode).start();
-    /// std::thread::sleep(Duration::from_millis(50));
+    /// screen.wait_for("installing");
     /// spinner.success("installed");
     /// assert!(screen.text().ends_with("\r\x1b[K\x1b[?25h✔ installed\n"));
     /// ```
@@ -709,6 +753,13 @@ impl Spinner {
     /// # impl Screen {
     /// #     fn text(&self) -> String {
     /// #         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    /// #     }
+    /// #     /// Waits until the spinner's thread drew `text` (10 s at most: the machine may be busy).
+    /// #     fn wait_for(&self, text: &str) {
+    /// #         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    /// #         while !self.text().contains(text) && std::time::Instant::now() < deadline {
+    /// #             std::thread::sleep(std::time::Duration::from_millis(1));
+    /// #         }
     /// #     }
     /// # }
     /// use spinner::{SpinnerOptions, Symbols};
@@ -818,13 +869,21 @@ mod tests {
         assert_eq!(out.text(), "");
     }
 
+    /// Waits, generously (the machine may be busy), until the spinner's thread wrote `needle`.
+    fn wait_for(out: &Shared, needle: &str) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while !out.text().contains(needle) && std::time::Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(5));
+        }
+    }
+
     #[test]
     fn a_message_set_while_spinning_is_drawn() {
         let out = Shared::default();
         let spinner = options(&out).start();
-        thread::sleep(Duration::from_millis(50));
+        wait_for(&out, "thinking!");
         spinner.set_message("unpacking");
-        thread::sleep(Duration::from_millis(50));
+        wait_for(&out, "unpacking");
         spinner.stop();
         let text = out.text();
         assert!(
@@ -837,9 +896,10 @@ mod tests {
 
     #[test]
     fn success_and_failure_leave_a_final_line() {
+        let drawn = |out: &Shared| wait_for(out, "thinking!");
         let out = Shared::default();
         let spinner = options(&out).start();
-        thread::sleep(Duration::from_millis(30));
+        drawn(&out);
         spinner.success("done in 1.2 s");
         assert!(
             out.text().ends_with("\r\x1b[K\x1b[?25h✔ done in 1.2 s\n"),
@@ -849,7 +909,7 @@ mod tests {
 
         let out = Shared::default();
         let spinner = options(&out).symbols(Symbols::Ascii).start();
-        thread::sleep(Duration::from_millis(30));
+        drawn(&out);
         spinner.fail("failed: no route");
         assert!(
             out.text().ends_with("\x1b[?25hx failed: no route\n"),
@@ -895,7 +955,7 @@ mod tests {
         let out = Shared::default();
         {
             let _spinner = options(&out).start();
-            thread::sleep(Duration::from_millis(30));
+            wait_for(&out, "thinking!");
         }
         assert!(
             out.text().ends_with("\r\x1b[K\x1b[?25h"),

@@ -355,8 +355,8 @@ impl SpinnerThread {
     /// # let builder = std::thread::Builder::new().name("spinner".to_owned());
     /// # let mut spinner =
     /// #     SpinnerThread::spawn(builder, &style, line, &Cancel::new(), ThreadWait::Event)?;
-    /// spinner.start(); // the first frame is drawn at once
-    /// std::thread::sleep(std::time::Duration::from_millis(30));
+    /// spinner.start(); // the first frame is drawn as soon as the thread runs
+    /// std::thread::sleep(std::time::Duration::from_millis(200));
     /// assert!(spinner.stop().frames >= 1);
     /// # Ok::<(), std::io::Error>(())
     /// ```

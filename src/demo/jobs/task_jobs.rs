@@ -4,8 +4,8 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_executor::{LocalExecutor, Task};
-use async_lock::Semaphore;
+use async_executor::LocalExecutor;
+use async_lock::{Semaphore, SemaphoreGuard};
 use futures_lite::FutureExt;
 
 use super::board::{Board, Painter};
@@ -15,13 +15,14 @@ use crate::task_supervisor::beside;
 use crate::terminal::Block;
 use crate::{Cancel, Mechanism, Spin, SpinStyle};
 
-/// Runs the jobs as tasks on one thread: each waits for one of `options.limit` permits, then awaits
-/// its work while its own spinner (the spin routine, in the same task) turns beside it. The board's
-/// painter turns beside all of them until every job has stopped; its frames are recorded in
-/// `display`.
+/// Runs the jobs as tasks on one thread, at most `options.limit` at once: a job's task is made only
+/// when it gets one of the semaphore's permits, so a job still waiting costs nothing but its place
+/// on the board. Each job awaits its work while its own spinner (the spin routine, in the same
+/// task) turns beside it. The board's painter turns beside all of them until every job has
+/// stopped; its frames are recorded in `display`.
 ///
-/// A signal raising `all` stops every job at once, running or waiting: each is dropped at its
-/// await point.
+/// A signal raising `all` stops every job at once, running or waiting: each running job is dropped
+/// at its await point, and no waiting job starts.
 ///
 /// # Blocking
 ///
@@ -36,18 +37,53 @@ pub(super) fn run<W: Write>(
 ) -> Arc<Board> {
     let board = Board::new(options.jobs, style.frames, &style.message);
     let permits = Semaphore::new(options.limit);
+    let done = Cancel::new();
     let executor = LocalExecutor::new();
     let mut painter = FrameRecorder::new(Painter::new(&board, block, stdout), display.clone());
     async_io::block_on(executor.run(async {
-        let jobs: Vec<Task<()>> = options
-            .plan()
-            .into_iter()
-            .map(|job| executor.spawn(run_job(job, &board, &permits, style, options.timeout, all)))
-            .collect();
         let every_job = async {
-            for job in jobs {
-                job.await;
+            let mut plan = options.plan();
+            for job in plan.by_ref() {
+                let permit = async { Some(permits.acquire().await) }
+                    .or(async {
+                        all.cancelled().await;
+                        None
+                    })
+                    .await;
+                match permit {
+                    // A permit freed by a cancelled job may come before the cancel does.
+                    Some(permit) if !all.is_cancelled() => executor
+                        .spawn(run_job(
+                            job,
+                            permit,
+                            &board,
+                            style,
+                            options.timeout,
+                            all,
+                            &done,
+                        ))
+                        .detach(),
+                    _ => {
+                        finish(
+                            &board,
+                            &done,
+                            job.number,
+                            JobOutcome::Cancelled { started: false },
+                        );
+                        break;
+                    }
+                }
             }
+            // Cancelled: the jobs that never got a permit never start.
+            for job in plan {
+                finish(
+                    &board,
+                    &done,
+                    job.number,
+                    JobOutcome::Cancelled { started: false },
+                );
+            }
+            done.cancelled().await;
         };
         // The painter is dropped once every job has stopped: its `Drop` prints the last results
         // and clears the board.
@@ -59,37 +95,32 @@ pub(super) fn run<W: Write>(
     board
 }
 
-/// One job as a task: wait for a permit, then run the work with the job's spinner beside it.
+/// Records how job `number` ended; the last one to end raises `done`.
+fn finish(board: &Board, done: &Cancel, number: usize, outcome: JobOutcome) {
+    if board.finish(number, outcome) {
+        done.cancel();
+    }
+}
+
+/// One job as a task, holding its permit: the work, with the job's spinner beside it.
 ///
-/// Its future is what a job costs in task mode (`size_of` it to see).
+/// Its future is what a running job costs in task mode (`size_of` it to see).
 async fn run_job(
     job: Job,
+    _permit: SemaphoreGuard<'_>,
     board: &Arc<Board>,
-    permits: &Semaphore,
     style: &SpinStyle,
     timeout: Option<Duration>,
     all: &Cancel,
+    done: &Cancel,
 ) {
-    let permit = async { Some(permits.acquire().await) }
-        .or(async {
-            all.cancelled().await;
-            None
-        })
-        .await;
-    let outcome = match permit {
-        // A permit freed by a cancelled job may reach a waiting job before the cancel does.
-        _ if all.is_cancelled() => JobOutcome::Cancelled { started: false },
-        None => JobOutcome::Cancelled { started: false },
-        Some(_permit) => {
-            board.start(job.number);
-            let mut row = board.row(job.number);
-            // The job's spinner turns until the work ends, and is then dropped where it waits: the
-            // cooperative cancel at its simplest, with no token of its own to keep per job.
-            let spinner = Spin::new(&mut row, style, Mechanism::CooperativeCancel, None);
-            beside(job.run_in_task(timeout, all), spinner).await
-        }
-    };
-    board.finish(job.number, outcome);
+    board.start(job.number);
+    let mut row = board.row(job.number);
+    // The job's spinner turns until the work ends, and is then dropped where it waits: the
+    // cooperative cancel at its simplest, with no token of its own to keep per job.
+    let spinner = Spin::new(&mut row, style, Mechanism::CooperativeCancel, None);
+    let outcome = beside(job.run_in_task(timeout, all), spinner).await;
+    finish(board, done, job.number, outcome);
 }
 
 #[cfg(test)]
@@ -100,13 +131,19 @@ mod tests {
     #[test]
     fn a_job_task_is_small() {
         let board = Board::new(1, Frames::Ascii, "thinking!");
-        let (permits, style, all) = (Semaphore::new(1), SpinStyle::default(), Cancel::new());
+        let (permits, style, all, done) = (
+            Semaphore::new(1),
+            SpinStyle::default(),
+            Cancel::new(),
+            Cancel::new(),
+        );
         let job = Job {
             number: 1,
             duration: Duration::from_secs(1),
             fails: false,
         };
-        let future = run_job(job, &board, &permits, &style, None, &all);
+        let permit = permits.try_acquire().expect("a free permit");
+        let future = run_job(job, permit, &board, &style, None, &all, &done);
         let size = std::mem::size_of_val(&future);
         // 872 bytes when first measured; the bound only catches a large regression (a job's future
         // is most of what a task-mode job costs: BENCHMARKS.md).
