@@ -201,6 +201,16 @@ pub(crate) fn jobs_cancelled(
         ),
         how,
     ]
+    .into_iter()
+    // What the user waits for is the end of the run: in thread mode, until the last spinner thread
+    // has seen its flag too.
+    .chain((summary.mode == Mode::Thread).then(|| {
+        format!(
+            "(every thread had ended {} after the signal)",
+            HumanDuration(summary.ended_at.saturating_duration_since(signal_at))
+        )
+    }))
+    .collect::<Vec<_>>()
     .iter()
     .map(|line| wrap("spinner: ", line, WIDTH))
     .collect::<Vec<_>>()

@@ -41,6 +41,9 @@ pub struct JobsSummary {
     pub results: Vec<JobResult>,
     /// From the start of the run until every job had stopped.
     pub elapsed: Duration,
+    /// When the run was over: every job stopped and, in thread mode, every thread joined (a job's
+    /// spinner thread sees its flag up to an interval after the job's work has stopped).
+    pub ended_at: Instant,
     /// The spinners' frame interval.
     pub interval: Duration,
     /// Spinner frames drawn, and frames due for the time each job ran.
@@ -150,6 +153,7 @@ pub fn run_jobs<W: Write>(
         ticks: board::ticks(&results, style.interval),
         results,
         elapsed,
+        ended_at: Instant::now(),
         interval: style.interval,
         memory: memory_before.zip(Memory::read()),
     })
