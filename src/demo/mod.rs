@@ -2,11 +2,16 @@
 //! ([`run`]), many jobs at once with a limit ([`run_jobs`]), and the experiment that measures the
 //! three ways of stopping side by side ([`compare()`]).
 
+mod command;
 mod compare;
 mod jobs;
 mod run;
 mod work;
 
+pub use command::{
+    Captured, CommandError, CommandOptions, CommandOutcome, Forward, OutputMode, StopCause,
+    Stopping, ended_by_signal, kill_running_commands, run_command,
+};
 pub use compare::{
     CompareError, CompareOptions, CompareReport, CountFrames, MechanismFigures, SpawnFigures,
     compare, frame_cost, spawn_tasks, spawn_threads, spinning_cpu, stop_latency_trial,

@@ -183,6 +183,28 @@ pub fn restore_stderr() {
     stderr::restore_locked();
 }
 
+/// Runs `print` with the spinner on stderr cleared from the screen, so that what it prints starts
+/// on a line of its own and no frame is drawn until it returns; the spinner is drawn again, below,
+/// at its next frame. For output that shares the terminal with a spinner: a command's lines.
+///
+/// # Examples
+///
+/// ```no_run
+/// // no_run: it clears the spinner on the real stderr.
+/// use std::io::Write;
+///
+/// let mut block = spinner::terminal::Block::stderr();
+/// block.draw(&["| building"]);
+/// spinner::terminal::above_spinner(|| writeln!(std::io::stdout(), "Compiling spinner v0.1.0"))?;
+/// block.draw(&["/ building"]);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn above_spinner<T>(print: impl FnOnce() -> T) -> T {
+    let _terminal = stderr::lock();
+    stderr::clear_locked();
+    print()
+}
+
 /// Restores the terminal like [`restore_stderr`] and exits the process with `code` at once.
 ///
 /// Holds the terminal's lock until the process is gone, so a spinner thread cannot draw (and hide

@@ -154,6 +154,23 @@ pub(crate) fn restore_locked() {
     let _ = write(&buf);
 }
 
+/// Clears what a block drew on stderr, keeping the cursor hidden: the block draws afresh at its
+/// next frame. The caller holds the lock.
+pub(crate) fn clear_locked() {
+    let rows = ROWS.swap(0, Ordering::SeqCst);
+    if rows == 0 {
+        return;
+    }
+    RESTORES.fetch_add(1, Ordering::SeqCst);
+    let mut buf = vec![b'\r'];
+    if rows > 1 {
+        let up = u16::try_from(rows - 1).unwrap_or(u16::MAX);
+        let _ = queue!(buf, cursor::MoveUp(up));
+    }
+    let _ = queue!(buf, terminal::Clear(terminal::ClearType::FromCursorDown));
+    let _ = write(&buf);
+}
+
 /// Stops every block on stderr made so far from drawing again.
 pub(crate) fn stop_all() {
     STOPS.fetch_add(1, Ordering::SeqCst);

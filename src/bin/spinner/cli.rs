@@ -1,5 +1,6 @@
 //! The command line: options parsed by clap, bad input turned into one clear line.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -8,7 +9,8 @@ use clap::{CommandFactory, Parser};
 
 use spinner::Frames;
 use spinner::demo::{
-    CompareOptions, DEFAULT_FIB, Delay, JobsOptions, MAX_FIB, MAX_JOBS, Mode, RunOptions, Work,
+    CommandOptions, CompareOptions, DEFAULT_FIB, Delay, JobsOptions, MAX_FIB, MAX_JOBS, Mode,
+    OutputMode, RunOptions, Work,
 };
 use spinner::measure::HumanDuration;
 use spinner::terminal::sanitize;
@@ -197,6 +199,135 @@ enum Subcommand {
     /// worst) with histograms, CPU per second of spinning, memory; with --jobs, the cost of N
     /// threads against N tasks
     Compare(CompareArgs),
+    /// Run a real command under the spinner: its stdout passed through, its stderr shown on failure
+    /// (--output), its exit code returned; Ctrl-C, SIGTERM and --timeout stop its whole process
+    /// tree (its own process group: the signal, then SIGKILL after --grace)
+    Run(RunArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct RunArgs {
+    /// `thread` (the command waited for on a thread, the spinner on another) or `task` (the
+    /// command's exit awaited as a future beside the spinner task)
+    #[arg(long, value_name = "MODE", default_value = "thread", value_parser = parse_mode)]
+    mode: Mode,
+
+    /// Thread mode: how the spinner thread waits between frames: `sleep` or `event`
+    /// [default: sleep]
+    #[arg(long, value_name = "WAIT", value_parser = parse_wait)]
+    wait: Option<ThreadWait>,
+
+    /// Text after the frame [default: the command line]; cut to the terminal's width
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+    message: Option<String>,
+
+    /// Stop the command after this long (exit code 124)
+    #[arg(long, value_name = "DURATION", value_parser = parse_timeout, allow_hyphen_values = true)]
+    timeout: Option<Duration>,
+
+    /// After asking the command to stop, how long before SIGKILL, from 0s to 24h
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_grace, allow_hyphen_values = true)]
+    grace: Duration,
+
+    /// The command's stderr: `on-error` (kept, shown if it fails), `live` (shown above the
+    /// spinner as it comes) or `quiet` (dropped)
+    #[arg(long, value_name = "WHEN", default_value = "on-error", value_parser = parse_output)]
+    output: OutputMode,
+
+    /// Time between frames, from 1ms to 10s
+    #[arg(long, value_name = "DURATION", default_value = "100ms", value_parser = parse_interval, allow_hyphen_values = true)]
+    interval: Duration,
+
+    /// Frame set: `ascii` (|/-\) or `braille` (⠋⠙⠹…)
+    #[arg(long, value_name = "NAME", default_value = "ascii", value_parser = parse_frames)]
+    frames: Frames,
+
+    /// After the run, write its figures to stderr
+    #[arg(long)]
+    stats: bool,
+
+    /// After the run, write its figures as JSON to PATH
+    #[arg(long, value_name = "PATH")]
+    stats_json: Option<PathBuf>,
+
+    /// The command and its arguments, after `--`
+    #[arg(value_name = "CMD", required = true, num_args = 1.., trailing_var_arg = true, allow_hyphen_values = true)]
+    command: Vec<OsString>,
+}
+
+impl RunArgs {
+    fn into_options(self) -> Result<RunCommand, String> {
+        let wait = match (self.mode, self.wait) {
+            (Mode::Task, Some(wait)) => {
+                return Err(format!(
+                    "'--wait {wait}' applies only to '--mode thread': a task waits by awaiting a \
+                     timer"
+                ));
+            }
+            (_, wait) => wait.unwrap_or_default(),
+        };
+        let mut words = self.command.into_iter();
+        let program = words
+            .next()
+            .ok_or("a command to run is needed after '--'")?;
+        let args: Vec<OsString> = words.collect();
+        let shown = command_line(&program, &args);
+        Ok(RunCommand {
+            command: CommandOptions {
+                program,
+                args,
+                mode: self.mode,
+                wait,
+                style: SpinStyle {
+                    message: self.message.unwrap_or_else(|| shown.clone()),
+                    frames: match Symbols::detect() {
+                        Symbols::Unicode => self.frames,
+                        Symbols::Ascii => Frames::Ascii,
+                    },
+                    interval: self.interval,
+                },
+                timeout: self.timeout,
+                grace: self.grace,
+                output: self.output,
+            },
+            shown,
+            stats: self.stats,
+            stats_json: self.stats_json,
+        })
+    }
+}
+
+/// `spinner run`: the command, and what to report after it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct RunCommand {
+    /// The command and how to run it.
+    pub(crate) command: CommandOptions,
+    /// The command line as the final line shows it.
+    pub(crate) shown: String,
+    /// After the run, write its figures to stderr (`--stats`).
+    pub(crate) stats: bool,
+    /// After the run, write its figures as JSON to this file (`--stats-json`).
+    pub(crate) stats_json: Option<PathBuf>,
+}
+
+/// The command line as a person would type it: words with spaces or shell characters quoted.
+fn command_line(program: &OsString, args: &[OsString]) -> String {
+    std::iter::once(program)
+        .chain(args)
+        .map(|word| {
+            let word = word.to_string_lossy();
+            let plain = !word.is_empty()
+                && word
+                    .chars()
+                    .all(|ch| ch.is_alphanumeric() || "-_./=:,+@%".contains(ch));
+            if plain {
+                word.into_owned()
+            } else {
+                format!("'{}'", word.replace('\'', "'\\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[derive(Debug, clap::Args)]
@@ -293,6 +424,19 @@ fn parse_mode(text: &str) -> Result<Mode, String> {
         .map_err(|_| "expected thread or task".to_owned())
 }
 
+fn parse_grace(text: &str) -> Result<Duration, String> {
+    match parse_duration(text) {
+        Ok(grace) if grace <= LONGEST_WAIT => Ok(grace),
+        Ok(_) => Err("must be at most 24h, e.g. 5s".to_owned()),
+        Err(err) => Err(err.to_string()),
+    }
+}
+
+fn parse_output(text: &str) -> Result<OutputMode, String> {
+    text.parse()
+        .map_err(|_| "expected on-error, live or quiet".to_owned())
+}
+
 fn parse_wait(text: &str) -> Result<ThreadWait, String> {
     text.parse()
         .map_err(|_| "expected sleep or event".to_owned())
@@ -347,6 +491,8 @@ pub(crate) enum Command {
     Usage(String),
     /// `spinner compare`.
     Compare(CompareOptions),
+    /// `spinner run -- CMD`.
+    Supervise(Box<RunCommand>),
 }
 
 /// Parses a command line (the first item is the program name).
@@ -381,6 +527,13 @@ where
                 seed: compare.seed.unwrap_or_else(|| fastrand::u64(..)),
             })
         }
+        Ok(Args {
+            command: Some(Subcommand::Run(run)),
+            ..
+        }) => match run.into_options() {
+            Ok(options) => Command::Supervise(Box::new(options)),
+            Err(line) => Command::Usage(format!("spinner: {}", sanitize(&line))),
+        },
         Ok(args) => match args.into_options() {
             Ok(options) => Command::Run(Box::new(options)),
             Err(line) => Command::Usage(format!("spinner: {line}")),
@@ -624,6 +777,42 @@ mod tests {
             parse(["spinner", "compare", "--jobs", "5000", "--interval", "50ms"]),
             Command::Compare(_)
         ));
+    }
+
+    #[test]
+    fn run_takes_the_command_after_its_options() {
+        let Command::Supervise(run) = parse([
+            "spinner",
+            "run",
+            "--mode",
+            "task",
+            "--timeout",
+            "2s",
+            "--",
+            "sh",
+            "-c",
+            "echo 'hi there'",
+        ]) else {
+            panic!("run must parse")
+        };
+        let command = &run.command;
+        assert_eq!(command.program, "sh");
+        assert_eq!(command.args, ["-c", "echo 'hi there'"]);
+        assert_eq!(command.timeout, Some(Duration::from_secs(2)));
+        assert_eq!(command.grace, Duration::from_secs(5));
+        assert_eq!(command.output, OutputMode::OnError);
+        assert_eq!(
+            run.shown,
+            concat!("sh -c 'echo ", r"'\''", "hi there", r"'\''", "'")
+        );
+        assert_eq!(command.style.message, run.shown);
+        assert!(usage(&["run"]).contains("CMD"));
+        assert!(
+            usage(&["run", "--output", "loud", "--", "true"]).contains("on-error, live or quiet")
+        );
+        assert!(
+            usage(&["run", "--mode", "task", "--wait", "event", "--", "true"]).contains("--wait")
+        );
     }
 
     #[test]

@@ -13,13 +13,16 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use cpu_time::ProcessTime;
-use spinner::demo::{self, CompareError, CompareOptions, JobsOptions};
-use spinner::measure::{FrameLog, FrameRecorder, Stats};
+use spinner::demo::{
+    self, CommandError, CompareError, CompareOptions, Forward, JobsOptions, Mode, OutputMode,
+    StopCause,
+};
+use spinner::measure::{Bytes, FrameLog, FrameRecorder, Stats};
 use spinner::terminal::{self, Block, Line, sanitize};
-use spinner::{Cancel, SpinnerOptions};
+use spinner::{Cancel, Mechanism, SpinnerOptions};
 
-use cli::{Command, Options};
-use signals::Signals;
+use cli::{Command, Options, RunCommand};
+use signals::{Signal, Signals};
 use stats_file::StatsFile;
 
 /// Whether the program started with its stdout closed (`spinner >&-`).
@@ -28,20 +31,68 @@ static STDOUT_CLOSED: OnceLock<bool> = OnceLock::new();
 fn main() -> ExitCode {
     let (cpu, started) = (ProcessTime::now(), Instant::now());
     STDOUT_CLOSED.get_or_init(started_with_stdout_closed);
-    let options = match cli::parse(std::env::args_os()) {
-        Command::Run(options) => options,
-        Command::Compare(options) => return run_compare(&options),
+    match cli::parse(std::env::args_os()) {
+        Command::Run(options) => {
+            let figures = Figures {
+                stats: options.stats,
+                stats_json: options.stats_json.clone(),
+                mode: options.run.mode.name(),
+                mechanism: options.run.mechanism().name(),
+                interval: options.run.style.interval,
+                cpu,
+                started,
+            };
+            measured(figures, |cancel, signals, display| match &options.jobs {
+                None => run_one(&options, cancel, signals, display),
+                Some(jobs) => run_many(&options, jobs, cancel, signals, display),
+            })
+        }
+        Command::Supervise(run) => {
+            let command = &run.command;
+            let mechanism = match command.mode {
+                Mode::Thread => command.wait.mechanism(),
+                Mode::Task => Mechanism::CooperativeCancel,
+            };
+            let figures = Figures {
+                stats: run.stats,
+                stats_json: run.stats_json.clone(),
+                mode: command.mode.name(),
+                mechanism: mechanism.name(),
+                interval: command.style.interval,
+                cpu,
+                started,
+            };
+            measured(figures, |cancel, signals, display| {
+                run_real_command(&run, cancel, signals, display)
+            })
+        }
+        Command::Compare(options) => run_compare(&options),
         Command::Print(text) => {
             let mut stdout = io::stdout().lock();
-            return match write_out(&mut stdout, &text) {
+            match write_out(&mut stdout, &text) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(err) => fail(1, &format!("spinner: cannot write the help: {err}")),
-            };
+            }
         }
-        Command::Usage(line) => return fail(2, &line),
-    };
+        Command::Usage(line) => fail(2, &line),
+    }
+}
+
+/// What `--stats` and `--stats-json` need to know of a run besides what it measures itself.
+struct Figures {
+    stats: bool,
+    stats_json: Option<std::path::PathBuf>,
+    mode: &'static str,
+    mechanism: &'static str,
+    interval: Duration,
+    cpu: ProcessTime,
+    started: Instant,
+}
+
+/// Runs `run` with the signal handlers installed, then reports its figures as asked.
+fn measured(figures: Figures, run: impl FnOnce(&Cancel, &Signals, &FrameLog) -> Ran) -> ExitCode {
     // Checked before the run, so that a bad path is said at once, not after the work is done.
-    let stats_file = match options
+    let stats_file = match figures
         .stats_json
         .as_deref()
         .map(StatsFile::check)
@@ -49,7 +100,7 @@ fn main() -> ExitCode {
     {
         Ok(file) => file,
         Err(reason) => {
-            let path = options.stats_json.as_deref().unwrap_or(Path::new(""));
+            let path = figures.stats_json.as_deref().unwrap_or(Path::new(""));
             return fail(
                 2,
                 &format!(
@@ -66,10 +117,7 @@ fn main() -> ExitCode {
         Err(code) => return code,
     };
     let display = FrameLog::new();
-    let ran = match &options.jobs {
-        None => run_one(&options, &cancel, &signals, &display),
-        Some(jobs) => run_many(&options, jobs, &cancel, &signals, &display),
-    };
+    let ran = run(&cancel, &signals, &display);
     let Ran::Finished {
         code,
         longest_gap,
@@ -78,18 +126,18 @@ fn main() -> ExitCode {
     else {
         return ExitCode::FAILURE;
     };
-    if options.stats || stats_file.is_some() {
+    if figures.stats || stats_file.is_some() {
         let stats = Stats::gather(
-            options.run.mode.name(),
-            options.run.mechanism().name(),
+            figures.mode,
+            figures.mechanism,
             &display,
-            options.run.style.interval,
+            figures.interval,
             longest_gap,
             stop_latency,
-            cpu.elapsed(),
-            started.elapsed(),
+            figures.cpu.elapsed(),
+            figures.started.elapsed(),
         );
-        if options.stats {
+        if figures.stats {
             let _ = writeln!(io::stderr(), "{stats}");
         }
         if let Some(file) = stats_file {
@@ -107,6 +155,95 @@ fn main() -> ExitCode {
         }
     }
     code
+}
+
+/// `spinner run -- CMD`: a real command under the spinner.
+fn run_real_command(
+    run: &RunCommand,
+    cancel: &Cancel,
+    signals: &Signals,
+    display: &FrameLog,
+) -> Ran {
+    let line = FrameRecorder::new(Line::stderr(), display.clone());
+    let forward = || match signals.received() {
+        Some(Signal::Terminate) => Forward::Terminate,
+        Some(Signal::Hangup) => Forward::Hangup,
+        Some(Signal::Quit) => Forward::Quit,
+        Some(Signal::Interrupt) | None => Forward::Interrupt,
+    };
+    let outcome = match demo::run_command(&run.command, cancel, &forward, line) {
+        Ok(outcome) => outcome,
+        Err(err) => {
+            let code = match err {
+                CommandError::NotFound(_) => 127,
+                CommandError::CannotRun(..) => 126,
+                CommandError::Other(_) => 1,
+            };
+            let text = sanitize(&err.to_string()).into_owned();
+            return Ran::Finished {
+                code: fail(code, &report::wrap("spinner: ", &text, report::WIDTH)),
+                longest_gap: Duration::ZERO,
+                stop_latency: Duration::ZERO,
+            };
+        }
+    };
+    let failed = !outcome.status.success() || outcome.stopping.is_some();
+    let mut stderr = io::stderr().lock();
+    if failed && run.command.output == OutputMode::OnError {
+        let captured = &outcome.stderr;
+        if captured.dropped > 0 {
+            let _ = writeln!(
+                stderr,
+                "spinner: the first {} of its stderr were dropped; the last {} follow:",
+                Bytes(captured.dropped),
+                Bytes(captured.bytes.len() as u64)
+            );
+        }
+        // The command's own diagnostics, as it wrote them (its colours included).
+        let _ = stderr.write_all(&captured.bytes);
+        if !captured.bytes.is_empty() && !captured.bytes.ends_with(b"\n") {
+            let _ = writeln!(stderr);
+        }
+    }
+    let signal = outcome
+        .stopping
+        .filter(|stopping| matches!(stopping.cause, StopCause::Signal(_)))
+        .and(signals.received());
+    if let (Some(signal), Some(signal_at)) = (signal, cancel.requested_at()) {
+        let _ = writeln!(
+            stderr,
+            "{}",
+            report::command_cancelled(&outcome, signal.name(), signal_at, run.command.grace)
+        );
+    }
+    let _ = writeln!(
+        stderr,
+        "{}",
+        report::command_ended(
+            &run.shown,
+            &outcome,
+            signal.map(Signal::name),
+            run.command.timeout
+        )
+    );
+    drop(stderr);
+    let code = match (signal, outcome.stopping.map(|stopping| stopping.cause)) {
+        (Some(signal), _) => signal.exit_code(),
+        (None, Some(StopCause::Timeout)) => 124,
+        _ => match (
+            outcome.status.code(),
+            demo::ended_by_signal(&outcome.status),
+        ) {
+            (Some(code), _) => u8::try_from(code).unwrap_or(1),
+            (None, Some(number)) => u8::try_from(128 + number).unwrap_or(1),
+            (None, None) => 1,
+        },
+    };
+    Ran::Finished {
+        code: ExitCode::from(code),
+        longest_gap: outcome.spin.longest_gap,
+        stop_latency: outcome.spin.stop_latency,
+    }
 }
 
 /// How a run ended, with what `--stats` needs of it.

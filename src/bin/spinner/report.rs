@@ -3,8 +3,14 @@
 use std::time::Instant;
 
 use spinner::Mechanism;
-use spinner::demo::{CompareError, JobsError, JobsSummary, Mode, Outcome, RunOptions};
+use std::os::unix::process::ExitStatusExt;
+
+use spinner::Symbols;
+use spinner::demo::{
+    CommandOutcome, CompareError, JobsError, JobsSummary, Mode, Outcome, RunOptions, StopCause,
+};
 use spinner::measure::{Bytes, HumanDuration};
+use spinner::terminal::fit;
 
 /// The width every line of a report keeps within, its `spinner: ` prefix included.
 pub(crate) const WIDTH: usize = 80;
@@ -232,6 +238,104 @@ pub(crate) fn jobs_error(err: &JobsError, total: usize) -> String {
         ),
     };
     wrap("spinner: ", &text, WIDTH)
+}
+
+/// The name of signal `number`: `SIGKILL`, or `signal 42`.
+fn signal_name(number: i32) -> String {
+    const NAMES: [&str; 15] = [
+        "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE",
+        "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM",
+    ];
+    usize::try_from(number - 1)
+        .ok()
+        .and_then(|index| NAMES.get(index))
+        .map_or_else(|| format!("signal {number}"), |name| (*name).to_owned())
+}
+
+/// How a stopped command went: the spinner's stop, by which mechanism, and how long its processes
+/// took to go.
+pub(crate) fn command_cancelled(
+    outcome: &CommandOutcome,
+    cause: &str,
+    signal_at: Instant,
+    grace: std::time::Duration,
+) -> String {
+    let mut lines = vec![format!(
+        "cancelled by {cause} after {}",
+        HumanDuration(signal_at.saturating_duration_since(outcome.started))
+    )];
+    lines.push(format!(
+        "the spinner stopped {} after the signal, by {}",
+        HumanDuration(
+            outcome
+                .spinner_stopped_at
+                .saturating_duration_since(signal_at)
+        ),
+        match outcome.spin.mechanism {
+            Mechanism::SignalFlag => "its signal flag",
+            Mechanism::WokenWait => "a woken wait",
+            Mechanism::CooperativeCancel => "a cooperative cancel",
+        }
+    ));
+    if let Some(stopping) = outcome.stopping {
+        let gone = stopping.gone_after.map(|gone| {
+            HumanDuration(stopping.requested.saturating_duration_since(signal_at) + gone)
+        });
+        lines.push(match (gone, stopping.killed) {
+            (Some(gone), false) => format!("the command's processes were gone {gone} after it"),
+            (Some(gone), true) => format!(
+                "the command's processes were gone {gone} after it, killed after the {} grace",
+                HumanDuration(grace)
+            ),
+            (None, _) => {
+                "some of the command's processes were still alive after SIGKILL".to_owned()
+            }
+        });
+    }
+    lines
+        .iter()
+        .map(|line| wrap("spinner: ", line, WIDTH))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The last line of `spinner run`: how the command ended, and when.
+pub(crate) fn command_ended(
+    shown: &str,
+    outcome: &CommandOutcome,
+    signal: Option<&str>,
+    timeout: Option<std::time::Duration>,
+) -> String {
+    let symbols = Symbols::detect();
+    // The command line is the user's text: shown safely, cut to leave room for how it ended.
+    let command = fit(shown, 48);
+    let elapsed = HumanDuration(outcome.elapsed);
+    let timed_out = outcome
+        .stopping
+        .is_some_and(|stopping| stopping.cause == StopCause::Timeout);
+    match (signal, timed_out, outcome.status.code()) {
+        (Some(signal), _, _) => format!(
+            "{} {command}: stopped by {signal} ({elapsed})",
+            symbols.failure()
+        ),
+        (None, true, _) => format!(
+            "{} {command}: timed out after {}",
+            symbols.failure(),
+            HumanDuration(timeout.unwrap_or(outcome.elapsed))
+        ),
+        (None, false, Some(0)) => format!("{} {command} ({elapsed})", symbols.success()),
+        (None, false, Some(code)) => {
+            format!("{} {command}: exit {code} ({elapsed})", symbols.failure())
+        }
+        (None, false, None) => format!(
+            "{} {command}: killed by {} ({elapsed})",
+            symbols.failure(),
+            outcome
+                .status
+                .signal()
+                .map_or_else(|| "a signal".to_owned(), signal_name)
+        ),
+    }
 }
 
 /// Why `spinner compare` could not finish, and what to do about it.

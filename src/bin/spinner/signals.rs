@@ -76,7 +76,9 @@ impl Signals {
         if self.count.fetch_add(1, Ordering::SeqCst) == 0 {
             cancel.cancel();
         } else {
-            // A second signal while the run is stopping: the user wants out now.
+            // A second signal while the run is stopping: the user wants out now. A command of
+            // `spinner run` gets no more grace: its process group is killed.
+            spinner::demo::kill_running_commands();
             spinner::terminal::exit_restoring_stderr(signal.exit_code().into());
         }
     }
