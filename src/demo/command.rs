@@ -23,7 +23,7 @@ use rustix::process::{Pid, Signal, kill_process_group, test_kill_process_group};
 
 use super::run::Mode;
 use crate::task_supervisor;
-use crate::terminal::{Draw, above_spinner};
+use crate::terminal::{Draw, above_spinner, write_stderr};
 use crate::thread_supervisor::{SpinnerThread, ThreadWait};
 use crate::{Cancel, Mechanism, Spin, SpinReport, SpinStyle};
 
@@ -356,7 +356,9 @@ impl Outputs {
                 if let Some(end) = line.iter().rposition(|&byte| byte == b'\n') {
                     let rest = line.split_off(end + 1);
                     let lines = std::mem::replace(line, rest);
-                    let _ = above_spinner(|| write_out(&mut io::stderr().lock(), &lines));
+                    // Through the terminal's own descriptor: std's stderr lock is not taken
+                    // under ours.
+                    let _ = above_spinner(|| write_stderr(&lines));
                 }
             }
             OutputMode::Live => {
@@ -546,15 +548,21 @@ fn run_on_threads<D: Draw + Send + 'static>(
         SpinnerThread::spawn(builder, &options.style, line, &stop_spinner, options.wait)
             .map_err(CommandError::Other)?;
     spinner.start();
-    let exited = Cancel::new();
+    // The command is over when it has exited and its pipes are closed: a background process it
+    // started may hold them (and the spinner goes on, and a stop still applies, until it lets go).
+    let finished = Cancel::new();
     let waiter = {
-        let exited = exited.clone();
+        let finished = finished.clone();
         thread::Builder::new()
             .name("wait".to_owned())
             .spawn(move || {
                 let status = child.wait();
-                exited.cancel();
-                status
+                let exited = Instant::now();
+                for reader in readers.into_iter().flatten() {
+                    let _ = reader.join();
+                }
+                finished.cancel();
+                (status, exited)
             })
             .map_err(CommandError::Other)?
     };
@@ -562,7 +570,7 @@ fn run_on_threads<D: Draw + Send + 'static>(
         .timeout
         .and_then(|timeout| started.checked_add(timeout));
     let mut stop: Option<Stop> = None;
-    while !exited.is_cancelled() {
+    while !finished.is_cancelled() {
         if stop.is_none() {
             if cancel.is_cancelled() {
                 stop_spinner.cancel();
@@ -579,7 +587,7 @@ fn run_on_threads<D: Draw + Send + 'static>(
         if let Some(stop) = &mut stop {
             stop.kill_if_due(&group);
         }
-        // Woken at once by the exit; a signal is seen at the next look at its flag.
+        // Woken at once by the end; a signal is seen at the next look at its flag.
         let mut next = Instant::now() + options.style.interval;
         if let Some(deadline) = deadline.filter(|_| stop.is_none()) {
             next = next.min(deadline);
@@ -587,17 +595,14 @@ fn run_on_threads<D: Draw + Send + 'static>(
         if let Some(stop) = stop.as_ref().filter(|stop| !stop.stopping.killed) {
             next = next.min(stop.kill_at);
         }
-        exited.wait_deadline(next);
+        finished.wait_deadline(next);
     }
-    let elapsed = started.elapsed();
-    let status = waiter
+    let (status, exited) = waiter
         .join()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        .map_err(CommandError::Other)?;
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    let status = status.map_err(CommandError::Other)?;
+    let elapsed = exited.saturating_duration_since(started);
     let stopping = stop.map(|stop| stop.wait_for_group(&group));
-    for reader in readers.into_iter().flatten() {
-        let _ = reader.join();
-    }
     stop_spinner.cancel();
     let spin = spinner.stop();
     Ok(CommandOutcome {
@@ -681,30 +686,36 @@ fn run_as_tasks<D: Draw + Send + 'static>(
             Some(&stop_spinner),
         );
         let spinner = executor.spawn(task_supervisor::spin(spin.report_to(&report)));
-        enum First {
-            Exited(io::Result<ExitStatus>),
-            Stop(StopCause),
-        }
+        // The command is over when it has exited and its pipes are closed: a background process
+        // it started may hold them (and the spinner goes on, and a stop still applies, until it
+        // lets go).
+        let finished = async {
+            let status = child.status().await;
+            let exited = Instant::now();
+            for reader in readers.into_iter().flatten() {
+                reader.await;
+            }
+            Some((status, exited))
+        };
+        let mut finished = std::pin::pin!(finished);
         let timeout = async {
             match options.timeout {
-                Some(timeout) => {
-                    async_io::Timer::after(timeout).await;
-                    First::Stop(StopCause::Timeout)
-                }
+                Some(timeout) => async_io::Timer::after(timeout).await,
                 None => std::future::pending().await,
-            }
+            };
+            StopCause::Timeout
         };
-        let first = async { First::Exited(child.status().await) }
-            .or(async {
-                cancel.cancelled().await;
-                First::Stop(StopCause::Signal(forward()))
-            })
-            .or(timeout)
+        let asked_to_stop = async {
+            cancel.cancelled().await;
+            StopCause::Signal(forward())
+        };
+        let first = async { Ok(finished.as_mut().await) }
+            .or(async { Err(asked_to_stop.or(timeout).await) })
             .await;
         let mut spinner = Some(spinner);
-        let (status, stop) = match first {
-            First::Exited(status) => (status, None),
-            First::Stop(cause) => {
+        let (ended, stop) = match first {
+            Ok(ended) => (ended, None),
+            Err(cause) => {
                 let mut stop = Stop::begin(&group, cause, options.grace);
                 // The cooperative cancel: the spinner task is dropped at its `.await`.
                 stop_spinner.cancel();
@@ -715,17 +726,18 @@ fn run_as_tasks<D: Draw + Send + 'static>(
                     async_io::Timer::at(stop.kill_at).await;
                     None
                 };
-                let status = match async { Some(child.status().await) }.or(killed).await {
-                    Some(status) => status,
+                let ended = match finished.as_mut().or(killed).await {
+                    Some(ended) => Some(ended),
                     None => {
                         stop.kill_if_due(&group);
-                        child.status().await
+                        finished.as_mut().await
                     }
                 };
-                (status, Some(stop))
+                (ended, Some(stop))
             }
         };
-        let elapsed = started.elapsed();
+        let (status, exited) = ended.expect("the command's end, once awaited");
+        let elapsed = exited.saturating_duration_since(started);
         let status = status.map_err(CommandError::Other)?;
         let stopping = match stop {
             // Polled on a timer, not a sleep: the pipes' readers are tasks on this thread.
@@ -742,9 +754,6 @@ fn run_as_tasks<D: Draw + Send + 'static>(
             },
             None => None,
         };
-        for reader in readers.into_iter().flatten() {
-            reader.await;
-        }
         stop_spinner.cancel();
         if let Some(spinner) = spinner.take() {
             spinner.cancel().await;

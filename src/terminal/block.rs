@@ -1,5 +1,6 @@
 //! Rows of text redrawn together in place: the one place that writes escape codes.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::sync::atomic::Ordering;
 
@@ -222,14 +223,14 @@ impl<W: Write> Block<W> {
     /// );
     /// ```
     pub fn draw(&mut self, rows: &[&str]) {
+        let rows: Vec<(&str, Option<usize>)> = rows.iter().map(|row| (*row, None)).collect();
+        self.draw_rows(&rows);
+    }
+
+    /// [`Block::draw`], for rows whose width the caller knows (a [`Line`](super::Line) keeps its
+    /// message cut): a row measured within the room is written as it is, any other is cut.
+    pub(crate) fn draw_rows(&mut self, rows: &[(&str, Option<usize>)]) {
         let _stderr = self.lock_stderr();
-        if self.shared.is_some()
-            && RESIZED
-                .get()
-                .is_some_and(|flag| flag.swap(false, Ordering::Relaxed))
-        {
-            self.resized(terminal_size());
-        }
         let Style::Animated { columns, .. } = self.style else {
             return;
         };
@@ -248,12 +249,19 @@ impl<W: Write> Block<W> {
         // and a `C` in the last column would wrap, leaving the frame a row above the cursor where
         // the clear cannot reach it; a character in the last column makes some terminals wrap too.
         let room = usize::from(columns).saturating_sub(MARGIN);
-        for (index, row) in rows.iter().enumerate() {
+        for (index, &(row, measured)) in rows.iter().enumerate() {
             if index > 0 {
                 self.buf.push(b'\n');
             }
-            let row = fit_with(row, room, self.ellipsis);
-            self.row_widths.push(width(&row));
+            let (row, row_width) = match measured {
+                Some(measured) if measured <= room => (Cow::Borrowed(row), measured),
+                _ => {
+                    let row = fit_with(row, room, self.ellipsis);
+                    let row_width = width(&row);
+                    (row, row_width)
+                }
+            };
+            self.row_widths.push(row_width);
             self.buf.extend_from_slice(row.as_bytes());
             let _ = queue!(self.buf, terminal::Clear(terminal::ClearType::UntilNewLine));
         }
@@ -391,9 +399,10 @@ impl<W: Write> Block<W> {
         self.out.take().expect("the stream is only taken here")
     }
 
-    /// For a block on stderr: takes the stderr lock, so that building and writing a frame cannot
-    /// interleave with a restore from another thread, and catches up with restores made since the
-    /// last call.
+    /// For a block on stderr: takes the terminal's lock, so that building and writing cannot
+    /// interleave with another writer, and catches up with what happened since the last call: a
+    /// restore from outside (its rows are gone), a resize (its rows may have been rewrapped: every
+    /// operation, a clear or the final one included, must know how many rows to take back).
     fn lock_stderr(&mut self) -> Option<stderr::Guard> {
         let shared = self.shared.as_mut()?;
         let lock = stderr::lock();
@@ -401,6 +410,22 @@ impl<W: Write> Block<W> {
             self.rows_on_screen = 0;
             self.row_widths.clear();
             self.cursor_hidden = false;
+        }
+        if shared.cleared_since() {
+            self.rows_on_screen = 0;
+            self.row_widths.clear();
+        }
+        if RESIZED
+            .get()
+            .is_some_and(|flag| flag.swap(false, Ordering::Relaxed))
+            && matches!(self.style, Style::Animated { .. })
+        {
+            self.resized(terminal_size());
+            if let Some(shared) = &self.shared {
+                if shared.may_draw() {
+                    shared.on_screen(self.rows_on_screen, self.cursor_hidden);
+                }
+            }
         }
         Some(lock)
     }

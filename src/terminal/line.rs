@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use unicode_width::UnicodeWidthStr;
 
 use super::block::MARGIN;
-use super::fit::fit_with;
+use super::fit::{fit_with, width};
 use super::{Block, Draw, Style};
 
 /// One spinner line: a glyph and a message on a [`Block`] of one row.
@@ -47,6 +47,7 @@ pub struct Line<W: Write> {
     /// The last message drawn, its cut to width, and the width it was cut to.
     cut_of: String,
     cut: String,
+    cut_width: usize,
     cut_room: usize,
     /// In [`Style::Plain`], whether the message was written.
     wrote_plain: bool,
@@ -110,6 +111,7 @@ impl<W: Write> Line<W> {
             row: String::new(),
             cut_of: String::new(),
             cut: String::new(),
+            cut_width: 0,
             cut_room: usize::MAX,
             wrote_plain: false,
         }
@@ -164,13 +166,15 @@ impl<W: Write> Line<W> {
             self.cut_of.clear();
             self.cut_of.push_str(message);
             self.cut = fit_with(message, room, self.block.ellipsis()).into_owned();
+            self.cut_width = width(&self.cut);
             self.cut_room = room;
         }
         self.row.clear();
         self.row.push_str(glyph);
         self.row.push(' ');
         self.row.push_str(&self.cut);
-        self.block.draw(&[&self.row]);
+        let row_width = glyph.width() + 1 + self.cut_width;
+        self.block.draw_rows(&[(&self.row, Some(row_width))]);
     }
 
     /// Clears the line and shows the cursor again (see [`Block::finish`]).

@@ -16,6 +16,7 @@ mod stderr;
 pub use block::Block;
 pub use fit::fit;
 pub(crate) use fit::fit_with;
+pub(crate) use stderr::write as write_stderr;
 pub use line::Line;
 pub use sanitize::sanitize;
 
@@ -271,8 +272,9 @@ pub fn suspend_restoring_stderr(stop: impl FnOnce()) {
 ///
 /// Without it the message would be printed after the last frame, on the spinner's line, and with
 /// `panic = "abort"` no `Drop` would ever show the cursor. The spinners made on the panicking thread
-/// draw nothing more (it is unwinding past them); those of other threads go on, below the message,
-/// and their final lines are written. With `panic = "abort"` no spinner draws again.
+/// draw nothing for a second (it is unwinding past them, and dropping them clears them; a spinner
+/// that outlives a caught panic draws again after that); those of other threads go on, below the
+/// message, and their final lines are written. With `panic = "abort"` no spinner draws again.
 ///
 /// Installs the hook once per process; later calls do nothing.
 ///
@@ -290,15 +292,19 @@ pub fn install_panic_hook() {
     INSTALLED.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            // Held through the message, so that no frame from another thread lands in it.
+            // Held through the message, so that no frame from another thread lands in it: std's
+            // lock first, then ours, the order of every writer that takes both (the hook before
+            // may print with `eprintln!`).
+            let _std = io::stderr().lock();
             let _terminal = stderr::lock();
             if cfg!(panic = "abort") {
                 // The process is going down: no spinner draws again.
                 stderr::stop_all();
             } else {
-                // Only this thread's spinners stop: another thread's spinner goes on (the
-                // program may catch this panic, as `join` does) and redraws below the message.
-                stderr::stop_this_threads();
+                // This thread's spinners pause while it unwinds past them; another thread's
+                // spinner goes on (the program may catch this panic, as `join` does) and redraws
+                // below the message.
+                stderr::halt_this_threads();
             }
             stderr::restore_locked();
             previous(info);

@@ -13,6 +13,7 @@ use std::io::{self, Write};
 use std::os::fd::AsFd;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
+use std::time::{Duration, Instant};
 
 use crossterm::{cursor, queue, terminal};
 
@@ -24,6 +25,10 @@ static CURSOR_HIDDEN: AtomicBool = AtomicBool::new(false);
 /// Counts the restores made from outside a block: a block that sees it change knows its rows are
 /// gone and its cursor shown, and starts afresh.
 static RESTORES: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts the times a block was cleared from outside to print above it (the cursor left hidden): a
+/// block that sees it change knows its rows are gone, and draws afresh.
+static CLEARS: AtomicUsize = AtomicUsize::new(0);
 
 /// Counts the restores after which spinners must not draw again ([`crate::terminal::restore_stderr`]
 /// before an exit, a panic that aborts): a block made before one draws nothing after it.
@@ -37,8 +42,8 @@ static NEXT_THREAD: AtomicU64 = AtomicU64::new(1);
 thread_local! {
     /// This thread's number, for [`OWNER`].
     static THREAD: u64 = NEXT_THREAD.fetch_add(1, Ordering::Relaxed);
-    /// The halt flags of the stderr blocks made on this thread: a panic here stops those.
-    static OWNED: RefCell<Vec<Weak<AtomicBool>>> = const { RefCell::new(Vec::new()) };
+    /// The halts of the stderr blocks made on this thread: a panic here halts those.
+    static OWNED: RefCell<Vec<Weak<AtomicU64>>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The lock every writer to stderr holds while it builds and writes; dropped, it lets go (unless
@@ -84,37 +89,52 @@ pub(crate) fn write(bytes: &[u8]) -> io::Result<()> {
     }
 }
 
+/// How long a panic on the thread that made a spinner halts it: long enough for the thread to
+/// unwind past the spinner (whose `Drop` clears it) with no frame drawn after the message; if the
+/// panic was caught and the spinner lives on, it draws again after that.
+const HALT: Duration = Duration::from_secs(1);
+
+/// Milliseconds since the first call: a clock that fits an atomic.
+fn now_ms() -> u64 {
+    static START: OnceLock<Instant> = OnceLock::new();
+    u64::try_from(START.get_or_init(Instant::now).elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
 /// What a block on stderr keeps of the shared state.
 #[derive(Debug)]
 pub(crate) struct Registration {
-    /// Raised when a panic on the thread that made the block stops it.
-    halted: Arc<AtomicBool>,
+    /// Until when ([`now_ms`]) a panic on the thread that made the block halts it.
+    halted_until: Arc<AtomicU64>,
     /// [`STOPS`] when the block was made.
     stops_before: usize,
     /// [`RESTORES`] as the block last saw it.
     restores_seen: usize,
+    /// [`CLEARS`] as the block last saw it.
+    clears_seen: usize,
 }
 
 impl Registration {
     /// Registers a new block on stderr, made by (and so belonging to) this thread.
     pub(crate) fn new() -> Registration {
-        let halted = Arc::new(AtomicBool::new(false));
-        OWNED.with(|owned| {
+        let halted_until = Arc::new(AtomicU64::new(0));
+        let _ = OWNED.try_with(|owned| {
             let mut owned = owned.borrow_mut();
-            owned.retain(|flag| flag.strong_count() > 0);
-            owned.push(Arc::downgrade(&halted));
+            owned.retain(|halt| halt.strong_count() > 0);
+            owned.push(Arc::downgrade(&halted_until));
         });
         Registration {
-            halted,
+            halted_until,
             stops_before: STOPS.load(Ordering::SeqCst),
             restores_seen: RESTORES.load(Ordering::SeqCst),
+            clears_seen: CLEARS.load(Ordering::SeqCst),
         }
     }
 
-    /// Whether the block may still draw: no panic of its thread and no final restore since it was
-    /// made.
+    /// Whether the block may draw now: no final restore since it was made, and no panic of its
+    /// thread in the last [`HALT`].
     pub(crate) fn may_draw(&self) -> bool {
-        !self.halted.load(Ordering::SeqCst) && STOPS.load(Ordering::SeqCst) == self.stops_before
+        STOPS.load(Ordering::SeqCst) == self.stops_before
+            && now_ms() >= self.halted_until.load(Ordering::SeqCst)
     }
 
     /// Whether the terminal was restored from outside since the last call: the block's rows are
@@ -124,6 +144,15 @@ impl Registration {
         let restored = restores != self.restores_seen;
         self.restores_seen = restores;
         restored
+    }
+
+    /// Whether the block's rows were cleared from outside since the last call (to print above it):
+    /// they are gone, but the cursor is still hidden.
+    pub(crate) fn cleared_since(&mut self) -> bool {
+        let clears = CLEARS.load(Ordering::SeqCst);
+        let cleared = clears != self.clears_seen;
+        self.clears_seen = clears;
+        cleared
     }
 
     /// Records what the block has on the screen, for a restore from outside it.
@@ -161,7 +190,7 @@ pub(crate) fn clear_locked() {
     if rows == 0 {
         return;
     }
-    RESTORES.fetch_add(1, Ordering::SeqCst);
+    CLEARS.fetch_add(1, Ordering::SeqCst);
     let mut buf = vec![b'\r'];
     if rows > 1 {
         let up = u16::try_from(rows - 1).unwrap_or(u16::MAX);
@@ -176,11 +205,13 @@ pub(crate) fn stop_all() {
     STOPS.fetch_add(1, Ordering::SeqCst);
 }
 
-/// Stops the blocks on stderr made by this thread from drawing again.
-pub(crate) fn stop_this_threads() {
-    OWNED.with(|owned| {
-        for flag in owned.borrow().iter().filter_map(Weak::upgrade) {
-            flag.store(true, Ordering::SeqCst);
+/// Halts the blocks on stderr made by this thread for [`HALT`].
+pub(crate) fn halt_this_threads() {
+    let until = now_ms().saturating_add(u64::try_from(HALT.as_millis()).unwrap_or(u64::MAX));
+    // `try_with`: a panic while this thread's locals are being torn down finds none to halt.
+    let _ = OWNED.try_with(|owned| {
+        for halt in owned.borrow().iter().filter_map(Weak::upgrade) {
+            halt.store(until, Ordering::SeqCst);
         }
     });
 }

@@ -207,9 +207,10 @@ enum Subcommand {
 
 #[derive(Debug, clap::Args)]
 struct RunArgs {
-    /// `thread` (the command waited for on a thread, the spinner on another) or `task` (the
-    /// command's exit awaited as a future beside the spinner task)
-    #[arg(long, value_name = "MODE", default_value = "thread", value_parser = parse_mode)]
+    /// `task` (the command's exit awaited as a future beside the spinner task: stops in
+    /// microseconds) or `thread` (the command waited for on a thread, the spinner on another,
+    /// each reading its flag between waits: up to an interval at the end and on Ctrl-C)
+    #[arg(long, value_name = "MODE", default_value = "task", value_parser = parse_mode)]
     mode: Mode,
 
     /// Thread mode: how the spinner thread waits between frames: `sleep` or `event`
@@ -565,7 +566,14 @@ fn one_line(err: &clap::Error) -> String {
     let first = rendered.split("\n\n").next().unwrap_or("bad command line");
     let first = first.trim_end_matches('\n');
     let first = first.strip_prefix("error: ").unwrap_or(first);
-    let first = &*sanitize(first);
+    // "the following required arguments were not provided:\n  <CMD>...": clap's own line breaks,
+    // which are not the user's text, become spaces.
+    let first = if err.kind() == ErrorKind::MissingRequiredArgument {
+        first.split_whitespace().collect::<Vec<_>>().join(" ")
+    } else {
+        first.to_owned()
+    };
+    let first = &*sanitize(&first);
     match err.kind() {
         // "a value is required for '--mode <MODE>' but none was supplied": add what it takes,
         // from the option's help.

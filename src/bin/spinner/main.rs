@@ -9,7 +9,7 @@ mod stats_file;
 use std::io::{self, Write};
 use std::path::Path;
 use std::process::ExitCode;
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use cpu_time::ProcessTime;
@@ -25,12 +25,30 @@ use cli::{Command, Options, RunCommand};
 use signals::{Signal, Signals};
 use stats_file::StatsFile;
 
-/// Whether the program started with its stdout closed (`spinner >&-`).
-static STDOUT_CLOSED: OnceLock<bool> = OnceLock::new();
+/// Whether descriptor 1 was closed when the process started (`spinner >&-`), noted by
+/// [`note_closed_stdout`] before `main`.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Notes whether stdout is closed, before Rust's runtime looks: for a standard descriptor closed at
+/// start it opens `/dev/null` in its place (so that the next file opened does not take it), after
+/// which every write succeeds and a result would be lost without a word. By `main` a closed stdout
+/// and `>/dev/null` look alike.
+extern "C" fn note_closed_stdout() {
+    if rustix::io::fcntl_getfd(io::stdout()).is_err() {
+        STDOUT_CLOSED.store(true, Ordering::SeqCst);
+    }
+}
+
+// The C runtime calls every function of `.init_array` before `main`, and so before Rust's runtime
+// sets up the standard descriptors. (The attribute is unsafe because the function runs before
+// `main`; this one only asks the kernel about descriptor 1.)
+#[cfg(target_os = "linux")]
+#[used]
+#[unsafe(link_section = ".init_array")]
+static NOTE_CLOSED_STDOUT: extern "C" fn() = note_closed_stdout;
 
 fn main() -> ExitCode {
     let (cpu, started) = (ProcessTime::now(), Instant::now());
-    STDOUT_CLOSED.get_or_init(started_with_stdout_closed);
     match cli::parse(std::env::args_os()) {
         Command::Run(options) => {
             let figures = Figures {
@@ -398,31 +416,9 @@ fn say(stdout: &mut dyn Write, text: &str) -> io::Result<()> {
     write_out(stdout, &format!("{text}\n"))
 }
 
-/// Finds out whether the program was started with its stdout closed. Rust's runtime opens
-/// `/dev/null` on a standard descriptor that is closed at start (so that the next file opened does
-/// not take its place), and every write there then succeeds: a result would be lost without a word.
-/// That `/dev/null` is opened for reading and writing, where a shell's `>/dev/null` opens it for
-/// writing only, which tells the two apart (Linux; elsewhere stdout is taken as open).
-fn started_with_stdout_closed() -> bool {
-    let Ok(target) = std::fs::read_link("/proc/self/fd/1") else {
-        return false;
-    };
-    if target != std::path::Path::new("/dev/null") {
-        return false;
-    }
-    let Ok(info) = std::fs::read_to_string("/proc/self/fdinfo/1") else {
-        return false;
-    };
-    // `flags:\t0100002`: octal; the access mode is the low two bits, 2 for O_RDWR.
-    info.lines()
-        .find_map(|line| line.strip_prefix("flags:"))
-        .and_then(|flags| u32::from_str_radix(flags.trim(), 8).ok())
-        .is_some_and(|flags| flags & 0o3 == 0o2)
-}
-
 /// Writes `text` to stdout as [`say`] does.
 fn write_out(stdout: &mut dyn Write, text: &str) -> io::Result<()> {
-    if STDOUT_CLOSED.get().copied().unwrap_or(false) {
+    if STDOUT_CLOSED.load(Ordering::SeqCst) {
         return Err(io::Error::other("stdout is closed"));
     }
     match stdout

@@ -183,7 +183,7 @@ pub(crate) fn jobs_cancelled(
     let how = match (summary.mode, summary.wait.mechanism()) {
         (Mode::Task, _) => "by a cooperative cancel: every job dropped at its .await".to_owned(),
         (Mode::Thread, Mechanism::WokenWait) => {
-            "by a woken wait: the stop wakes each job thread".to_owned()
+            "by a woken wait: the stop wakes each running job's thread".to_owned()
         }
         (Mode::Thread, _) => format!(
             "by the signal flag: each job thread reads it every {}",

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use super::plan::{JobOutcome, JobResult};
 use crate::Frames;
+use crate::Cancel;
 use crate::terminal::{Block, Draw, Style, fit_with};
 
 /// What the board knows of one job.
@@ -321,6 +322,44 @@ impl Board {
     }
 }
 
+/// A job's promise to say how it ended: [`JobEnd::finish`] records the outcome (the last job to end
+/// raises `done`); dropped unfinished (the job panicked), it records a failure, so that the run
+/// still ends instead of waiting for a job that will never finish.
+#[derive(Debug)]
+pub(crate) struct JobEnd<'a> {
+    board: &'a Board,
+    done: &'a Cancel,
+    number: usize,
+    finished: bool,
+}
+
+impl<'a> JobEnd<'a> {
+    pub(crate) fn new(board: &'a Board, done: &'a Cancel, number: usize) -> Self {
+        JobEnd {
+            board,
+            done,
+            number,
+            finished: false,
+        }
+    }
+
+    pub(crate) fn finish(mut self, outcome: JobOutcome) {
+        self.finished = true;
+        if self.board.finish(self.number, outcome) {
+            self.done.cancel();
+        }
+    }
+}
+
+impl Drop for JobEnd<'_> {
+    fn drop(&mut self) {
+        if !self.finished && self.board.finish(self.number, JobOutcome::Failed("panicked".into()))
+        {
+            self.done.cancel();
+        }
+    }
+}
+
 /// One job's spinner row: drawing a frame counts it, and the painter shows the job's own glyph.
 #[derive(Debug)]
 pub(crate) struct JobRow {
@@ -485,6 +524,20 @@ mod tests {
         );
         let order: Vec<usize> = board.results().iter().map(|result| result.number).collect();
         assert_eq!(order, [1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn a_job_dropped_unfinished_counts_as_failed_and_can_end_the_run() {
+        let board = Board::new(1, Frames::Ascii, "thinking!");
+        let done = Cancel::new();
+        board.start(1);
+        drop(JobEnd::new(&board, &done, 1)); // as a panicking job's would be
+        assert_eq!(board.counts().failed, 1);
+        assert!(done.is_cancelled(), "the last job ended the run");
+        assert_eq!(
+            board.results()[0].outcome,
+            JobOutcome::Failed("panicked".into())
+        );
     }
 
     #[test]

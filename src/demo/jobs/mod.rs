@@ -137,6 +137,11 @@ pub fn run_jobs<W: Write>(
     stdout: &mut dyn Write,
     display: &FrameLog,
 ) -> Result<JobsSummary, JobsError> {
+    // Without a job or a permit nothing would ever end the run.
+    let jobs = &JobsOptions {
+        limit: jobs.limit.max(1),
+        ..jobs.clone()
+    };
     let memory_before = Memory::read();
     let started = Instant::now();
     let board = match mode {
@@ -157,4 +162,38 @@ pub fn run_jobs<W: Write>(
         interval: style.interval,
         memory: memory_before.zip(Memory::read()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::terminal::Style;
+
+    #[test]
+    fn no_jobs_and_no_permits_end_at_once() {
+        let options = JobsOptions {
+            jobs: 0,
+            limit: 0,
+            delay: Delay::Fixed(Duration::from_millis(10)),
+            seed: 1,
+            fail_rate: 0.0,
+            timeout: None,
+        };
+        for mode in [Mode::Thread, Mode::Task] {
+            let block = Block::new(Vec::new(), Style::Plain);
+            let (style, all, log) = (SpinStyle::default(), Cancel::new(), FrameLog::new());
+            let summary = run_jobs(
+                mode,
+                ThreadWait::Sleep,
+                &style,
+                &options,
+                &all,
+                block,
+                &mut Vec::new(),
+                &log,
+            )
+            .unwrap();
+            assert_eq!(summary.counts.finished(), 0, "{mode}");
+        }
+    }
 }

@@ -8,7 +8,7 @@ use async_executor::LocalExecutor;
 use async_lock::{Semaphore, SemaphoreGuard};
 use futures_lite::FutureExt;
 
-use super::board::{Board, Painter};
+use super::board::{Board, JobEnd, Painter};
 use super::plan::{Job, JobOutcome, JobsOptions};
 use crate::measure::{FrameLog, FrameRecorder};
 use crate::task_supervisor::beside;
@@ -50,40 +50,27 @@ pub(super) fn run<W: Write>(
                         None
                     })
                     .await;
+                let end = JobEnd::new(&board, &done, job.number);
                 match permit {
                     // A permit freed by a cancelled job may come before the cancel does.
                     Some(permit) if !all.is_cancelled() => executor
-                        .spawn(run_job(
-                            job,
-                            permit,
-                            &board,
-                            style,
-                            options.timeout,
-                            all,
-                            &done,
-                        ))
+                        .spawn(run_job(job, permit, end, &board, style, options.timeout, all))
                         .detach(),
                     _ => {
-                        finish(
-                            &board,
-                            &done,
-                            job.number,
-                            JobOutcome::Cancelled { started: false },
-                        );
+                        end.finish(JobOutcome::Cancelled { started: false });
                         break;
                     }
                 }
             }
             // Cancelled: the jobs that never got a permit never start.
             for job in plan {
-                finish(
-                    &board,
-                    &done,
-                    job.number,
-                    JobOutcome::Cancelled { started: false },
-                );
+                JobEnd::new(&board, &done, job.number)
+                    .finish(JobOutcome::Cancelled { started: false });
             }
-            done.cancelled().await;
+            // With no job at all, none is left to raise it.
+            if options.jobs > 0 {
+                done.cancelled().await;
+            }
         };
         // The painter is dropped once every job has stopped: its `Drop` prints the last results
         // and clears the board.
@@ -95,24 +82,17 @@ pub(super) fn run<W: Write>(
     board
 }
 
-/// Records how job `number` ended; the last one to end raises `done`.
-fn finish(board: &Board, done: &Cancel, number: usize, outcome: JobOutcome) {
-    if board.finish(number, outcome) {
-        done.cancel();
-    }
-}
-
 /// One job as a task, holding its permit: the work, with the job's spinner beside it.
 ///
 /// Its future is what a running job costs in task mode (`size_of` it to see).
 async fn run_job(
     job: Job,
     _permit: SemaphoreGuard<'_>,
+    end: JobEnd<'_>,
     board: &Arc<Board>,
     style: &SpinStyle,
     timeout: Option<Duration>,
     all: &Cancel,
-    done: &Cancel,
 ) {
     board.start(job.number);
     let mut row = board.row(job.number);
@@ -120,7 +100,7 @@ async fn run_job(
     // cooperative cancel at its simplest, with no token of its own to keep per job.
     let spinner = Spin::new(&mut row, style, Mechanism::CooperativeCancel, None);
     let outcome = beside(job.run_in_task(timeout, all), spinner).await;
-    finish(board, done, job.number, outcome);
+    end.finish(outcome);
 }
 
 #[cfg(test)]
@@ -143,7 +123,8 @@ mod tests {
             fails: false,
         };
         let permit = permits.try_acquire().expect("a free permit");
-        let future = run_job(job, permit, &board, &style, None, &all, &done);
+        let end = JobEnd::new(&board, &done, 1);
+        let future = run_job(job, permit, end, &board, &style, None, &all);
         let size = std::mem::size_of_val(&future);
         // 872 bytes when first measured; the bound only catches a large regression (a job's future
         // is most of what a task-mode job costs: BENCHMARKS.md).

@@ -5,8 +5,9 @@ use std::fmt;
 use std::io::{self, Write};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread;
+use std::time::Duration;
 
-use super::board::{Board, Painter};
+use super::board::{Board, JobEnd, Painter};
 use super::plan::{JobOutcome, JobsOptions};
 use crate::measure::{FrameLog, FrameRecorder, ThreadBudget};
 use crate::terminal::Block;
@@ -65,7 +66,7 @@ impl std::error::Error for JobsError {
 ///
 /// A signal raising `all` stops each running job at its next look at the flag (with
 /// [`ThreadWait::Sleep`], every `style.interval`; with [`ThreadWait::Event`], at once); each waiting
-/// job, when it gets its permit, sees the flag and stops at once.
+/// job reads it every `style.interval`, or sees it when it gets its permit.
 pub(super) fn run<W: Write>(
     options: &JobsOptions,
     wait: ThreadWait,
@@ -83,6 +84,10 @@ pub(super) fn run<W: Write>(
     let board = Board::new(options.jobs, style.frames, &style.message);
     let permits = Arc::new(Permits::new(options.limit));
     let done = Cancel::new();
+    if options.jobs == 0 {
+        // No job will raise it.
+        done.cancel();
+    }
     let mut threads = Vec::with_capacity(options.jobs);
     for job in options.plan() {
         let (board, permits, done) = (board.clone(), permits.clone(), done.clone());
@@ -93,15 +98,11 @@ pub(super) fn run<W: Write>(
             .stack_size(JOB_STACK)
             .spawn(move || {
                 let all = all_jobs;
-                let finish = |outcome| {
-                    if board.finish(job.number, outcome) {
-                        done.cancel();
-                    }
-                };
-                let permit = permits.acquire();
-                if all.is_cancelled() {
+                let end = JobEnd::new(&board, &done, job.number);
+                let permit = permits.acquire(&all, style.interval);
+                if permit.is_none() || all.is_cancelled() {
                     drop(permit);
-                    finish(JobOutcome::Cancelled { started: false });
+                    end.finish(JobOutcome::Cancelled { started: false });
                     return;
                 }
                 board.start(job.number);
@@ -129,7 +130,7 @@ pub(super) fn run<W: Write>(
                 // spinner thread is stopped as it is dropped (up to an interval later with the
                 // signal flag).
                 drop(permit);
-                finish(outcome);
+                end.finish(outcome);
                 drop(spinner);
             });
         match spawned {
@@ -174,17 +175,23 @@ impl Permits {
         }
     }
 
-    /// Blocks until a permit is free and takes it; it goes back when the guard is dropped.
-    fn acquire(&self) -> Permit<'_> {
+    /// Blocks until a permit is free and takes it (it goes back when the guard is dropped), or
+    /// until `all` is cancelled, which the waiting thread reads every `interval`: the condition
+    /// variable is woken by permits coming back, not by the cancel.
+    fn acquire(&self, all: &Cancel, interval: Duration) -> Option<Permit<'_>> {
         let mut free = self.free.lock().unwrap_or_else(PoisonError::into_inner);
         while *free == 0 {
+            if all.is_cancelled() {
+                return None;
+            }
             free = self
                 .returned
-                .wait(free)
-                .unwrap_or_else(PoisonError::into_inner);
+                .wait_timeout(free, interval)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
         }
         *free -= 1;
-        Permit(self)
+        Some(Permit(self))
     }
 }
 
@@ -203,7 +210,6 @@ impl Drop for Permit<'_> {
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::time::Duration;
 
     #[test]
     fn every_permit_given_back_reaches_a_waiting_thread() {
@@ -214,7 +220,7 @@ mod tests {
             .map(|_| {
                 let (permits, running, most) = (permits.clone(), running.clone(), most.clone());
                 thread::spawn(move || {
-                    let _permit = permits.acquire();
+                    let _permit = permits.acquire(&Cancel::new(), Duration::from_secs(1));
                     let now = running.fetch_add(1, Ordering::SeqCst) + 1;
                     most.fetch_max(now, Ordering::SeqCst);
                     thread::sleep(Duration::from_millis(100));
