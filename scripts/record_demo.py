@@ -43,7 +43,7 @@ BURST = [2, 1, 3, 2, 1, 2]  # characters per typed burst, in turn: uneven, like 
 PAUSE_BEFORE_TYPING = 0.5
 PAUSE_BEFORE_ENTER = 0.35
 PAUSE_AFTER_RUN = 0.6
-CTRL_C_HOLD = 0.4  # seconds the `^C` echo stays on screen before the program's next output
+CTRL_C_HOLD = 0.0  # seconds the `^C` echo stays on screen: none, so that each stop shows as fast as it is
 LAST_HOLD = MAX_IDLE  # seconds the last prompt stays on screen before a looping player restarts
 
 

@@ -26,11 +26,12 @@
 //! assert_eq!(answer, 42);
 //! ```
 //!
-//! # Modules
+//! # Where things are
 //!
 //! [`terminal`] draws (a line or a block of rows, cut to the width, restored on drop, on panic and
-//! on signals); [`demo`] is the program built on the lesson (kinds of work, many jobs, the compare
-//! experiment); [`measure`] holds what `--stats` and the benchmarks measure with.
+//! on signals); [`demo`] is the program built on the lesson (kinds of work, many jobs, a real
+//! command under the spinner, the compare experiment); [`measure`] holds what `--stats` and the
+//! benchmarks measure with.
 #![warn(
     missing_docs,
     missing_debug_implementations,

@@ -163,9 +163,7 @@ impl fmt::Display for Stats {
     /// The block `--stats` writes to stderr.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let or_none = |duration: Option<Duration>| {
-            duration.map_or("n/a (fewer than 2 frames)".to_owned(), |d| {
-                HumanDuration(d).to_string()
-            })
+            duration.map_or("n/a".to_owned(), |d| HumanDuration(d).to_string())
         };
         writeln!(f, "spinner stats ({} mode, {}):", self.mode, self.mechanism)?;
         writeln!(f, "  frames drawn      {}", self.frames)?;

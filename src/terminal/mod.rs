@@ -16,9 +16,9 @@ mod stderr;
 pub use block::Block;
 pub use fit::fit;
 pub(crate) use fit::fit_with;
-pub(crate) use stderr::write as write_stderr;
 pub use line::Line;
 pub use sanitize::sanitize;
+pub(crate) use stderr::write as write_stderr;
 
 use std::io::{self, IsTerminal};
 use std::sync::OnceLock;

@@ -12,8 +12,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use super::plan::{JobOutcome, JobResult};
-use crate::Frames;
 use crate::Cancel;
+use crate::Frames;
 use crate::terminal::{Block, Draw, Style, fit_with};
 
 /// What the board knows of one job.
@@ -353,7 +353,10 @@ impl<'a> JobEnd<'a> {
 
 impl Drop for JobEnd<'_> {
     fn drop(&mut self) {
-        if !self.finished && self.board.finish(self.number, JobOutcome::Failed("panicked".into()))
+        if !self.finished
+            && self
+                .board
+                .finish(self.number, JobOutcome::Failed("panicked".into()))
         {
             self.done.cancel();
         }

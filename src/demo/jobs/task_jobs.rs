@@ -54,7 +54,15 @@ pub(super) fn run<W: Write>(
                 match permit {
                     // A permit freed by a cancelled job may come before the cancel does.
                     Some(permit) if !all.is_cancelled() => executor
-                        .spawn(run_job(job, permit, end, &board, style, options.timeout, all))
+                        .spawn(run_job(
+                            job,
+                            permit,
+                            end,
+                            &board,
+                            style,
+                            options.timeout,
+                            all,
+                        ))
                         .detach(),
                     _ => {
                         end.finish(JobOutcome::Cancelled { started: false });
