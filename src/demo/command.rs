@@ -82,7 +82,7 @@ pub enum Forward {
 }
 
 impl Forward {
-    fn signal(self) -> Signal {
+    pub(crate) fn signal(self) -> Signal {
         match self {
             Forward::Interrupt => Signal::INT,
             Forward::Terminate => Signal::TERM,
@@ -226,10 +226,10 @@ pub fn kill_running_commands() {
 }
 
 /// A command's process group, listed in [`RUNNING`] while the value lives.
-struct Group(Pid);
+pub(crate) struct Group(Pid);
 
 impl Group {
-    fn new(pid: u32) -> io::Result<Group> {
+    pub(crate) fn new(pid: u32) -> io::Result<Group> {
         let pid = i32::try_from(pid)
             .ok()
             .and_then(Pid::from_raw)
@@ -241,7 +241,7 @@ impl Group {
         Ok(Group(pid))
     }
 
-    fn signal(&self, signal: Signal) {
+    pub(crate) fn signal(&self, signal: Signal) {
         // The group may be gone already: nothing to do then.
         let _ = kill_process_group(self.0, signal);
     }

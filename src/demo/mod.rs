@@ -3,6 +3,7 @@
 //! three ways of stopping side by side ([`compare()`]).
 
 mod command;
+mod command_jobs;
 mod compare;
 mod jobs;
 mod run;
@@ -12,6 +13,7 @@ pub use command::{
     Captured, CommandError, CommandOptions, CommandOutcome, Forward, OutputMode, StopCause,
     Stopping, ended_by_signal, kill_running_commands, run_command,
 };
+pub use command_jobs::{CommandJob, CommandJobsOptions, CommandJobsSummary, run_command_jobs};
 pub use compare::{
     CompareError, CompareOptions, CompareReport, CountFrames, MechanismFigures, SpawnFigures,
     compare, frame_cost, spawn_tasks, spawn_threads, spinning_cpu, stop_latency_trial,

@@ -9,8 +9,8 @@ use clap::{CommandFactory, Parser};
 
 use spinner::Frames;
 use spinner::demo::{
-    CommandOptions, CompareOptions, DEFAULT_FIB, Delay, JobsOptions, MAX_FIB, MAX_JOBS, Mode,
-    OutputMode, RunOptions, Work,
+    CommandJobsOptions, CommandOptions, CompareOptions, DEFAULT_FIB, Delay, JobsOptions, MAX_FIB,
+    MAX_JOBS, Mode, OutputMode, RunOptions, Work,
 };
 use spinner::measure::HumanDuration;
 use spinner::terminal::sanitize;
@@ -251,8 +251,26 @@ struct RunArgs {
     #[arg(long, value_name = "PATH")]
     stats_json: Option<PathBuf>,
 
+    /// Run each line of FILE (`-` for stdin) as a command of its own with `sh -c`, at most
+    /// --limit at once; empty lines and lines starting with `#` are skipped
+    #[arg(long, value_name = "FILE", conflicts_with = "command")]
+    jobs_from: Option<PathBuf>,
+
+    /// With --jobs-from: at most K commands at once, from 1 to 100000 [default: the number of
+    /// CPUs]
+    #[arg(long, value_name = "K", value_parser = parse_jobs, requires = "jobs_from")]
+    limit: Option<usize>,
+
+    /// With --jobs-from: run every command whatever fails (the default)
+    #[arg(long, requires = "jobs_from", conflicts_with = "fail_fast")]
+    keep_going: bool,
+
+    /// With --jobs-from: at the first failure, stop the running commands and start no more
+    #[arg(long, requires = "jobs_from")]
+    fail_fast: bool,
+
     /// The command and its arguments, after `--`
-    #[arg(value_name = "CMD", required = true, num_args = 1.., trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(value_name = "CMD", required_unless_present = "jobs_from", num_args = 1.., trailing_var_arg = true, allow_hyphen_values = true)]
     command: Vec<OsString>,
 }
 
@@ -267,6 +285,35 @@ impl RunArgs {
             }
             (_, wait) => wait.unwrap_or_default(),
         };
+        let frames = match Symbols::detect() {
+            Symbols::Unicode => self.frames,
+            Symbols::Ascii => Frames::Ascii,
+        };
+        if let Some(path) = self.jobs_from {
+            let _ = self.keep_going; // the default; named for scripts that want to say so
+            return Ok(RunCommand {
+                target: Target::Many {
+                    path,
+                    options: CommandJobsOptions {
+                        limit: self.limit.unwrap_or_else(|| {
+                            std::thread::available_parallelism().map_or(1, usize::from)
+                        }),
+                        mode: self.mode,
+                        style: SpinStyle {
+                            message: String::new(),
+                            frames,
+                            interval: self.interval,
+                        },
+                        timeout: self.timeout,
+                        grace: self.grace,
+                        output: self.output,
+                        fail_fast: self.fail_fast,
+                    },
+                },
+                stats: self.stats,
+                stats_json: self.stats_json,
+            });
+        }
         let mut words = self.command.into_iter();
         let program = words
             .next()
@@ -274,24 +321,23 @@ impl RunArgs {
         let args: Vec<OsString> = words.collect();
         let shown = command_line(&program, &args);
         Ok(RunCommand {
-            command: CommandOptions {
-                program,
-                args,
-                mode: self.mode,
-                wait,
-                style: SpinStyle {
-                    message: self.message.unwrap_or_else(|| shown.clone()),
-                    frames: match Symbols::detect() {
-                        Symbols::Unicode => self.frames,
-                        Symbols::Ascii => Frames::Ascii,
+            target: Target::One(
+                CommandOptions {
+                    program,
+                    args,
+                    mode: self.mode,
+                    wait,
+                    style: SpinStyle {
+                        message: self.message.unwrap_or_else(|| shown.clone()),
+                        frames,
+                        interval: self.interval,
                     },
-                    interval: self.interval,
+                    timeout: self.timeout,
+                    grace: self.grace,
+                    output: self.output,
                 },
-                timeout: self.timeout,
-                grace: self.grace,
-                output: self.output,
-            },
-            shown,
+                shown,
+            ),
             stats: self.stats,
             stats_json: self.stats_json,
         })
@@ -301,14 +347,26 @@ impl RunArgs {
 /// `spinner run`: the command, and what to report after it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct RunCommand {
-    /// The command and how to run it.
-    pub(crate) command: CommandOptions,
-    /// The command line as the final line shows it.
-    pub(crate) shown: String,
+    /// One command, or the commands of a file.
+    pub(crate) target: Target,
     /// After the run, write its figures to stderr (`--stats`).
     pub(crate) stats: bool,
     /// After the run, write its figures as JSON to this file (`--stats-json`).
     pub(crate) stats_json: Option<PathBuf>,
+}
+
+/// What `spinner run` runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// One command, and its command line as the final line shows it.
+    One(CommandOptions, String),
+    /// One command a line of a file (`-`: stdin).
+    Many {
+        /// The file.
+        path: PathBuf,
+        /// How to run them.
+        options: CommandJobsOptions,
+    },
 }
 
 /// The command line as a person would type it: words with spaces or shell characters quoted.
@@ -803,17 +861,19 @@ mod tests {
         ]) else {
             panic!("run must parse")
         };
-        let command = &run.command;
+        let Target::One(command, shown) = &run.target else {
+            panic!("one command")
+        };
         assert_eq!(command.program, "sh");
         assert_eq!(command.args, ["-c", "echo 'hi there'"]);
         assert_eq!(command.timeout, Some(Duration::from_secs(2)));
         assert_eq!(command.grace, Duration::from_secs(5));
         assert_eq!(command.output, OutputMode::OnError);
         assert_eq!(
-            run.shown,
+            shown,
             concat!("sh -c 'echo ", r"'\''", "hi there", r"'\''", "'")
         );
-        assert_eq!(command.style.message, run.shown);
+        assert_eq!(&command.style.message, shown);
         assert!(usage(&["run"]).contains("CMD"));
         assert!(
             usage(&["run", "--output", "loud", "--", "true"]).contains("on-error, live or quiet")

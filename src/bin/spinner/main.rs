@@ -14,14 +14,15 @@ use std::time::{Duration, Instant};
 
 use cpu_time::ProcessTime;
 use spinner::demo::{
-    self, CommandError, CompareError, CompareOptions, Forward, JobsOptions, Mode, OutputMode,
-    StopCause,
+    self, CommandError, CommandJobsOptions, CommandOptions, CompareError, CompareOptions, Forward,
+    JobsOptions, Mode, OutputMode, StopCause,
 };
 use spinner::measure::{Bytes, FrameLog, FrameRecorder, Stats};
 use spinner::terminal::{self, Block, Line, sanitize};
+use spinner::thread_supervisor::ThreadWait;
 use spinner::{Cancel, Mechanism, SpinnerOptions};
 
-use cli::{Command, Options, RunCommand};
+use cli::{Command, Options, Target};
 use signals::{Signal, Signals};
 use stats_file::StatsFile;
 
@@ -66,22 +67,32 @@ fn main() -> ExitCode {
             })
         }
         Command::Supervise(run) => {
-            let command = &run.command;
-            let mechanism = match command.mode {
-                Mode::Thread => command.wait.mechanism(),
+            let (mode, wait, interval) = match &run.target {
+                Target::One(command, _) => (command.mode, command.wait, command.style.interval),
+                Target::Many { options, .. } => {
+                    (options.mode, ThreadWait::Sleep, options.style.interval)
+                }
+            };
+            let mechanism = match mode {
+                Mode::Thread => wait.mechanism(),
                 Mode::Task => Mechanism::CooperativeCancel,
             };
             let figures = Figures {
                 stats: run.stats,
                 stats_json: run.stats_json.clone(),
-                mode: command.mode.name(),
+                mode: mode.name(),
                 mechanism: mechanism.name(),
-                interval: command.style.interval,
+                interval,
                 cpu,
                 started,
             };
-            measured(figures, |cancel, signals, display| {
-                run_real_command(&run, cancel, signals, display)
+            measured(figures, |cancel, signals, display| match &run.target {
+                Target::One(command, shown) => {
+                    run_real_command(command, shown, cancel, signals, display)
+                }
+                Target::Many { path, options } => {
+                    run_command_file(path, options, cancel, signals, display)
+                }
             })
         }
         Command::Compare(options) => run_compare(&options),
@@ -177,19 +188,15 @@ fn measured(figures: Figures, run: impl FnOnce(&Cancel, &Signals, &FrameLog) -> 
 
 /// `spinner run -- CMD`: a real command under the spinner.
 fn run_real_command(
-    run: &RunCommand,
+    command: &CommandOptions,
+    shown: &str,
     cancel: &Cancel,
     signals: &Signals,
     display: &FrameLog,
 ) -> Ran {
     let line = FrameRecorder::new(Line::stderr(), display.clone());
-    let forward = || match signals.received() {
-        Some(Signal::Terminate) => Forward::Terminate,
-        Some(Signal::Hangup) => Forward::Hangup,
-        Some(Signal::Quit) => Forward::Quit,
-        Some(Signal::Interrupt) | None => Forward::Interrupt,
-    };
-    let outcome = match demo::run_command(&run.command, cancel, &forward, line) {
+    let forward = || forward(signals);
+    let outcome = match demo::run_command(command, cancel, &forward, line) {
         Ok(outcome) => outcome,
         Err(err) => {
             let code = match err {
@@ -207,7 +214,7 @@ fn run_real_command(
     };
     let failed = !outcome.status.success() || outcome.stopping.is_some();
     let mut stderr = io::stderr().lock();
-    if failed && run.command.output == OutputMode::OnError {
+    if failed && command.output == OutputMode::OnError {
         let captured = &outcome.stderr;
         if captured.dropped > 0 {
             let _ = writeln!(
@@ -231,18 +238,13 @@ fn run_real_command(
         let _ = writeln!(
             stderr,
             "{}",
-            report::command_cancelled(&outcome, signal.name(), signal_at, run.command.grace)
+            report::command_cancelled(&outcome, signal.name(), signal_at, command.grace)
         );
     }
     let _ = writeln!(
         stderr,
         "{}",
-        report::command_ended(
-            &run.shown,
-            &outcome,
-            signal.map(Signal::name),
-            run.command.timeout
-        )
+        report::command_ended(shown, &outcome, signal.map(Signal::name), command.timeout)
     );
     drop(stderr);
     let code = match (signal, outcome.stopping.map(|stopping| stopping.cause)) {
@@ -370,6 +372,74 @@ fn run_many(
             ),
         ),
     })
+}
+
+/// The signal a stop forwards to the commands: the one spinner received.
+fn forward(signals: &Signals) -> Forward {
+    match signals.received() {
+        Some(Signal::Terminate) => Forward::Terminate,
+        Some(Signal::Hangup) => Forward::Hangup,
+        Some(Signal::Quit) => Forward::Quit,
+        Some(Signal::Interrupt) | None => Forward::Interrupt,
+    }
+}
+
+/// `spinner run --jobs-from FILE`: one command a line, at most a limit at once.
+fn run_command_file(
+    path: &Path,
+    options: &CommandJobsOptions,
+    cancel: &Cancel,
+    signals: &Signals,
+    display: &FrameLog,
+) -> Ran {
+    let started = Instant::now();
+    let lines: Box<dyn io::BufRead + Send> = if path == Path::new("-") {
+        Box::new(io::BufReader::new(io::stdin()))
+    } else {
+        match std::fs::File::open(path) {
+            Ok(file) => Box::new(io::BufReader::new(file)),
+            Err(err) => {
+                let path = sanitize(&path.display().to_string()).into_owned();
+                fail(
+                    2,
+                    &format!("spinner: cannot read '--jobs-from {path}': {err}"),
+                );
+                return Ran::Failed;
+            }
+        }
+    };
+    let forward = || forward(signals);
+    let summary =
+        match demo::run_command_jobs(options, lines, cancel, &forward, Block::stderr(), display) {
+            Ok(summary) => summary,
+            Err(err) => {
+                fail(1, &format!("spinner: cannot read the commands: {err}"));
+                return Ran::Failed;
+            }
+        };
+    let _ = writeln!(
+        io::stderr(),
+        "{}",
+        report::command_jobs(
+            &summary,
+            options,
+            signals.received().map(Signal::name),
+            cancel
+                .requested_at()
+                .map(|at| at.saturating_duration_since(started))
+        )
+    );
+    let counts = summary.counts;
+    let code = match signals.received() {
+        Some(signal) if cancel.is_cancelled() => ExitCode::from(signal.exit_code()),
+        _ if counts.failed + counts.timed_out > 0 || summary.failed_fast => ExitCode::FAILURE,
+        _ => ExitCode::SUCCESS,
+    };
+    Ran::Finished {
+        code,
+        longest_gap: display.longest_gap(),
+        stop_latency: Duration::ZERO,
+    }
 }
 
 /// `spinner compare`: the experiment, its progress on a spinner of our own.

@@ -7,7 +7,8 @@ use std::os::unix::process::ExitStatusExt;
 
 use spinner::Symbols;
 use spinner::demo::{
-    CommandOutcome, CompareError, JobsError, JobsSummary, Mode, Outcome, RunOptions, StopCause,
+    CommandJobsOptions, CommandJobsSummary, CommandOutcome, CompareError, JobOutcome, JobsError,
+    JobsSummary, Mode, Outcome, RunOptions, StopCause,
 };
 use spinner::measure::{Bytes, HumanDuration};
 use spinner::terminal::fit;
@@ -336,6 +337,67 @@ pub(crate) fn command_ended(
                 .map_or_else(|| "a signal".to_owned(), signal_name)
         ),
     }
+}
+
+/// The end of `spinner run --jobs-from`: a line per command that did not succeed, then the counts
+/// (and, after a signal, what it stopped).
+pub(crate) fn command_jobs(
+    summary: &CommandJobsSummary,
+    options: &CommandJobsOptions,
+    signal: Option<&str>,
+    signal_after: Option<std::time::Duration>,
+) -> String {
+    let symbols = Symbols::detect();
+    let mut lines = Vec::new();
+    for job in &summary.failures {
+        let how = match &job.outcome {
+            JobOutcome::Failed(reason) => reason.clone(),
+            JobOutcome::TimedOut(after) => format!("timed out after {}", HumanDuration(*after)),
+            // Stopped by a signal or by --fail-fast: counted below, not failures of their own.
+            JobOutcome::Cancelled { .. } | JobOutcome::Answered(_) => continue,
+        };
+        lines.push(format!(
+            "{} #{} {}: {how}",
+            symbols.failure(),
+            job.number,
+            fit(&job.command, 48)
+        ));
+    }
+    let counts = &summary.counts;
+    let total = counts.finished();
+    let mode = match options.mode {
+        Mode::Thread => "thread mode",
+        Mode::Task => "task mode",
+    };
+    lines.push(format!(
+        "{} in {}: {} succeeded, {} failed, {} timed out, {} stopped",
+        match total {
+            1 => "1 command".to_owned(),
+            total => format!("{total} commands"),
+        },
+        HumanDuration(summary.elapsed),
+        counts.answered,
+        counts.failed,
+        counts.timed_out,
+        counts.cancelled(),
+    ));
+    lines.push(format!("{mode}, limit {}", options.limit));
+    if let (Some(signal), Some(after)) = (signal, signal_after) {
+        lines.push(format!(
+            "cancelled by {signal} after {}: {} stopped, {} not started, {} done",
+            HumanDuration(after),
+            counts.cancelled_running,
+            counts.cancelled_pending,
+            counts.answered + counts.failed + counts.timed_out,
+        ));
+    } else if summary.failed_fast {
+        lines.push("stopped at the first failure (--fail-fast)".to_owned());
+    }
+    lines
+        .iter()
+        .map(|line| wrap("spinner: ", line, WIDTH))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Why `spinner compare` could not finish, and what to do about it.

@@ -5,7 +5,7 @@
 //! the spin routine too, on a [`Painter`], whose every frame redraws the whole block in one write. So
 //! 10 000 spinners cost 10 000 counters, not 10 000 writes.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::fmt;
 use std::io::Write;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use super::plan::{JobOutcome, JobResult};
 use crate::Cancel;
 use crate::Frames;
-use crate::terminal::{Block, Draw, Style, fit_with};
+use crate::terminal::{Block, Draw, Style, fit_with, sanitize};
 
 /// What the board knows of one job.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,6 +87,10 @@ impl Counts {
 #[derive(Debug)]
 struct State {
     jobs: Vec<JobState>,
+    /// The jobs running now (indices), so that a frame looks at them alone, not at every job.
+    running: BTreeSet<usize>,
+    /// What a job's row shows instead of the board's message (a command line), while it runs.
+    labels: HashMap<usize, String>,
     counts: Counts,
     /// Finished jobs whose result line is not printed yet, in the order they finished.
     unprinted: VecDeque<JobResult>,
@@ -119,6 +123,8 @@ impl Board {
         Arc::new(Board {
             state: Mutex::new(State {
                 jobs: vec![JobState::Pending; jobs],
+                running: BTreeSet::new(),
+                labels: HashMap::new(),
                 counts: Counts {
                     pending: jobs,
                     ..Counts::default()
@@ -137,6 +143,30 @@ impl Board {
         self.state
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Adds a job at the end of the board, waiting, shown as `label` while it runs (a command line,
+    /// made safe for the terminal); returns its number. For jobs whose number is not known up
+    /// front: the lines of a file read as they are run.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::Frames;
+    /// use spinner::demo::Board;
+    ///
+    /// let board = Board::new(0, Frames::Ascii, "");
+    /// assert_eq!(board.add("make test"), 1);
+    /// assert_eq!(board.add("make docs"), 2);
+    /// assert_eq!(board.counts().pending, 2);
+    /// ```
+    pub fn add(&self, label: &str) -> usize {
+        let mut state = self.lock();
+        state.jobs.push(JobState::Pending);
+        state.counts.pending += 1;
+        let index = state.jobs.len() - 1;
+        state.labels.insert(index, sanitize(label).into_owned());
+        index + 1
     }
 
     /// Marks job `number` (from 1) as running from now on; returns the instant it started.
@@ -168,6 +198,7 @@ impl Board {
             started: now,
             frames: 0,
         };
+        state.running.insert(number - 1);
         state.counts.pending -= 1;
         state.counts.running += 1;
         now
@@ -209,6 +240,8 @@ impl Board {
             JobState::Finished => panic!("job {number} finished twice"),
         };
         state.jobs[number - 1] = JobState::Finished;
+        state.running.remove(&(number - 1));
+        state.labels.remove(&(number - 1));
         let counts = &mut state.counts;
         match outcome {
             JobOutcome::Answered(_) => counts.answered += 1,
@@ -285,8 +318,8 @@ impl Board {
         let room = height.saturating_sub(2);
         let mut rows = Vec::with_capacity(room.min(counts.running) + 1);
         let mut shown = 0;
-        for (index, job) in state.jobs.iter().enumerate() {
-            let JobState::Running { started, frames } = *job else {
+        for &index in &state.running {
+            let JobState::Running { started, frames } = state.jobs[index] else {
                 continue;
             };
             if shown + 1 == room && counts.running > room {
@@ -302,10 +335,13 @@ impl Board {
             let glyphs = self.frames.glyphs();
             let glyph = glyphs[frames as usize % glyphs.len()];
             let elapsed = (now - started).as_secs_f64();
-            rows.push(format!(
-                "{glyph} job {}: {message} {elapsed:.1} s",
-                index + 1
-            ));
+            match state.labels.get(&index) {
+                Some(label) => rows.push(format!("{glyph} #{} {elapsed:.1} s: {label}", index + 1)),
+                None => rows.push(format!(
+                    "{glyph} job {}: {message} {elapsed:.1} s",
+                    index + 1
+                )),
+            }
             shown += 1;
         }
         rows.push(format!(
@@ -390,6 +426,9 @@ pub(crate) struct Painter<'a, W: Write> {
     stdout_closed: bool,
     /// The board's message cut for the width it was last cut to: cut once, not per row and frame.
     cut: Option<(usize, String)>,
+    /// Whether each result gets a line on `stdout` (`job 7: 42 (1.31 s)`); not where stdout is
+    /// the jobs' own data.
+    result_lines: bool,
 }
 
 impl<W: Write + fmt::Debug> fmt::Debug for Painter<'_, W> {
@@ -410,7 +449,14 @@ impl<'a, W: Write> Painter<'a, W> {
             stdout,
             stdout_closed: false,
             cut: None,
+            result_lines: true,
         }
+    }
+
+    /// The same painter, printing no result line on stdout: the jobs write there themselves.
+    pub(crate) fn without_result_lines(mut self) -> Self {
+        self.result_lines = false;
+        self
     }
 
     /// The board's message, cut so that a job's row fits `columns` with its longest number and
@@ -435,21 +481,25 @@ impl<'a, W: Write> Painter<'a, W> {
         let finished_before = counts.finished() - results.len();
         for (offset, result) in results.iter().enumerate() {
             let line = result.to_string();
-            if !self.stdout_closed {
+            if self.result_lines && !self.stdout_closed {
                 // Nobody reads the results (`| head`): not an error; the run goes on.
                 self.stdout_closed = self.block.print_above(self.stdout, &line).is_err();
             }
             if self.block.height() == 0 {
                 let finished = finished_before + offset + 1;
-                let how = match result.outcome {
-                    JobOutcome::Answered(_) => "answered",
-                    JobOutcome::Failed(_) => "failed",
-                    JobOutcome::TimedOut(_) => "timed out",
-                    JobOutcome::Cancelled { .. } => "cancelled",
+                let (how, name) = match (&result.outcome, self.result_lines) {
+                    (JobOutcome::Answered(_), true) => ("answered", "job "),
+                    (JobOutcome::Answered(_), false) => ("succeeded", "#"),
+                    (JobOutcome::Failed(_), true) => ("failed", "job "),
+                    (JobOutcome::Failed(_), false) => ("failed", "#"),
+                    (JobOutcome::TimedOut(_), true) => ("timed out", "job "),
+                    (JobOutcome::TimedOut(_), false) => ("timed out", "#"),
+                    (JobOutcome::Cancelled { .. }, true) => ("cancelled", "job "),
+                    (JobOutcome::Cancelled { .. }, false) => ("stopped", "#"),
                 };
                 let number = result.number;
                 self.block
-                    .write_line(&format!("[{finished}/{total}] job {number} {how}"));
+                    .write_line(&format!("[{finished}/{total}] {name}{number} {how}"));
             }
         }
     }

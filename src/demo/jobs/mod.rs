@@ -10,6 +10,7 @@ mod task_jobs;
 mod thread_jobs;
 
 pub use board::{Board, Counts};
+pub(crate) use board::{JobEnd, Painter};
 pub use plan::{Delay, Job, JobOutcome, JobResult, JobsOptions};
 pub use thread_jobs::JobsError;
 
