@@ -45,6 +45,7 @@ mod spin;
 mod spinner;
 
 pub mod demo;
+pub mod event_loop;
 pub mod measure;
 pub mod task_supervisor;
 pub mod terminal;

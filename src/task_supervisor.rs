@@ -15,13 +15,13 @@ use std::fmt;
 use std::future::Future;
 use std::io::Write;
 use std::sync::OnceLock;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_executor::{LocalExecutor, Task};
 use futures_lite::FutureExt;
 
 use crate::terminal::Draw;
-use crate::{Cancel, Mechanism, Spin, SpinReport, SpinStyle};
+use crate::{Cancel, Mechanism, Spin, SpinReport, SpinStyle, event_loop};
 
 /// The spinner task's loop: the spin routine, awaiting a timer between frames. It never completes
 /// (its output type has no value): it ends when its future is dropped, which clears the line.
@@ -34,7 +34,7 @@ use crate::{Cancel, Mechanism, Spin, SpinReport, SpinStyle};
 /// # Examples
 ///
 /// ```
-/// use std::time::Duration;
+/// use std::time::{Duration, Instant};
 /// use futures_lite::FutureExt;
 /// use spinner::terminal::{Line, Style};
 /// use spinner::{Mechanism, Spin, SpinStyle};
@@ -50,9 +50,9 @@ use crate::{Cancel, Mechanism, Spin, SpinReport, SpinStyle};
 /// assert!(line.into_inner().ends_with(b"\r\x1b[K\x1b[?25h"));
 /// ```
 pub async fn spin<D: Draw + ?Sized>(mut spin: Spin<'_, D>) -> Infallible {
-    let mut timer = async_io::Timer::never();
+    let mut timer = event_loop::sleep_until(Instant::now());
     loop {
-        timer.set_at(spin.frame());
+        timer.reset(spin.frame());
         // The cancel lands here: a cancelled task is dropped at this `.await`, and `spin`'s `Drop`
         // clears the line.
         (&mut timer).await;
@@ -92,13 +92,13 @@ pub async fn beside<T, D: Draw + ?Sized>(work: impl Future<Output = T>, spinner:
 /// # Examples
 ///
 /// ```
-/// use std::time::Duration;
+/// use std::time::{Duration, Instant};
 /// use spinner::task_supervisor::slow;
 ///
 /// assert_eq!(futures_lite::future::block_on(slow(Duration::from_millis(10))), 42);
 /// ```
 pub async fn slow(delay: Duration) -> u64 {
-    async_io::Timer::after(delay).await;
+    event_loop::sleep(delay).await;
     42
 }
 
@@ -117,7 +117,7 @@ pub async fn slow(delay: Duration) -> u64 {
 /// # Examples
 ///
 /// ```
-/// use std::time::Duration;
+/// use std::time::{Duration, Instant};
 /// use spinner::terminal::{Line, Style};
 /// use spinner::task_supervisor::{slow, supervise};
 /// use spinner::{Cancel, Mechanism, SpinStyle};
@@ -138,7 +138,7 @@ pub fn supervise<D: Draw, T>(
 ) -> (Option<T>, SpinReport) {
     let report = OnceLock::new();
     let executor = LocalExecutor::new();
-    let answer = async_io::block_on(executor.run(async {
+    let answer = event_loop::block_on(executor.run(async {
         let spin = Spin::new(&mut line, style, Mechanism::CooperativeCancel, Some(stop));
         let spinner = executor.spawn(self::spin(spin.report_to(&report)));
         let object = Described {

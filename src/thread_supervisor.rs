@@ -183,11 +183,17 @@ pub fn slow(delay: Duration, wait: ThreadWait, interval: Duration, signal: &Canc
         if deadline.is_some_and(|deadline| deadline <= now) {
             return Some(42);
         }
-        let slice = now + interval.max(Duration::from_millis(1));
-        wait.until(
-            deadline.map_or(slice, |deadline| deadline.min(slice)),
-            signal,
-        );
+        let next = match wait {
+            // Nothing can cut a sleep short: sleep in slices and look at the flag between them.
+            ThreadWait::Sleep => {
+                let slice = now + interval.max(Duration::from_millis(1));
+                deadline.map_or(slice, |deadline| deadline.min(slice))
+            }
+            // The stop wakes this wait: no need to look before the deadline (an hour at a time
+            // for a deadline too far for the clock).
+            ThreadWait::Event => deadline.unwrap_or(now + Duration::from_secs(3600)),
+        };
+        wait.until(next, signal);
     }
 }
 

@@ -651,7 +651,7 @@ fn run_as_tasks<D: Draw + Send + 'static>(
     let report = std::sync::OnceLock::new();
     let stop_spinner = Cancel::new();
     let executor = LocalExecutor::new();
-    let ended = async_io::block_on(executor.run(async {
+    let ended = crate::event_loop::block_on(executor.run(async {
         let mut child = command
             .spawn()
             .map_err(|err| spawn_error(&options.program, err))?;
@@ -700,7 +700,7 @@ fn run_as_tasks<D: Draw + Send + 'static>(
         let mut finished = std::pin::pin!(finished);
         let timeout = async {
             match options.timeout {
-                Some(timeout) => async_io::Timer::after(timeout).await,
+                Some(timeout) => crate::event_loop::sleep(timeout).await,
                 None => std::future::pending().await,
             };
             StopCause::Timeout
@@ -723,7 +723,7 @@ fn run_as_tasks<D: Draw + Send + 'static>(
                     spinner.cancel().await;
                 }
                 let killed = async {
-                    async_io::Timer::at(stop.kill_at).await;
+                    crate::event_loop::sleep_until(stop.kill_at).await;
                     None
                 };
                 let ended = match finished.as_mut().or(killed).await {
@@ -750,7 +750,7 @@ fn run_as_tasks<D: Draw + Send + 'static>(
                 if stop.stopping.killed && stop.kill_at.elapsed() > Duration::from_secs(1) {
                     break Some(stop.stopping);
                 }
-                async_io::Timer::after(Duration::from_millis(2)).await;
+                crate::event_loop::sleep(Duration::from_millis(2)).await;
             },
             None => None,
         };

@@ -465,7 +465,7 @@ fn as_tasks<D: crate::terminal::Draw>(
         cancel,
         forward,
     };
-    async_io::block_on(executor.run(async {
+    crate::event_loop::block_on(executor.run(async {
         let mut result = Ok(());
         // A signal reaches the running commands at once (the warden also looks at every frame).
         let signalled = async {

@@ -256,9 +256,9 @@ pub fn spinning_cpu(
         Mechanism::CooperativeCancel => {
             let spin = Spin::new(&mut line, &style, mechanism, None);
             let spun = async {
-                async_io::Timer::after(spinning).await;
+                crate::event_loop::sleep(spinning).await;
             };
-            async_io::block_on(beside(spun.or(stop.cancelled()), spin));
+            crate::event_loop::block_on(beside(spun.or(stop.cancelled()), spin));
         }
     }
     cpu.elapsed()
@@ -390,7 +390,7 @@ pub fn spawn_tasks(count: usize, interval: Duration, stop: &Cancel) -> SpawnFigu
     };
     let before = Memory::read();
     let executor = LocalExecutor::new();
-    let figures = async_io::block_on(executor.run(async {
+    let figures = crate::event_loop::block_on(executor.run(async {
         let started = Instant::now();
         let (started_tx, started_rx) = started_counter();
         let tasks: Vec<_> = (0..count)

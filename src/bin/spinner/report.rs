@@ -282,16 +282,22 @@ pub(crate) fn command_cancelled(
         let gone = stopping.gone_after.map(|gone| {
             HumanDuration(stopping.requested.saturating_duration_since(signal_at) + gone)
         });
-        lines.push(match (gone, stopping.killed) {
-            (Some(gone), false) => format!("the command's processes were gone {gone} after it"),
-            (Some(gone), true) => format!(
-                "the command's processes were gone {gone} after it, killed after the {} grace",
-                HumanDuration(grace)
-            ),
-            (None, _) => {
-                "some of the command's processes were still alive after SIGKILL".to_owned()
+        match (gone, stopping.killed) {
+            (Some(gone), false) => {
+                lines.push(format!("the command's processes were gone {gone} after it"));
             }
-        });
+            (Some(gone), true) => {
+                lines.push(format!(
+                    "the command's processes were gone {gone} after it,"
+                ));
+                lines.push(format!(
+                    "killed after the {} grace (some did not stop when asked)",
+                    HumanDuration(grace)
+                ));
+            }
+            (None, _) => lines
+                .push("some of the command's processes were still alive after SIGKILL".to_owned()),
+        }
     }
     lines
         .iter()

@@ -112,7 +112,7 @@ impl Job {
         let timed_out = async {
             match timeout {
                 Some(timeout) => {
-                    async_io::Timer::after(timeout).await;
+                    crate::event_loop::sleep(timeout).await;
                     JobOutcome::TimedOut(timeout)
                 }
                 None => std::future::pending().await,

@@ -40,7 +40,7 @@ pub(super) fn run<W: Write>(
     let done = Cancel::new();
     let executor = LocalExecutor::new();
     let mut painter = FrameRecorder::new(Painter::new(&board, block, stdout), display.clone());
-    async_io::block_on(executor.run(async {
+    crate::event_loop::block_on(executor.run(async {
         let every_job = async {
             let mut plan = options.plan();
             for job in plan.by_ref() {
