@@ -9,7 +9,9 @@
 //! every interval: their timeouts, a stop, the grace before SIGKILL.
 
 use std::collections::HashMap;
+use std::ffi::{OsStr, OsString};
 use std::io::{self, BufRead, Write};
+use std::os::unix::ffi::OsStringExt;
 use std::process::{ExitStatus, Output, Stdio};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
@@ -222,16 +224,32 @@ fn how_it_ended(status: &ExitStatus) -> String {
     }
 }
 
-/// The commands of `lines`: each non-empty line that does not start with `#`.
-fn commands(lines: impl BufRead) -> impl Iterator<Item = io::Result<String>> {
-    lines.lines().filter(|line| {
-        line.as_ref().map_or(true, |line| {
-            !line.trim().is_empty() && !line.trim_start().starts_with('#')
-        })
+/// The commands of `lines`: each line that is not blank and whose first non-blank character is not
+/// `#`, as bytes (a command need not be UTF-8; it is passed to `sh` as it is).
+fn commands(mut lines: impl BufRead) -> impl Iterator<Item = io::Result<OsString>> {
+    std::iter::from_fn(move || {
+        loop {
+            let mut line = Vec::new();
+            match lines.read_until(b'\n', &mut line) {
+                Ok(0) => return None,
+                Ok(_) => {}
+                Err(err) => return Some(Err(err)),
+            }
+            while line
+                .last()
+                .is_some_and(|&byte| byte == b'\n' || byte == b'\r')
+            {
+                line.pop();
+            }
+            let first = line.iter().find(|byte| !byte.is_ascii_whitespace());
+            if first.is_some_and(|&byte| byte != b'#') {
+                return Some(Ok(OsString::from_vec(line)));
+            }
+        }
     })
 }
 
-fn sh(command: &str) -> std::process::Command {
+fn sh(command: &OsStr) -> std::process::Command {
     use std::os::unix::process::CommandExt;
     let mut sh = std::process::Command::new("/bin/sh");
     sh.arg("-c")
@@ -248,9 +266,8 @@ fn sh(command: &str) -> std::process::Command {
 /// frames recorded in `display`. `cancel` (a signal handler) stops every running command: `forward`
 /// says with which signal.
 ///
-/// # Errors
-///
-/// `lines` could not be read; the commands started so far were stopped first.
+/// Returns the summary, and the error that stopped the reading of `lines` if one did (the commands
+/// started were stopped first, and are counted in the summary).
 ///
 /// # Examples
 ///
@@ -272,10 +289,10 @@ fn sh(command: &str) -> std::process::Command {
 /// };
 /// let lines = "true\n# a comment\n\nexit 3\ntrue\n".as_bytes();
 /// let block = Block::new(Vec::new(), Style::Plain);
-/// let summary = run_command_jobs(&options, lines, &Cancel::new(), &|| Forward::Interrupt, block, &FrameLog::new())?;
+/// let (summary, unread) = run_command_jobs(&options, lines, &Cancel::new(), &|| Forward::Interrupt, block, &FrameLog::new());
+/// assert!(unread.is_none());
 /// assert_eq!((summary.counts.answered, summary.counts.failed), (2, 1));
 /// assert_eq!(summary.failures[0].command, "exit 3");
-/// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn run_command_jobs<W: Write>(
     options: &CommandJobsOptions,
@@ -284,7 +301,7 @@ pub fn run_command_jobs<W: Write>(
     forward: &(dyn Fn() -> Forward + Sync),
     block: Block<W>,
     display: &FrameLog,
-) -> io::Result<CommandJobsSummary> {
+) -> (CommandJobsSummary, Option<io::Error>) {
     let started = Instant::now();
     let board = Board::new(0, options.style.frames, "");
     let done = Cancel::new();
@@ -301,7 +318,9 @@ pub fn run_command_jobs<W: Write>(
         failures: Mutex::new(Vec::new()),
     };
     // A reader thread hands the lines over one at a time: a slow stdin never holds the board up.
-    let (lines_tx, lines_rx) = async_channel::bounded::<io::Result<String>>(1);
+    let (lines_tx, lines_rx) = async_channel::bounded::<io::Result<OsString>>(1);
+    // Not joined: on a stop it may be blocked reading a terminal or a pipe that stays open, and it
+    // ends with the process.
     let reader = thread::Builder::new()
         .name("lines".to_owned())
         .spawn(move || {
@@ -310,7 +329,16 @@ pub fn run_command_jobs<W: Write>(
                     break;
                 }
             }
-        })?;
+        });
+    if let Err(err) = reader {
+        let summary = CommandJobsSummary {
+            counts: board.counts(),
+            failures: Vec::new(),
+            failed_fast: false,
+            elapsed: started.elapsed(),
+        };
+        return (summary, Some(err));
+    }
     let mut stdout = io::sink();
     let painter = Painter::new(&board, block, &mut stdout).without_result_lines();
     let mut painter = FrameRecorder::new(painter, display.clone());
@@ -320,16 +348,23 @@ pub fn run_command_jobs<W: Write>(
     };
     drop(painter);
     lines_rx.close();
-    let _ = reader.join();
     let failures = std::mem::take(&mut *lock(&shared.failures));
     let failed_fast = *lock(&shared.failed_fast);
-    read?;
-    Ok(CommandJobsSummary {
+    let summary = CommandJobsSummary {
         counts: board.counts(),
         failures,
         failed_fast,
         elapsed: started.elapsed(),
-    })
+    };
+    (summary, read.err())
+}
+
+/// Stops the commands started because the lines cannot be read any more.
+fn unreadable(shared: &Shared<'_>) {
+    if !shared.stop.is_cancelled() {
+        *lock(&shared.forward) = Forward::Interrupt;
+        shared.stop.cancel();
+    }
 }
 
 /// Takes the next command to run, or `None` when there is none (the end of the lines, or a stop).
@@ -345,7 +380,7 @@ fn take_stop(shared: &Shared<'_>, cancel: &Cancel, forward: &(dyn Fn() -> Forwar
 /// is free; each blocks in `wait` on its command. This thread paints the board and is the warden.
 fn on_threads<D: crate::terminal::Draw>(
     shared: &Shared<'_>,
-    lines: &async_channel::Receiver<io::Result<String>>,
+    lines: &async_channel::Receiver<io::Result<OsString>>,
     cancel: &Cancel,
     forward: &(dyn Fn() -> Forward + Sync),
     painter: &mut D,
@@ -356,16 +391,24 @@ fn on_threads<D: crate::terminal::Draw>(
         let dispatcher = scope.spawn(|| -> io::Result<()> {
             let mut result = Ok(());
             while !shared.stop.is_cancelled() {
-                let line = match lines.recv_blocking() {
-                    Ok(Ok(line)) => line,
-                    Ok(Err(err)) => {
+                // The next line, or the stop: a stdin that stays open must not hold a Ctrl-C up.
+                let next =
+                    futures_lite::future::block_on(async { Some(lines.recv().await) }.or(async {
+                        shared.stop.cancelled().await;
+                        None
+                    }));
+                let line = match next {
+                    Some(Ok(Ok(line))) => line,
+                    Some(Ok(Err(err))) => {
+                        unreadable(shared);
                         result = Err(err);
                         break;
                     }
-                    Err(_) => break,
+                    Some(Err(_)) | None => break,
                 };
-                let number = shared.board.add(&line);
-                lock(&shared.commands).insert(number, line.clone());
+                let shown = line.to_string_lossy().into_owned();
+                let number = shared.board.add(&shown);
+                lock(&shared.commands).insert(number, shown);
                 let end = JobEnd::new(shared.board, &shared.last_so_far, number);
                 // A permit, or the stop: read every interval (a condition variable is woken by
                 // permits coming back, not by a signal).
@@ -451,7 +494,7 @@ impl<D: crate::terminal::Draw> crate::terminal::Draw for Watching<'_, '_, D> {
 /// awaits its command. The painter turns beside them, and is the warden.
 fn as_tasks<D: crate::terminal::Draw>(
     shared: &Shared<'_>,
-    lines: &async_channel::Receiver<io::Result<String>>,
+    lines: &async_channel::Receiver<io::Result<OsString>>,
     cancel: &Cancel,
     forward: &(dyn Fn() -> Forward + Sync),
     painter: &mut D,
@@ -485,14 +528,16 @@ fn as_tasks<D: crate::terminal::Draw>(
                 let line = match next {
                     Some(Ok(Ok(line))) => line,
                     Some(Ok(Err(err))) => {
+                        unreadable(shared);
                         result = Err(err);
                         break;
                     }
                     // The end of the lines, or a stop.
                     Some(Err(_)) | None => break,
                 };
-                let number = shared.board.add(&line);
-                lock(&shared.commands).insert(number, line.clone());
+                let shown = line.to_string_lossy().into_owned();
+                let number = shared.board.add(&shown);
+                lock(&shared.commands).insert(number, shown);
                 let end = JobEnd::new(shared.board, &shared.last_so_far, number);
                 let permit = async { Some(permits.acquire().await) }
                     .or(async {

@@ -252,7 +252,7 @@ struct RunArgs {
     stats_json: Option<PathBuf>,
 
     /// Run each line of FILE (`-` for stdin) as a command of its own with `sh -c`, at most
-    /// --limit at once; empty lines and lines starting with `#` are skipped
+    /// --limit at once; blank lines and lines whose first non-blank character is `#` are skipped
     #[arg(long, value_name = "FILE", conflicts_with = "command")]
     jobs_from: Option<PathBuf>,
 
@@ -289,6 +289,17 @@ impl RunArgs {
             Symbols::Unicode => self.frames,
             Symbols::Ascii => Frames::Ascii,
         };
+        if self.jobs_from.is_none() {
+            for (given, name) in [
+                (self.limit.is_some(), "--limit"),
+                (self.keep_going, "--keep-going"),
+                (self.fail_fast, "--fail-fast"),
+            ] {
+                if given {
+                    return Err(format!("'{name}' applies only with '--jobs-from FILE'"));
+                }
+            }
+        }
         if let Some(path) = self.jobs_from {
             let _ = self.keep_going; // the default; named for scripts that want to say so
             return Ok(RunCommand {

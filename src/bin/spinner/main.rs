@@ -153,7 +153,10 @@ fn measured(figures: Figures, run: impl FnOnce(&Cancel, &Signals, &FrameLog) -> 
         stop_latency,
     } = ran
     else {
-        return ExitCode::FAILURE;
+        let Ran::Failed(code) = ran else {
+            unreachable!("finished above")
+        };
+        return code;
     };
     if figures.stats || stats_file.is_some() {
         let stats = Stats::gather(
@@ -273,8 +276,8 @@ enum Ran {
         longest_gap: Duration,
         stop_latency: Duration,
     },
-    /// It could not start; the error is reported.
-    Failed,
+    /// It could not start; the error is reported, and this is the exit code.
+    Failed(ExitCode),
 }
 
 /// The lesson: one slow operation and its spinner.
@@ -284,8 +287,10 @@ fn run_one(options: &Options, cancel: &Cancel, signals: &Signals, display: &Fram
     let outcome = match demo::run(&options.run, cancel, line, &mut stdout) {
         Ok(outcome) => outcome,
         Err(err) => {
-            fail(1, &format!("spinner: cannot start the spinner: {err}"));
-            return Ran::Failed;
+            return Ran::Failed(fail(
+                1,
+                &format!("spinner: cannot start the spinner: {err}"),
+            ));
         }
     };
     let code = match (outcome.answer, signals.received()) {
@@ -333,8 +338,7 @@ fn run_many(
     ) {
         Ok(summary) => summary,
         Err(err) => {
-            fail(1, &report::jobs_error(&err, jobs.jobs));
-            return Ran::Failed;
+            return Ran::Failed(fail(1, &report::jobs_error(&err, jobs.jobs)));
         }
     };
     // The display stops once every job has: from the signal if one came, else from the last job.
@@ -400,23 +404,14 @@ fn run_command_file(
             Ok(file) => Box::new(io::BufReader::new(file)),
             Err(err) => {
                 let path = sanitize(&path.display().to_string()).into_owned();
-                fail(
-                    2,
-                    &format!("spinner: cannot read '--jobs-from {path}': {err}"),
-                );
-                return Ran::Failed;
+                let line = format!("spinner: cannot read '--jobs-from {path}': {err}");
+                return Ran::Failed(fail(2, &line));
             }
         }
     };
     let forward = || forward(signals);
-    let summary =
-        match demo::run_command_jobs(options, lines, cancel, &forward, Block::stderr(), display) {
-            Ok(summary) => summary,
-            Err(err) => {
-                fail(1, &format!("spinner: cannot read the commands: {err}"));
-                return Ran::Failed;
-            }
-        };
+    let (summary, unread) =
+        demo::run_command_jobs(options, lines, cancel, &forward, Block::stderr(), display);
     let _ = writeln!(
         io::stderr(),
         "{}",
@@ -432,9 +427,14 @@ fn run_command_file(
     let counts = summary.counts;
     let code = match signals.received() {
         Some(signal) if cancel.is_cancelled() => ExitCode::from(signal.exit_code()),
+        _ if unread.is_some() => ExitCode::FAILURE,
         _ if counts.failed + counts.timed_out > 0 || summary.failed_fast => ExitCode::FAILURE,
         _ => ExitCode::SUCCESS,
     };
+    if let Some(err) = unread {
+        // The commands started were stopped first, and counted above.
+        let _ = writeln!(io::stderr(), "spinner: cannot read the commands: {err}");
+    }
     Ran::Finished {
         code,
         longest_gap: display.longest_gap(),

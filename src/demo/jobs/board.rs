@@ -333,14 +333,12 @@ impl Board {
                 break;
             }
             let glyphs = self.frames.glyphs();
-            let glyph = glyphs[frames as usize % glyphs.len()];
+            let own = glyphs[frames as usize % glyphs.len()];
             let elapsed = (now - started).as_secs_f64();
             match state.labels.get(&index) {
+                // A labelled job (a command) has no spinner of its own: it turns with the board.
                 Some(label) => rows.push(format!("{glyph} #{} {elapsed:.1} s: {label}", index + 1)),
-                None => rows.push(format!(
-                    "{glyph} job {}: {message} {elapsed:.1} s",
-                    index + 1
-                )),
+                None => rows.push(format!("{own} job {}: {message} {elapsed:.1} s", index + 1)),
             }
             shown += 1;
         }
@@ -498,8 +496,12 @@ impl<'a, W: Write> Painter<'a, W> {
                     (JobOutcome::Cancelled { .. }, false) => ("stopped", "#"),
                 };
                 let number = result.number;
-                self.block
-                    .write_line(&format!("[{finished}/{total}] {name}{number} {how}"));
+                self.block.write_line(&if self.result_lines {
+                    format!("[{finished}/{total}] {name}{number} {how}")
+                } else {
+                    // Commands read as they run: how many there are is not known yet.
+                    format!("[{finished}] {name}{number} {how}")
+                });
             }
         }
     }
