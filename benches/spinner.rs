@@ -45,10 +45,18 @@ fn main() {
     if wanted("spinning_cpu") {
         let spinning = Duration::from_secs(3);
         for mechanism in Mechanism::ALL {
-            let cpu = spinning_cpu(mechanism, INTERVAL, spinning, &Cancel::new());
+            let spun = spinning_cpu(mechanism, INTERVAL, spinning, &Cancel::new());
+            let cpu = spun.cpu;
             let name = mechanism.name().replace(' ', "_");
+            let per_frame = spun
+                .wakeups
+                .filter(|_| spun.frames > 0)
+                .map_or("n/a".to_owned(), |wakeups| {
+                    format!("{:.2}", wakeups as f64 / spun.frames as f64)
+                });
             println!(
-                "spinning_cpu/{name:<18} {:.3} ms of CPU per second of spinning ({} over {})",
+                "spinning_cpu/{name:<18} {:.3} ms of CPU per second of spinning ({} over {}), \
+                 {per_frame} wake-ups per frame",
                 cpu.as_secs_f64() * 1e3 / spinning.as_secs_f64(),
                 HumanDuration(cpu),
                 HumanDuration(spinning)

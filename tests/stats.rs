@@ -81,6 +81,12 @@ fn stats_json_has_every_figure_with_its_unit() {
             number("wall_s") >= 0.3 && number("wall_s") < 10.0,
             "{stats}"
         );
+        // One a frame at the floor, and some for starting and stopping: generous.
+        assert!(number("wakeups") >= 1.0, "{stats}");
+        assert!(
+            number("wakeups_per_frame") > 0.0 && number("wakeups_per_frame") < 20.0,
+            "{stats}"
+        );
     }
 }
 
@@ -122,7 +128,8 @@ fn compare_prints_a_table_histograms_and_the_spawn_costs() {
         "median",
         "p95",
         "worst",
-        "CPU ms/s spin",
+        "CPU ms/s",
+        "wakes/frame",
         "thread: signal flag",
         "thread: woken wait",
         "task: cooperative cancel",

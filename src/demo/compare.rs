@@ -16,7 +16,7 @@ use futures_lite::FutureExt;
 
 use super::run::{RunOptions, run};
 use crate::Frames;
-use crate::measure::{Bytes, HumanDuration, Memory, ThreadBudget};
+use crate::measure::{Bytes, HumanDuration, Memory, ThreadBudget, thread_wakeups};
 use crate::task_supervisor::beside;
 use crate::terminal::{Draw, Line, Style};
 use crate::thread_supervisor::{self, ThreadWait};
@@ -46,6 +46,8 @@ pub struct MechanismFigures {
     pub cpu: Duration,
     /// How long it spun for the CPU figure.
     pub wall: Duration,
+    /// Wake-ups of the spinning thread per frame drawn, where the system tells it.
+    pub wakeups_per_frame: Option<f64>,
 }
 
 impl MechanismFigures {
@@ -63,6 +65,7 @@ impl MechanismFigures {
     ///     stop_latencies: Vec::new(),
     ///     cpu: Duration::from_millis(5),
     ///     wall: Duration::from_secs(4),
+    ///     wakeups_per_frame: None,
     /// };
     /// assert_eq!(figures.cpu_ms_per_s(), 1.25);
     /// ```
@@ -90,6 +93,7 @@ impl MechanismFigures {
     ///     stop_latencies: vec![ms(30), ms(10), ms(40), ms(20)],
     ///     cpu: Duration::ZERO,
     ///     wall: Duration::ZERO,
+    ///     wakeups_per_frame: None,
     /// };
     /// assert_eq!(figures.latency(0.5), ms(20)); // the median: the 2nd of 4
     /// assert_eq!(figures.latency(1.0), ms(40)); // the worst
@@ -216,9 +220,20 @@ pub fn stop_latency_trial(
     Ok(outcome?.spin.stop_latency)
 }
 
-/// The CPU time one spinner costs while it spins for `spinning`, drawing every frame into a sink:
-/// the spin routine stopped by `mechanism`, on this thread, whose CPU time alone is counted (the
-/// thread that cancels it, or a progress display, are not). Cancelling `stop` ends it early.
+/// What a spinner cost while it spun: see [`spinning_cpu`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Spinning {
+    /// CPU time of the thread that spun.
+    pub cpu: Duration,
+    /// How many times that thread went to sleep and was woken, where the system tells it.
+    pub wakeups: Option<u64>,
+    /// Frames drawn.
+    pub frames: u64,
+}
+
+/// What one spinner costs while it spins for `spinning`, drawing every frame into a sink: the spin
+/// routine stopped by `mechanism`, on this thread, whose CPU time and wake-ups alone are counted
+/// (the thread that cancels it, or a progress display, are not). Cancelling `stop` ends it early.
 ///
 /// # Examples
 ///
@@ -228,40 +243,50 @@ pub fn stop_latency_trial(
 /// use spinner::demo::spinning_cpu;
 ///
 /// let (spinning, stop) = (Duration::from_millis(20), Cancel::new());
-/// let cpu = spinning_cpu(Mechanism::CooperativeCancel, Duration::from_millis(1), spinning, &stop);
-/// assert!(cpu < spinning); // even at 1000 frames a second, a spinner mostly waits
+/// let spun = spinning_cpu(Mechanism::CooperativeCancel, Duration::from_millis(1), spinning, &stop);
+/// assert!(spun.cpu < spinning); // even at 1000 frames a second, a spinner mostly waits
+/// assert!(spun.frames >= 1);
 /// ```
 pub fn spinning_cpu(
     mechanism: Mechanism,
     interval: Duration,
     spinning: Duration,
     stop: &Cancel,
-) -> Duration {
+) -> Spinning {
     let style = SpinStyle {
         interval,
         ..SpinStyle::default()
     };
     let mut line = sink_line();
-    let cpu = ThreadTime::now();
-    match mechanism {
+    let (cpu, woken) = (ThreadTime::now(), thread_wakeups());
+    let frames = match mechanism {
         Mechanism::SignalFlag | Mechanism::WokenWait => {
             let wait = match mechanism {
                 Mechanism::SignalFlag => ThreadWait::Sleep,
                 _ => ThreadWait::Event,
             };
             let (cancel, canceller) = cancelled_after(spinning, stop);
-            thread_supervisor::spin(&mut line, &style, wait, &cancel);
+            let report = thread_supervisor::spin(&mut line, &style, wait, &cancel);
             let _ = canceller.join();
+            report.frames
         }
         Mechanism::CooperativeCancel => {
-            let spin = Spin::new(&mut line, &style, mechanism, None);
+            let report = std::sync::OnceLock::new();
+            let spin = Spin::new(&mut line, &style, mechanism, None).report_to(&report);
             let spun = async {
                 crate::event_loop::sleep(spinning).await;
             };
             crate::event_loop::block_on(beside(spun.or(stop.cancelled()), spin));
+            report.get().map_or(0, |report| report.frames)
         }
+    };
+    Spinning {
+        cpu: cpu.elapsed(),
+        wakeups: thread_wakeups()
+            .zip(woken)
+            .map(|(after, before)| after - before),
+        frames,
     }
-    cpu.elapsed()
 }
 
 /// The time one frame takes in a 200-column terminal: the frame built (the message cut to width,
@@ -623,6 +648,7 @@ pub fn compare(
             stop_latencies: Vec::with_capacity(options.trials.min(10_000)),
             cpu: Duration::ZERO,
             wall: Duration::ZERO,
+            wakeups_per_frame: None,
         })
         .collect();
     // Interleaved, so that a burst of load on a shared machine falls on every mechanism alike.
@@ -654,7 +680,12 @@ pub fn compare(
         )?;
         step += 1;
         figures.wall = options.interval * 20;
-        figures.cpu = spinning_cpu(figures.mechanism, options.interval, figures.wall, stop);
+        let spun = spinning_cpu(figures.mechanism, options.interval, figures.wall, stop);
+        figures.cpu = spun.cpu;
+        figures.wakeups_per_frame = spun
+            .wakeups
+            .filter(|_| spun.frames > 0)
+            .map(|wakeups| wakeups as f64 / spun.frames as f64);
     }
     if stop.is_cancelled() {
         return Err(CompareError::Interrupted);
@@ -703,8 +734,13 @@ impl fmt::Display for CompareReport {
         writeln!(f)?;
         writeln!(
             f,
-            "{:<32} {:>10} {:>10} {:>10} {:>14}",
-            "stop latency (cancel to cleared)", "median", "p95", "worst", "CPU ms/s spin"
+            "stop latency: from the cancel to the line cleared; CPU and wake-ups: of the thread\n\
+             that spun, per second and per frame"
+        )?;
+        writeln!(
+            f,
+            "{:<26}{:>9}{:>9}{:>9}{:>10}{:>13}",
+            "", "median", "p95", "worst", "CPU ms/s", "wakes/frame"
         )?;
         for figures in &self.mechanisms {
             let how = match figures.mechanism {
@@ -714,12 +750,15 @@ impl fmt::Display for CompareReport {
             };
             writeln!(
                 f,
-                "{:<32} {:>10} {:>10} {:>10} {:>14.2}",
+                "{:<26}{:>9}{:>9}{:>9}{:>10.2}{:>13}",
                 how,
                 HumanDuration(figures.latency(0.5)).to_string(),
                 HumanDuration(figures.latency(0.95)).to_string(),
                 HumanDuration(figures.latency(1.0)).to_string(),
                 figures.cpu_ms_per_s(),
+                figures
+                    .wakeups_per_frame
+                    .map_or("n/a".to_owned(), |per_frame| format!("{per_frame:.2}")),
             )?;
         }
         for figures in &self.mechanisms {

@@ -16,7 +16,7 @@ pub use command::{
 pub use command_jobs::{CommandJob, CommandJobsOptions, CommandJobsSummary, run_command_jobs};
 pub use compare::{
     CompareError, CompareOptions, CompareReport, CountFrames, MechanismFigures, SpawnFigures,
-    compare, frame_cost, spawn_tasks, spawn_threads, spinning_cpu, stop_latency_trial,
+    Spinning, compare, frame_cost, spawn_tasks, spawn_threads, spinning_cpu, stop_latency_trial,
 };
 pub use jobs::{
     Board, Counts, Delay, Job, JobOutcome, JobResult, JobsError, JobsOptions, JobsSummary,

@@ -8,5 +8,5 @@ mod units;
 
 pub use frame_log::{FrameLog, FrameRecorder};
 pub use stats::Stats;
-pub use system::{Memory, ThreadBudget};
+pub use system::{Memory, ThreadBudget, thread_wakeups};
 pub use units::{Bytes, HumanDuration};

@@ -32,6 +32,9 @@ pub struct Stats {
     pub peak_rss: Option<u64>,
     /// Wall time of the run.
     pub wall: Duration,
+    /// How many times the process's threads went to sleep and were woken during the run (voluntary
+    /// context switches, exited threads included), where the system tells it.
+    pub wakeups: Option<u64>,
 }
 
 impl Stats {
@@ -67,6 +70,7 @@ impl Stats {
         stop_latency: Duration,
         cpu: Duration,
         wall: Duration,
+        wakeups: Option<u64>,
     ) -> Stats {
         let intervals = log.intervals(interval);
         Stats {
@@ -81,7 +85,25 @@ impl Stats {
             cpu,
             peak_rss: Memory::read().map(|memory| memory.peak),
             wall,
+            wakeups,
         }
+    }
+
+    /// Wake-ups per frame drawn: one is the floor (a spinner that sleeps until its next frame).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use spinner::measure::Stats;
+    /// # let mut stats = Stats { mode: "task", mechanism: "cooperative cancel", frames: 30, interval: Duration::from_millis(100), interval_mean: None, interval_p99_deviation: None, longest_gap: Duration::ZERO, stop_latency: Duration::ZERO, cpu: Duration::ZERO, peak_rss: None, wall: Duration::from_secs(3), wakeups: Some(33) };
+    /// assert_eq!(stats.wakeups_per_frame(), Some(1.1));
+    /// stats.wakeups = None;
+    /// assert_eq!(stats.wakeups_per_frame(), None);
+    /// ```
+    pub fn wakeups_per_frame(&self) -> Option<f64> {
+        let wakeups = self.wakeups?;
+        (self.frames > 0).then(|| wakeups as f64 / self.frames as f64)
     }
 
     /// CPU milliseconds per second of wall time; zero when no time passed.
@@ -127,11 +149,13 @@ impl Stats {
     ///     cpu: Duration::from_micros(1_500),
     ///     peak_rss: Some(2_400_000),
     ///     wall: Duration::from_secs(3),
+    ///     wakeups: Some(33),
     /// };
     /// let json = stats.to_json();
     /// assert!(json.starts_with(r#"{"mode":"task","mechanism":"cooperative cancel","frames":30,"interval_ms":100.000,"#));
     /// assert!(json.contains(r#""stop_latency_ms":0.052,"#));
     /// assert!(json.contains(r#""cpu_ms_per_s":0.500,"#));
+    /// assert!(json.contains(r#""wakeups":33,"wakeups_per_frame":1.100}"#));
     /// ```
     pub fn to_json(&self) -> String {
         let ms = |duration: Duration| format!("{:.3}", duration.as_secs_f64() * 1e3);
@@ -140,7 +164,8 @@ impl Stats {
             concat!(
                 "{{\"mode\":\"{}\",\"mechanism\":\"{}\",\"frames\":{},\"interval_ms\":{},\"interval_mean_ms\":{},",
                 "\"interval_p99_deviation_ms\":{},\"longest_gap_ms\":{},\"stop_latency_ms\":{},",
-                "\"cpu_ms\":{},\"cpu_ms_per_s\":{:.3},\"peak_rss_bytes\":{},\"wall_s\":{:.3}}}"
+                "\"cpu_ms\":{},\"cpu_ms_per_s\":{:.3},\"peak_rss_bytes\":{},\"wall_s\":{:.3},",
+                "\"wakeups\":{},\"wakeups_per_frame\":{}}}"
             ),
             self.mode,
             self.mechanism,
@@ -155,6 +180,10 @@ impl Stats {
             self.peak_rss
                 .map_or("null".to_owned(), |bytes| bytes.to_string()),
             self.wall.as_secs_f64(),
+            self.wakeups
+                .map_or("null".to_owned(), |wakeups| wakeups.to_string()),
+            self.wakeups_per_frame()
+                .map_or("null".to_owned(), |per_frame| format!("{per_frame:.3}")),
         )
     }
 }
@@ -189,6 +218,17 @@ impl fmt::Display for Stats {
         match self.peak_rss {
             Some(bytes) => writeln!(f, "  peak memory       {}", Bytes(bytes))?,
             None => writeln!(f, "  peak memory       n/a")?,
+        }
+        match (self.wakeups, self.wakeups_per_frame()) {
+            (Some(wakeups), Some(per_frame)) => {
+                write!(f, "  wake-ups          {wakeups} ({per_frame:.2} per frame")?;
+                if self.mechanism == "signal flag" {
+                    // The lesson's price, said where it is seen.
+                    write!(f, "; the work reads the flag every interval too")?;
+                }
+                writeln!(f, ")")?;
+            }
+            _ => writeln!(f, "  wake-ups          n/a")?,
         }
         write!(f, "  wall time         {}", HumanDuration(self.wall))
     }

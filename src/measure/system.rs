@@ -128,3 +128,24 @@ fn max_processes() -> Option<u64> {
         .parse()
         .ok()
 }
+
+/// How many times the calling thread went to sleep and was woken since it started (its voluntary
+/// context switches, from `/proc/thread-self/status`); `None` where the system does not say.
+///
+/// # Examples
+///
+/// ```
+/// if let Some(before) = spinner::measure::thread_wakeups() {
+///     std::thread::sleep(std::time::Duration::from_millis(5));
+///     assert!(spinner::measure::thread_wakeups().unwrap() > before);
+/// }
+/// ```
+pub fn thread_wakeups() -> Option<u64> {
+    let status = fs::read_to_string("/proc/thread-self/status").ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("voluntary_ctxt_switches:"))?
+        .trim()
+        .parse()
+        .ok()
+}

@@ -97,6 +97,11 @@ impl Pty {
         String::from_utf8_lossy(&self.output).into_owned()
     }
 
+    /// The program's process id.
+    pub fn pid(&self) -> u32 {
+        u32::try_from(self.session.get_process().pid().as_raw()).expect("a positive pid")
+    }
+
     /// Sends `signal` to the program (not to its process group, not to this test).
     pub fn signal(&mut self, signal: Signal) {
         self.session

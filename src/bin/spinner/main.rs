@@ -48,6 +48,21 @@ extern "C" fn note_closed_stdout() {
 #[unsafe(link_section = ".init_array")]
 static NOTE_CLOSED_STDOUT: extern "C" fn() = note_closed_stdout;
 
+/// The process's voluntary context switches so far, every thread's, those that ended included: how
+/// many times it went to sleep and was woken.
+fn wakeups() -> Option<u64> {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: `getrusage` fills the `rusage` it is given, which lives for the call; zeroed, it is a
+    // valid `rusage` whatever the call does.
+    let usage = unsafe {
+        if libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) != 0 {
+            return None;
+        }
+        usage.assume_init()
+    };
+    u64::try_from(usage.ru_nvcsw).ok()
+}
+
 fn main() -> ExitCode {
     let (cpu, started) = (ProcessTime::now(), Instant::now());
     match cli::parse(std::env::args_os()) {
@@ -146,7 +161,11 @@ fn measured(figures: Figures, run: impl FnOnce(&Cancel, &Signals, &FrameLog) -> 
         Err(code) => return code,
     };
     let display = FrameLog::new();
+    let wakeups_before = wakeups();
     let ran = run(&cancel, &signals, &display);
+    let woken = wakeups()
+        .zip(wakeups_before)
+        .map(|(after, before)| after - before);
     let Ran::Finished {
         code,
         longest_gap,
@@ -168,6 +187,7 @@ fn measured(figures: Figures, run: impl FnOnce(&Cancel, &Signals, &FrameLog) -> 
             stop_latency,
             figures.cpu.elapsed(),
             figures.started.elapsed(),
+            woken,
         );
         if figures.stats {
             let _ = writeln!(io::stderr(), "{stats}");
