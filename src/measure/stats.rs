@@ -53,9 +53,9 @@ impl Stats {
     /// line.frame("|", "thinking!");
     /// line.frame("/", "thinking!");
     /// let ms = Duration::from_millis;
-    /// // Interval, longest gap, stop latency, CPU and wall time, as the caller measured them:
+    /// // Interval, longest gap, stop latency, CPU and wall time, wake-ups, as the caller measured them:
     /// let stats = Stats::gather(
-    ///     "thread", "woken wait", &log, ms(100), ms(100), ms(0), ms(2), ms(200),
+    ///     "thread", "woken wait", &log, ms(100), ms(100), ms(0), ms(2), ms(200), Some(3),
     /// );
     /// assert_eq!(stats.frames, 2); // from the log
     /// assert!(stats.interval_mean.is_some()); // two frames: one interval
@@ -115,7 +115,7 @@ impl Stats {
     /// use spinner::measure::{FrameLog, Stats};
     ///
     /// let z = Duration::ZERO;
-    /// let stats = Stats::gather("task", "cooperative cancel", &FrameLog::new(), z, z, z, z, z);
+    /// let stats = Stats::gather("task", "cooperative cancel", &FrameLog::new(), z, z, z, z, z, None);
     /// assert_eq!(stats.cpu_ms_per_s(), 0.0);
     /// let (cpu, wall) = (Duration::from_millis(250), Duration::from_millis(500));
     /// assert_eq!(Stats { cpu, wall, ..stats }.cpu_ms_per_s(), 500.0); // half a core
