@@ -5,7 +5,8 @@
 //!    a random moment);
 //! 2. CPU per second of spinning, drawing every frame into a sink;
 //! 3. spawning and cancelling 10 000 tasks against 10 000 threads (each way of waiting);
-//! 4. the cost of one frame (cut to width, built, written) in a 200-column terminal, CJK message.
+//! 4. the cost of one frame (cut to width, built, written) in a 200-column terminal, CJK message;
+//! 5. the cost of a `Spinner::println` while the spinner turns, and the writes it makes.
 
 use std::time::Duration;
 
@@ -107,5 +108,49 @@ fn main() {
                 (started.elapsed() / 10_000).as_nanos()
             );
         }
+    }
+
+    if wanted("println") {
+        // Counts the writes that reach the stream (a line and the frame below it are one), and
+        // makes each a system call, to `/dev/null`, as a terminal's would be.
+        #[derive(Clone)]
+        struct Writes(
+            std::sync::Arc<std::sync::atomic::AtomicUsize>,
+            std::sync::Arc<std::fs::File>,
+        );
+        impl std::io::Write for Writes {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                (&*self.1).write(buf)
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let null = std::fs::OpenOptions::new().write(true).open("/dev/null");
+        let writes = Writes(
+            Default::default(),
+            std::sync::Arc::new(null.expect("/dev/null")),
+        );
+        let spinner = spinner::SpinnerOptions::new("thinking!")
+            .output(writes.clone())
+            .draw_when_not_terminal(true)
+            .start();
+        std::thread::sleep(INTERVAL * 2); // a frame on the screen, to clear and draw again
+        let lines = 100_000;
+        let before = writes.0.load(std::sync::atomic::Ordering::Relaxed);
+        let started = std::time::Instant::now();
+        for line in 0..lines {
+            spinner.println(format!("compiled crate {line}"));
+        }
+        let took = started.elapsed();
+        let made = writes.0.load(std::sync::atomic::Ordering::Relaxed) - before;
+        let frames = spinner.stop().map_or(0, |report| report.frames);
+        println!(
+            "println/while_spinning      {:.2} µs per line, {:.3} writes per line \
+             ({lines} lines, {frames} frames)",
+            took.as_secs_f64() * 1e6 / f64::from(lines),
+            made as f64 / f64::from(lines),
+        );
     }
 }

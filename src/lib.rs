@@ -53,4 +53,6 @@ pub mod thread_supervisor;
 
 pub use frames::{Frames, UnknownFrames};
 pub use spin::{Cancel, Mechanism, Spin, SpinReport, SpinStyle};
-pub use spinner::{OutputStream, Spinner, SpinnerOptions, Symbols, spin_until, spin_while};
+pub use spinner::{
+    OutputStream, Spinner, SpinnerOptions, SpinnerWriter, Symbols, spin_until, spin_while,
+};

@@ -419,14 +419,14 @@ impl SpinnerOptions {
                 Block::new(OutputStream::Other(other), style)
             }
         };
-        let shared = Arc::new(Shared {
-            message: Mutex::new(self.style.message.clone()),
-            final_line: Mutex::new(None),
-        });
-        let line = SharedLine {
-            line: Line::on_block(block),
-            shared,
-        };
+        let line = SharedLine(Arc::new(Shared {
+            screen: Mutex::new(Screen {
+                line: Line::on_block(block),
+                message: self.style.message.clone(),
+                final_line: None,
+                finished: false,
+            }),
+        }));
         (line, self.style, self.symbols)
     }
 
@@ -445,7 +445,7 @@ impl SpinnerOptions {
     /// ```
     pub fn start(self) -> Spinner {
         let (line, style, symbols) = self.line();
-        let shared = Arc::clone(&line.shared);
+        let shared = Arc::clone(&line.0);
         let cancel = Cancel::new();
         let builder = thread::Builder::new().name("spinner".to_owned());
         // Not the signal flag of the lesson: a library's stop must not wait out a frame, so the
@@ -637,11 +637,7 @@ impl Spinner {
     /// assert!(screen.text().contains(" unpacking\x1b[K"));
     /// ```
     pub fn set_message(&self, message: impl Into<String>) {
-        *self
-            .shared
-            .message
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = message.into();
+        self.shared.screen().message = message.into();
     }
 
     /// How long the spinner has been running.
@@ -660,6 +656,120 @@ impl Spinner {
     /// ```
     pub fn elapsed(&self) -> Duration {
         self.started.elapsed()
+    }
+
+    /// Prints `text` above the spinner, a line of its own for each line in it, and draws the
+    /// spinner again below: one `write` for both, so no frame is ever glued to the text. Callable
+    /// from any thread (`Spinner` is `Sync`). Without a terminal, only the text is written; after
+    /// the spinner has stopped, too.
+    ///
+    /// Control characters in `text` are shown as escapes, as in every text this crate writes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::sync::{Arc, Mutex};
+    /// # #[derive(Clone, Default)]
+    /// # struct Screen(Arc<Mutex<Vec<u8>>>);
+    /// # impl std::io::Write for Screen {
+    /// #     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+    /// #         self.0.lock().unwrap().extend_from_slice(buf);
+    /// #         Ok(buf.len())
+    /// #     }
+    /// #     fn flush(&mut self) -> std::io::Result<()> {
+    /// #         Ok(())
+    /// #     }
+    /// # }
+    /// # impl Screen {
+    /// #     fn text(&self) -> String {
+    /// #         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    /// #     }
+    /// # }
+    /// use spinner::SpinnerOptions;
+    ///
+    /// let screen = Screen::default(); // a `Vec<u8>` shared with the spinner's thread
+    /// let spinner = SpinnerOptions::new("building").output(screen.clone()).start();
+    /// std::thread::scope(|scope| {
+    ///     for crate_name in ["libc", "rustix"] {
+    ///         let spinner = &spinner;
+    ///         scope.spawn(move || spinner.println(format!("compiled {crate_name}")));
+    ///     }
+    /// });
+    /// spinner.success("built");
+    /// let text = screen.text(); // not a terminal: the lines, in the order they came
+    /// assert!(text.contains("compiled libc\n") && text.contains("compiled rustix\n"));
+    /// assert!(text.ends_with("✔ built\n"));
+    /// ```
+    pub fn println(&self, text: impl AsRef<str>) {
+        self.shared.println(text.as_ref());
+    }
+
+    /// Clears the spinner, runs `f`, and draws the spinner again: for output the spinner cannot
+    /// route, such as a child process writing to the terminal or a prompt. No frame is drawn while
+    /// `f` runs; a stop waits for it.
+    ///
+    /// `f` must not call this spinner's [`println`](Spinner::println), [`suspend`](Spinner::suspend)
+    /// or a [`writer`](Spinner::writer) of it: they wait for `f` to return, which waits for them.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let spinner = spinner::Spinner::start("installing");
+    /// let answer = spinner.suspend(|| {
+    ///     eprintln!("a line on a clean terminal line");
+    ///     42
+    /// });
+    /// assert_eq!(answer, 42);
+    /// spinner.success("installed");
+    /// ```
+    pub fn suspend<T>(&self, f: impl FnOnce() -> T) -> T {
+        self.shared.suspend(f)
+    }
+
+    /// A line-buffered [`io::Write`] that prints each whole line through [`println`](Spinner::println):
+    /// hand it to a logging library. It is `Send`, owns what it needs (it may outlive the spinner:
+    /// lines then go out plainly) and can be cloned (each clone keeps its own unfinished line).
+    ///
+    /// A line longer than 64 KiB is printed in pieces of that size; an unfinished line is printed
+    /// when the writer is dropped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::sync::{Arc, Mutex};
+    /// # #[derive(Clone, Default)]
+    /// # struct Screen(Arc<Mutex<Vec<u8>>>);
+    /// # impl std::io::Write for Screen {
+    /// #     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+    /// #         self.0.lock().unwrap().extend_from_slice(buf);
+    /// #         Ok(buf.len())
+    /// #     }
+    /// #     fn flush(&mut self) -> std::io::Result<()> {
+    /// #         Ok(())
+    /// #     }
+    /// # }
+    /// # impl Screen {
+    /// #     fn text(&self) -> String {
+    /// #         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    /// #     }
+    /// # }
+    /// use std::io::Write;
+    /// use spinner::SpinnerOptions;
+    ///
+    /// let screen = Screen::default(); // a `Vec<u8>` shared with the spinner's thread
+    /// let spinner = SpinnerOptions::new("syncing").output(screen.clone()).start();
+    /// let mut log = spinner.writer();
+    /// write!(log, "fetched 3 ")?;
+    /// writeln!(log, "objects")?; // the line is printed when it is whole
+    /// spinner.stop();
+    /// assert_eq!(screen.text(), "fetched 3 objects\n");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn writer(&self) -> SpinnerWriter {
+        SpinnerWriter {
+            shared: Arc::clone(&self.shared),
+            pending: Vec::new(),
+        }
     }
 
     /// Stops the spinner and clears its line. Returns what it did (frames drawn, longest gap);
@@ -776,50 +886,138 @@ impl Spinner {
     }
 
     fn finish_with(self, line: String) {
-        *self
-            .shared
-            .final_line
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = Some(line);
+        self.shared.screen().final_line = Some(line);
         self.stop();
     }
 }
 
-/// What the guard shares with the spinner's thread.
+/// The writer of [`Spinner::writer`]: prints each whole line above the spinner.
+///
+/// # Examples
+///
+/// A logger's output, one line a record:
+///
+/// ```
+/// use std::io::Write;
+///
+/// let spinner = spinner::Spinner::start("migrating");
+/// let mut log = spinner.writer();
+/// writeln!(log, "INFO applied 0001_init")?;
+/// spinner.success("migrated");
+/// # Ok::<(), std::io::Error>(())
+/// ```
 #[derive(Debug)]
-struct Shared {
-    message: Mutex<String>,
-    /// Written after the spinner is cleared, if set.
-    final_line: Mutex<Option<String>>,
+pub struct SpinnerWriter {
+    shared: Arc<Shared>,
+    /// Bytes of a line not yet ended.
+    pending: Vec<u8>,
 }
 
-/// A line whose message can change while it spins, and that can end on a final line.
-#[derive(Debug)]
-struct SharedLine {
-    line: Line<OutputStream>,
-    shared: Arc<Shared>,
+/// The most bytes held for one unfinished line: a stream without newlines cannot grow memory.
+const MAX_PENDING: usize = 64 * 1024;
+
+impl SpinnerWriter {
+    fn print_pending(&mut self, upto: usize) {
+        let line: Vec<u8> = self.pending.drain(..upto).collect();
+        let line = line.strip_suffix(b"\n").unwrap_or(&line);
+        self.shared.println(&String::from_utf8_lossy(line));
+    }
 }
+
+impl Write for SpinnerWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let take = buf.len().min(MAX_PENDING - self.pending.len());
+        self.pending.extend_from_slice(&buf[..take]);
+        // One `println` (one write to the terminal) for all the whole lines of this call.
+        if let Some(end) = self.pending.iter().rposition(|&byte| byte == b'\n') {
+            self.print_pending(end + 1);
+        }
+        if self.pending.len() == MAX_PENDING {
+            self.print_pending(MAX_PENDING);
+        }
+        Ok(take)
+    }
+
+    /// Does nothing: a line is printed when it is whole (or when the writer is dropped), since a
+    /// piece printed now would end with a newline the text does not have.
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Clone for SpinnerWriter {
+    fn clone(&self) -> Self {
+        SpinnerWriter {
+            shared: Arc::clone(&self.shared),
+            pending: Vec::new(),
+        }
+    }
+}
+
+impl Drop for SpinnerWriter {
+    fn drop(&mut self) {
+        if !self.pending.is_empty() {
+            self.print_pending(self.pending.len());
+        }
+    }
+}
+
+/// What the guard (and its writers) share with the spinner's thread: the line itself, behind a
+/// lock, so that a line printed from any thread and a frame are never drawn at once.
+#[derive(Debug)]
+struct Shared {
+    screen: Mutex<Screen>,
+}
+
+#[derive(Debug)]
+struct Screen {
+    line: Line<OutputStream>,
+    message: String,
+    /// Written after the spinner is cleared, if set.
+    final_line: Option<String>,
+    /// The spinner has stopped: lines are printed and nothing is drawn again.
+    finished: bool,
+}
+
+impl Shared {
+    fn screen(&self) -> std::sync::MutexGuard<'_, Screen> {
+        // A panic while drawing leaves the line as usable as before: nothing to recover.
+        self.screen.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn println(&self, text: &str) {
+        self.screen().line.print_above(text);
+    }
+
+    fn suspend<T>(&self, f: impl FnOnce() -> T) -> T {
+        let mut screen = self.screen();
+        screen.line.clear();
+        // Frames wait on the lock until `f` returns.
+        let answer = f();
+        if !screen.finished {
+            screen.line.redraw();
+        }
+        answer
+    }
+}
+
+/// The spinner's side of [`Shared`]: draws the frames.
+#[derive(Debug)]
+struct SharedLine(Arc<Shared>);
 
 impl Draw for SharedLine {
     fn frame(&mut self, glyph: &str, _message: &str) {
-        let message = self
-            .shared
-            .message
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        self.line.frame(glyph, &message);
+        let mut screen = self.0.screen();
+        let Screen { line, message, .. } = &mut *screen;
+        line.frame(glyph, message);
     }
 
     fn finish(&mut self) {
-        self.line.finish();
-        let final_line = self
-            .shared
-            .final_line
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
-        if let Some(text) = final_line {
-            self.line.write_line(&text);
+        let mut screen = self.0.screen();
+        screen.finished = true;
+        screen.line.finish();
+        if let Some(text) = screen.final_line.take() {
+            screen.line.write_line(&text);
         }
     }
 }

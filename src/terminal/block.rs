@@ -53,6 +53,8 @@ pub struct Block<W: Write> {
     shared: Option<Registration>,
     /// The mark of a cut: `…`, or `...` where the terminal cannot show it.
     ellipsis: &'static str,
+    /// Inside [`Block::in_one_write`]: operations add to `buf`, written once at the end.
+    batching: bool,
 }
 
 impl Block<io::Stderr> {
@@ -131,6 +133,7 @@ impl<W: Write> Block<W> {
             buf: Vec::with_capacity(64),
             shared: None,
             ellipsis: "…",
+            batching: false,
         }
     }
 
@@ -160,6 +163,7 @@ impl<W: Write> Block<W> {
             buf: std::mem::take(&mut self.buf),
             shared: self.shared.take(),
             ellipsis: self.ellipsis,
+            batching: false,
         };
         // Nothing left for this one's `Drop` to clear: the new block has taken it over.
         self.rows_on_screen = 0;
@@ -234,7 +238,7 @@ impl<W: Write> Block<W> {
         let Style::Animated { columns, .. } = self.style else {
             return;
         };
-        self.buf.clear();
+        self.begin();
         if !self.cursor_hidden {
             let _ = queue!(self.buf, cursor::Hide);
             self.cursor_hidden = true;
@@ -291,7 +295,7 @@ impl<W: Write> Block<W> {
     /// ```
     pub fn write_line(&mut self, text: &str) {
         let _stderr = self.lock_stderr();
-        self.buf.clear();
+        self.begin();
         self.move_to_start();
         self.clear_from_start();
         self.buf.extend_from_slice(fit(text, usize::MAX).as_bytes());
@@ -326,6 +330,39 @@ impl<W: Write> Block<W> {
         other.flush()
     }
 
+    /// Runs `operations` on this block and writes what they produce in one `write` call: lines
+    /// printed above the block and the block drawn again below them reach the terminal together, so
+    /// the block never shows missing between them.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::terminal::{Block, Style};
+    ///
+    /// let mut block = Block::new(Vec::new(), Style::Animated { columns: 20, rows: 24 });
+    /// block.draw(&["| job 1"]);
+    /// block.in_one_write(|block| {
+    ///     block.write_line("log: started");
+    ///     block.draw(&["| job 1"]);
+    /// });
+    /// let bytes = String::from_utf8(block.into_inner()).unwrap();
+    /// assert_eq!(
+    ///     bytes,
+    ///     "\x1b[?25l\r| job 1\x1b[K\r\x1b[Klog: started\n\r| job 1\x1b[K\r\x1b[K\x1b[?25h"
+    /// );
+    /// ```
+    pub fn in_one_write<T>(&mut self, operations: impl FnOnce(&mut Self) -> T) -> T {
+        // The terminal's lock is re-entrant: held across the operations, so that no other writer
+        // lands between them.
+        let _stderr = self.lock_stderr();
+        self.buf.clear();
+        self.batching = true;
+        let answer = operations(self);
+        self.batching = false;
+        self.write_buf();
+        answer
+    }
+
     /// Clears the rows drawn; the cursor stays hidden.
     ///
     /// # Examples
@@ -347,7 +384,7 @@ impl<W: Write> Block<W> {
         if self.rows_on_screen == 0 {
             return;
         }
-        self.buf.clear();
+        self.begin();
         self.move_to_start();
         self.clear_from_start();
         self.write_buf();
@@ -372,7 +409,7 @@ impl<W: Write> Block<W> {
         if self.rows_on_screen == 0 && !self.cursor_hidden {
             return;
         }
-        self.buf.clear();
+        self.begin();
         self.move_to_start();
         self.clear_from_start();
         if self.cursor_hidden {
@@ -480,8 +517,15 @@ impl<W: Write> Block<W> {
         self.row_widths.clear();
     }
 
+    /// Starts an operation's bytes: a fresh buffer, or more of the batch being built.
+    fn begin(&mut self) {
+        if !self.batching {
+            self.buf.clear();
+        }
+    }
+
     fn write_buf(&mut self) {
-        if self.broken || self.buf.is_empty() {
+        if self.batching || self.broken || self.buf.is_empty() {
             return;
         }
         let written = match &self.shared {

@@ -51,6 +51,9 @@ pub struct Line<W: Write> {
     cut_room: usize,
     /// In [`Style::Plain`], whether the message was written.
     wrote_plain: bool,
+    /// The display width of `row`, and whether it is on the screen (drawn, not finished).
+    row_width: usize,
+    shown: bool,
 }
 
 impl Line<io::Stderr> {
@@ -114,6 +117,8 @@ impl<W: Write> Line<W> {
             cut_width: 0,
             cut_room: usize::MAX,
             wrote_plain: false,
+            row_width: 0,
+            shown: false,
         }
     }
 
@@ -173,8 +178,9 @@ impl<W: Write> Line<W> {
         self.row.push_str(glyph);
         self.row.push(' ');
         self.row.push_str(&self.cut);
-        let row_width = glyph.width() + 1 + self.cut_width;
-        self.block.draw_rows(&[(&self.row, Some(row_width))]);
+        self.row_width = glyph.width() + 1 + self.cut_width;
+        self.shown = true;
+        self.block.draw_rows(&[(&self.row, Some(self.row_width))]);
     }
 
     /// Clears the line and shows the cursor again (see [`Block::finish`]).
@@ -190,7 +196,83 @@ impl<W: Write> Line<W> {
     /// assert!(line.into_inner().ends_with(b"\r\x1b[K\x1b[?25h"));
     /// ```
     pub fn finish(&mut self) {
+        self.shown = false;
         self.block.finish();
+    }
+
+    /// Writes `text` above the spinner, one line for each of its lines, and draws the last frame
+    /// again below them: all in one `write` call, so the spinner never shows missing and no line
+    /// is glued to a frame. Without a terminal, only the text is written.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::terminal::{Line, Style};
+    ///
+    /// let mut line = Line::new(Vec::new(), Style::Animated { columns: 20, rows: 24 });
+    /// line.frame("|", "thinking!");
+    /// line.print_above("step 1 done");
+    /// let bytes = String::from_utf8(line.into_inner()).unwrap();
+    /// assert_eq!(
+    ///     bytes,
+    ///     "\x1b[?25l\r| thinking!\x1b[K\
+    ///      \r\x1b[Kstep 1 done\n\r| thinking!\x1b[K\
+    ///      \r\x1b[K\x1b[?25h"
+    /// );
+    /// ```
+    pub fn print_above(&mut self, text: &str) {
+        let Line {
+            block,
+            row,
+            row_width,
+            shown,
+            ..
+        } = self;
+        block.in_one_write(|block| {
+            for line in text.split('\n') {
+                block.write_line(line.strip_suffix('\r').unwrap_or(line));
+            }
+            if *shown {
+                block.draw_rows(&[(row, Some(*row_width))]);
+            }
+        });
+    }
+
+    /// Clears the line until the next frame; the cursor stays hidden (see [`Block::clear`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::terminal::{Line, Style};
+    ///
+    /// let mut line = Line::new(Vec::new(), Style::Animated { columns: 20, rows: 24 });
+    /// line.frame("|", "a");
+    /// line.clear();
+    /// let bytes = String::from_utf8(line.into_inner()).unwrap();
+    /// assert_eq!(bytes, "\x1b[?25l\r| a\x1b[K\r\x1b[K\x1b[?25h");
+    /// ```
+    pub fn clear(&mut self) {
+        self.block.clear();
+    }
+
+    /// Draws the last frame again (after [`Line::clear`]), if it was on the screen.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::terminal::{Line, Style};
+    ///
+    /// let mut line = Line::new(Vec::new(), Style::Animated { columns: 20, rows: 24 });
+    /// line.frame("|", "a");
+    /// line.clear();
+    /// line.redraw();
+    /// let bytes = String::from_utf8(line.into_inner()).unwrap();
+    /// assert_eq!(bytes, "\x1b[?25l\r| a\x1b[K\r\x1b[K\r| a\x1b[K\r\x1b[K\x1b[?25h");
+    /// ```
+    pub fn redraw(&mut self) {
+        if self.shown {
+            self.block.draw_rows(&[(&self.row, Some(self.row_width))]);
+        }
     }
 
     /// Writes `text` as a line of its own, after clearing the spinner (see [`Block::write_line`]).
