@@ -150,6 +150,7 @@ pub struct SpinnerOptions {
     output: OutputStream,
     draw_when_not_terminal: bool,
     symbols: Symbols,
+    heartbeat: Duration,
 }
 
 impl SpinnerOptions {
@@ -174,6 +175,7 @@ impl SpinnerOptions {
             output: OutputStream::Stderr(io::stderr()),
             draw_when_not_terminal: false,
             symbols: Symbols::detect(),
+            heartbeat: Duration::ZERO,
         }
     }
 
@@ -344,6 +346,25 @@ impl SpinnerOptions {
         self
     }
 
+    /// Where no frame is drawn (stderr is not a terminal, a CI job's log), writes
+    /// `still <message> (1m30s)` every `every`, so that the log shows the work goes on. Off by
+    /// default (`Duration::ZERO`); a terminal never gets it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use spinner::SpinnerOptions;
+    ///
+    /// // In a CI job, a line every 30 s, as long as the tests run.
+    /// let every = Duration::from_secs(if std::env::var_os("CI").is_some() { 30 } else { 0 });
+    /// SpinnerOptions::new("running the tests").heartbeat(every).spin_while(|| 6 * 7);
+    /// ```
+    pub fn heartbeat(mut self, every: Duration) -> Self {
+        self.heartbeat = every;
+        self
+    }
+
     /// The symbols of the final line ([`Spinner::success`], [`Spinner::fail`]); by default
     /// [`Symbols::detect`].
     ///
@@ -421,7 +442,7 @@ impl SpinnerOptions {
         };
         let line = SharedLine(Arc::new(Shared {
             screen: Mutex::new(Screen {
-                line: Line::on_block(block),
+                line: Line::on_block(block).heartbeat(self.heartbeat),
                 message: self.style.message.clone(),
                 final_line: None,
                 finished: false,
@@ -1065,6 +1086,68 @@ mod tests {
             });
         assert_eq!(answer, 42);
         assert_eq!(out.text(), "");
+    }
+
+    #[test]
+    fn where_nothing_is_drawn_the_heartbeat_says_the_work_goes_on() {
+        let out = Shared::default();
+        let spinner = SpinnerOptions::new("thinking!")
+            .interval(Duration::from_millis(5))
+            .heartbeat(Duration::from_millis(20))
+            .output(out.clone())
+            .start();
+        wait_for(&out, "still thinking! (0s)\n");
+        spinner.success("done");
+        let text = out.text();
+        // Whole lines only: heartbeats, then the final line; no escape, no frame.
+        let (beats, last) = text
+            .trim_end()
+            .rsplit_once('\n')
+            .unwrap_or(("", text.trim_end()));
+        assert_eq!(last, "✔ done");
+        assert!(
+            beats.lines().all(|line| line == "still thinking! (0s)"),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn lines_printed_where_nothing_is_drawn_are_plain_lines() {
+        let out = Shared::default();
+        let spinner = SpinnerOptions::new("thinking!")
+            .output(out.clone())
+            .symbols(Symbols::Ascii)
+            .start();
+        spinner.println("one\ntwo");
+        let mut writer = spinner.writer();
+        writer.write_all(b"three\nfour").unwrap();
+        drop(writer); // the unfinished line is printed
+        spinner.success("done");
+        assert_eq!(out.text(), "one\ntwo\nthree\nfour\n+ done\n");
+    }
+
+    #[test]
+    fn a_line_printed_while_spinning_is_drawn_with_the_frame_below_in_one_write() {
+        let out = Shared::default();
+        let spinner = options(&out).start();
+        wait_for(&out, "| thinking!");
+        let before = spinner.suspend(|| {
+            let text = out.text();
+            out.0.lock().unwrap().clear();
+            text
+        });
+        assert!(
+            before.ends_with(" thinking!\x1b[K\r\x1b[K"),
+            "cleared for f: {before:?}"
+        );
+        assert!(out.text().starts_with("\r"), "drawn again after f");
+        spinner.println("compiled");
+        let text = out.text();
+        spinner.stop();
+        assert!(
+            text.contains("\r\x1b[Kcompiled\n\r") && text.ends_with(" thinking!\x1b[K"),
+            "{text:?}"
+        );
     }
 
     /// Waits, generously (the machine may be busy), until the spinner's thread wrote `needle`.

@@ -1,6 +1,7 @@
 //! One spinner line: a glyph and a message, cut to the width, on a [`Block`] of one row.
 
 use std::io::{self, Write};
+use std::time::{Duration, Instant};
 
 use unicode_width::UnicodeWidthStr;
 
@@ -54,6 +55,16 @@ pub struct Line<W: Write> {
     /// The display width of `row`, and whether it is on the screen (drawn, not finished).
     row_width: usize,
     shown: bool,
+    /// Where no frame is drawn: how often to say the work goes on, and when next.
+    heartbeat: Option<Heartbeat>,
+}
+
+/// A plain line now and then where no frame is drawn: `still thinking! (1m30s)`.
+#[derive(Debug)]
+struct Heartbeat {
+    every: Duration,
+    started: Instant,
+    next: Instant,
 }
 
 impl Line<io::Stderr> {
@@ -119,7 +130,52 @@ impl<W: Write> Line<W> {
             wrote_plain: false,
             row_width: 0,
             shown: false,
+            heartbeat: None,
         }
+    }
+
+    /// Where no frame is drawn (not a terminal, or `TERM=dumb`), writes a line every `every`
+    /// (counted from now) saying the work goes on: `still thinking! (1m30s)`, so that a log (a CI
+    /// job's) shows life without animation. An animated line ignores it. The line is written at
+    /// the first frame after each deadline.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use spinner::terminal::{Line, Style};
+    ///
+    /// let mut line = Line::new(Vec::new(), Style::Hidden).heartbeat(Duration::from_millis(20));
+    /// std::thread::sleep(Duration::from_millis(25));
+    /// line.frame("|", "thinking!");
+    /// line.frame("/", "thinking!"); // the next beat is due 20 ms after the first one
+    /// assert_eq!(line.into_inner(), b"still thinking! (0s)\n");
+    /// ```
+    pub fn heartbeat(mut self, every: Duration) -> Self {
+        let started = Instant::now();
+        self.heartbeat = (!every.is_zero()).then(|| Heartbeat {
+            every,
+            started,
+            next: started + every,
+        });
+        self
+    }
+
+    /// Writes the heartbeat's line if it is due.
+    fn beat(&mut self, message: &str) {
+        let Some(beat) = &mut self.heartbeat else {
+            return;
+        };
+        let now = Instant::now();
+        if now < beat.next {
+            return;
+        }
+        // The next deadline after now: a process stopped for a while (Ctrl-Z) says so once.
+        while beat.next <= now {
+            beat.next += beat.every;
+        }
+        let text = format!("still {message} ({})", clock(now - beat.started));
+        self.block.write_line(&text);
     }
 
     /// The style this line draws in.
@@ -153,12 +209,20 @@ impl<W: Write> Line<W> {
     /// assert_eq!(bytes, "\x1b[?25l\r| thinkin…\x1b[K\r\x1b[K\x1b[?25h");
     /// ```
     pub fn frame(&mut self, glyph: &str, message: &str) {
-        if self.block.style() == Style::Plain {
-            if !self.wrote_plain && !message.is_empty() {
-                self.wrote_plain = true;
-                self.block.write_line(message);
+        match self.block.style() {
+            Style::Animated { .. } => {}
+            Style::Plain => {
+                if !self.wrote_plain && !message.is_empty() {
+                    self.wrote_plain = true;
+                    self.block.write_line(message);
+                }
+                self.beat(message);
+                return;
             }
-            return;
+            Style::Hidden => {
+                self.beat(message);
+                return;
+            }
         }
         // Cutting a long message to width is the costly part of a frame (grapheme clusters, display
         // widths); the message rarely changes, so its cut is kept until it or the width does.
@@ -310,6 +374,17 @@ impl<W: Write> Line<W> {
     }
 }
 
+/// Whole seconds as a clock a log reader reads at a glance: `45s`, `1m30s`, `2h5m0s`.
+fn clock(elapsed: Duration) -> String {
+    let seconds = elapsed.as_secs();
+    let (hours, minutes, seconds) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    match (hours, minutes) {
+        (0, 0) => format!("{seconds}s"),
+        (0, _) => format!("{minutes}m{seconds}s"),
+        _ => format!("{hours}h{minutes}m{seconds}s"),
+    }
+}
+
 impl<W: Write> Draw for Line<W> {
     fn frame(&mut self, glyph: &str, message: &str) {
         Line::frame(self, glyph, message);
@@ -323,6 +398,45 @@ impl<W: Write> Draw for Line<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_heartbeat_reads_as_a_clock() {
+        assert_eq!(clock(Duration::from_millis(45_900)), "45s");
+        assert_eq!(clock(Duration::from_secs(90)), "1m30s");
+        assert_eq!(clock(Duration::from_secs(2 * 3600 + 300)), "2h5m0s");
+    }
+
+    #[test]
+    fn an_animated_line_has_no_heartbeat() {
+        let style = Style::Animated {
+            columns: 80,
+            rows: 24,
+        };
+        let mut line = Line::new(Vec::new(), style).heartbeat(Duration::from_nanos(1));
+        line.frame("|", "thinking!");
+        thread_sleep_a_little();
+        line.frame("/", "thinking!");
+        let bytes = String::from_utf8(line.into_inner()).unwrap();
+        assert!(!bytes.contains("still"), "{bytes:?}");
+    }
+
+    #[test]
+    fn a_plain_line_beats_after_its_message() {
+        let mut line = Line::new(Vec::new(), Style::Plain).heartbeat(Duration::from_nanos(1));
+        line.frame("|", "thinking!");
+        thread_sleep_a_little();
+        line.frame("/", "thinking!");
+        let bytes = String::from_utf8(line.into_inner()).unwrap();
+        // The message first, once; then a beat at each frame (every nanosecond is always due).
+        assert_eq!(
+            bytes,
+            "thinking!\nstill thinking! (0s)\nstill thinking! (0s)\n"
+        );
+    }
+
+    fn thread_sleep_a_little() {
+        std::thread::sleep(Duration::from_millis(2));
+    }
 
     #[test]
     fn an_animated_frame_leaves_the_last_two_columns_free() {

@@ -68,6 +68,11 @@ struct Args {
     #[arg(long, value_name = "NAME", default_value = "ascii", value_parser = parse_frames)]
     frames: Frames,
 
+    /// Where stderr is not a terminal (a CI log), write `still <message> (1m30s)` every DURATION,
+    /// from 1s to 24h, or `off` [default: 30s when the CI environment variable is set, else off]
+    #[arg(long, value_name = "DURATION", value_parser = parse_heartbeat)]
+    heartbeat: Option<Duration>,
+
     /// What the slow operation does: `sleep` (simulated I/O), `cpu` (naive Fibonacci) or
     /// `blocking-sleep` (std::thread::sleep, even inside a task: the mistake)
     #[arg(long, value_name = "WORK", default_value = "sleep", value_parser = parse_work)]
@@ -174,6 +179,7 @@ impl Args {
             jobs,
             stats: self.stats,
             stats_json: self.stats_json,
+            heartbeat: self.heartbeat.unwrap_or_else(default_heartbeat),
         })
     }
 }
@@ -190,6 +196,8 @@ pub(crate) struct Options {
     pub(crate) stats: bool,
     /// After the run, write its figures as JSON to this file (`--stats-json`).
     pub(crate) stats_json: Option<PathBuf>,
+    /// Off a terminal, a line this often saying the run goes on (`--heartbeat`); zero: none.
+    pub(crate) heartbeat: Duration,
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -242,6 +250,11 @@ struct RunArgs {
     /// Frame set: `ascii` (|/-\) or `braille` (⠋⠙⠹…)
     #[arg(long, value_name = "NAME", default_value = "ascii", value_parser = parse_frames)]
     frames: Frames,
+
+    /// Where stderr is not a terminal (a CI log), write `still <message> (1m30s)` every DURATION,
+    /// from 1s to 24h, or `off` [default: 30s when the CI environment variable is set, else off]
+    #[arg(long, value_name = "DURATION", value_parser = parse_heartbeat)]
+    heartbeat: Option<Duration>,
 
     /// After the run, write its figures to stderr
     #[arg(long)]
@@ -300,6 +313,7 @@ impl RunArgs {
                 }
             }
         }
+        let heartbeat = self.heartbeat.unwrap_or_else(default_heartbeat);
         if let Some(path) = self.jobs_from {
             let _ = self.keep_going; // the default; named for scripts that want to say so
             return Ok(RunCommand {
@@ -323,6 +337,7 @@ impl RunArgs {
                 },
                 stats: self.stats,
                 stats_json: self.stats_json,
+                heartbeat,
             });
         }
         let mut words = self.command.into_iter();
@@ -351,6 +366,7 @@ impl RunArgs {
             ),
             stats: self.stats,
             stats_json: self.stats_json,
+            heartbeat,
         })
     }
 }
@@ -364,6 +380,8 @@ pub(crate) struct RunCommand {
     pub(crate) stats: bool,
     /// After the run, write its figures as JSON to this file (`--stats-json`).
     pub(crate) stats_json: Option<PathBuf>,
+    /// Off a terminal, a line this often saying the command goes on (`--heartbeat`); zero: none.
+    pub(crate) heartbeat: Duration,
 }
 
 /// What `spinner run` runs.
@@ -486,6 +504,28 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
         Ok(timeout) if !timeout.is_zero() && timeout <= LONGEST_WAIT => Ok(timeout),
         Ok(_) => Err("must be more than 0s and at most 24h, e.g. 1s".to_owned()),
         Err(err) => Err(err.to_string()),
+    }
+}
+
+/// How often a run off a terminal says it goes on, when `--heartbeat` is not given: CI services
+/// set `CI`, and their logs show no animation.
+fn default_heartbeat() -> Duration {
+    match std::env::var_os("CI") {
+        Some(value) if !value.is_empty() && value != "false" && value != "0" => {
+            Duration::from_secs(30)
+        }
+        _ => Duration::ZERO,
+    }
+}
+
+fn parse_heartbeat(text: &str) -> Result<Duration, String> {
+    if text == "off" {
+        return Ok(Duration::ZERO);
+    }
+    match parse_duration(text) {
+        Ok(every) if every >= Duration::from_secs(1) && every <= LONGEST_WAIT => Ok(every),
+        Ok(_) => Err("must be from 1s to 24h, or off, e.g. 30s".to_owned()),
+        Err(err) => Err(format!("{err}, or off")),
     }
 }
 

@@ -103,7 +103,7 @@ fn main() -> ExitCode {
             };
             measured(figures, |cancel, signals, display| match &run.target {
                 Target::One(command, shown) => {
-                    run_real_command(command, shown, cancel, signals, display)
+                    run_real_command(command, shown, run.heartbeat, cancel, signals, display)
                 }
                 Target::Many { path, options } => {
                     run_command_file(path, options, cancel, signals, display)
@@ -213,11 +213,12 @@ fn measured(figures: Figures, run: impl FnOnce(&Cancel, &Signals, &FrameLog) -> 
 fn run_real_command(
     command: &CommandOptions,
     shown: &str,
+    heartbeat: Duration,
     cancel: &Cancel,
     signals: &Signals,
     display: &FrameLog,
 ) -> Ran {
-    let line = FrameRecorder::new(Line::stderr(), display.clone());
+    let line = FrameRecorder::new(Line::stderr().heartbeat(heartbeat), display.clone());
     let forward = || forward(signals);
     let outcome = match demo::run_command(command, cancel, &forward, line) {
         Ok(outcome) => outcome,
@@ -303,7 +304,7 @@ enum Ran {
 /// The lesson: one slow operation and its spinner.
 fn run_one(options: &Options, cancel: &Cancel, signals: &Signals, display: &FrameLog) -> Ran {
     let mut stdout = io::stdout().lock();
-    let line = FrameRecorder::new(Line::stderr(), display.clone());
+    let line = FrameRecorder::new(Line::stderr().heartbeat(options.heartbeat), display.clone());
     let outcome = match demo::run(&options.run, cancel, line, &mut stdout) {
         Ok(outcome) => outcome,
         Err(err) => {
