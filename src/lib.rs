@@ -17,7 +17,9 @@
 //! # The spinner for your program
 //!
 //! [`spin_while`] (blocking work), [`spin_until`] (a future, on any runtime), or
-//! [`SpinnerOptions`] and the [`Spinner`] guard.
+//! [`SpinnerOptions`] and the [`Spinner`] guard. The terminal is restored when a spinner is
+//! dropped and on a panic; [`restore_on_signals`] restores it also when Ctrl-C or another signal
+//! ends the process.
 //!
 //! # Examples
 //!
@@ -56,3 +58,4 @@ pub use spin::{Cancel, Mechanism, Spin, SpinReport, SpinStyle};
 pub use spinner::{
     OutputStream, Spinner, SpinnerOptions, SpinnerWriter, Symbols, spin_until, spin_while,
 };
+pub use terminal::restore_on_signals::{RestoreOnSignals, restore_on_signals};

@@ -10,6 +10,8 @@
 mod block;
 mod fit;
 mod line;
+// Re-exported from the crate root: the call a program makes once, beside its spinners.
+pub(crate) mod restore_on_signals;
 mod sanitize;
 mod stderr;
 

@@ -147,14 +147,22 @@ impl Pty {
     /// Waits for the program to exit and returns its exit code. Panics if it is still running after
     /// `timeout` or was killed by a signal.
     pub fn exit_code(&mut self, timeout: Duration) -> i32 {
+        match self.wait_status(timeout) {
+            WaitStatus::Exited(_, code) => code,
+            other => panic!("the program did not exit normally in time: {other:?}"),
+        }
+    }
+
+    /// Waits for the program to end and returns how it ended (`StillAlive` if it has not within
+    /// `timeout`).
+    pub fn wait_status(&mut self, timeout: Duration) -> WaitStatus {
         let deadline = Instant::now() + timeout;
         loop {
             match self.session.get_process().status().expect("waitpid") {
-                WaitStatus::Exited(_, code) => return code,
                 WaitStatus::StillAlive if Instant::now() < deadline => {
                     thread::sleep(Duration::from_millis(10))
                 }
-                other => panic!("the program did not exit normally in time: {other:?}"),
+                other => return other,
             }
         }
     }
