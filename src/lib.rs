@@ -43,6 +43,7 @@
 #![forbid(unsafe_code)]
 
 mod frames;
+mod multi_spinner;
 mod spin;
 mod spinner;
 
@@ -54,6 +55,7 @@ pub mod terminal;
 pub mod thread_supervisor;
 
 pub use frames::{Frames, UnknownFrames};
+pub use multi_spinner::{MultiSpinner, SpinnerRow};
 pub use spin::{Cancel, Mechanism, Spin, SpinReport, SpinStyle};
 pub use spinner::{
     OutputStream, Spinner, SpinnerOptions, SpinnerWriter, Symbols, spin_until, spin_while,

@@ -407,8 +407,9 @@ impl SpinnerOptions {
         self
     }
 
-    /// The line to draw on, and whether it animates on the process's terminal.
-    fn line(mut self) -> (SharedLine, SpinStyle, Symbols) {
+    /// The block to draw on (animated on the process's terminal, or not), and the rest of the
+    /// options.
+    pub(crate) fn block(mut self) -> (Block<OutputStream>, SpinStyle, Symbols, Duration) {
         // Braille needs a UTF-8 terminal; on one that is not, the ASCII frames stand in.
         if matches!(self.output, OutputStream::Stderr(_)) && !terminal::utf8_terminal() {
             self.style.frames = Frames::Ascii;
@@ -440,15 +441,21 @@ impl SpinnerOptions {
                 Block::new(OutputStream::Other(other), style)
             }
         };
+        (block, self.style, self.symbols, self.heartbeat)
+    }
+
+    /// The line to draw on, shared with the guard.
+    fn line(self) -> (SharedLine, SpinStyle, Symbols) {
+        let (block, style, symbols, heartbeat) = self.block();
         let line = SharedLine(Arc::new(Shared {
             screen: Mutex::new(Screen {
-                line: Line::on_block(block).heartbeat(self.heartbeat),
-                message: self.style.message.clone(),
+                line: Line::on_block(block).heartbeat(heartbeat),
+                message: style.message.clone(),
                 final_line: None,
                 finished: false,
             }),
         }));
-        (line, self.style, self.symbols)
+        (line, style, symbols)
     }
 
     /// Starts the spinner on a thread of its own and returns the guard that stops it.

@@ -1,0 +1,469 @@
+//! Many spinners at once, one row each, drawn as one block: add a row from any thread or task,
+//! change its message, finish it with a line that stays above the block, or remove it.
+//!
+//! One spin routine turns them all (on a thread of its own that waits on the stop, as
+//! [`Spinner`](crate::Spinner)'s does), and every frame redraws the whole block in one write: 20
+//! spinners cost one write a frame, not 20.
+
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::thread;
+
+use crate::spinner::{OutputStream, SpinnerOptions, Symbols};
+use crate::terminal::{Block, Draw};
+use crate::thread_supervisor::{SpinnerThread, ThreadWait};
+use crate::{Cancel, SpinReport};
+
+/// Many spinners drawn as one block, a row each; the rows are [`SpinnerRow`]s.
+///
+/// `MultiSpinner` and `SpinnerRow` are `Send` and `Sync`: add rows and finish them from any thread
+/// or task. Dropping the `MultiSpinner` (or [`stop`](MultiSpinner::stop)) clears the block and
+/// shows the cursor; rows finished after that still write their final lines.
+///
+/// Where stderr is not a terminal nothing is drawn, and only the final lines (and
+/// [`println`](MultiSpinner::println)) are written, as plain lines.
+///
+/// # Examples
+///
+/// ```
+/// use spinner::MultiSpinner;
+///
+/// let spinners = MultiSpinner::start();
+/// std::thread::scope(|scope| {
+///     for name in ["libc", "rustix", "spinner"] {
+///         let row = spinners.add(format!("compiling {name}"));
+///         scope.spawn(move || {
+///             std::thread::sleep(std::time::Duration::from_millis(100)); // the work
+///             row.success(format!("compiled {name}"));
+///         });
+///     }
+/// });
+/// spinners.stop();
+/// ```
+pub struct MultiSpinner {
+    shared: Arc<Shared>,
+    thread: Option<SpinnerThread>,
+}
+
+/// One row of a [`MultiSpinner`]: change its message, then [`success`](SpinnerRow::success),
+/// [`fail`](SpinnerRow::fail) or [`remove`](SpinnerRow::remove) it. Dropping it removes the row.
+pub struct SpinnerRow {
+    shared: Arc<Shared>,
+    id: u64,
+    ended: bool,
+}
+
+/// What the rows, the block's painter and the `MultiSpinner` share.
+struct Shared {
+    screen: Mutex<Screen>,
+    symbols: Symbols,
+}
+
+struct Screen {
+    block: Block<OutputStream>,
+    /// The rows in the order they were added: an id and a message.
+    rows: Vec<(u64, String)>,
+    next_id: u64,
+    /// The options' message, a row of its own below the others when not empty.
+    footer: String,
+    /// The glyph of the last frame; empty before the first.
+    glyph: String,
+    /// The spinner has stopped: lines are still written, the block is not drawn again.
+    finished: bool,
+}
+
+impl MultiSpinner {
+    /// Starts an empty block on stderr, with the default options (see [`SpinnerOptions`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let spinners = spinner::MultiSpinner::start();
+    /// let row = spinners.add("resolving");
+    /// row.set_message("fetching");
+    /// row.fail("no route to host");
+    /// ```
+    pub fn start() -> MultiSpinner {
+        MultiSpinner::with_options(SpinnerOptions::new(""))
+    }
+
+    /// Starts an empty block drawn as `options` say (frames, interval, output, symbols); the
+    /// options' message, if not empty, is a row of its own below the others.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::{MultiSpinner, SpinnerOptions, Symbols};
+    ///
+    /// let spinners = MultiSpinner::with_options(
+    ///     SpinnerOptions::new("downloading").symbols(Symbols::Ascii),
+    /// );
+    /// spinners.add("crate 1 of 2").success("fetched crate 1");
+    /// ```
+    pub fn with_options(options: SpinnerOptions) -> MultiSpinner {
+        let (block, style, symbols, _heartbeat) = options.block();
+        let shared = Arc::new(Shared {
+            screen: Mutex::new(Screen {
+                block,
+                rows: Vec::new(),
+                next_id: 0,
+                footer: style.message.clone(),
+                glyph: String::new(),
+                finished: false,
+            }),
+            symbols,
+        });
+        let painter = Painter(Arc::clone(&shared));
+        let builder = thread::Builder::new().name("spinner".to_owned());
+        // No thread, no drawing: a spinner never fails the program.
+        let thread =
+            SpinnerThread::spawn(builder, &style, painter, &Cancel::new(), ThreadWait::Event)
+                .ok()
+                .map(|mut thread| {
+                    thread.start();
+                    thread
+                });
+        MultiSpinner { shared, thread }
+    }
+
+    /// Adds a row showing `message` at the bottom of the block (above the options' message).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let spinners = spinner::MultiSpinner::start();
+    /// let first = spinners.add("job 1");
+    /// let second = spinners.add("job 2");
+    /// first.remove(); // gone, and no line left
+    /// second.success("job 2 done");
+    /// ```
+    pub fn add(&self, message: impl Into<String>) -> SpinnerRow {
+        let mut screen = self.shared.screen();
+        let id = screen.next_id;
+        screen.next_id += 1;
+        screen.rows.push((id, message.into()));
+        screen.print_and_redraw(None);
+        SpinnerRow {
+            shared: Arc::clone(&self.shared),
+            id,
+            ended: false,
+        }
+    }
+
+    /// Prints `text` above the block and draws the block again below it, in one write (see
+    /// [`Spinner::println`](crate::Spinner::println)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let spinners = spinner::MultiSpinner::start();
+    /// let row = spinners.add("indexing");
+    /// spinners.println("warning: 3 files skipped");
+    /// row.success("indexed");
+    /// ```
+    pub fn println(&self, text: impl AsRef<str>) {
+        self.shared.screen().print_and_redraw(Some(text.as_ref()));
+    }
+
+    /// Clears the block, runs `f`, and draws the block again (see
+    /// [`Spinner::suspend`](crate::Spinner::suspend), and its warning).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let spinners = spinner::MultiSpinner::start();
+    /// let _row = spinners.add("waiting for input");
+    /// spinners.suspend(|| eprintln!("a line on a clean terminal"));
+    /// ```
+    pub fn suspend<T>(&self, f: impl FnOnce() -> T) -> T {
+        let mut screen = self.shared.screen();
+        screen.block.clear();
+        // Frames wait on the lock until `f` returns.
+        let answer = f();
+        screen.print_and_redraw(None);
+        answer
+    }
+
+    /// Stops the spinner and clears the block. Returns what the spin routine did; `None` if its
+    /// thread could not be created, and so it never drew.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let spinners = spinner::MultiSpinner::start();
+    /// let _row = spinners.add("still going");
+    /// spinners.stop(); // the row is cleared with the block
+    /// ```
+    pub fn stop(mut self) -> Option<SpinReport> {
+        self.thread.take().map(SpinnerThread::stop)
+    }
+}
+
+impl SpinnerRow {
+    /// Shows `message` on this row from now on.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let spinners = spinner::MultiSpinner::start();
+    /// let row = spinners.add("resolving");
+    /// row.set_message("fetching");
+    /// row.success("fetched");
+    /// ```
+    pub fn set_message(&self, message: impl Into<String>) {
+        let mut screen = self.shared.screen();
+        if let Some((_, shown)) = screen.rows.iter_mut().find(|(id, _)| *id == self.id) {
+            *shown = message.into();
+        }
+    }
+
+    /// Removes the row and leaves `✔ text` (or `+ text`) above the block.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let spinners = spinner::MultiSpinner::start();
+    /// spinners.add("building").success("built in 1.2 s");
+    /// ```
+    pub fn success(self, text: impl fmt::Display) {
+        let line = format!("{} {text}", self.shared.symbols.success());
+        self.end(Some(&line));
+    }
+
+    /// Removes the row and leaves `✖ text` (or `x text`) above the block.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let spinners = spinner::MultiSpinner::start();
+    /// spinners.add("testing").fail("2 tests failed");
+    /// ```
+    pub fn fail(self, text: impl fmt::Display) {
+        let line = format!("{} {text}", self.shared.symbols.failure());
+        self.end(Some(&line));
+    }
+
+    /// Removes the row, leaving no line.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let spinners = spinner::MultiSpinner::start();
+    /// spinners.add("checking the cache").remove();
+    /// ```
+    pub fn remove(self) {
+        self.end(None);
+    }
+
+    fn end(mut self, line: Option<&str>) {
+        self.ended = true;
+        let mut screen = self.shared.screen();
+        screen.rows.retain(|(id, _)| *id != self.id);
+        screen.print_and_redraw(line);
+    }
+}
+
+impl Drop for SpinnerRow {
+    fn drop(&mut self) {
+        if !self.ended {
+            let mut screen = self.shared.screen();
+            screen.rows.retain(|(id, _)| *id != self.id);
+            screen.print_and_redraw(None);
+        }
+    }
+}
+
+impl Shared {
+    fn screen(&self) -> MutexGuard<'_, Screen> {
+        // A panic while drawing leaves the rows as usable as before: nothing to recover.
+        self.screen.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Screen {
+    /// The block's rows: a row per spinner, as many as the terminal's height allows, then the
+    /// footer.
+    fn rows(&self) -> Vec<String> {
+        let glyph = &self.glyph;
+        // A row free below the block, and one for the footer: the block never scrolls the screen.
+        let footer = usize::from(!self.footer.is_empty());
+        let room = self.block.height().saturating_sub(1 + footer).max(1);
+        let mut rows: Vec<String> = Vec::with_capacity(self.rows.len().min(room) + footer);
+        for (shown, (_, message)) in self.rows.iter().enumerate() {
+            if shown + 1 == room && self.rows.len() > room {
+                let more = self.rows.len() - shown;
+                rows.push(format!("  {} and {more} more", self.block.ellipsis()));
+                break;
+            }
+            rows.push(format!("{glyph} {message}"));
+        }
+        if footer == 1 {
+            rows.push(format!("{glyph} {}", self.footer));
+        }
+        rows
+    }
+
+    /// Writes `text` (if any) above the block and draws the block again below it, in one write.
+    fn print_and_redraw(&mut self, text: Option<&str>) {
+        // Before the first frame there is nothing to draw again; after the stop, nothing may be.
+        let rows = (!self.finished && !self.glyph.is_empty()).then(|| self.rows());
+        if text.is_none() && rows.is_none() {
+            return;
+        }
+        self.block.in_one_write(|block| {
+            if let Some(text) = text {
+                for line in text.split('\n') {
+                    block.write_line(line.strip_suffix('\r').unwrap_or(line));
+                }
+            }
+            if let Some(rows) = &rows {
+                let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+                block.draw(&rows);
+            }
+        });
+    }
+}
+
+/// The spin routine's side: each frame redraws the block with the new glyph.
+struct Painter(Arc<Shared>);
+
+impl Draw for Painter {
+    fn frame(&mut self, glyph: &str, _message: &str) {
+        let mut screen = self.0.screen();
+        screen.glyph.clear();
+        screen.glyph.push_str(glyph);
+        screen.print_and_redraw(None);
+    }
+
+    fn finish(&mut self) {
+        let mut screen = self.0.screen();
+        screen.finished = true;
+        screen.block.finish();
+    }
+}
+
+impl fmt::Debug for MultiSpinner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let screen = self.shared.screen();
+        f.debug_struct("MultiSpinner")
+            .field("rows", &screen.rows)
+            .field("finished", &screen.finished)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for SpinnerRow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SpinnerRow").field("id", &self.id).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{self, Write};
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    #[derive(Clone, Default)]
+    struct Out(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Out {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Out {
+        fn text(&self) -> String {
+            String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+        }
+
+        /// Waits, generously (the machine may be busy), until `needle` was written.
+        fn wait_for(&self, needle: &str) {
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while !self.text().contains(needle) {
+                assert!(
+                    Instant::now() < deadline,
+                    "{needle:?} not in {:?}",
+                    self.text()
+                );
+                thread::sleep(Duration::from_millis(1));
+            }
+        }
+    }
+
+    fn drawn(out: &Out) -> MultiSpinner {
+        MultiSpinner::with_options(
+            SpinnerOptions::new("")
+                .interval(Duration::from_millis(5))
+                .output(out.clone())
+                .draw_when_not_terminal(true)
+                .symbols(Symbols::Ascii),
+        )
+    }
+
+    #[test]
+    fn every_row_is_drawn_in_one_block_and_a_finished_row_leaves_its_line_above() {
+        let out = Out::default();
+        let spinners = drawn(&out);
+        let one = spinners.add("one");
+        let two = spinners.add("two");
+        out.wait_for(" one\x1b[K\n| two\x1b[K");
+        one.success("one done");
+        out.wait_for("+ one done\n");
+        let after = out.text();
+        let after = &after[after.rfind("+ one done\n").unwrap()..];
+        // The line, then the block again without the row: in the same write.
+        assert!(after.starts_with("+ one done\n\r"), "{after:?}");
+        assert!(after.contains(" two\x1b[K"), "{after:?}");
+        drop(two); // removed: no line left
+        spinners.stop();
+        let text = out.text();
+        assert_eq!(text.matches("+ ").count(), 1, "{text:?}");
+        assert!(text.ends_with("\x1b[?25h"), "the cursor is shown: {text:?}");
+    }
+
+    #[test]
+    fn where_nothing_is_drawn_only_the_final_lines_are_written() {
+        let out = Out::default();
+        let spinners = MultiSpinner::with_options(
+            SpinnerOptions::new("")
+                .output(out.clone())
+                .symbols(Symbols::Ascii),
+        );
+        let rows: Vec<SpinnerRow> = (0..3).map(|n| spinners.add(format!("job {n}"))).collect();
+        spinners.println("started 3");
+        for (n, row) in rows.into_iter().enumerate() {
+            if n == 1 {
+                row.fail("job 1 failed");
+            } else {
+                row.success(format!("job {n} done"));
+            }
+        }
+        spinners.stop();
+        assert_eq!(
+            out.text(),
+            "started 3\n+ job 0 done\nx job 1 failed\n+ job 2 done\n"
+        );
+    }
+
+    #[test]
+    fn rows_finished_after_the_stop_still_write_their_lines() {
+        let out = Out::default();
+        let spinners = drawn(&out);
+        let row = spinners.add("late");
+        out.wait_for(" late\x1b[K");
+        spinners.stop();
+        row.success("late but done");
+        assert!(
+            out.text().ends_with("\x1b[?25h+ late but done\n"),
+            "{:?}",
+            out.text()
+        );
+    }
+}

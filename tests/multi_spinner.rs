@@ -1,0 +1,105 @@
+//! `MultiSpinner` in a pseudo-terminal: 20 rows added and finished from 20 async tasks leave 20
+//! lines above an emptied block, each whole and on its own row, and nothing of the spinners.
+//!
+//! The scenario needs a real terminal on stderr, so the test runs itself again in a pseudo-terminal
+//! with `SPINNER_MULTI_CHILD` set.
+
+mod util;
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_executor::Executor;
+use async_io::Timer;
+use spinner::{MultiSpinner, SpinnerOptions};
+use util::{GENEROUS, Pty, Screen, cursor_escapes, frames};
+
+const CHILD: &str = "SPINNER_MULTI_CHILD";
+const TASKS: usize = 20;
+
+#[test]
+fn child_twenty_tasks() {
+    if std::env::var_os(CHILD).is_none() {
+        return;
+    }
+    // The test harness has written `test child_... ` without a newline: start on a line of our own.
+    println!();
+    let spinners = Arc::new(MultiSpinner::with_options(
+        SpinnerOptions::new("20 tasks").interval(Duration::from_millis(20)),
+    ));
+    let executor = Executor::new();
+    let tasks: Vec<_> = (0..TASKS)
+        .map(|n| {
+            let spinners = Arc::clone(&spinners);
+            executor.spawn(async move {
+                let row = spinners.add(format!("task {n}: starting"));
+                Timer::after(Duration::from_millis(100 + 37 * n as u64 % 400)).await;
+                row.set_message(format!("task {n}: finishing"));
+                Timer::after(Duration::from_millis(100)).await;
+                if n % 7 == 3 {
+                    row.fail(format!("task {n} failed"));
+                } else {
+                    row.success(format!("task {n} done"));
+                }
+            })
+        })
+        .collect();
+    futures_lite::future::block_on(executor.run(async {
+        for task in tasks {
+            task.await;
+        }
+    }));
+    Arc::into_inner(spinners)
+        .expect("every task has ended")
+        .stop();
+}
+
+#[test]
+fn twenty_rows_from_twenty_tasks_leave_twenty_lines() {
+    let me = std::env::current_exe().expect("the test binary's path");
+    let mut pty = Pty::spawn_program(
+        me.to_str().expect("a UTF-8 path"),
+        &[
+            "--exact",
+            "child_twenty_tasks",
+            "--nocapture",
+            "--test-threads=1",
+        ],
+        120,
+        &[(CHILD, "1"), ("TERM", "xterm-256color")],
+    );
+    let output = pty.read_to_end(GENEROUS * 3).to_vec();
+    let screen = Screen::replay(120, &output);
+    let mut seen = BTreeSet::new();
+    for row in screen.lines() {
+        if row.is_empty() || row == "ok" || row.starts_with("running ") || row.starts_with("test ")
+        {
+            continue; // the test harness's own lines
+        }
+        assert!(seen.insert(row.clone()), "shown twice: {row:?}");
+    }
+    let expected: BTreeSet<String> = (0..TASKS)
+        .map(|n| match n % 7 {
+            3 => format!("✖ task {n} failed"),
+            _ => format!("✔ task {n} done"),
+        })
+        .collect();
+    assert_eq!(seen, expected, "the screen: {}", screen.contents());
+    // The block was drawn: every task's row, and the footer, with other rows in the same frame.
+    let drawn = frames(&output);
+    for n in 0..TASKS {
+        assert!(
+            drawn
+                .iter()
+                .any(|frame| frame.ends_with(&format!(" task {n}: starting"))),
+            "task {n}'s row never drawn"
+        );
+    }
+    assert!(drawn.iter().any(|frame| frame.ends_with(" 20 tasks")));
+    assert_eq!(
+        cursor_escapes(&output).last(),
+        Some(&true),
+        "the cursor is hidden"
+    );
+}
