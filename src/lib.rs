@@ -58,6 +58,7 @@ pub use frames::{Frames, UnknownFrames};
 pub use multi_spinner::{MultiSpinner, SpinnerRow};
 pub use spin::{Cancel, Mechanism, Spin, SpinReport, SpinStyle};
 pub use spinner::{
-    OutputStream, Spinner, SpinnerOptions, SpinnerWriter, Symbols, spin_until, spin_while,
+    OutputStream, Spinner, SpinnerHandle, SpinnerOptions, SpinnerWriter, Symbols, spin_until,
+    spin_while,
 };
 pub use terminal::restore_on_signals::{RestoreOnSignals, restore_on_signals};

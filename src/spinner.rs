@@ -541,7 +541,41 @@ impl SpinnerOptions {
     /// assert_eq!(answer, 42);
     /// ```
     pub async fn spin_until<F: Future>(self, future: F) -> F::Output {
+        self.spin_until_with(|_| future).await
+    }
+
+    /// [`spin_until`](SpinnerOptions::spin_until), with a handle on the spinner for the future to
+    /// print above it or change its message: `work` gets the handle and returns the future.
+    ///
+    /// The handle is `Clone`, `Send` and `Sync`: give a copy to each task that prints.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use spinner::SpinnerOptions;
+    ///
+    /// let fetched = futures_lite::future::block_on(SpinnerOptions::new("fetching").spin_until_with(
+    ///     |spinner| async move {
+    ///         for page in 1..=3 {
+    ///             async_io::Timer::after(Duration::from_millis(10)).await;
+    ///             spinner.println(format!("page {page} fetched"));
+    ///             spinner.set_message(format!("fetching page {}", page + 1));
+    ///         }
+    ///         3
+    ///     },
+    /// ));
+    /// assert_eq!(fetched, 3);
+    /// ```
+    pub async fn spin_until_with<F, W>(self, work: W) -> F::Output
+    where
+        F: Future,
+        W: FnOnce(SpinnerHandle) -> F,
+    {
         let (mut line, style, _) = self.line();
+        let future = work(SpinnerHandle {
+            shared: Arc::clone(&line.0),
+        });
         let spinner = Spin::new(&mut line, &style, Mechanism::CooperativeCancel, None);
         beside(future, spinner).await
     }
@@ -916,6 +950,96 @@ impl Spinner {
     fn finish_with(self, line: String) {
         self.shared.screen().final_line = Some(line);
         self.stop();
+    }
+}
+
+/// A handle on a spinner that runs beside a future ([`SpinnerOptions::spin_until_with`]): change
+/// its message, print above it, or hand its writer to a logging library, from any task or thread.
+/// The methods are [`Spinner`]'s, where the details are.
+///
+/// # Examples
+///
+/// ```
+/// let answer = futures_lite::future::block_on(
+///     spinner::SpinnerOptions::new("thinking!").spin_until_with(|spinner| async move {
+///         spinner.println("halfway");
+///         42
+///     }),
+/// );
+/// assert_eq!(answer, 42);
+/// ```
+#[derive(Clone, Debug)]
+pub struct SpinnerHandle {
+    shared: Arc<Shared>,
+}
+
+impl SpinnerHandle {
+    /// Shows `message` from the next frame on (see [`Spinner::set_message`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// futures_lite::future::block_on(
+    ///     spinner::SpinnerOptions::new("resolving").spin_until_with(|spinner| async move {
+    ///         spinner.set_message("fetching");
+    ///     }),
+    /// );
+    /// ```
+    pub fn set_message(&self, message: impl Into<String>) {
+        self.shared.screen().message = message.into();
+    }
+
+    /// Prints `text` above the spinner (see [`Spinner::println`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// futures_lite::future::block_on(
+    ///     spinner::SpinnerOptions::new("building").spin_until_with(|spinner| async move {
+    ///         spinner.println("compiled libc");
+    ///     }),
+    /// );
+    /// ```
+    pub fn println(&self, text: impl AsRef<str>) {
+        self.shared.println(text.as_ref());
+    }
+
+    /// Clears the spinner, runs `f`, and draws it again (see [`Spinner::suspend`], and its
+    /// warning).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// futures_lite::future::block_on(
+    ///     spinner::SpinnerOptions::new("installing").spin_until_with(|spinner| async move {
+    ///         spinner.suspend(|| eprintln!("a line on a clean terminal line"));
+    ///     }),
+    /// );
+    /// ```
+    pub fn suspend<T>(&self, f: impl FnOnce() -> T) -> T {
+        self.shared.suspend(f)
+    }
+
+    /// A line-buffered writer that prints each whole line above the spinner (see
+    /// [`Spinner::writer`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::io::Write;
+    ///
+    /// futures_lite::future::block_on(
+    ///     spinner::SpinnerOptions::new("syncing").spin_until_with(|spinner| async move {
+    ///         writeln!(spinner.writer(), "fetched 3 objects")
+    ///     }),
+    /// )?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn writer(&self) -> SpinnerWriter {
+        SpinnerWriter {
+            shared: Arc::clone(&self.shared),
+            pending: Vec::new(),
+        }
     }
 }
 

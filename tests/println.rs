@@ -1,6 +1,7 @@
-//! Printing above a spinner from many threads, in a pseudo-terminal: through `Spinner::println`,
-//! and through `Spinner::writer` handed to a logging library. Every line must arrive whole and on a
-//! line of its own, no frame may be glued to one, and the spinner must be gone at the end.
+//! Printing above a spinner from many threads or tasks, in a pseudo-terminal: through
+//! `Spinner::println`, through the handle of a spinner beside a future, and through
+//! `Spinner::writer` handed to a logging library. Every line must arrive whole and on a line of its
+//! own, no frame may be glued to one, and the spinner must be gone at the end.
 //!
 //! The scenarios need a real terminal on stderr, so the test runs itself again in a pseudo-terminal
 //! with `SPINNER_PRINTLN_CHILD` naming the scenario.
@@ -50,6 +51,35 @@ fn child_println() {
     let spinner = start();
     print_from_threads(&spinner, |spinner, line| spinner.println(line));
     spinner.stop();
+}
+
+#[test]
+fn child_tasks() {
+    if std::env::var(CHILD).as_deref() != Ok("tasks") {
+        return;
+    }
+    println!();
+    let executor = async_executor::Executor::new();
+    let options = SpinnerOptions::new("thinking!").interval(Duration::from_millis(10));
+    let work = options.spin_until_with(|spinner| {
+        let tasks: Vec<_> = (0..THREADS)
+            .map(|worker| {
+                let spinner = spinner.clone();
+                executor.spawn(async move {
+                    for line in 0..LINES {
+                        spinner.println(format!("worker {worker}: line {line}"));
+                        async_io::Timer::after(Duration::from_millis(1)).await;
+                    }
+                })
+            })
+            .collect();
+        async {
+            for task in tasks {
+                task.await;
+            }
+        }
+    });
+    futures_lite::future::block_on(executor.run(work));
 }
 
 #[test]
@@ -126,6 +156,11 @@ fn check(name: &str, prefix: &str) {
 #[test]
 fn lines_printed_from_eight_threads_arrive_whole_and_the_spinner_is_gone() {
     check("println", "");
+}
+
+#[test]
+fn lines_printed_from_eight_tasks_beside_the_future_arrive_whole() {
+    check("tasks", "");
 }
 
 #[test]
