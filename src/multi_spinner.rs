@@ -429,6 +429,54 @@ mod tests {
     }
 
     #[test]
+    fn every_frame_of_twenty_rows_is_one_write() {
+        #[derive(Clone, Default)]
+        struct Writes(Arc<Mutex<Vec<Vec<u8>>>>);
+        impl Write for Writes {
+            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                self.0.lock().unwrap().push(buf.to_vec());
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let writes = Writes::default();
+        let spinners = MultiSpinner::with_options(
+            SpinnerOptions::new("")
+                .interval(Duration::from_millis(2))
+                .output(writes.clone())
+                .draw_when_not_terminal(true),
+        );
+        let rows: Vec<SpinnerRow> = (0..20).map(|n| spinners.add(format!("row {n}"))).collect();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while writes.0.lock().unwrap().len() < 20 {
+            assert!(Instant::now() < deadline, "no frames drawn");
+            thread::sleep(Duration::from_millis(1));
+        }
+        drop(rows);
+        spinners.stop();
+        let writes = writes.0.lock().unwrap();
+        // A write that draws the block draws all of it: with the first row and the last (added
+        // last, removed last), all 20, each once.
+        let whole: Vec<String> = writes
+            .iter()
+            .map(|write| String::from_utf8_lossy(write).into_owned())
+            .filter(|write| write.contains(" row 0\x1b[K") && write.contains(" row 19\x1b[K"))
+            .collect();
+        assert!(!whole.is_empty());
+        for write in whole {
+            for n in 0..20 {
+                assert_eq!(
+                    write.matches(&format!(" row {n}\x1b[K")).count(),
+                    1,
+                    "{write:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn where_nothing_is_drawn_only_the_final_lines_are_written() {
         let out = Out::default();
         let spinners = MultiSpinner::with_options(
