@@ -473,7 +473,9 @@ impl SpinnerOptions {
     /// ```
     pub fn start(self) -> Spinner {
         let (line, style, symbols) = self.line();
-        let shared = Arc::clone(&line.0);
+        let handle = SpinnerHandle {
+            shared: Arc::clone(&line.0),
+        };
         let cancel = Cancel::new();
         let builder = thread::Builder::new().name("spinner".to_owned());
         // Not the signal flag of the lesson: a library's stop must not wait out a frame, so the
@@ -486,7 +488,7 @@ impl SpinnerOptions {
             });
         Spinner {
             thread,
-            shared,
+            handle,
             started: Instant::now(),
             symbols,
         }
@@ -635,7 +637,8 @@ pub async fn spin_until<F: Future>(message: impl Into<String>, future: F) -> F::
 #[derive(Debug)]
 pub struct Spinner {
     thread: Option<SpinnerThread>,
-    shared: Arc<Shared>,
+    /// What the spinner's thread shares; also what [`Spinner::handle`] hands out.
+    handle: SpinnerHandle,
     started: Instant,
     symbols: Symbols,
 }
@@ -699,7 +702,7 @@ impl Spinner {
     /// assert!(screen.text().contains(" unpacking\x1b[K"));
     /// ```
     pub fn set_message(&self, message: impl Into<String>) {
-        self.shared.screen().message = message.into();
+        self.handle.set_message(message);
     }
 
     /// How long the spinner has been running.
@@ -763,7 +766,7 @@ impl Spinner {
     /// assert!(text.ends_with("✔ built\n"));
     /// ```
     pub fn println(&self, text: impl AsRef<str>) {
-        self.shared.println(text.as_ref());
+        self.handle.println(text);
     }
 
     /// Clears the spinner, runs `f`, and draws the spinner again: for output the spinner cannot
@@ -785,7 +788,7 @@ impl Spinner {
     /// spinner.success("installed");
     /// ```
     pub fn suspend<T>(&self, f: impl FnOnce() -> T) -> T {
-        self.shared.suspend(f)
+        self.handle.suspend(f)
     }
 
     /// A line-buffered [`io::Write`] that prints each whole line through [`println`](Spinner::println):
@@ -828,10 +831,24 @@ impl Spinner {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn writer(&self) -> SpinnerWriter {
-        SpinnerWriter {
-            shared: Arc::clone(&self.shared),
-            pending: Vec::new(),
-        }
+        self.handle.writer()
+    }
+
+    /// A handle on this spinner that can be moved into a task or a thread that outlives a borrow:
+    /// `Clone`, `Send`, `Sync`, with `println`, `suspend`, `writer` and `set_message`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let spinner = spinner::Spinner::start("indexing");
+    /// let handle = spinner.handle();
+    /// std::thread::spawn(move || handle.println("a line from a thread of its own"))
+    ///     .join()
+    ///     .unwrap();
+    /// spinner.success("indexed");
+    /// ```
+    pub fn handle(&self) -> SpinnerHandle {
+        self.handle.clone()
     }
 
     /// Stops the spinner and clears its line. Returns what it did (frames drawn, longest gap);
@@ -948,13 +965,14 @@ impl Spinner {
     }
 
     fn finish_with(self, line: String) {
-        self.shared.screen().final_line = Some(line);
+        self.handle.shared.screen().final_line = Some(line);
         self.stop();
     }
 }
 
-/// A handle on a spinner that runs beside a future ([`SpinnerOptions::spin_until_with`]): change
-/// its message, print above it, or hand its writer to a logging library, from any task or thread.
+/// A handle on a spinner ([`Spinner::handle`], or the one beside a future in
+/// [`SpinnerOptions::spin_until_with`]): change its message, print above it, or hand its writer to
+/// a logging library, from any task or thread.
 /// The methods are [`Spinner`]'s, where the details are.
 ///
 /// # Examples
