@@ -5,12 +5,13 @@
 //! [`Spinner`](crate::Spinner)'s does), and every frame redraws the whole block in one write: 20
 //! spinners cost one write a frame, not 20.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread;
 
 use crate::spinner::{OutputStream, SpinnerOptions, Symbols};
-use crate::terminal::{Block, Draw};
+use crate::terminal::{self, Block, Draw};
 use crate::thread_supervisor::{SpinnerThread, ThreadWait};
 use crate::{Cancel, SpinReport};
 
@@ -61,8 +62,8 @@ struct Shared {
 
 struct Screen {
     block: Block<OutputStream>,
-    /// The rows in the order they were added: an id and a message.
-    rows: Vec<(u64, String)>,
+    /// The rows by id, which is the order they were added in.
+    rows: BTreeMap<u64, String>,
     next_id: u64,
     /// The options' message, a row of its own below the others when not empty.
     footer: String,
@@ -70,6 +71,8 @@ struct Screen {
     glyph: String,
     /// The spinner has stopped: lines are still written, the block is not drawn again.
     finished: bool,
+    /// How many [`MultiSpinner::suspend`]s are running: the block is not drawn until none is.
+    suspended: usize,
 }
 
 impl MultiSpinner {
@@ -88,7 +91,8 @@ impl MultiSpinner {
     }
 
     /// Starts an empty block drawn as `options` say (frames, interval, output, symbols); the
-    /// options' message, if not empty, is a row of its own below the others.
+    /// options' message, if not empty, is a row of its own below the others. A block has no
+    /// heartbeat: where nothing is drawn, its rows' final lines say how the work goes.
     ///
     /// # Examples
     ///
@@ -105,11 +109,12 @@ impl MultiSpinner {
         let shared = Arc::new(Shared {
             screen: Mutex::new(Screen {
                 block,
-                rows: Vec::new(),
+                rows: BTreeMap::new(),
                 next_id: 0,
                 footer: style.message.clone(),
                 glyph: String::new(),
                 finished: false,
+                suspended: 0,
             }),
             symbols,
         });
@@ -141,7 +146,7 @@ impl MultiSpinner {
         let mut screen = self.shared.screen();
         let id = screen.next_id;
         screen.next_id += 1;
-        screen.rows.push((id, message.into()));
+        screen.rows.insert(id, message.into());
         screen.print_and_redraw(None);
         SpinnerRow {
             shared: Arc::clone(&self.shared),
@@ -176,12 +181,23 @@ impl MultiSpinner {
     /// spinners.suspend(|| eprintln!("a line on a clean terminal"));
     /// ```
     pub fn suspend<T>(&self, f: impl FnOnce() -> T) -> T {
-        let mut screen = self.shared.screen();
-        screen.block.clear();
-        // Frames wait on the lock until `f` returns.
-        let answer = f();
-        screen.print_and_redraw(None);
-        answer
+        {
+            let mut screen = self.shared.screen();
+            screen.suspended += 1;
+            screen.block.finish();
+        }
+        /// Draws the block again when `f` returns or unwinds, once no other `suspend` is running.
+        struct Resume<'a>(&'a Shared);
+        impl Drop for Resume<'_> {
+            fn drop(&mut self) {
+                let mut screen = self.0.screen();
+                screen.suspended -= 1;
+                screen.print_and_redraw(None);
+            }
+        }
+        let _resume = Resume(&self.shared);
+        // No lock is held while `f` runs: it may add, finish and print rows.
+        f()
     }
 
     /// Stops the spinner and clears the block. Returns what the spin routine did; `None` if its
@@ -212,7 +228,7 @@ impl SpinnerRow {
     /// ```
     pub fn set_message(&self, message: impl Into<String>) {
         let mut screen = self.shared.screen();
-        if let Some((_, shown)) = screen.rows.iter_mut().find(|(id, _)| *id == self.id) {
+        if let Some(shown) = screen.rows.get_mut(&self.id) {
             *shown = message.into();
         }
     }
@@ -258,7 +274,7 @@ impl SpinnerRow {
     fn end(mut self, line: Option<&str>) {
         self.ended = true;
         let mut screen = self.shared.screen();
-        screen.rows.retain(|(id, _)| *id != self.id);
+        screen.rows.remove(&self.id);
         screen.print_and_redraw(line);
     }
 }
@@ -267,16 +283,42 @@ impl Drop for SpinnerRow {
     fn drop(&mut self) {
         if !self.ended {
             let mut screen = self.shared.screen();
-            screen.rows.retain(|(id, _)| *id != self.id);
+            screen.rows.remove(&self.id);
             screen.print_and_redraw(None);
         }
     }
 }
 
 impl Shared {
-    fn screen(&self) -> MutexGuard<'_, Screen> {
+    /// The screen, locked after the terminal's lock: every path takes the two in that order (a
+    /// panic hook holds the terminal's lock while a logger may print through the block).
+    fn screen(&self) -> Locked<'_> {
+        let terminal = terminal::lock_stderr();
         // A panic while drawing leaves the rows as usable as before: nothing to recover.
-        self.screen.lock().unwrap_or_else(PoisonError::into_inner)
+        let screen = self.screen.lock().unwrap_or_else(PoisonError::into_inner);
+        Locked {
+            screen,
+            _terminal: terminal,
+        }
+    }
+}
+
+/// [`Screen`] locked, with the terminal's lock taken first (and released last).
+struct Locked<'a> {
+    screen: MutexGuard<'a, Screen>,
+    _terminal: terminal::StderrGuard,
+}
+
+impl std::ops::Deref for Locked<'_> {
+    type Target = Screen;
+    fn deref(&self) -> &Screen {
+        &self.screen
+    }
+}
+
+impl std::ops::DerefMut for Locked<'_> {
+    fn deref_mut(&mut self) -> &mut Screen {
+        &mut self.screen
     }
 }
 
@@ -289,7 +331,7 @@ impl Screen {
         let footer = usize::from(!self.footer.is_empty());
         let room = self.block.height().saturating_sub(1 + footer).max(1);
         let mut rows: Vec<String> = Vec::with_capacity(self.rows.len().min(room) + footer);
-        for (shown, (_, message)) in self.rows.iter().enumerate() {
+        for (shown, message) in self.rows.values().enumerate() {
             if shown + 1 == room && self.rows.len() > room {
                 let more = self.rows.len() - shown;
                 rows.push(format!("  {} and {more} more", self.block.ellipsis()));
@@ -305,8 +347,10 @@ impl Screen {
 
     /// Writes `text` (if any) above the block and draws the block again below it, in one write.
     fn print_and_redraw(&mut self, text: Option<&str>) {
-        // Before the first frame there is nothing to draw again; after the stop, nothing may be.
-        let rows = (!self.finished && !self.glyph.is_empty()).then(|| self.rows());
+        // Before the first frame there is nothing to draw again; after the stop, or while `f` of a
+        // `suspend` runs, nothing may be.
+        let drawn = !self.finished && !self.glyph.is_empty() && self.suspended == 0;
+        let rows = drawn.then(|| self.rows());
         if text.is_none() && rows.is_none() {
             return;
         }
@@ -330,6 +374,9 @@ struct Painter(Arc<Shared>);
 impl Draw for Painter {
     fn frame(&mut self, glyph: &str, _message: &str) {
         let mut screen = self.0.screen();
+        if screen.suspended > 0 {
+            return;
+        }
         screen.glyph.clear();
         screen.glyph.push_str(glyph);
         screen.print_and_redraw(None);

@@ -17,7 +17,7 @@
 use std::fmt;
 use std::future::Future;
 use std::io::{self, Write};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -453,6 +453,7 @@ impl SpinnerOptions {
                 message: style.message.clone(),
                 final_line: None,
                 finished: false,
+                suspended: 0,
             }),
         }));
         (line, style, symbols)
@@ -769,12 +770,10 @@ impl Spinner {
         self.handle.println(text);
     }
 
-    /// Clears the spinner, runs `f`, and draws the spinner again: for output the spinner cannot
-    /// route, such as a child process writing to the terminal or a prompt. No frame is drawn while
-    /// `f` runs; a stop waits for it.
-    ///
-    /// `f` must not call this spinner's [`println`](Spinner::println), [`suspend`](Spinner::suspend)
-    /// or a [`writer`](Spinner::writer) of it: they wait for `f` to return, which waits for them.
+    /// Clears the spinner and shows the cursor, runs `f`, and draws the spinner again: for output
+    /// the spinner cannot route, such as a child process writing to the terminal, or a prompt. No
+    /// frame is drawn while `f` runs, and no lock is held: `f` may print through the spinner
+    /// (lines go above, the spinner stays away until `f` returns), change its message, or stop it.
     ///
     /// # Examples
     ///
@@ -1022,8 +1021,7 @@ impl SpinnerHandle {
         self.shared.println(text.as_ref());
     }
 
-    /// Clears the spinner, runs `f`, and draws it again (see [`Spinner::suspend`], and its
-    /// warning).
+    /// Clears the spinner, runs `f`, and draws it again (see [`Spinner::suspend`]).
     ///
     /// # Examples
     ///
@@ -1097,13 +1095,24 @@ impl SpinnerWriter {
 impl Write for SpinnerWriter {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let take = buf.len().min(MAX_PENDING - self.pending.len());
+        let start = self.pending.len();
         self.pending.extend_from_slice(&buf[..take]);
-        // One `println` (one write to the terminal) for all the whole lines of this call.
-        if let Some(end) = self.pending.iter().rposition(|&byte| byte == b'\n') {
-            self.print_pending(end + 1);
+        // One `println` (one write to the terminal) for all the whole lines of this call; only the
+        // new bytes are searched, so a long line written a byte at a time costs no more.
+        if let Some(end) = self.pending[start..]
+            .iter()
+            .rposition(|&byte| byte == b'\n')
+        {
+            self.print_pending(start + end + 1);
         }
         if self.pending.len() == MAX_PENDING {
-            self.print_pending(MAX_PENDING);
+            // A piece of a line too long to hold, cut between characters: a character cut in two
+            // would print as two replacement characters.
+            let cut = match std::str::from_utf8(&self.pending) {
+                Err(err) if err.error_len().is_none() && err.valid_up_to() > 0 => err.valid_up_to(),
+                _ => MAX_PENDING,
+            };
+            self.print_pending(cut);
         }
         Ok(take)
     }
@@ -1147,12 +1156,21 @@ struct Screen {
     final_line: Option<String>,
     /// The spinner has stopped: lines are printed and nothing is drawn again.
     finished: bool,
+    /// How many [`Spinner::suspend`]s are running: no frame is drawn until none is.
+    suspended: usize,
 }
 
 impl Shared {
-    fn screen(&self) -> std::sync::MutexGuard<'_, Screen> {
+    /// The screen, locked after the terminal's lock: every path takes the two in that order (a
+    /// panic hook holds the terminal's lock while a logger writes through this spinner).
+    fn screen(&self) -> Locked<'_> {
+        let terminal = terminal::lock_stderr();
         // A panic while drawing leaves the line as usable as before: nothing to recover.
-        self.screen.lock().unwrap_or_else(PoisonError::into_inner)
+        let screen = self.screen.lock().unwrap_or_else(PoisonError::into_inner);
+        Locked {
+            screen,
+            _terminal: terminal,
+        }
     }
 
     fn println(&self, text: &str) {
@@ -1160,14 +1178,44 @@ impl Shared {
     }
 
     fn suspend<T>(&self, f: impl FnOnce() -> T) -> T {
-        let mut screen = self.screen();
-        screen.line.clear();
-        // Frames wait on the lock until `f` returns.
-        let answer = f();
-        if !screen.finished {
-            screen.line.redraw();
+        {
+            let mut screen = self.screen();
+            screen.suspended += 1;
+            screen.line.clear();
         }
-        answer
+        /// Draws the line again when `f` returns or unwinds, once no other `suspend` is running.
+        struct Resume<'a>(&'a Shared);
+        impl Drop for Resume<'_> {
+            fn drop(&mut self) {
+                let mut screen = self.0.screen();
+                screen.suspended -= 1;
+                if screen.suspended == 0 && !screen.finished {
+                    screen.line.redraw();
+                }
+            }
+        }
+        let _resume = Resume(self);
+        // No lock is held while `f` runs: it may print through the spinner, or stop it.
+        f()
+    }
+}
+
+/// [`Screen`] locked, with the terminal's lock taken first (and released last).
+struct Locked<'a> {
+    screen: MutexGuard<'a, Screen>,
+    _terminal: terminal::StderrGuard,
+}
+
+impl std::ops::Deref for Locked<'_> {
+    type Target = Screen;
+    fn deref(&self) -> &Screen {
+        &self.screen
+    }
+}
+
+impl std::ops::DerefMut for Locked<'_> {
+    fn deref_mut(&mut self) -> &mut Screen {
+        &mut self.screen
     }
 }
 
@@ -1178,6 +1226,9 @@ struct SharedLine(Arc<Shared>);
 impl Draw for SharedLine {
     fn frame(&mut self, glyph: &str, _message: &str) {
         let mut screen = self.0.screen();
+        if screen.suspended > 0 {
+            return;
+        }
         let Screen { line, message, .. } = &mut *screen;
         line.frame(glyph, message);
     }
@@ -1245,19 +1296,36 @@ mod tests {
             .heartbeat(Duration::from_millis(20))
             .output(out.clone())
             .start();
-        wait_for(&out, "still thinking! (0s)\n");
+        wait_for(&out, "still thinking! (");
         spinner.success("done");
         let text = out.text();
-        // Whole lines only: heartbeats, then the final line; no escape, no frame.
-        let (beats, last) = text
-            .trim_end()
-            .rsplit_once('\n')
-            .unwrap_or(("", text.trim_end()));
-        assert_eq!(last, "✔ done");
+        // Whole lines only: at least one heartbeat, then the final line; no escape, no frame.
+        let lines: Vec<&str> = text.lines().collect();
+        let (last, beats) = lines.split_last().unwrap();
+        assert_eq!(*last, "✔ done");
+        assert!(!beats.is_empty(), "no heartbeat: {text:?}");
         assert!(
-            beats.lines().all(|line| line == "still thinking! (0s)"),
+            beats
+                .iter()
+                .all(|line| line.starts_with("still thinking! (") && line.ends_with("s)")),
             "{text:?}"
         );
+    }
+
+    #[test]
+    fn a_line_longer_than_the_writer_holds_is_cut_between_characters() {
+        let out = Shared::default();
+        let spinner = SpinnerOptions::new("thinking!").output(out.clone()).start();
+        let mut writer = spinner.writer();
+        // 'é' is two bytes: the 64 KiB mark falls inside one.
+        let line = format!("a{}\n", "é".repeat(MAX_PENDING));
+        writer.write_all(line.as_bytes()).unwrap();
+        drop(writer);
+        spinner.stop();
+        let text = out.text();
+        assert!(!text.contains('\u{fffd}'), "a character cut in two");
+        assert_eq!(text.replace('\n', ""), line.trim_end());
+        assert!(text.lines().all(|piece| piece.len() <= MAX_PENDING));
     }
 
     #[test]
@@ -1275,28 +1343,96 @@ mod tests {
         assert_eq!(out.text(), "one\ntwo\nthree\nfour\n+ done\n");
     }
 
+    /// Every write made, each on its own.
+    #[derive(Clone, Default)]
+    struct Writes(Arc<Mutex<Vec<String>>>);
+
+    impl Write for Writes {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            let write = String::from_utf8_lossy(buf).into_owned();
+            self.0.lock().unwrap().push(write);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Writes {
+        fn wait_for(&self, needle: &str) {
+            let deadline = std::time::Instant::now() + Duration::from_secs(10);
+            while !self
+                .0
+                .lock()
+                .unwrap()
+                .iter()
+                .any(|write| write.contains(needle))
+            {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "{needle:?} never written"
+                );
+                thread::sleep(Duration::from_millis(1));
+            }
+        }
+    }
+
     #[test]
-    fn a_line_printed_while_spinning_is_drawn_with_the_frame_below_in_one_write() {
+    fn a_line_printed_while_spinning_is_one_write_with_the_frame_below() {
+        let writes = Writes::default();
+        let spinner = options(&Shared::default()).output(writes.clone()).start();
+        writes.wait_for(" thinking!");
+        spinner.println("compiled");
+        spinner.stop();
+        let writes = writes.0.lock().unwrap();
+        let printed: Vec<&String> = writes.iter().filter(|w| w.contains("compiled")).collect();
+        assert_eq!(printed.len(), 1, "{writes:?}");
+        let (before, after) = printed[0].split_once("compiled\n").unwrap();
+        assert_eq!(before, "\r\x1b[K", "the spinner cleared first");
+        assert!(
+            after.starts_with('\r') && after.ends_with(" thinking!\x1b[K"),
+            "{after:?}"
+        );
+    }
+
+    #[test]
+    fn suspend_shows_the_cursor_and_lines_printed_meanwhile_go_above_without_the_spinner() {
+        let writes = Writes::default();
+        let spinner = options(&Shared::default()).output(writes.clone()).start();
+        writes.wait_for(" thinking!");
+        let during = spinner.suspend(|| {
+            spinner.println("Continue? [y/N]");
+            spinner.set_message("asked");
+            thread::sleep(Duration::from_millis(30)); // frames due meanwhile: none drawn
+            writes.0.lock().unwrap().drain(..).collect::<Vec<_>>()
+        });
+        let last = during.len() - 2;
+        assert!(
+            during[last].ends_with("\r\x1b[K\x1b[?25h"),
+            "cleared, cursor shown: {during:?}"
+        );
+        assert_eq!(
+            during[last + 1],
+            "Continue? [y/N]\n",
+            "no spinner: {during:?}"
+        );
+        writes.wait_for(" asked");
+        spinner.stop();
+        let after = writes.0.lock().unwrap();
+        assert!(
+            after[0].starts_with("\x1b[?25l\r"),
+            "drawn again, cursor hidden: {after:?}"
+        );
+    }
+
+    #[test]
+    fn a_spinner_can_be_stopped_from_inside_suspend() {
         let out = Shared::default();
         let spinner = options(&out).start();
-        wait_for(&out, "| thinking!");
-        let before = spinner.suspend(|| {
-            let text = out.text();
-            out.0.lock().unwrap().clear();
-            text
-        });
-        assert!(
-            before.ends_with(" thinking!\x1b[K\r\x1b[K"),
-            "cleared for f: {before:?}"
-        );
-        assert!(out.text().starts_with("\r"), "drawn again after f");
-        spinner.println("compiled");
-        let text = out.text();
-        spinner.stop();
-        assert!(
-            text.contains("\r\x1b[Kcompiled\n\r") && text.ends_with(" thinking!\x1b[K"),
-            "{text:?}"
-        );
+        let handle = spinner.handle();
+        wait_for(&out, " thinking!");
+        handle.suspend(move || spinner.success("done"));
+        assert!(out.text().ends_with("✔ done\n"), "{:?}", out.text());
     }
 
     /// Waits, generously (the machine may be busy), until the spinner's thread wrote `needle`.

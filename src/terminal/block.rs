@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::io::{self, Write};
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::Ordering;
 
 use crossterm::{cursor, queue, terminal};
@@ -55,6 +56,8 @@ pub struct Block<W: Write> {
     ellipsis: &'static str,
     /// Inside [`Block::in_one_write`]: operations add to `buf`, written once at the end.
     batching: bool,
+    /// The text lines in `buf`, alone: what is still written when the block may not draw.
+    lines: Vec<u8>,
 }
 
 impl Block<io::Stderr> {
@@ -134,6 +137,7 @@ impl<W: Write> Block<W> {
             shared: None,
             ellipsis: "…",
             batching: false,
+            lines: Vec::new(),
         }
     }
 
@@ -164,6 +168,7 @@ impl<W: Write> Block<W> {
             shared: self.shared.take(),
             ellipsis: self.ellipsis,
             batching: false,
+            lines: std::mem::take(&mut self.lines),
         };
         // Nothing left for this one's `Drop` to clear: the new block has taken it over.
         self.rows_on_screen = 0;
@@ -298,8 +303,11 @@ impl<W: Write> Block<W> {
         self.begin();
         self.move_to_start();
         self.clear_from_start();
-        self.buf.extend_from_slice(fit(text, usize::MAX).as_bytes());
+        let text = fit(text, usize::MAX);
+        self.buf.extend_from_slice(text.as_bytes());
         self.buf.push(b'\n');
+        self.lines.extend_from_slice(text.as_bytes());
+        self.lines.push(b'\n');
         self.write_buf();
     }
 
@@ -352,15 +360,30 @@ impl<W: Write> Block<W> {
     /// );
     /// ```
     pub fn in_one_write<T>(&mut self, operations: impl FnOnce(&mut Self) -> T) -> T {
+        if self.batching {
+            // Called from inside another: part of that one's write.
+            return operations(self);
+        }
         // The terminal's lock is re-entrant: held across the operations, so that no other writer
         // lands between them.
         let _stderr = self.lock_stderr();
         self.buf.clear();
+        self.lines.clear();
         self.batching = true;
-        let answer = operations(self);
+        let answer = panic::catch_unwind(AssertUnwindSafe(|| operations(&mut *self)));
         self.batching = false;
-        self.write_buf();
-        answer
+        match answer {
+            Ok(answer) => {
+                self.write_buf();
+                answer
+            }
+            Err(panicked) => {
+                // Half a batch is not written; the block goes on (its `Drop` still restores).
+                self.buf.clear();
+                self.lines.clear();
+                panic::resume_unwind(panicked)
+            }
+        }
     }
 
     /// Clears the rows drawn; the cursor stays hidden.
@@ -521,6 +544,7 @@ impl<W: Write> Block<W> {
     fn begin(&mut self) {
         if !self.batching {
             self.buf.clear();
+            self.lines.clear();
         }
     }
 
@@ -530,8 +554,13 @@ impl<W: Write> Block<W> {
         }
         let written = match &self.shared {
             // Stopped by a panic of its thread, or a restore before an exit: it must not draw, nor
-            // say it has anything on the screen.
-            Some(shared) if !shared.may_draw() => return,
+            // say it has anything on the screen; lines of text are still written (a log's).
+            Some(shared) if !shared.may_draw() => {
+                if self.lines.is_empty() {
+                    return;
+                }
+                stderr::write(&self.lines)
+            }
             Some(shared) => {
                 shared.on_screen(self.rows_on_screen, self.cursor_hidden);
                 stderr::write(&self.buf)
@@ -622,6 +651,51 @@ mod tests {
              \r\x1b[1A\x1b[J\
              \r0 running\x1b[K\
              \r\x1b[K\x1b[?25h"
+        );
+    }
+
+    #[test]
+    fn a_panic_inside_one_write_leaves_the_block_drawing_and_restoring() {
+        let mut block = Block::new(
+            Vec::new(),
+            Style::Animated {
+                columns: 20,
+                rows: 24,
+            },
+        );
+        block.draw(&["| a"]);
+        let caught = panic::catch_unwind(AssertUnwindSafe(|| {
+            block.in_one_write(|block| {
+                block.write_line("half");
+                panic!("in the middle");
+            })
+        }));
+        assert!(caught.is_err());
+        block.draw(&["/ a"]);
+        let bytes = String::from_utf8(block.into_inner()).unwrap();
+        assert!(!bytes.contains("half"), "half a batch written: {bytes:?}");
+        assert!(bytes.ends_with("/ a\x1b[K\r\x1b[K\x1b[?25h"), "{bytes:?}");
+    }
+
+    #[test]
+    fn one_write_inside_another_is_part_of_it() {
+        let mut block = Block::new(
+            Vec::new(),
+            Style::Animated {
+                columns: 20,
+                rows: 24,
+            },
+        );
+        block.draw(&["| a"]);
+        block.in_one_write(|block| {
+            block.write_line("one");
+            block.in_one_write(|block| block.write_line("two"));
+            block.draw(&["| a"]);
+        });
+        let bytes = String::from_utf8(block.into_inner()).unwrap();
+        assert_eq!(
+            bytes,
+            "\x1b[?25l\r| a\x1b[K\r\x1b[Kone\ntwo\n\r| a\x1b[K\r\x1b[K\x1b[?25h"
         );
     }
 

@@ -55,6 +55,8 @@ pub struct Line<W: Write> {
     /// The display width of `row`, and whether it is on the screen (drawn, not finished).
     row_width: usize,
     shown: bool,
+    /// Taken off the screen by [`Line::clear`], to be drawn again by [`Line::redraw`].
+    cleared: bool,
     /// Where no frame is drawn: how often to say the work goes on, and when next.
     heartbeat: Option<Heartbeat>,
 }
@@ -130,6 +132,7 @@ impl<W: Write> Line<W> {
             wrote_plain: false,
             row_width: 0,
             shown: false,
+            cleared: false,
             heartbeat: None,
         }
     }
@@ -146,18 +149,22 @@ impl<W: Write> Line<W> {
     /// use spinner::terminal::{Line, Style};
     ///
     /// let mut line = Line::new(Vec::new(), Style::Hidden).heartbeat(Duration::from_millis(20));
+    /// line.frame("|", "thinking!"); // not yet due: nothing
     /// std::thread::sleep(Duration::from_millis(25));
-    /// line.frame("|", "thinking!");
-    /// line.frame("/", "thinking!"); // the next beat is due 20 ms after the first one
-    /// assert_eq!(line.into_inner(), b"still thinking! (0s)\n");
+    /// line.frame("/", "thinking!");
+    /// assert!(line.into_inner().starts_with(b"still thinking! ("));
     /// ```
     pub fn heartbeat(mut self, every: Duration) -> Self {
         let started = Instant::now();
-        self.heartbeat = (!every.is_zero()).then(|| Heartbeat {
-            every,
-            started,
-            next: started + every,
-        });
+        // A period past what an `Instant` can count is no heartbeat at all.
+        self.heartbeat = started
+            .checked_add(every)
+            .filter(|_| !every.is_zero())
+            .map(|next| Heartbeat {
+                every,
+                started,
+                next,
+            });
         self
     }
 
@@ -170,11 +177,12 @@ impl<W: Write> Line<W> {
         if now < beat.next {
             return;
         }
-        // The next deadline after now: a process stopped for a while (Ctrl-Z) says so once.
-        while beat.next <= now {
-            beat.next += beat.every;
-        }
         let text = format!("still {message} ({})", clock(now - beat.started));
+        // A whole period after this beat: a process stopped for a while (Ctrl-Z) says so once.
+        match now.checked_add(beat.every) {
+            Some(next) => beat.next = next,
+            None => self.heartbeat = None,
+        }
         self.block.write_line(&text);
     }
 
@@ -244,6 +252,7 @@ impl<W: Write> Line<W> {
         self.row.push_str(&self.cut);
         self.row_width = glyph.width() + 1 + self.cut_width;
         self.shown = true;
+        self.cleared = false;
         self.block.draw_rows(&[(&self.row, Some(self.row_width))]);
     }
 
@@ -261,6 +270,7 @@ impl<W: Write> Line<W> {
     /// ```
     pub fn finish(&mut self) {
         self.shown = false;
+        self.cleared = false;
         self.block.finish();
     }
 
@@ -302,7 +312,9 @@ impl<W: Write> Line<W> {
         });
     }
 
-    /// Clears the line until the next frame; the cursor stays hidden (see [`Block::clear`]).
+    /// Takes the line off the screen and shows the cursor, for other output (a prompt, a child
+    /// process) to have the terminal: [`Line::redraw`] or the next frame draws it again, and hides
+    /// the cursor again. Lines printed meanwhile ([`Line::print_above`]) do not draw it.
     ///
     /// # Examples
     ///
@@ -312,29 +324,29 @@ impl<W: Write> Line<W> {
     /// let mut line = Line::new(Vec::new(), Style::Animated { columns: 20, rows: 24 });
     /// line.frame("|", "a");
     /// line.clear();
-    /// let bytes = String::from_utf8(line.into_inner()).unwrap();
-    /// assert_eq!(bytes, "\x1b[?25l\r| a\x1b[K\r\x1b[K\x1b[?25h");
-    /// ```
-    pub fn clear(&mut self) {
-        self.block.clear();
-    }
-
-    /// Draws the last frame again (after [`Line::clear`]), if it was on the screen.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use spinner::terminal::{Line, Style};
-    ///
-    /// let mut line = Line::new(Vec::new(), Style::Animated { columns: 20, rows: 24 });
-    /// line.frame("|", "a");
-    /// line.clear();
+    /// line.print_above("Continue? [y/N]");
     /// line.redraw();
     /// let bytes = String::from_utf8(line.into_inner()).unwrap();
-    /// assert_eq!(bytes, "\x1b[?25l\r| a\x1b[K\r\x1b[K\r| a\x1b[K\r\x1b[K\x1b[?25h");
+    /// assert_eq!(
+    ///     bytes,
+    ///     "\x1b[?25l\r| a\x1b[K\r\x1b[K\x1b[?25h\
+    ///      Continue? [y/N]\n\
+    ///      \x1b[?25l\r| a\x1b[K\r\x1b[K\x1b[?25h"
+    /// );
     /// ```
-    pub fn redraw(&mut self) {
+    pub fn clear(&mut self) {
         if self.shown {
+            self.shown = false;
+            self.cleared = true;
+        }
+        self.block.finish();
+    }
+
+    /// Draws the last frame again after [`Line::clear`]; does nothing otherwise.
+    pub fn redraw(&mut self) {
+        if self.cleared {
+            self.cleared = false;
+            self.shown = true;
             self.block.draw_rows(&[(&self.row, Some(self.row_width))]);
         }
     }
@@ -404,6 +416,13 @@ mod tests {
         assert_eq!(clock(Duration::from_millis(45_900)), "45s");
         assert_eq!(clock(Duration::from_secs(90)), "1m30s");
         assert_eq!(clock(Duration::from_secs(2 * 3600 + 300)), "2h5m0s");
+    }
+
+    #[test]
+    fn a_heartbeat_too_long_to_count_is_none() {
+        let mut line = Line::new(Vec::new(), Style::Hidden).heartbeat(Duration::MAX);
+        line.frame("|", "thinking!");
+        assert_eq!(line.into_inner(), b"");
     }
 
     #[test]

@@ -15,6 +15,10 @@ pub(crate) mod restore_on_signals;
 mod sanitize;
 mod stderr;
 
+/// The lock every writer to stderr in this crate takes (re-entrant), for a lock of its own to be
+/// taken inside it, always in that order.
+pub(crate) use stderr::{Guard as StderrGuard, lock as lock_stderr};
+
 pub use block::Block;
 pub use fit::fit;
 pub(crate) use fit::fit_with;

@@ -10,6 +10,7 @@ use std::io;
 use std::sync::mpsc;
 use std::sync::{Mutex, PoisonError};
 use std::thread;
+use std::time::Duration;
 
 use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 use signal_hook::iterator::Signals;
@@ -65,7 +66,7 @@ pub fn restore_on_signals() -> io::Result<()> {
 /// | any (`ctrlc`, `tokio::signal`, `signal-hook`) | `.except(SIGINT)` | only the program's handler runs; it stops the work, the spinner's `Drop` restores the terminal, and the program ends as it chooses |
 /// | `signal-hook` or `tokio::signal` | `restore_on_signals()` | both run; this one restores the terminal and kills the process at once, so the program's graceful stop gets no time |
 /// | `ctrlc`, set before | `restore_on_signals()` | the same: `signal-hook-registry` chains to the handler that was there before, and both run |
-/// | `ctrlc`, set after | `restore_on_signals()` | `ctrlc::set_handler` fails: it refuses to replace a handler |
+/// | `ctrlc`, set after | `restore_on_signals()` | `ctrlc::set_handler` replaces the handler: only the program's runs (and on SIGTERM and SIGHUP too with its `termination` feature), so the program restores the terminal itself (`ctrlc::try_set_handler` refuses instead) |
 ///
 /// The signals left out (and a signal the process ignores when this is installed, as `nohup`
 /// ignores SIGHUP; seen on Linux) are not registered at all: they behave as if this were never
@@ -182,10 +183,14 @@ fn spawn_restorer(signals: Vec<c_int>) -> io::Result<()> {
 /// Restores the terminal and ends the process as `signal` does by default.
 fn end_restoring(signal: c_int) -> ! {
     // Held until the process is gone, so that no spinner thread draws (and hides the cursor)
-    // between the restore and the end; `stop_all` stops them drawing after it anyway.
-    let _terminal = stderr::lock();
+    // between the restore and the end; `stop_all` stops them drawing after it anyway. A holder
+    // stuck in a write (a terminal nobody reads, Ctrl-S) must not keep the signal from ending the
+    // process: after a moment it ends without the restore.
+    let terminal = stderr::lock_within(Duration::from_millis(500));
     stderr::stop_all();
-    stderr::restore_locked();
+    if terminal.is_some() {
+        stderr::restore_locked();
+    }
     // Resets the signal to its default action and raises it again: the process is killed by the
     // signal, as the shell expects. It returns only if that failed, and then it aborts; the exit is
     // for the compiler, and says the same to a shell in case.

@@ -72,6 +72,34 @@ pub(crate) fn lock() -> Guard {
     Guard { guard: Some(guard) }
 }
 
+/// [`lock`], giving up after `patience`: for a path that must go on even if the holder is stuck
+/// (a write to a terminal that nobody reads blocks while holding the lock).
+pub(crate) fn lock_within(patience: Duration) -> Option<Guard> {
+    let me = THREAD.with(|id| *id);
+    if OWNER.load(Ordering::SeqCst) == me {
+        return Some(Guard { guard: None });
+    }
+    let deadline = Instant::now() + patience;
+    loop {
+        match LOCK.try_lock() {
+            Ok(guard) => {
+                OWNER.store(me, Ordering::SeqCst);
+                return Some(Guard { guard: Some(guard) });
+            }
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => {
+                OWNER.store(me, Ordering::SeqCst);
+                return Some(Guard {
+                    guard: Some(poisoned.into_inner()),
+                });
+            }
+            Err(std::sync::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            Err(std::sync::TryLockError::WouldBlock) => return None,
+        }
+    }
+}
+
 /// Writes `bytes` to descriptor 2 in one call, bypassing `std::io::Stderr` and its lock.
 pub(crate) fn write(bytes: &[u8]) -> io::Result<()> {
     static STDERR: OnceLock<Option<File>> = OnceLock::new();

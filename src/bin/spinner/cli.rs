@@ -69,7 +69,8 @@ struct Args {
     frames: Frames,
 
     /// Where stderr is not a terminal (a CI log), write `still <message> (1m30s)` every DURATION,
-    /// from 1s to 24h, or `off` [default: 30s when the CI environment variable is set, else off]
+    /// from 1s to 24h, or `off`; one operation or command only [default: 30s when the CI
+    /// environment variable is set, else off]
     #[arg(long, value_name = "DURATION", value_parser = parse_heartbeat)]
     heartbeat: Option<Duration>,
 
@@ -137,6 +138,13 @@ impl Args {
             return Err(
                 "a '--delay' range such as 500ms..3s needs '--jobs N': one operation takes one \
                  duration"
+                    .to_owned(),
+            );
+        }
+        if many && self.heartbeat.is_some() {
+            return Err(
+                "'--heartbeat' applies only to a single operation: without a terminal, the jobs \
+                 print a line each as they end"
                     .to_owned(),
             );
         }
@@ -252,7 +260,8 @@ struct RunArgs {
     frames: Frames,
 
     /// Where stderr is not a terminal (a CI log), write `still <message> (1m30s)` every DURATION,
-    /// from 1s to 24h, or `off` [default: 30s when the CI environment variable is set, else off]
+    /// from 1s to 24h, or `off`; one operation or command only [default: 30s when the CI
+    /// environment variable is set, else off]
     #[arg(long, value_name = "DURATION", value_parser = parse_heartbeat)]
     heartbeat: Option<Duration>,
 
@@ -312,6 +321,13 @@ impl RunArgs {
                     return Err(format!("'{name}' applies only with '--jobs-from FILE'"));
                 }
             }
+        }
+        if self.jobs_from.is_some() && self.heartbeat.is_some() {
+            return Err(
+                "'--heartbeat' applies only to a single command: without a terminal, the commands \
+                 of '--jobs-from' print a line each as they end"
+                    .to_owned(),
+            );
         }
         let heartbeat = self.heartbeat.unwrap_or_else(default_heartbeat);
         if let Some(path) = self.jobs_from {
