@@ -10,7 +10,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread;
 
-use crate::spinner::{OutputStream, SpinnerOptions, Symbols};
+use crate::spinner::{OutputStream, PrintAbove, SpinnerOptions, SpinnerWriter, Symbols};
 use crate::terminal::{self, Block, Draw};
 use crate::thread_supervisor::{SpinnerThread, ThreadWait};
 use crate::{Cancel, SpinReport};
@@ -167,7 +167,25 @@ impl MultiSpinner {
     /// row.success("indexed");
     /// ```
     pub fn println(&self, text: impl AsRef<str>) {
-        self.shared.screen().print_and_redraw(Some(text.as_ref()));
+        self.shared.print_above(text.as_ref());
+    }
+
+    /// A line-buffered writer that prints each whole line above the block (see
+    /// [`Spinner::writer`](crate::Spinner::writer)): for a logging library.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::io::Write;
+    ///
+    /// let spinners = spinner::MultiSpinner::start();
+    /// let row = spinners.add("migrating");
+    /// writeln!(spinners.writer(), "INFO applied 0001_init")?;
+    /// row.success("migrated");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn writer(&self) -> SpinnerWriter {
+        SpinnerWriter::new(Arc::clone(&self.shared) as Arc<dyn PrintAbove>)
     }
 
     /// Clears the block, runs `f`, and draws the block again (see
@@ -368,6 +386,12 @@ impl Screen {
     }
 }
 
+impl PrintAbove for Shared {
+    fn print_above(&self, text: &str) {
+        self.screen().print_and_redraw(Some(text));
+    }
+}
+
 /// The spin routine's side: each frame redraws the block with the new glyph.
 struct Painter(Arc<Shared>);
 
@@ -545,6 +569,29 @@ mod tests {
             out.text(),
             "started 3\n+ job 0 done\nx job 1 failed\n+ job 2 done\n"
         );
+    }
+
+    #[test]
+    fn a_logger_writes_above_the_block() {
+        let out = Out::default();
+        let spinners = drawn(&out);
+        let row = spinners.add("migrating");
+        out.wait_for(" migrating\x1b[K");
+        let mut log = spinners.writer();
+        log.write_all(b"INFO applied 0001_init\nINFO applied 0002_users\n")
+            .unwrap();
+        let text = out.text();
+        let printed = &text[text.find("INFO").unwrap()..];
+        assert!(
+            printed.starts_with("INFO applied 0001_init\nINFO applied 0002_users\n\r"),
+            "{printed:?}"
+        );
+        assert!(
+            printed.contains(" migrating\x1b[K"),
+            "drawn again below: {printed:?}"
+        );
+        row.remove();
+        spinners.stop();
     }
 
     #[test]

@@ -1052,10 +1052,7 @@ impl SpinnerHandle {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn writer(&self) -> SpinnerWriter {
-        SpinnerWriter {
-            shared: Arc::clone(&self.shared),
-            pending: Vec::new(),
-        }
+        SpinnerWriter::new(Arc::clone(&self.shared) as Arc<dyn PrintAbove>)
     }
 }
 
@@ -1074,21 +1071,47 @@ impl SpinnerHandle {
 /// spinner.success("migrated");
 /// # Ok::<(), std::io::Error>(())
 /// ```
-#[derive(Debug)]
 pub struct SpinnerWriter {
-    shared: Arc<Shared>,
+    /// The spinner (or block) that prints each line above itself.
+    target: Arc<dyn PrintAbove>,
     /// Bytes of a line not yet ended.
     pending: Vec<u8>,
+}
+
+/// What a [`SpinnerWriter`] writes through: a spinner, or a block of them.
+pub(crate) trait PrintAbove: Send + Sync {
+    fn print_above(&self, text: &str);
+}
+
+impl PrintAbove for Shared {
+    fn print_above(&self, text: &str) {
+        self.println(text);
+    }
+}
+
+impl fmt::Debug for SpinnerWriter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SpinnerWriter")
+            .field("pending", &self.pending.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// The most bytes held for one unfinished line: a stream without newlines cannot grow memory.
 const MAX_PENDING: usize = 64 * 1024;
 
 impl SpinnerWriter {
+    pub(crate) fn new(target: Arc<dyn PrintAbove>) -> SpinnerWriter {
+        SpinnerWriter {
+            target,
+            pending: Vec::new(),
+        }
+    }
+
     fn print_pending(&mut self, upto: usize) {
         let line: Vec<u8> = self.pending.drain(..upto).collect();
         let line = line.strip_suffix(b"\n").unwrap_or(&line);
-        self.shared.println(&String::from_utf8_lossy(line));
+        self.target.print_above(&String::from_utf8_lossy(line));
     }
 }
 
@@ -1126,10 +1149,7 @@ impl Write for SpinnerWriter {
 
 impl Clone for SpinnerWriter {
     fn clone(&self) -> Self {
-        SpinnerWriter {
-            shared: Arc::clone(&self.shared),
-            pending: Vec::new(),
-        }
+        SpinnerWriter::new(Arc::clone(&self.target))
     }
 }
 
