@@ -46,6 +46,7 @@ mod frames;
 mod multi_spinner;
 mod spin;
 mod spinner;
+mod spinner_handle;
 
 pub mod demo;
 pub mod event_loop;
@@ -57,8 +58,6 @@ pub mod thread_supervisor;
 pub use frames::{Frames, UnknownFrames};
 pub use multi_spinner::{MultiSpinner, SpinnerRow};
 pub use spin::{Cancel, Mechanism, Spin, SpinReport, SpinStyle};
-pub use spinner::{
-    OutputStream, Spinner, SpinnerHandle, SpinnerOptions, SpinnerWriter, Symbols, spin_until,
-    spin_while,
-};
+pub use spinner::{Spinner, SpinnerOptions, Symbols, spin_until, spin_while};
+pub use spinner_handle::{OutputStream, SpinnerHandle, SpinnerWriter};
 pub use terminal::restore_on_signals::{RestoreOnSignals, restore_on_signals};

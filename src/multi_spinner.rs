@@ -10,7 +10,8 @@ use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread;
 
-use crate::spinner::{OutputStream, PrintAbove, SpinnerOptions, SpinnerWriter, Symbols};
+use crate::spinner::{SpinnerOptions, Symbols};
+use crate::spinner_handle::{OutputStream, PrintAbove, SpinnerWriter};
 use crate::terminal::{self, Block, Draw};
 use crate::thread_supervisor::{SpinnerThread, ThreadWait};
 use crate::{Cancel, SpinReport};
