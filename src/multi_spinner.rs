@@ -7,12 +7,12 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::thread;
 
 use crate::spinner::{SpinnerOptions, Symbols};
 use crate::spinner_handle::{OutputStream, PrintAbove, SpinnerWriter};
-use crate::terminal::{self, Block, Draw};
+use crate::terminal::{self, AfterTerminal, Block, Draw};
 use crate::thread_supervisor::{SpinnerThread, ThreadWait};
 use crate::{Cancel, SpinReport};
 
@@ -311,33 +311,8 @@ impl Drop for SpinnerRow {
 impl Shared {
     /// The screen, locked after the terminal's lock: every path takes the two in that order (a
     /// panic hook holds the terminal's lock while a logger may print through the block).
-    fn screen(&self) -> Locked<'_> {
-        let terminal = terminal::lock_stderr();
-        // A panic while drawing leaves the rows as usable as before: nothing to recover.
-        let screen = self.screen.lock().unwrap_or_else(PoisonError::into_inner);
-        Locked {
-            screen,
-            _terminal: terminal,
-        }
-    }
-}
-
-/// [`Screen`] locked, with the terminal's lock taken first (and released last).
-struct Locked<'a> {
-    screen: MutexGuard<'a, Screen>,
-    _terminal: terminal::StderrGuard,
-}
-
-impl std::ops::Deref for Locked<'_> {
-    type Target = Screen;
-    fn deref(&self) -> &Screen {
-        &self.screen
-    }
-}
-
-impl std::ops::DerefMut for Locked<'_> {
-    fn deref_mut(&mut self) -> &mut Screen {
-        &mut self.screen
+    fn screen(&self) -> AfterTerminal<'_, Screen> {
+        terminal::lock_after_terminal(&self.screen)
     }
 }
 

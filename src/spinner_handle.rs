@@ -3,9 +3,9 @@
 
 use std::fmt;
 use std::io::{self, Write};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 
-use crate::terminal::{self, Draw, Line};
+use crate::terminal::{self, AfterTerminal, Draw, Line};
 
 /// The stream a spinner draws on: the process's stderr, or one the caller gave.
 pub enum OutputStream {
@@ -254,14 +254,8 @@ pub(crate) struct Screen {
 impl Shared {
     /// The screen, locked after the terminal's lock: every path takes the two in that order (a
     /// panic hook holds the terminal's lock while a logger writes through this spinner).
-    pub(crate) fn screen(&self) -> Locked<'_> {
-        let terminal = terminal::lock_stderr();
-        // A panic while drawing leaves the line as usable as before: nothing to recover.
-        let screen = self.screen.lock().unwrap_or_else(PoisonError::into_inner);
-        Locked {
-            screen,
-            _terminal: terminal,
-        }
+    pub(crate) fn screen(&self) -> AfterTerminal<'_, Screen> {
+        terminal::lock_after_terminal(&self.screen)
     }
 
     pub(crate) fn println(&self, text: &str) {
@@ -288,25 +282,6 @@ impl Shared {
         let _resume = Resume(self);
         // No lock is held while `f` runs: it may print through the spinner, or stop it.
         f()
-    }
-}
-
-/// [`Screen`] locked, with the terminal's lock taken first (and released last).
-pub(crate) struct Locked<'a> {
-    screen: MutexGuard<'a, Screen>,
-    _terminal: terminal::StderrGuard,
-}
-
-impl std::ops::Deref for Locked<'_> {
-    type Target = Screen;
-    fn deref(&self) -> &Screen {
-        &self.screen
-    }
-}
-
-impl std::ops::DerefMut for Locked<'_> {
-    fn deref_mut(&mut self) -> &mut Screen {
-        &mut self.screen
     }
 }
 

@@ -15,9 +15,8 @@ pub(crate) mod restore_on_signals;
 mod sanitize;
 mod stderr;
 
-/// The lock every writer to stderr in this crate takes (re-entrant), for a lock of its own to be
-/// taken inside it, always in that order.
-pub(crate) use stderr::{Guard as StderrGuard, lock as lock_stderr};
+/// A spinner's own lock, always taken inside the lock every writer to stderr in this crate takes.
+pub(crate) use stderr::{AfterTerminal, lock_after_terminal};
 
 pub use block::Block;
 pub use fit::fit;

@@ -100,6 +100,38 @@ pub(crate) fn lock_within(patience: Duration) -> Option<Guard> {
     }
 }
 
+/// `state` locked after the terminal's lock, and released before it: the one order in which a
+/// spinner's own lock is taken, on every path (a panic hook holds the terminal's lock while a
+/// logger may print through a spinner).
+pub(crate) fn lock_after_terminal<T>(state: &Mutex<T>) -> AfterTerminal<'_, T> {
+    let terminal = lock();
+    // A panic while drawing leaves the state as usable as before: nothing to recover.
+    let state = state.lock().unwrap_or_else(PoisonError::into_inner);
+    AfterTerminal {
+        state,
+        _terminal: terminal,
+    }
+}
+
+/// What [`lock_after_terminal`] holds; fields drop in order, the state's lock first.
+pub(crate) struct AfterTerminal<'a, T> {
+    state: MutexGuard<'a, T>,
+    _terminal: Guard,
+}
+
+impl<T> std::ops::Deref for AfterTerminal<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.state
+    }
+}
+
+impl<T> std::ops::DerefMut for AfterTerminal<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.state
+    }
+}
+
 /// Writes `bytes` to descriptor 2 in one call, bypassing `std::io::Stderr` and its lock.
 pub(crate) fn write(bytes: &[u8]) -> io::Result<()> {
     static STDERR: OnceLock<Option<File>> = OnceLock::new();
