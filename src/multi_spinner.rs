@@ -64,7 +64,7 @@ struct Shared {
 struct Screen {
     block: Block<OutputStream>,
     /// The rows by id, which is the order they were added in.
-    rows: BTreeMap<u64, String>,
+    rows: BTreeMap<u64, Row>,
     next_id: u64,
     /// The options' message, a row of its own below the others when not empty.
     footer: String,
@@ -74,6 +74,17 @@ struct Screen {
     finished: bool,
     /// How many [`MultiSpinner::suspend`]s are running: the block is not drawn until none is.
     suspended: usize,
+    /// Whether adding or removing a row draws the block at once (the block's own thread paints
+    /// it), or waits for the next frame (a caller paints it, one write a frame).
+    redraw_on_change: bool,
+}
+
+/// One row: its message, and a glyph of its own if it has one (a job of the jobs board, which
+/// counts its own frames), else the block's.
+#[derive(Debug)]
+struct Row {
+    message: String,
+    glyph: Option<String>,
 }
 
 impl MultiSpinner {
@@ -107,19 +118,8 @@ impl MultiSpinner {
     /// ```
     pub fn with_options(options: SpinnerOptions) -> MultiSpinner {
         let (block, style, symbols, _heartbeat) = options.block();
-        let shared = Arc::new(Shared {
-            screen: Mutex::new(Screen {
-                block,
-                rows: BTreeMap::new(),
-                next_id: 0,
-                footer: style.message.clone(),
-                glyph: String::new(),
-                finished: false,
-                suspended: 0,
-            }),
-            symbols,
-        });
-        let painter = Painter(Arc::clone(&shared));
+        let shared = Shared::new(block, symbols, style.message.clone(), true);
+        let painter = BlockPainter(Arc::clone(&shared));
         let builder = thread::Builder::new().name("spinner".to_owned());
         // No thread, no drawing: a spinner never fails the program.
         let thread =
@@ -130,6 +130,57 @@ impl MultiSpinner {
                     thread
                 });
         MultiSpinner { shared, thread }
+    }
+
+    /// A block on `block` that the caller paints: it spins the returned painter with a spin
+    /// routine of its own (on its thread, or as a task), and each frame draws the block in one
+    /// write; rows added or removed in between wait for that frame.
+    pub(crate) fn painted_by_caller(
+        block: Block<OutputStream>,
+        symbols: Symbols,
+    ) -> (MultiSpinner, BlockPainter) {
+        let shared = Shared::new(block, symbols, String::new(), false);
+        let painter = BlockPainter(Arc::clone(&shared));
+        (
+            MultiSpinner {
+                shared,
+                thread: None,
+            },
+            painter,
+        )
+    }
+
+    /// Shows `message` on the block's own row, below the others; an empty message takes the row
+    /// away.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let spinners = spinner::MultiSpinner::start();
+    /// let row = spinners.add("file1.tar.gz");
+    /// spinners.set_message("1 of 3 files");
+    /// row.success("file1.tar.gz: 3 MB");
+    /// ```
+    pub fn set_message(&self, message: impl Into<String>) {
+        self.shared.screen().footer = message.into();
+    }
+
+    /// Runs `f` on the block itself, under its lock: for the jobs board, which prints its results
+    /// on another stream above it.
+    pub(crate) fn with_block<T>(&self, f: impl FnOnce(&mut Block<OutputStream>) -> T) -> T {
+        f(&mut self.shared.screen().block)
+    }
+
+    /// Sets what each of `rows` shows, its own glyph and its message, under one lock: for a painter
+    /// that sets every row at every frame.
+    pub(crate) fn set_rows(&self, rows: &[SpinnerRow], shown: Vec<(String, String)>) {
+        let mut screen = self.shared.screen();
+        for (row, (glyph, message)) in rows.iter().zip(shown) {
+            if let Some(row) = screen.rows.get_mut(&row.id) {
+                row.glyph = Some(glyph);
+                row.message = message;
+            }
+        }
     }
 
     /// Adds a row showing `message` at the bottom of the block (above the options' message).
@@ -147,8 +198,14 @@ impl MultiSpinner {
         let mut screen = self.shared.screen();
         let id = screen.next_id;
         screen.next_id += 1;
-        screen.rows.insert(id, message.into());
-        screen.print_and_redraw(None);
+        screen.rows.insert(
+            id,
+            Row {
+                message: message.into(),
+                glyph: None,
+            },
+        );
+        screen.redraw_if_painted_here();
         SpinnerRow {
             shared: Arc::clone(&self.shared),
             id,
@@ -247,8 +304,8 @@ impl SpinnerRow {
     /// ```
     pub fn set_message(&self, message: impl Into<String>) {
         let mut screen = self.shared.screen();
-        if let Some(shown) = screen.rows.get_mut(&self.id) {
-            *shown = message.into();
+        if let Some(row) = screen.rows.get_mut(&self.id) {
+            row.message = message.into();
         }
     }
 
@@ -303,12 +360,33 @@ impl Drop for SpinnerRow {
         if !self.ended {
             let mut screen = self.shared.screen();
             screen.rows.remove(&self.id);
-            screen.print_and_redraw(None);
+            screen.redraw_if_painted_here();
         }
     }
 }
 
 impl Shared {
+    fn new(
+        block: Block<OutputStream>,
+        symbols: Symbols,
+        footer: String,
+        redraw_on_change: bool,
+    ) -> Arc<Shared> {
+        Arc::new(Shared {
+            screen: Mutex::new(Screen {
+                block,
+                rows: BTreeMap::new(),
+                next_id: 0,
+                footer,
+                glyph: String::new(),
+                finished: false,
+                suspended: 0,
+                redraw_on_change,
+            }),
+            symbols,
+        })
+    }
+
     /// The screen, locked after the terminal's lock: every path takes the two in that order (a
     /// panic hook holds the terminal's lock while a logger may print through the block).
     fn screen(&self) -> AfterTerminal<'_, Screen> {
@@ -325,18 +403,27 @@ impl Screen {
         let footer = usize::from(!self.footer.is_empty());
         let room = self.block.height().saturating_sub(1 + footer).max(1);
         let mut rows: Vec<String> = Vec::with_capacity(self.rows.len().min(room) + footer);
-        for (shown, message) in self.rows.values().enumerate() {
+        for (shown, row) in self.rows.values().enumerate() {
             if shown + 1 == room && self.rows.len() > room {
                 let more = self.rows.len() - shown;
                 rows.push(format!("  {} and {more} more", self.block.ellipsis()));
                 break;
             }
-            rows.push(format!("{glyph} {message}"));
+            let glyph = row.glyph.as_deref().unwrap_or(glyph);
+            rows.push(format!("{glyph} {}", row.message));
         }
         if footer == 1 {
             rows.push(format!("{glyph} {}", self.footer));
         }
         rows
+    }
+
+    /// After a row came or went: the block drawn again now where its own thread paints it, at
+    /// the next frame where a caller does.
+    fn redraw_if_painted_here(&mut self) {
+        if self.redraw_on_change {
+            self.print_and_redraw(None);
+        }
     }
 
     /// Writes `text` (if any) above the block and draws the block again below it, in one write.
@@ -369,9 +456,15 @@ impl PrintAbove for Shared {
 }
 
 /// The spin routine's side: each frame redraws the block with the new glyph.
-struct Painter(Arc<Shared>);
+pub(crate) struct BlockPainter(Arc<Shared>);
 
-impl Draw for Painter {
+impl fmt::Debug for BlockPainter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BlockPainter").finish_non_exhaustive()
+    }
+}
+
+impl Draw for BlockPainter {
     fn frame(&mut self, glyph: &str, _message: &str) {
         let mut screen = self.0.screen();
         if screen.suspended > 0 {

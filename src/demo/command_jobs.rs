@@ -294,7 +294,7 @@ fn sh(command: &OsStr) -> std::process::Command {
 /// assert_eq!((summary.counts.answered, summary.counts.failed), (2, 1));
 /// assert_eq!(summary.failures[0].command, "exit 3");
 /// ```
-pub fn run_command_jobs<W: Write>(
+pub fn run_command_jobs<W: Write + Send + 'static>(
     options: &CommandJobsOptions,
     lines: impl BufRead + Send + 'static,
     cancel: &Cancel,

@@ -2,8 +2,9 @@
 //! shows it as one block (a row per running job and a summary) and prints results as jobs complete.
 //!
 //! Every job runs the one spin routine on a [`JobRow`], which only counts its frames; the painter is
-//! the spin routine too, on a [`Painter`], whose every frame redraws the whole block in one write. So
-//! 10 000 spinners cost 10 000 counters, not 10 000 writes.
+//! the spin routine too, on a [`Painter`], which sets the rows of a [`MultiSpinner`] (the library's
+//! block of spinners, painted here by the supervisor's own spin routine) and draws the whole block
+//! in one write a frame. So 10 000 spinners cost 10 000 counters, not 10 000 writes.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::fmt;
@@ -12,9 +13,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use super::plan::{JobOutcome, JobResult};
-use crate::Cancel;
-use crate::Frames;
+use crate::multi_spinner::{BlockPainter, MultiSpinner, SpinnerRow};
+use crate::spinner_handle::OutputStream;
 use crate::terminal::{Block, Draw, Style, fit_with, sanitize};
+use crate::{Cancel, Frames, Symbols};
 
 /// What the board knows of one job.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -307,25 +309,33 @@ impl Board {
         }
     }
 
-    /// The block's rows now: one per running job, as many as fit in `height` rows, then the summary
-    /// led by `glyph`. Each job's row shows `message` (the board's, cut to fit by the caller) and
-    /// `ellipsis` marks the rows left out.
-    fn rows(&self, glyph: &str, height: usize, message: &str, ellipsis: &str) -> Vec<String> {
+    /// The block's rows now: one per running job, as many as fit in `height` rows, each a glyph
+    /// and its text, and the summary's text (drawn led by the board's glyph). A job's row shows
+    /// its own glyph and `message` (the board's, cut to fit by the caller); a labelled job's (a
+    /// command's) turns with the board's `glyph`; `ellipsis` marks the rows left out.
+    fn rows(
+        &self,
+        glyph: &str,
+        height: usize,
+        message: &str,
+        ellipsis: &str,
+    ) -> (Vec<(String, String)>, String) {
         let now = Instant::now();
         let state = self.lock();
         let counts = state.counts;
         // Keep a row free below the block, so that it never scrolls the screen.
         let room = height.saturating_sub(2);
-        let mut rows = Vec::with_capacity(room.min(counts.running) + 1);
+        let mut rows = Vec::with_capacity(room.min(counts.running));
         let mut shown = 0;
         for &index in &state.running {
             let JobState::Running { started, frames } = state.jobs[index] else {
                 continue;
             };
             if shown + 1 == room && counts.running > room {
-                rows.push(format!(
-                    "  {ellipsis} and {} more running",
-                    counts.running - shown
+                let more = counts.running - shown;
+                rows.push((
+                    " ".to_owned(),
+                    format!("{ellipsis} and {more} more running"),
                 ));
                 break;
             }
@@ -337,13 +347,19 @@ impl Board {
             let elapsed = (now - started).as_secs_f64();
             match state.labels.get(&index) {
                 // A labelled job (a command) has no spinner of its own: it turns with the board.
-                Some(label) => rows.push(format!("{glyph} #{} {elapsed:.1} s: {label}", index + 1)),
-                None => rows.push(format!("{own} job {}: {message} {elapsed:.1} s", index + 1)),
+                Some(label) => rows.push((
+                    glyph.to_owned(),
+                    format!("#{} {elapsed:.1} s: {label}", index + 1),
+                )),
+                None => rows.push((
+                    own.to_owned(),
+                    format!("job {}: {message} {elapsed:.1} s", index + 1),
+                )),
             }
             shown += 1;
         }
-        rows.push(format!(
-            "{glyph} {} done, {} failed, {} timed out, {} cancelled, {} running, {} pending  {:.1} s",
+        let summary = format!(
+            "{} done, {} failed, {} timed out, {} cancelled, {} running, {} pending  {:.1} s",
             counts.answered,
             counts.failed,
             counts.timed_out,
@@ -351,8 +367,8 @@ impl Board {
             counts.running,
             counts.pending,
             self.started.elapsed().as_secs_f64()
-        ));
-        rows
+        );
+        (rows, summary)
     }
 }
 
@@ -414,12 +430,16 @@ impl Draw for JobRow {
     fn finish(&mut self) {}
 }
 
-/// Shows the board: each frame prints the results that came in since the last one (stdout, above
-/// the block) and redraws the block (stderr) in one write. Without a terminal, each finished job
-/// gets one plain line on stderr instead of the block.
-pub(crate) struct Painter<'a, W: Write> {
+/// Shows the board on a [`MultiSpinner`]: each frame prints the results that came in since the
+/// last one (stdout, above the block), then sets the block's rows (a running job's own glyph and
+/// its text, the summary as the block's own row) and draws it in one write. Without a terminal,
+/// each finished job gets one plain line on stderr instead of the block.
+pub(crate) struct Painter<'a> {
     board: &'a Board,
-    block: Block<W>,
+    spinners: MultiSpinner,
+    painter: BlockPainter,
+    /// The block's rows, top to bottom; what each shows is set anew at every frame.
+    rows: Vec<SpinnerRow>,
     stdout: &'a mut dyn Write,
     stdout_closed: bool,
     /// The board's message cut for the width it was last cut to: cut once, not per row and frame.
@@ -429,21 +449,29 @@ pub(crate) struct Painter<'a, W: Write> {
     result_lines: bool,
 }
 
-impl<W: Write + fmt::Debug> fmt::Debug for Painter<'_, W> {
+impl fmt::Debug for Painter<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Painter")
-            .field("block", &self.block)
+            .field("spinners", &self.spinners)
             .field("stdout_closed", &self.stdout_closed)
             .finish_non_exhaustive()
     }
 }
 
-impl<'a, W: Write> Painter<'a, W> {
+impl<'a> Painter<'a> {
     /// A painter of `board` on `block`, printing results to `stdout`.
-    pub(crate) fn new(board: &'a Board, block: Block<W>, stdout: &'a mut dyn Write) -> Self {
+    pub(crate) fn new<W: Write + Send + 'static>(
+        board: &'a Board,
+        block: Block<W>,
+        stdout: &'a mut dyn Write,
+    ) -> Self {
+        let block = block.map_output(|out| OutputStream::Other(Box::new(out)));
+        let (spinners, painter) = MultiSpinner::painted_by_caller(block, Symbols::detect());
         Painter {
             board,
-            block,
+            spinners,
+            painter,
+            rows: Vec::new(),
             stdout,
             stdout_closed: false,
             cut: None,
@@ -459,12 +487,12 @@ impl<'a, W: Write> Painter<'a, W> {
 
     /// The board's message, cut so that a job's row fits `columns` with its longest number and
     /// elapsed time (`| job 100000: ` and ` 86400.0 s`), cut anew only when the width changes.
-    fn message(&mut self, columns: usize) -> &str {
+    fn message(&mut self, columns: usize, ellipsis: &str) -> &str {
         let numbers = self.board.lock().jobs.len().to_string().len();
         let around = "| job : ".len() + numbers + " 86400.0 s".len() + 2;
         let room = columns.saturating_sub(around);
         if self.cut.as_ref().is_none_or(|(cut_to, _)| *cut_to != room) {
-            let cut = fit_with(&self.board.message, room, self.block.ellipsis()).into_owned();
+            let cut = fit_with(&self.board.message, room, ellipsis).into_owned();
             self.cut = Some((room, cut));
         }
         self.cut.as_ref().map_or("", |(_, cut)| cut)
@@ -476,54 +504,75 @@ impl<'a, W: Write> Painter<'a, W> {
             let results: Vec<JobResult> = state.unprinted.drain(..).collect();
             (results, state.counts, state.jobs.len())
         };
-        let finished_before = counts.finished() - results.len();
-        for (offset, result) in results.iter().enumerate() {
-            let line = result.to_string();
-            if self.result_lines && !self.stdout_closed {
-                // Nobody reads the results (`| head`): not an error; the run goes on.
-                self.stdout_closed = self.block.print_above(self.stdout, &line).is_err();
-            }
-            if self.block.height() == 0 {
-                let finished = finished_before + offset + 1;
-                let (how, name) = match (&result.outcome, self.result_lines) {
-                    (JobOutcome::Answered(_), true) => ("answered", "job "),
-                    (JobOutcome::Answered(_), false) => ("succeeded", "#"),
-                    (JobOutcome::Failed(_), true) => ("failed", "job "),
-                    (JobOutcome::Failed(_), false) => ("failed", "#"),
-                    (JobOutcome::TimedOut(_), true) => ("timed out", "job "),
-                    (JobOutcome::TimedOut(_), false) => ("timed out", "#"),
-                    (JobOutcome::Cancelled { .. }, true) => ("cancelled", "job "),
-                    (JobOutcome::Cancelled { .. }, false) => ("stopped", "#"),
-                };
-                let number = result.number;
-                self.block.write_line(&if self.result_lines {
-                    format!("[{finished}/{total}] {name}{number} {how}")
-                } else {
-                    // Commands read as they run: how many there are is not known yet.
-                    format!("[{finished}] {name}{number} {how}")
-                });
-            }
+        if results.is_empty() {
+            return;
         }
+        let finished_before = counts.finished() - results.len();
+        let Painter {
+            spinners,
+            stdout,
+            stdout_closed,
+            result_lines,
+            ..
+        } = self;
+        spinners.with_block(|block| {
+            for (offset, result) in results.iter().enumerate() {
+                let line = result.to_string();
+                if *result_lines && !*stdout_closed {
+                    // Nobody reads the results (`| head`): not an error; the run goes on.
+                    *stdout_closed = block.print_above(*stdout, &line).is_err();
+                }
+                if block.height() == 0 {
+                    let finished = finished_before + offset + 1;
+                    let (how, name) = match (&result.outcome, *result_lines) {
+                        (JobOutcome::Answered(_), true) => ("answered", "job "),
+                        (JobOutcome::Answered(_), false) => ("succeeded", "#"),
+                        (JobOutcome::Failed(_), true) => ("failed", "job "),
+                        (JobOutcome::Failed(_), false) => ("failed", "#"),
+                        (JobOutcome::TimedOut(_), true) => ("timed out", "job "),
+                        (JobOutcome::TimedOut(_), false) => ("timed out", "#"),
+                        (JobOutcome::Cancelled { .. }, true) => ("cancelled", "job "),
+                        (JobOutcome::Cancelled { .. }, false) => ("stopped", "#"),
+                    };
+                    let number = result.number;
+                    block.write_line(&if *result_lines {
+                        format!("[{finished}/{total}] {name}{number} {how}")
+                    } else {
+                        // Commands read as they run: how many there are is not known yet.
+                        format!("[{finished}] {name}{number} {how}")
+                    });
+                }
+            }
+        });
     }
 }
 
-impl<W: Write> Draw for Painter<'_, W> {
+impl Draw for Painter<'_> {
     fn frame(&mut self, glyph: &str, _message: &str) {
         self.print_results();
-        let height = self.block.height();
-        if let Style::Animated { columns, .. } = self.block.style() {
-            let message = self.message(usize::from(columns)).to_owned();
-            let rows = self
-                .board
-                .rows(glyph, height, &message, self.block.ellipsis());
-            let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
-            self.block.draw(&rows);
+        let (style, height, ellipsis) = self
+            .spinners
+            .with_block(|block| (block.style(), block.height(), block.ellipsis()));
+        let Style::Animated { columns, .. } = style else {
+            return;
+        };
+        let message = self.message(usize::from(columns), ellipsis).to_owned();
+        let (rows, summary) = self.board.rows(glyph, height, &message, ellipsis);
+        // Rows come and go at the bottom; what each shows is set below, so the block's order is
+        // the board's.
+        self.rows.truncate(rows.len());
+        while self.rows.len() < rows.len() {
+            self.rows.push(self.spinners.add(""));
         }
+        self.spinners.set_rows(&self.rows, rows);
+        self.spinners.set_message(summary);
+        self.painter.frame(glyph, "");
     }
 
     fn finish(&mut self) {
         self.print_results();
-        self.block.finish();
+        self.rows.clear();
+        self.painter.finish();
     }
 }
 
@@ -612,7 +661,12 @@ mod tests {
         let mut row = board.row(3);
         row.frame("ignored", "ignored");
         row.frame("ignored", "ignored");
-        let rows = board.rows("|", 6, "thinking!", "…");
+        let (rows, summary) = board.rows("|", 6, "thinking!", "…");
+        let mut rows: Vec<String> = rows
+            .into_iter()
+            .map(|(glyph, text)| format!("{glyph} {text}"))
+            .collect();
+        rows.push(format!("| {summary}"));
         // 6 rows high: one kept free, one for the summary, three job rows and the rest counted.
         assert_eq!(rows.len(), 5, "{rows:#?}");
         assert!(rows[0].starts_with("| job 1: thinking! 0.0 s"), "{rows:#?}");
@@ -625,6 +679,57 @@ mod tests {
             rows[4]
                 .starts_with("| 0 done, 0 failed, 0 timed out, 0 cancelled, 10 running, 0 pending")
         );
+    }
+
+    /// A stream the test reads after the painter wrote to it.
+    #[derive(Clone, Default)]
+    struct Shared(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Shared {
+        fn text(&self) -> String {
+            String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+        }
+    }
+
+    #[test]
+    fn the_painter_draws_the_jobs_and_the_summary_as_rows_of_the_block() {
+        let board = Board::new(3, Frames::Ascii, "thinking!");
+        let stderr = Shared::default();
+        let style = Style::Animated {
+            columns: 80,
+            rows: 24,
+        };
+        let mut stdout = Vec::new();
+        let mut painter = Painter::new(&board, Block::new(stderr.clone(), style), &mut stdout);
+        board.start(1);
+        board.start(2);
+        painter.frame("|", "");
+        let first = stderr.text();
+        assert!(
+            first.contains("| job 1: thinking! 0.0 s\x1b[K\n| job 2: thinking!"),
+            "{first:?}"
+        );
+        assert!(
+            first.contains("\n| 0 done, 0 failed, 0 timed out, 0 cancelled, 2 running"),
+            "{first:?}"
+        );
+        board.finish(1, JobOutcome::Answered(42));
+        painter.frame("/", "");
+        painter.finish();
+        drop(painter);
+        let text = stderr.text();
+        assert!(text.contains("/ 1 done, 0 failed"), "{text:?}");
+        assert!(text.ends_with("\x1b[?25h"), "{text:?}");
     }
 
     #[test]
@@ -660,14 +765,16 @@ mod tests {
     fn without_a_terminal_each_finished_job_gets_one_plain_line() {
         let board = Board::new(2, Frames::Ascii, "thinking!");
         let mut stdout = Vec::new();
-        let mut painter = Painter::new(&board, Block::new(Vec::new(), Style::Plain), &mut stdout);
+        let stderr = Shared::default();
+        let block = Block::new(stderr.clone(), Style::Plain);
+        let mut painter = Painter::new(&board, block, &mut stdout);
         board.start(1);
         board.finish(1, JobOutcome::Answered(42));
         painter.frame("|", "");
         board.finish(2, JobOutcome::Cancelled { started: false });
         painter.finish();
-        let Painter { block, .. } = painter;
-        let stderr = String::from_utf8(block.into_inner()).unwrap();
+        drop(painter);
+        let stderr = stderr.text();
         assert!(!stderr.contains('\x1b'), "{stderr:?}");
         let lines: Vec<&str> = stderr.lines().collect();
         assert_eq!(lines.len(), 2, "{stderr}");

@@ -128,7 +128,7 @@ impl JobsSummary {
 /// # Ok::<(), spinner::demo::JobsError>(())
 /// ```
 #[allow(clippy::too_many_arguments)]
-pub fn run_jobs<W: Write>(
+pub fn run_jobs<W: Write + Send + 'static>(
     mode: Mode,
     wait: ThreadWait,
     style: &SpinStyle,

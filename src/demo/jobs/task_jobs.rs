@@ -27,7 +27,7 @@ use crate::{Cancel, Mechanism, Spin, SpinStyle};
 /// # Blocking
 ///
 /// Blocks the calling thread until every job has stopped.
-pub(super) fn run<W: Write>(
+pub(super) fn run<W: Write + Send + 'static>(
     options: &JobsOptions,
     style: &SpinStyle,
     all: &Cancel,

@@ -67,7 +67,7 @@ impl std::error::Error for JobsError {
 /// A signal raising `all` stops each running job at its next look at the flag (with
 /// [`ThreadWait::Sleep`], every `style.interval`; with [`ThreadWait::Event`], at once); each waiting
 /// job reads it every `style.interval`, or sees it when it gets its permit.
-pub(super) fn run<W: Write>(
+pub(super) fn run<W: Write + Send + 'static>(
     options: &JobsOptions,
     wait: ThreadWait,
     style: &SpinStyle,
