@@ -15,94 +15,18 @@ mod util;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::mpsc::{self, Receiver};
-use std::thread;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::process::Stdio;
+use std::time::Duration;
 
 use expectrl::process::unix::Signal;
-use util::{BIN, GENEROUS, Pty, Screen, cursor_escapes, has_escape};
+use util::processes::{
+    Leftovers, Running, assert_gone, run, sleep_arg, spinner, token, wait_until, with_marker,
+};
+use util::{GENEROUS, Pty, Screen, cursor_escapes};
 
 const MODES: [&str; 2] = ["thread", "task"];
-
-/// A string no other process on the machine has in its command line.
-fn token() -> String {
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |now| now.subsec_nanos());
-    format!(
-        "{}{nanos:09}{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::SeqCst)
-    )
-}
-
-/// A unique argument for `sleep`: `seconds` and a bit.
-fn sleep_arg(seconds: u32) -> String {
-    format!("{seconds}.{}", token())
-}
-
-/// The live processes (zombies and this test excepted) with an argument containing `marker`.
-fn with_marker(marker: &str) -> Vec<i32> {
-    let me = std::process::id().to_string();
-    let Ok(entries) = fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    entries
-        .flatten()
-        .filter_map(|entry| {
-            let name = entry.file_name().into_string().ok()?;
-            let pid: i32 = name.parse().ok()?;
-            if name == me {
-                return None;
-            }
-            let cmdline = fs::read(entry.path().join("cmdline")).ok()?;
-            let cmdline = String::from_utf8_lossy(&cmdline);
-            if !cmdline.split('\0').any(|arg| arg.contains(marker)) {
-                return None;
-            }
-            let stat = fs::read_to_string(entry.path().join("stat")).ok()?;
-            let state = stat.rsplit_once(')')?.1.split_whitespace().next()?;
-            (state != "Z").then_some(pid)
-        })
-        .collect()
-}
-
-/// Kills, on drop, every process whose command line holds one of its markers: whatever a test
-/// left behind, even when it failed half-way.
-struct Leftovers(Vec<String>);
-
-impl Drop for Leftovers {
-    fn drop(&mut self) {
-        for marker in &self.0 {
-            for pid in with_marker(marker) {
-                // SAFETY: `kill` of a process found by the unique marker of this test.
-                unsafe { libc::kill(pid, libc::SIGKILL) };
-            }
-        }
-    }
-}
-
-/// Asserts that no live process has any of `markers` in its arguments.
-fn assert_gone(markers: &[String]) {
-    for marker in markers {
-        let left = with_marker(marker);
-        assert!(left.is_empty(), "processes with {marker:?} left: {left:?}");
-    }
-}
-
-/// Polls `done` until it holds; panics with `what` after [`GENEROUS`].
-fn wait_until(what: &str, done: impl Fn() -> bool) {
-    let deadline = Instant::now() + GENEROUS;
-    while !done() {
-        assert!(Instant::now() < deadline, "{what}: not within {GENEROUS:?}");
-        thread::sleep(Duration::from_millis(10));
-    }
-}
 
 /// A directory of the test's own in the temporary directory, removed with its files on drop.
 struct TempDir(PathBuf);
@@ -144,127 +68,6 @@ impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = fs::remove_dir_all(&self.0);
     }
-}
-
-/// The binary with `args`, without a terminal: stdin empty, stdout and stderr piped, a UTF-8
-/// locale and a `TERM` naming a capable terminal, so that only the missing terminal keeps escape
-/// codes out.
-fn spinner(args: &[&str]) -> Command {
-    let mut command = Command::new(BIN);
-    command
-        .args(args)
-        .env("LC_ALL", "C.UTF-8")
-        .env("TERM", "xterm-256color")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    command
-}
-
-/// The binary running without a terminal; its pipes read as they fill.
-struct Running {
-    child: Child,
-    started: Instant,
-    stdout: Option<Receiver<Vec<u8>>>,
-    stderr: Option<Receiver<Vec<u8>>>,
-}
-
-/// What a run without a terminal gave.
-struct Ran {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-    /// From the start until the program exited.
-    took: Duration,
-}
-
-fn read_all(mut pipe: impl Read + Send + 'static) -> Receiver<Vec<u8>> {
-    let (sender, receiver) = mpsc::channel();
-    thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = pipe.read_to_end(&mut bytes);
-        let _ = sender.send(bytes);
-    });
-    receiver
-}
-
-impl Running {
-    fn start(mut command: Command) -> Running {
-        let started = Instant::now();
-        let mut child = command.spawn().expect("spawn the binary");
-        let stdout = child.stdout.take().map(read_all);
-        let stderr = child.stderr.take().map(read_all);
-        Running {
-            child,
-            started,
-            stdout,
-            stderr,
-        }
-    }
-
-    fn signal(&self, signal: libc::c_int) {
-        // SAFETY: `kill` on the pid of our own child, which has not been reaped.
-        unsafe { libc::kill(self.child.id() as libc::pid_t, signal) };
-    }
-
-    /// Whether the program exits within `timeout` (it is not reaped: [`Running::finish`] does).
-    fn exits_within(&mut self, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        while Instant::now() < deadline {
-            // SAFETY: `waitid` with `WNOWAIT` on our own child: it looks, it does not reap.
-            let exited = unsafe {
-                let mut info: libc::siginfo_t = std::mem::zeroed();
-                libc::waitid(
-                    libc::P_PID,
-                    self.child.id(),
-                    &mut info,
-                    libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
-                ) == 0
-                    && info.si_pid() != 0
-            };
-            if exited {
-                return true;
-            }
-            thread::sleep(Duration::from_millis(10));
-        }
-        false
-    }
-
-    /// Waits for the program to exit and its pipes to close; kills it and panics after
-    /// [`GENEROUS`]. Asserts that it wrote no escape code anywhere.
-    fn finish(mut self) -> Ran {
-        let waiting = Instant::now();
-        let status = loop {
-            if let Some(status) = self.child.try_wait().expect("waitpid") {
-                break status;
-            }
-            if waiting.elapsed() > GENEROUS {
-                let _ = self.child.kill();
-                let _ = self.child.wait();
-                panic!("the binary was still running after {GENEROUS:?}");
-            }
-            thread::sleep(Duration::from_millis(5));
-        };
-        let took = self.started.elapsed();
-        let collect = |pipe: Option<Receiver<Vec<u8>>>, name: &str| {
-            let bytes = pipe.map_or_else(Vec::new, |pipe| {
-                pipe.recv_timeout(GENEROUS)
-                    .unwrap_or_else(|_| panic!("its {name} still open {GENEROUS:?} after exit"))
-            });
-            assert!(!has_escape(&bytes), "an escape on {name}: {bytes:?}");
-            String::from_utf8(bytes).expect("UTF-8 output")
-        };
-        Ran {
-            code: status.code(),
-            stdout: collect(self.stdout, "stdout"),
-            stderr: collect(self.stderr, "stderr"),
-            took,
-        }
-    }
-}
-
-fn run(command: Command) -> Ran {
-    Running::start(command).finish()
 }
 
 /// The report with its lines joined, wrapped ones too: `... 0 timed\nspinner: out` reads

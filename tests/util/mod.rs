@@ -8,6 +8,8 @@
 // Each test file uses its own part of this module.
 #![allow(dead_code)]
 
+pub mod processes;
+
 use std::fs::File;
 use std::io::Read;
 use std::process::Command;
