@@ -367,8 +367,8 @@ fn unreadable(shared: &Shared<'_>) {
     }
 }
 
-/// Takes the next command to run, or `None` when there is none (the end of the lines, or a stop).
-/// A signal raises `shared.stop` too.
+/// Passes a signal on: once `cancel` is raised, raises `shared.stop` (the stop every running
+/// command and the reader obey), with the signal to forward to the commands.
 fn take_stop(shared: &Shared<'_>, cancel: &Cancel, forward: &(dyn Fn() -> Forward + Sync)) {
     if cancel.is_cancelled() && !shared.stop.is_cancelled() {
         *lock(&shared.forward) = forward();

@@ -120,15 +120,7 @@ impl Args {
             (_, Some(_)) => return Err("'--fib <N>' applies only to '--work cpu'".to_owned()),
             (work, None) => work,
         };
-        let wait = match (self.mode, self.wait) {
-            (Mode::Task, Some(wait)) => {
-                return Err(format!(
-                    "'--wait {wait}' applies only to '--mode thread': a task waits by awaiting a \
-                     timer"
-                ));
-            }
-            (_, wait) => wait.unwrap_or_default(),
-        };
+        let wait = thread_wait(self.mode, self.wait)?;
         let many = self.jobs > 1
             || self.limit.is_some()
             || self.seed.is_some()
@@ -298,15 +290,7 @@ struct RunArgs {
 
 impl RunArgs {
     fn into_options(self) -> Result<RunCommand, String> {
-        let wait = match (self.mode, self.wait) {
-            (Mode::Task, Some(wait)) => {
-                return Err(format!(
-                    "'--wait {wait}' applies only to '--mode thread': a task waits by awaiting a \
-                     timer"
-                ));
-            }
-            (_, wait) => wait.unwrap_or_default(),
-        };
+        let wait = thread_wait(self.mode, self.wait)?;
         let frames = match Symbols::detect() {
             Symbols::Unicode => self.frames,
             Symbols::Ascii => Frames::Ascii,
@@ -520,6 +504,16 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
         Ok(timeout) if !timeout.is_zero() && timeout <= LONGEST_WAIT => Ok(timeout),
         Ok(_) => Err("must be more than 0s and at most 24h, e.g. 1s".to_owned()),
         Err(err) => Err(err.to_string()),
+    }
+}
+
+/// The thread's way of waiting: `--wait` is for thread mode only.
+fn thread_wait(mode: Mode, wait: Option<ThreadWait>) -> Result<ThreadWait, String> {
+    match (mode, wait) {
+        (Mode::Task, Some(wait)) => Err(format!(
+            "'--wait {wait}' applies only to '--mode thread': a task waits by awaiting a timer"
+        )),
+        (_, wait) => Ok(wait.unwrap_or_default()),
     }
 }
 
