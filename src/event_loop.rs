@@ -1,4 +1,4 @@
-//! Task mode's own event loop: one thread, a heap of timers, and a `block_on` that sleeps until the
+//! Task mode's own event loop: one thread, its timers in a map ordered by deadline, and a `block_on` that sleeps until the
 //! earliest deadline. The Rust counterpart of the loop the asyncio articles build by hand: run what
 //! is ready; otherwise wait (Python's `select()`, here a parked thread) until the first `call_at`
 //! deadline or until something wakes the loop.
@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::{Pin, pin};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
@@ -28,9 +29,13 @@ thread_local! {
     /// timers with one deadline apart, and lets a dropped [`Sleep`] take its own entry out.
     static TIMERS: RefCell<BTreeMap<(Instant, u64), Waker>> = const { RefCell::new(BTreeMap::new()) };
     static NEXT_ID: Cell<u64> = const { Cell::new(0) };
-    /// Whether this thread is running [`block_on`].
-    static RUNNING: Cell<bool> = const { Cell::new(false) };
+    /// The run of [`block_on`] going on on this thread (a number no other run has had), or 0.
+    static RUNNING: Cell<u64> = const { Cell::new(0) };
 }
+
+/// Numbers the runs of [`block_on`], on every thread: a [`Sleep`] armed in one run knows it is not
+/// armed in another.
+static RUNS: AtomicU64 = AtomicU64::new(1);
 
 /// Wakes the loop's thread: the waker of the future `block_on` drives.
 struct Unpark(Unparker);
@@ -70,15 +75,16 @@ impl Wake for Unpark {
 /// ```
 pub fn block_on<F: Future>(future: F) -> F::Output {
     assert!(
-        !RUNNING.with(Cell::get),
+        RUNNING.with(Cell::get) == 0,
         "event_loop::block_on called inside itself"
     );
-    RUNNING.with(|running| running.set(true));
-    // Leaves the thread as it found it, even if the future panics.
+    RUNNING.with(|running| running.set(RUNS.fetch_add(1, Ordering::Relaxed)));
+    // Leaves the thread as it found it, even if the future panics. A sleep armed in this run and
+    // polled again in a later one arms itself anew there: its entry here is gone.
     struct Running;
     impl Drop for Running {
         fn drop(&mut self) {
-            RUNNING.with(|running| running.set(false));
+            RUNNING.with(|running| running.set(0));
             TIMERS.with(|timers| timers.borrow_mut().clear());
         }
     }
@@ -134,7 +140,7 @@ fn fire_due_timers() -> Fired {
 ///
 /// # Cancellation
 ///
-/// Dropping it takes its timer out of the loop's heap: a cancelled sleep leaves no stale entry and
+/// Dropping it takes its timer out of the loop's map: a cancelled sleep leaves no stale entry and
 /// causes no wake-up.
 #[derive(Debug)]
 pub struct Sleep {
@@ -144,10 +150,13 @@ pub struct Sleep {
 
 #[derive(Debug)]
 enum SleepState {
-    /// Not polled yet.
+    /// Not polled yet, or moved to a new deadline.
     Idle,
-    /// Armed in this thread's loop under this key.
-    Armed(u64),
+    /// Armed under this id in the timers of this run of [`block_on`].
+    Armed {
+        id: u64,
+        run: u64,
+    },
     /// Polled where no loop of ours runs: async-io's timer stands in.
     Elsewhere(async_io::Timer),
     Done,
@@ -208,11 +217,13 @@ impl Sleep {
     }
 
     fn disarm(&mut self) {
-        if let SleepState::Armed(id) = self.state {
-            let key = (self.deadline, id);
-            // Dropped on another thread than the one it was armed on, it finds nothing to take out
-            // there; the entry it leaves is fired, harmlessly, at its deadline.
-            let _ = TIMERS.try_with(|timers| timers.borrow_mut().remove(&key));
+        if let SleepState::Armed { id, run } = self.state {
+            // Only where it was armed: dropped on another thread, or after its run of `block_on`
+            // ended (which took every entry out), it has nothing to take out.
+            if RUNNING.try_with(Cell::get).is_ok_and(|now| now == run) {
+                let key = (self.deadline, id);
+                let _ = TIMERS.try_with(|timers| timers.borrow_mut().remove(&key));
+            }
         }
     }
 }
@@ -230,7 +241,7 @@ impl Future for Sleep {
         match &mut self.state {
             SleepState::Done => Poll::Ready(()),
             SleepState::Elsewhere(timer) => Pin::new(timer).poll(cx).map(|_| ()),
-            SleepState::Armed(id) => {
+            SleepState::Armed { id, run } if *run == RUNNING.with(Cell::get) => {
                 let key = (deadline, *id);
                 TIMERS.with(|timers| {
                     if let Some(waker) = timers.borrow_mut().get_mut(&key) {
@@ -239,7 +250,10 @@ impl Future for Sleep {
                 });
                 Poll::Pending
             }
-            SleepState::Idle if RUNNING.with(Cell::get) => {
+            // Not polled yet, or armed in a run of `block_on` that has ended (or on another
+            // thread): armed in this run.
+            SleepState::Idle | SleepState::Armed { .. } if RUNNING.with(Cell::get) != 0 => {
+                let run = RUNNING.with(Cell::get);
                 let id = NEXT_ID.with(|next| {
                     let id = next.get();
                     next.set(id + 1);
@@ -247,10 +261,10 @@ impl Future for Sleep {
                 });
                 let key = (deadline, id);
                 TIMERS.with(|timers| timers.borrow_mut().insert(key, cx.waker().clone()));
-                self.state = SleepState::Armed(id);
+                self.state = SleepState::Armed { id, run };
                 Poll::Pending
             }
-            SleepState::Idle => {
+            SleepState::Idle | SleepState::Armed { .. } => {
                 let mut timer = async_io::Timer::at(deadline);
                 let poll = Pin::new(&mut timer).poll(cx).map(|_| ());
                 self.state = SleepState::Elsewhere(timer);
@@ -355,7 +369,7 @@ mod tests {
     }
 
     #[test]
-    fn many_timers_one_heap() {
+    fn many_timers_one_map() {
         let fired = Cell::new(0);
         let executor = async_executor::LocalExecutor::new();
         block_on(executor.run(async {
@@ -374,6 +388,34 @@ mod tests {
             }
         }));
         assert_eq!(fired.get(), 10_000);
+    }
+
+    #[test]
+    fn a_sleep_armed_in_one_block_on_fires_in_the_next() {
+        let mut nap = sleep(Duration::from_millis(50));
+        // Armed in a run that returns at once, its entry cleared with that run.
+        block_on(async {
+            assert!(futures_lite::future::poll_once(&mut nap).await.is_none());
+        });
+        assert_eq!(armed_timers(), 0);
+        // Awaited in the next run: it arms itself there, and its own timer wakes the loop. (A sleep
+        // whose timer is gone completes only when something else wakes the loop after its
+        // deadline: here the watchdog, ten seconds on.)
+        let started = Instant::now();
+        block_on((&mut nap).or(sleep(Duration::from_secs(10))));
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "woken by the watchdog, not by its own timer"
+        );
+    }
+
+    #[test]
+    fn a_sleep_armed_off_the_loop_then_polled_in_it_still_fires() {
+        let mut nap = sleep(Duration::from_millis(20));
+        futures_lite::future::block_on(async {
+            assert!(futures_lite::future::poll_once(&mut nap).await.is_none());
+        });
+        block_on(&mut nap);
     }
 
     #[test]
