@@ -1,41 +1,44 @@
 //! Ctrl-C in each of the three ways: `cargo run --example ctrlc -- thread` (or `event`, or `task`),
-//! press Ctrl-C, and read how fast, and by which mechanism, the spinner stopped.
-//!
-//! The handler does one thing: raise the cancel token. The supervisor that watches the token stops
-//! the spinner and the slow operation, and the line's `Drop` restores the terminal.
+//! then Ctrl-C. The handler only raises the cancel token; the supervisor that watches it stops the
+//! spinner and the slow operation, and the spinner's `Drop` restores the terminal.
 
-use std::process::ExitCode;
-use std::time::Duration;
+use spinner::thread_supervisor::{self, ThreadWait};
+use spinner::{Cancel, SpinnerOptions, event_loop::sleep, task_supervisor};
+use std::time::{Duration, Instant};
 
-use spinner::demo::{RunOptions, run};
-use spinner::terminal::Line;
-use spinner::{Cancel, Mechanism};
-
-fn main() -> ExitCode {
-    let mechanism = match std::env::args().nth(1).as_deref() {
-        None | Some("thread") => Mechanism::SignalFlag,
-        Some("event") => Mechanism::WokenWait,
-        Some("task") => Mechanism::CooperativeCancel,
-        Some(other) => {
-            eprintln!("ctrlc: unknown '{other}': expected thread, event or task");
-            return ExitCode::from(2);
-        }
+fn main() {
+    let wait = match std::env::args().nth(1).as_deref() {
+        Some("task") => None,
+        Some("event") => Some(ThreadWait::Event),
+        _ => Some(ThreadWait::Sleep),
     };
     let cancel = Cancel::new();
     let handler = cancel.clone();
     ctrlc::set_handler(move || handler.cancel()).expect("the only handler of this process");
 
-    eprintln!("{mechanism}: press Ctrl-C within 10 s");
-    let options = RunOptions {
-        delay: Duration::from_secs(10),
-        ..RunOptions::default()
+    let spinner = SpinnerOptions::new("press Ctrl-C within 10 s")
+        .steady_tick(false)
+        .start();
+    let interval = Duration::from_millis(100);
+    let (answered, report) = match wait {
+        Some(wait) => {
+            // A thread cannot be stopped from outside: the slow work waits on the token itself.
+            let slow = || !cancel.wait_deadline(Instant::now() + Duration::from_secs(10));
+            thread_supervisor::supervise(spinner, interval, wait, &cancel, |_| (), slow)
+                .expect("a thread to spin on")
+        }
+        None => {
+            let slow = sleep(Duration::from_secs(10)); // dropped at its `.await` on Ctrl-C
+            let (answer, report) =
+                task_supervisor::supervise(spinner, interval, &cancel, |_| (), slow);
+            (answer.is_some(), report)
+        }
     };
-    let options = options.with_mechanism(mechanism);
-    let outcome = run(&options, &cancel, Line::stderr(), &mut std::io::stdout());
-    let outcome = outcome.expect("a spinner thread");
-    match outcome.answer {
-        Some(answer) => println!("Answer: {answer} (no Ctrl-C came)"),
-        None => eprintln!("stopped {:?} after Ctrl-C", outcome.spin.stop_latency),
+    match answered {
+        true => println!("no Ctrl-C came"),
+        false => eprintln!(
+            "the spinner stopped {:.1?} after Ctrl-C, by {}",
+            report.stop_latency, report.mechanism
+        ),
     }
-    ExitCode::SUCCESS
 }

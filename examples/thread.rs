@@ -1,26 +1,20 @@
 //! The lesson, thread version: a spinner on an OS thread, stopped by a signal flag, up to 100 ms
 //! late. `cargo run --example thread`; `diff` it with `thread_event.rs` and with `task.rs`.
 
-use spinner::Frames;
-use spinner::terminal::Line;
-use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
-use std::sync::{Arc, mpsc};
-use std::thread;
-use std::time::Duration;
+use spinner::SpinnerOptions;
+use std::sync::{Arc, atomic::AtomicBool, atomic::Ordering::Relaxed, mpsc};
+use std::{thread, time::Duration, time::Instant};
 
 fn spin(msg: &str, done: &AtomicBool) {
-    let mut line = Line::stderr(); // cleared, cursor shown, when dropped
-    for glyph in Frames::Ascii.cycle() {
-        line.frame(glyph, msg);
-        thread::sleep(Duration::from_millis(100)); // nothing wakes a sleep: the flag is
-        if done.load(Relaxed) {
-            break; // read only after it, up to 100 ms late
-        }
-    }
+    let spinner = SpinnerOptions::new(msg).steady_tick(false).start(); // cleared when dropped
+    while !done.load(Relaxed) {
+        spinner.tick();
+        thread::sleep(Duration::from_millis(100)); // nothing wakes a sleep: the flag is read
+    } // only after it, up to 100 ms late
 }
 
 fn slow() -> u64 {
-    thread::sleep(Duration::from_secs(3)); // pretend to wait for I/O, blocking this thread
+    thread::sleep(Duration::from_millis(3050)); // pretend to wait for I/O, blocking this thread
     42
 }
 
@@ -34,8 +28,13 @@ fn supervisor() -> u64 {
     println!("spinner object: {:?}", spinner.thread());
     start.send(()).ok(); // Python's `spinner.start()`: draw only after the print
     let result = slow();
+    let stop = Instant::now();
     done.store(true, Relaxed); // raise the flag
     spinner.join().expect("the spinner does not panic").ok();
+    eprintln!(
+        "the spinner stopped {:.1?} after the flag went up",
+        stop.elapsed()
+    );
     result
 }
 

@@ -1,26 +1,20 @@
 //! The lesson, thread version with a woken wait: the spinner thread parks, and the stop unparks it
 //! (Python's `Event.wait(.1)`), so it stops at once. `diff examples/thread.rs` this file.
 
-use spinner::Frames;
-use spinner::terminal::Line;
-use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
-use std::sync::{Arc, mpsc};
-use std::thread;
-use std::time::Duration;
+use spinner::SpinnerOptions;
+use std::sync::{Arc, atomic::AtomicBool, atomic::Ordering::Relaxed, mpsc};
+use std::{thread, time::Duration, time::Instant};
 
 fn spin(msg: &str, done: &AtomicBool) {
-    let mut line = Line::stderr(); // cleared, cursor shown, when dropped
-    for glyph in Frames::Ascii.cycle() {
-        line.frame(glyph, msg);
-        thread::park_timeout(Duration::from_millis(100)); // `unpark` ends this wait, so the
-        if done.load(Relaxed) {
-            break; // flag is seen at once: a thread cannot be killed, but it can be woken
-        }
-    }
+    let spinner = SpinnerOptions::new(msg).steady_tick(false).start(); // cleared when dropped
+    while !done.load(Relaxed) {
+        spinner.tick();
+        thread::park_timeout(Duration::from_millis(100)); // `unpark` ends this wait, so the flag
+    } // is seen at once: a thread cannot be killed, but it can be woken
 }
 
 fn slow() -> u64 {
-    thread::sleep(Duration::from_secs(3)); // pretend to wait for I/O, blocking this thread
+    thread::sleep(Duration::from_millis(3050)); // pretend to wait for I/O, blocking this thread
     42
 }
 
@@ -34,9 +28,14 @@ fn supervisor() -> u64 {
     println!("spinner object: {:?}", spinner.thread());
     start.send(()).ok(); // Python's `spinner.start()`: draw only after the print
     let result = slow();
+    let stop = Instant::now();
     done.store(true, Relaxed); // raise the flag,
     spinner.thread().unpark(); // and wake the spinner: Python's `done.set()`
     spinner.join().expect("the spinner does not panic").ok();
+    eprintln!(
+        "the spinner stopped {:.1?} after the flag went up",
+        stop.elapsed()
+    );
     result
 }
 

@@ -138,6 +138,25 @@ fn fire_due_timers() -> Fired {
 
 /// A future that completes at a deadline: [`sleep`], [`sleep_until`].
 ///
+/// # Examples
+///
+/// A spinner's frame timer: one `Sleep`, moved to each next frame.
+///
+/// ```
+/// use std::time::{Duration, Instant};
+/// use spinner::event_loop::{block_on, sleep_until};
+///
+/// let started = Instant::now();
+/// let mut timer = sleep_until(started);
+/// block_on(async {
+///     for _frame in 0..3 {
+///         timer.reset(Instant::now() + Duration::from_millis(5));
+///         (&mut timer).await;
+///     }
+/// });
+/// assert!(started.elapsed() >= Duration::from_millis(15));
+/// ```
+///
 /// # Cancellation
 ///
 /// Dropping it takes its timer out of the loop's map: a cancelled sleep leaves no stale entry and
@@ -280,14 +299,9 @@ impl Drop for Sleep {
     }
 }
 
-/// How many timers this thread's loop has armed (for tests, and for the curious).
-///
-/// # Examples
-///
-/// ```
-/// assert_eq!(spinner::event_loop::armed_timers(), 0); // no loop runs on this thread
-/// ```
-pub fn armed_timers() -> usize {
+/// How many timers this thread's loop has armed.
+#[cfg(test)]
+fn armed_timers() -> usize {
     TIMERS.with(|timers| timers.borrow().len())
 }
 

@@ -1,156 +1,162 @@
 //! Frame sets: the glyphs a spinner cycles through.
 
-use std::fmt;
-use std::str::FromStr;
+use std::sync::Arc;
 
-/// A named set of spinner frames.
+use crate::terminal::{sanitize, width};
+
+/// The glyphs a spinner cycles through: [`Frames::ASCII`] (the default), [`Frames::BRAILLE`], or
+/// your own ([`Frames::new`]).
 ///
 /// # Examples
 ///
 /// ```
-/// use spinner::Frames;
+/// use spinner::{Frames, SpinnerOptions};
 ///
-/// let frames: Frames = "ascii".parse().unwrap();
-/// let first_five: Vec<&str> = frames.cycle().take(5).collect();
-/// assert_eq!(first_five, ["|", "/", "-", "\\", "|"]);
+/// let moon = Frames::new(["🌑", "🌒", "🌓", "🌔", "🌕", "🌖", "🌗", "🌘"]);
+/// assert_eq!(moon.iter().count(), 8);
+/// let answer = SpinnerOptions::new("waxing").frames(moon).spin_while(|| 42);
+/// assert_eq!(answer, 42);
 /// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Frames {
-    /// `|/-\`, as in the Python originals. Safe on any terminal.
-    #[default]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Frames(Glyphs);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Glyphs {
     Ascii,
-    /// Braille dots `⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏`: smoother, needs a font with Braille patterns.
     Braille,
+    Own {
+        glyphs: Arc<[String]>,
+        /// The widest glyph's display width: every frame takes that many columns.
+        width: usize,
+    },
 }
+
+const ASCII: [&str; 4] = ["|", "/", "-", "\\"];
+const BRAILLE: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 impl Frames {
-    /// Every frame set, in the order `--help` lists them.
-    pub const ALL: [Frames; 2] = [Frames::Ascii, Frames::Braille];
+    /// `|/-\`, as in the Python originals. Safe on any terminal.
+    pub const ASCII: Frames = Frames(Glyphs::Ascii);
 
-    /// The name used on the command line; [`str::parse`] takes it back.
+    /// Braille dots `⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏`: smoother; needs a font with Braille patterns. On stderr where
+    /// the locale is not UTF-8, [`Frames::ASCII`] is drawn instead.
+    pub const BRAILLE: Frames = Frames(Glyphs::Braille);
+
+    /// Frames of your own, drawn in this order, as indicatif's `tick_strings`. Each takes the
+    /// columns of the widest (narrower ones are padded), so the message after them stays put.
+    /// Control characters are shown as escapes (see [`sanitize`](crate::terminal::sanitize)). An
+    /// empty list draws no glyph: the message alone. On stderr where the locale is not UTF-8, frames
+    /// that are not ASCII are drawn as [`Frames::ASCII`].
     ///
     /// # Examples
     ///
     /// ```
     /// use spinner::Frames;
     ///
-    /// assert_eq!(Frames::Braille.name(), "braille");
-    /// assert_eq!("braille".parse::<Frames>(), Ok(Frames::Braille));
+    /// let arrows = Frames::new(["←", "↖", "↑", "↗", "→", "↘", "↓", "↙"]);
+    /// assert_eq!(arrows.iter().next(), Some("←"));
+    /// assert_ne!(arrows, Frames::ASCII);
     /// ```
-    pub fn name(self) -> &'static str {
-        match self {
-            Frames::Ascii => "ascii",
-            Frames::Braille => "braille",
-        }
-    }
-
-    /// The frames, in order. Every frame of one set has the same display width.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use spinner::Frames;
-    ///
-    /// assert_eq!(Frames::Ascii.glyphs(), ["|", "/", "-", "\\"]);
-    /// assert_eq!(Frames::Braille.glyphs().len(), 10);
-    /// ```
-    pub fn glyphs(self) -> &'static [&'static str] {
-        match self {
-            Frames::Ascii => &["|", "/", "-", "\\"],
-            Frames::Braille => &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"],
-        }
-    }
-
-    /// The frames, repeated forever.
-    ///
-    /// # Examples
-    ///
-    /// After the last of its ten frames, Braille starts again at the first:
-    ///
-    /// ```
-    /// use spinner::Frames;
-    ///
-    /// let mut frames = Frames::Braille.cycle();
-    /// assert_eq!(frames.next(), Some("⠋"));
-    /// assert_eq!(frames.nth(9), Some("⠋"));
-    /// ```
-    pub fn cycle(self) -> impl Iterator<Item = &'static str> {
-        self.glyphs().iter().copied().cycle()
-    }
-}
-
-impl fmt::Display for Frames {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// The error of parsing an unknown frame-set name.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UnknownFrames(pub String);
-
-impl fmt::Display for UnknownFrames {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names: Vec<&str> = Frames::ALL.iter().map(|frames| frames.name()).collect();
-        write!(
-            f,
-            "unknown frames '{}': expected one of {}",
-            self.0,
-            names.join(", ")
-        )
-    }
-}
-
-impl std::error::Error for UnknownFrames {}
-
-impl FromStr for Frames {
-    type Err = UnknownFrames;
-
-    fn from_str(name: &str) -> Result<Self, Self::Err> {
-        Frames::ALL
+    pub fn new<I, S>(glyphs: I) -> Frames
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let glyphs: Arc<[String]> = glyphs
             .into_iter()
-            .find(|frames| frames.name() == name)
-            .ok_or_else(|| UnknownFrames(name.to_owned()))
+            .map(|glyph| sanitize(glyph.as_ref()).into_owned())
+            .collect();
+        let width = glyphs.iter().map(|glyph| width(glyph)).max().unwrap_or(0);
+        Frames(Glyphs::Own { glyphs, width })
+    }
+
+    /// The frames, in order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::Frames;
+    ///
+    /// assert!(Frames::ASCII.iter().eq(["|", "/", "-", "\\"]));
+    /// assert_eq!(Frames::BRAILLE.iter().count(), 10);
+    /// ```
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).map(|index| self.glyph(index))
+    }
+
+    /// How many frames there are.
+    pub(crate) fn len(&self) -> usize {
+        match &self.0 {
+            Glyphs::Ascii => ASCII.len(),
+            Glyphs::Braille => BRAILLE.len(),
+            Glyphs::Own { glyphs, .. } => glyphs.len(),
+        }
+    }
+
+    /// Frame `index`, counted round: the one after the last is the first. Empty for no frames.
+    pub(crate) fn glyph(&self, index: usize) -> &str {
+        match &self.0 {
+            Glyphs::Ascii => ASCII[index % ASCII.len()],
+            Glyphs::Braille => BRAILLE[index % BRAILLE.len()],
+            Glyphs::Own { glyphs, .. } if glyphs.is_empty() => "",
+            Glyphs::Own { glyphs, .. } => &glyphs[index % glyphs.len()],
+        }
+    }
+
+    /// The columns every frame takes.
+    pub(crate) fn width(&self) -> usize {
+        match &self.0 {
+            Glyphs::Ascii | Glyphs::Braille => 1,
+            Glyphs::Own { width, .. } => *width,
+        }
+    }
+
+    /// Whether every frame is ASCII, and so safe on any terminal.
+    pub(crate) fn is_ascii(&self) -> bool {
+        self.iter().all(|glyph| glyph.is_ascii())
+    }
+}
+
+impl Default for Frames {
+    /// [`Frames::ASCII`].
+    fn default() -> Frames {
+        Frames::ASCII
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use unicode_width::UnicodeWidthStr;
 
     #[test]
-    fn ascii_cycles_back_to_the_first_frame() {
-        let frames: Vec<&str> = Frames::Ascii.cycle().take(9).collect();
-        assert_eq!(frames, ["|", "/", "-", "\\", "|", "/", "-", "\\", "|"]);
+    fn frames_go_round() {
+        assert_eq!(Frames::ASCII.glyph(4), "|");
+        assert_eq!(Frames::BRAILLE.glyph(9), "⠏");
+        assert_eq!(Frames::BRAILLE.glyph(10), "⠋");
+        assert_eq!(Frames::new(["a", "b"]).glyph(3), "b");
     }
 
     #[test]
-    fn braille_cycles_through_ten_frames() {
-        let frames: Vec<&str> = Frames::Braille.cycle().take(11).collect();
-        assert_eq!(frames[0], "⠋");
-        assert_eq!(frames[9], "⠏");
-        assert_eq!(frames[10], "⠋");
-    }
-
-    #[test]
-    fn every_frame_of_a_set_is_one_column_wide() {
-        for frames in Frames::ALL {
-            for glyph in frames.glyphs() {
-                assert_eq!(glyph.width(), 1, "{glyph:?} in {frames}");
-            }
+    fn every_built_in_frame_is_one_column_wide() {
+        for frames in [Frames::ASCII, Frames::BRAILLE] {
+            assert_eq!(frames.width(), 1);
+            assert!(frames.iter().all(|glyph| width(glyph) == 1), "{frames:?}");
         }
     }
 
     #[test]
-    fn names_round_trip_and_unknown_names_list_the_choices() {
-        for frames in Frames::ALL {
-            assert_eq!(frames.name().parse::<Frames>(), Ok(frames));
-        }
-        let err = "dots".parse::<Frames>().unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "unknown frames 'dots': expected one of ascii, braille"
-        );
+    fn frames_of_your_own_take_the_width_of_the_widest() {
+        let frames = Frames::new(["🌑", "o"]);
+        assert_eq!(frames.width(), 2);
+        assert!(!frames.is_ascii());
+        assert!(Frames::new([".", "o", "O"]).is_ascii());
+    }
+
+    #[test]
+    fn controls_in_a_frame_are_shown_as_escapes_and_no_frames_is_no_glyph() {
+        let frames = Frames::new(["\x1b[31m|"]);
+        assert_eq!(frames.glyph(0), "\\u{1b}[31m|");
+        let none = Frames::new(Vec::<String>::new());
+        assert_eq!((none.len(), none.glyph(7), none.width()), (0, "", 0));
     }
 }

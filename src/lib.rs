@@ -1,6 +1,20 @@
 //! A terminal spinner, and the classic lesson in concurrency it teaches: three ways to stop a
 //! spinner, side by side.
 //!
+//! # The spinner for your program
+//!
+//! [`spin_while`] (blocking work), [`spin_until`] (a future, on any runtime), or
+//! [`SpinnerOptions`] and the [`Spinner`] guard; [`MultiSpinner`] for many at once. Lines printed
+//! through a spinner ([`Spinner::println`], [`Spinner::writer`] for a logger) go above it; every
+//! spinner of the process on stderr shares one block, so two parts of a program never draw over
+//! each other. The terminal is restored when a spinner is dropped and on a panic;
+//! [`restore_on_signals`] restores it also when Ctrl-C or another signal ends the process.
+//!
+//! ```
+//! let answer = spinner::spin_while("thinking!", || 6 * 7);
+//! assert_eq!(answer, 42);
+//! ```
+//!
 //! # The lesson
 //!
 //! A slow operation runs while a spinner `| thinking!` turns. One spin routine ([`Spin`]: draw a
@@ -10,30 +24,18 @@
 //! |---|---|---|
 //! | [`thread_supervisor`], [`ThreadWait::Sleep`](thread_supervisor::ThreadWait::Sleep) | sleeps a whole interval, then reads a flag | **signal flag**: up to one interval late |
 //! | [`thread_supervisor`], [`ThreadWait::Event`](thread_supervisor::ThreadWait::Event) | waits on the [`Cancel`] token, which the stop wakes | **woken wait**: at once |
-//! | [`task_supervisor`] | awaits a timer | **cooperative cancel**: the task is dropped at its `.await` |
+//! | [`task_supervisor`] | awaits a timer of [`event_loop`] | **cooperative cancel**: the task is dropped at its `.await` |
 //!
-//! Read them in that order: `src/spin.rs`, `src/thread_supervisor.rs`, `src/task_supervisor.rs`.
+//! Read them in that order: `src/spin.rs`, `src/thread_supervisor.rs`, `src/task_supervisor.rs`,
+//! then `src/event_loop.rs`. The `spinner` program (the `cli/` package of this repository) runs
+//! them side by side.
 //!
-//! # The spinner for your program
+//! # Unix only
 //!
-//! [`spin_while`] (blocking work), [`spin_until`] (a future, on any runtime), or
-//! [`SpinnerOptions`] and the [`Spinner`] guard. The terminal is restored when a spinner is
-//! dropped and on a panic; [`restore_on_signals`] restores it also when Ctrl-C or another signal
-//! ends the process.
-//!
-//! # Examples
-//!
-//! ```
-//! let answer = spinner::spin_while("thinking!", || 6 * 7);
-//! assert_eq!(answer, 42);
-//! ```
-//!
-//! # Where things are
-//!
-//! [`terminal`] draws (a line or a block of rows, cut to the width, restored on drop, on panic and
-//! on signals); [`demo`] is the program built on the lesson (kinds of work, many jobs, a real
-//! command under the spinner, the compare experiment); [`measure`] holds what `--stats` and the
-//! benchmarks measure with.
+//! The crate runs on Unix (Linux, macOS): it restores the terminal on Unix signals (SIGINT,
+//! SIGTERM, SIGHUP, SIGQUIT, SIGWINCH for resizes, through `signal-hook`), and writes to the
+//! terminal through descriptor 2 directly, so that a program holding `std::io::stderr()`'s lock
+//! never blocks a frame.
 #![warn(
     missing_docs,
     missing_debug_implementations,
@@ -44,20 +46,19 @@
 
 mod frames;
 mod multi_spinner;
+mod screen;
 mod spin;
 mod spinner;
 mod spinner_handle;
 
-pub mod demo;
 pub mod event_loop;
-pub mod measure;
 pub mod task_supervisor;
 pub mod terminal;
 pub mod thread_supervisor;
 
-pub use frames::{Frames, UnknownFrames};
+pub use frames::Frames;
 pub use multi_spinner::{MultiSpinner, SpinnerRow};
-pub use spin::{Cancel, Mechanism, Spin, SpinReport, SpinStyle};
+pub use spin::{Cancel, Draw, Mechanism, Spin, SpinReport};
 pub use spinner::{Spinner, SpinnerOptions, Symbols, spin_until, spin_while};
-pub use spinner_handle::{OutputStream, SpinnerHandle, SpinnerWriter};
+pub use spinner_handle::{SpinnerHandle, SpinnerWriter};
 pub use terminal::restore_on_signals::{RestoreOnSignals, restore_on_signals};

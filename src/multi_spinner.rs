@@ -1,29 +1,44 @@
 //! Many spinners at once, one row each, drawn as one block: add a row from any thread or task,
 //! change its message, finish it with a line that stays above the block, or remove it.
 //!
-//! One spin routine turns them all (on a thread of its own that waits on the stop, as
-//! [`Spinner`](crate::Spinner)'s does), and every frame redraws the whole block in one write: 20
-//! spinners cost one write a frame, not 20.
+//! A row is a [`Spinner`], with everything a spinner has; the block draws all its rows in one
+//! write a frame, so 20 spinners cost one write a frame, not 20.
 
-use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::{Arc, Mutex};
-use std::thread;
+use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::spinner::{SpinnerOptions, Symbols};
-use crate::spinner_handle::{OutputStream, PrintAbove, SpinnerWriter};
-use crate::terminal::{self, AfterTerminal, Block, Draw};
-use crate::thread_supervisor::{SpinnerThread, ThreadWait};
-use crate::{Cancel, SpinReport};
+use crate::Draw;
+use crate::screen::{RowId, Screen};
+use crate::spinner::{Look, Spinner, SpinnerOptions};
+use crate::spinner_handle::SpinnerWriter;
+
+/// One row of a [`MultiSpinner`]: a [`Spinner`], with all of its methods (`set_message`,
+/// `println`, `suspend`, `writer`, `elapsed`, `success`, `fail`). Dropping it removes the row.
+///
+/// # Examples
+///
+/// ```
+/// use spinner::{MultiSpinner, SpinnerRow};
+///
+/// let spinners = MultiSpinner::start();
+/// let rows: Vec<SpinnerRow> = (1..=3).map(|n| spinners.add(format!("job {n}"))).collect();
+/// for (n, row) in rows.into_iter().enumerate() {
+///     row.println(format!("job {} wrote a line", n + 1));
+///     let took = row.elapsed();
+///     row.success(format!("job {} done in {took:.1?}", n + 1));
+/// }
+/// ```
+pub type SpinnerRow = Spinner;
 
 /// Many spinners drawn as one block, a row each; the rows are [`SpinnerRow`]s.
 ///
-/// `MultiSpinner` and `SpinnerRow` are `Send` and `Sync`: add rows and finish them from any thread
-/// or task. Dropping the `MultiSpinner` (or [`stop`](MultiSpinner::stop)) clears the block and
-/// shows the cursor; rows finished after that still write their final lines.
+/// `MultiSpinner` and its rows are `Send` and `Sync`: add rows and finish them from any thread or
+/// task. Dropping the `MultiSpinner` (or [`stop`](MultiSpinner::stop)) takes its rows off the
+/// screen and shows the cursor; rows finished after that still write their final lines.
 ///
-/// Where stderr is not a terminal nothing is drawn, and only the final lines (and
-/// [`println`](MultiSpinner::println)) are written, as plain lines.
+/// On stderr, the block is the one every spinner of the process joins: a [`Spinner`] started
+/// elsewhere in the program is a row of it too. Where stderr is not a terminal nothing is drawn,
+/// and only the final lines (and [`println`](MultiSpinner::println)) are written, as plain lines.
 ///
 /// # Examples
 ///
@@ -43,48 +58,13 @@ use crate::{Cancel, SpinReport};
 /// spinners.stop();
 /// ```
 pub struct MultiSpinner {
-    shared: Arc<Shared>,
-    thread: Option<SpinnerThread>,
-}
-
-/// One row of a [`MultiSpinner`]: change its message, then [`success`](SpinnerRow::success),
-/// [`fail`](SpinnerRow::fail) or [`remove`](SpinnerRow::remove) it. Dropping it removes the row.
-pub struct SpinnerRow {
-    shared: Arc<Shared>,
-    id: u64,
-    ended: bool,
-}
-
-/// What the rows, the block's painter and the `MultiSpinner` share.
-struct Shared {
-    screen: Mutex<Screen>,
-    symbols: Symbols,
-}
-
-struct Screen {
-    block: Block<OutputStream>,
-    /// The rows by id, which is the order they were added in.
-    rows: BTreeMap<u64, Row>,
-    next_id: u64,
-    /// The options' message, a row of its own below the others when not empty.
-    footer: String,
-    /// The glyph of the last frame; empty before the first.
-    glyph: String,
-    /// The spinner has stopped: lines are still written, the block is not drawn again.
-    finished: bool,
-    /// How many [`MultiSpinner::suspend`]s are running: the block is not drawn until none is.
-    suspended: usize,
-    /// Whether adding or removing a row draws the block at once (the block's own thread paints
-    /// it), or waits for the next frame (a caller paints it, one write a frame).
-    redraw_on_change: bool,
-}
-
-/// One row: its message, and a glyph of its own if it has one (a job of the jobs board, which
-/// counts its own frames), else the block's.
-#[derive(Debug)]
-struct Row {
-    message: String,
-    glyph: Option<String>,
+    screen: Arc<Screen>,
+    group: u64,
+    /// What each row is made with: frames, interval, symbols, how it turns.
+    look: Look,
+    /// The block's own message, a row below the others while it is not empty.
+    footer: Mutex<Option<RowId>>,
+    stopped: bool,
 }
 
 impl MultiSpinner {
@@ -102,9 +82,13 @@ impl MultiSpinner {
         MultiSpinner::with_options(SpinnerOptions::new(""))
     }
 
-    /// Starts an empty block drawn as `options` say (frames, interval, output, symbols); the
-    /// options' message, if not empty, is a row of its own below the others. A block has no
-    /// heartbeat: where nothing is drawn, its rows' final lines say how the work goes.
+    /// Starts an empty block drawn as `options` say (frames, interval, output, symbols, how its
+    /// rows turn); the options' message, if not empty, is a row of its own below the others. A
+    /// block has no heartbeat: where nothing is drawn, its rows' final lines say how the work goes.
+    ///
+    /// With [`steady_tick(false)`](SpinnerOptions::steady_tick), the block is drawn only when it
+    /// ticks ([`MultiSpinner::tick`], or a spin routine drawing on it): each row turns when its
+    /// own owner ticks it, and a frame of the block, however many rows it has, is one write.
     ///
     /// # Examples
     ///
@@ -116,38 +100,41 @@ impl MultiSpinner {
     /// );
     /// spinners.add("crate 1 of 2").success("fetched crate 1");
     /// ```
-    pub fn with_options(options: SpinnerOptions) -> MultiSpinner {
-        let (block, style, symbols, _heartbeat) = options.block();
-        let shared = Shared::new(block, symbols, style.message.clone(), true);
-        let painter = BlockPainter(Arc::clone(&shared));
-        let builder = thread::Builder::new().name("spinner".to_owned());
-        // No thread, no drawing: a spinner never fails the program.
-        let thread =
-            SpinnerThread::spawn(builder, &style, painter, &Cancel::new(), ThreadWait::Event)
-                .ok()
-                .map(|mut thread| {
-                    thread.start();
-                    thread
-                });
-        MultiSpinner { shared, thread }
+    pub fn with_options(mut options: SpinnerOptions) -> MultiSpinner {
+        let screen = options.screen();
+        let group = screen.new_group();
+        let look = options
+            .heartbeat(std::time::Duration::ZERO)
+            .announce(false)
+            .look()
+            .clone();
+        let message = look.message.clone();
+        let spinners = MultiSpinner {
+            screen,
+            group,
+            look,
+            footer: Mutex::new(None),
+            stopped: false,
+        };
+        spinners.set_message(message);
+        spinners
     }
 
-    /// A block on `block` that the caller paints: it spins the returned painter with a spin
-    /// routine of its own (on its thread, or as a task), and each frame draws the block in one
-    /// write; rows added or removed in between wait for that frame.
-    pub(crate) fn painted_by_caller(
-        block: Block<OutputStream>,
-        symbols: Symbols,
-    ) -> (MultiSpinner, BlockPainter) {
-        let shared = Shared::new(block, symbols, String::new(), false);
-        let painter = BlockPainter(Arc::clone(&shared));
-        (
-            MultiSpinner {
-                shared,
-                thread: None,
-            },
-            painter,
-        )
+    /// Adds a row showing `message` at the bottom of the block (above the block's own message).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let spinners = spinner::MultiSpinner::start();
+    /// let first = spinners.add("job 1");
+    /// let second = spinners.add("job 2");
+    /// first.stop(); // gone, and no line left
+    /// second.success("job 2 done");
+    /// ```
+    pub fn add(&self, message: impl Into<String>) -> SpinnerRow {
+        let row = self.look.row(message.into(), self.group, true);
+        let id = self.screen.add(row);
+        Spinner::new(Arc::clone(&self.screen), id, self.look.symbols)
     }
 
     /// Shows `message` on the block's own row, below the others; an empty message takes the row
@@ -162,59 +149,61 @@ impl MultiSpinner {
     /// row.success("file1.tar.gz: 3 MB");
     /// ```
     pub fn set_message(&self, message: impl Into<String>) {
-        self.shared.screen().footer = message.into();
-    }
-
-    /// Runs `f` on the block itself, under its lock: for the jobs board, which prints its results
-    /// on another stream above it.
-    pub(crate) fn with_block<T>(&self, f: impl FnOnce(&mut Block<OutputStream>) -> T) -> T {
-        f(&mut self.shared.screen().block)
-    }
-
-    /// Sets what each of `rows` shows, its own glyph and its message, under one lock: for a painter
-    /// that sets every row at every frame.
-    pub(crate) fn set_rows(&self, rows: &[SpinnerRow], shown: Vec<(String, String)>) {
-        let mut screen = self.shared.screen();
-        for (row, (glyph, message)) in rows.iter().zip(shown) {
-            if let Some(row) = screen.rows.get_mut(&row.id) {
-                row.glyph = Some(glyph);
-                row.message = message;
+        let message = message.into();
+        let mut footer = self.footer.lock().unwrap_or_else(PoisonError::into_inner);
+        match (*footer, message.is_empty()) {
+            (Some(row), false) => self.screen.set_message(row, message),
+            (Some(row), true) => {
+                *footer = None;
+                self.screen.remove(row, None);
             }
+            (None, false) if !self.stopped => {
+                let mut row = self.look.row(message, self.group, true);
+                row.footer = true;
+                *footer = Some(self.screen.add(row));
+            }
+            (None, _) => {}
         }
     }
 
-    /// Adds a row showing `message` at the bottom of the block (above the options' message).
+    /// Draws a frame of the block now: its own message's row turns, and every row is drawn as it
+    /// last turned, in one write. For a block made with
+    /// [`steady_tick(false)`](SpinnerOptions::steady_tick), the only way it is drawn.
     ///
     /// # Examples
     ///
     /// ```
-    /// let spinners = spinner::MultiSpinner::start();
-    /// let first = spinners.add("job 1");
-    /// let second = spinners.add("job 2");
-    /// first.remove(); // gone, and no line left
-    /// second.success("job 2 done");
+    /// use spinner::{MultiSpinner, SpinnerOptions};
+    ///
+    /// let block = MultiSpinner::with_options(SpinnerOptions::new("2 files").steady_tick(false));
+    /// let (one, two) = (block.add("file 1"), block.add("file 2"));
+    /// for _ in 0..3 {
+    ///     one.tick(); // turns, and waits for the block's frame
+    ///     block.tick(); // one write: both rows and the block's message
+    /// }
+    /// one.success("file 1 copied");
+    /// two.success("file 2 copied");
     /// ```
-    pub fn add(&self, message: impl Into<String>) -> SpinnerRow {
-        let mut screen = self.shared.screen();
-        let id = screen.next_id;
-        screen.next_id += 1;
-        screen.rows.insert(
-            id,
-            Row {
-                message: message.into(),
-                glyph: None,
-            },
-        );
-        screen.redraw_if_painted_here();
-        SpinnerRow {
-            shared: Arc::clone(&self.shared),
-            id,
-            ended: false,
-        }
+    pub fn tick(&self) {
+        self.screen.tick_group(self.group);
+    }
+
+    /// Whether frames are hidden (the output is not a terminal): only lines are written.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::{MultiSpinner, SpinnerOptions};
+    ///
+    /// let spinners = MultiSpinner::with_options(SpinnerOptions::new("").output(Vec::new()));
+    /// assert!(spinners.is_hidden());
+    /// ```
+    pub fn is_hidden(&self) -> bool {
+        !self.screen.animated()
     }
 
     /// Prints `text` above the block and draws the block again below it, in one write (see
-    /// [`Spinner::println`](crate::Spinner::println)).
+    /// [`Spinner::println`]).
     ///
     /// # Examples
     ///
@@ -225,11 +214,11 @@ impl MultiSpinner {
     /// row.success("indexed");
     /// ```
     pub fn println(&self, text: impl AsRef<str>) {
-        self.shared.print_above(text.as_ref());
+        self.screen.println(text.as_ref());
     }
 
     /// A line-buffered writer that prints each whole line above the block (see
-    /// [`Spinner::writer`](crate::Spinner::writer)): for a logging library.
+    /// [`Spinner::writer`]): for a logging library.
     ///
     /// # Examples
     ///
@@ -243,11 +232,10 @@ impl MultiSpinner {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn writer(&self) -> SpinnerWriter {
-        SpinnerWriter::new(Arc::clone(&self.shared) as Arc<dyn PrintAbove>)
+        SpinnerWriter::new(Arc::clone(&self.screen))
     }
 
-    /// Clears the block, runs `f`, and draws the block again (see
-    /// [`Spinner::suspend`](crate::Spinner::suspend), and its warning).
+    /// Clears the block, runs `f`, and draws the block again (see [`Spinner::suspend`]).
     ///
     /// # Examples
     ///
@@ -257,253 +245,77 @@ impl MultiSpinner {
     /// spinners.suspend(|| eprintln!("a line on a clean terminal"));
     /// ```
     pub fn suspend<T>(&self, f: impl FnOnce() -> T) -> T {
-        {
-            let mut screen = self.shared.screen();
-            screen.suspended += 1;
-            screen.block.finish();
-        }
-        /// Draws the block again when `f` returns or unwinds, once no other `suspend` is running.
-        struct Resume<'a>(&'a Shared);
-        impl Drop for Resume<'_> {
-            fn drop(&mut self) {
-                let mut screen = self.0.screen();
-                screen.suspended -= 1;
-                screen.print_and_redraw(None);
-            }
-        }
-        let _resume = Resume(&self.shared);
-        // No lock is held while `f` runs: it may add, finish and print rows.
-        f()
+        self.screen.suspend(f)
     }
 
-    /// Stops the spinner and clears the block. Returns what the spin routine did; `None` if its
-    /// thread could not be created, and so it never drew.
+    /// Takes the block's rows off the screen (and, if no other spinner is shown, shows the cursor).
+    /// Rows finished after this still write their final lines.
     ///
     /// # Examples
     ///
     /// ```
     /// let spinners = spinner::MultiSpinner::start();
-    /// let _row = spinners.add("still going");
+    /// let row = spinners.add("still going");
     /// spinners.stop(); // the row is cleared with the block
+    /// row.success("went on after the block"); // the line is still written
     /// ```
-    pub fn stop(mut self) -> Option<SpinReport> {
-        self.thread.take().map(SpinnerThread::stop)
+    pub fn stop(mut self) {
+        self.end();
     }
-}
 
-impl SpinnerRow {
-    /// Shows `message` on this row from now on.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let spinners = spinner::MultiSpinner::start();
-    /// let row = spinners.add("resolving");
-    /// row.set_message("fetching");
-    /// row.success("fetched");
-    /// ```
-    pub fn set_message(&self, message: impl Into<String>) {
-        let mut screen = self.shared.screen();
-        if let Some(row) = screen.rows.get_mut(&self.id) {
-            row.message = message.into();
+    fn end(&mut self) {
+        if self.stopped {
+            return;
+        }
+        self.stopped = true;
+        let footer = self
+            .footer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        self.screen.hide_group(self.group);
+        if let Some(footer) = footer {
+            self.screen.remove(footer, None);
         }
     }
-
-    /// Removes the row and leaves `✔ text` (or `+ text`) above the block.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let spinners = spinner::MultiSpinner::start();
-    /// spinners.add("building").success("built in 1.2 s");
-    /// ```
-    pub fn success(self, text: impl fmt::Display) {
-        let line = format!("{} {text}", self.shared.symbols.success());
-        self.end(Some(&line));
-    }
-
-    /// Removes the row and leaves `✖ text` (or `x text`) above the block.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let spinners = spinner::MultiSpinner::start();
-    /// spinners.add("testing").fail("2 tests failed");
-    /// ```
-    pub fn fail(self, text: impl fmt::Display) {
-        let line = format!("{} {text}", self.shared.symbols.failure());
-        self.end(Some(&line));
-    }
-
-    /// Removes the row, leaving no line.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let spinners = spinner::MultiSpinner::start();
-    /// spinners.add("checking the cache").remove();
-    /// ```
-    pub fn remove(self) {
-        self.end(None);
-    }
-
-    fn end(mut self, line: Option<&str>) {
-        self.ended = true;
-        let mut screen = self.shared.screen();
-        screen.rows.remove(&self.id);
-        screen.print_and_redraw(line);
-    }
 }
 
-impl Drop for SpinnerRow {
+impl Drop for MultiSpinner {
     fn drop(&mut self) {
-        if !self.ended {
-            let mut screen = self.shared.screen();
-            screen.rows.remove(&self.id);
-            screen.redraw_if_painted_here();
-        }
+        self.end();
     }
 }
 
-impl Shared {
-    fn new(
-        block: Block<OutputStream>,
-        symbols: Symbols,
-        footer: String,
-        redraw_on_change: bool,
-    ) -> Arc<Shared> {
-        Arc::new(Shared {
-            screen: Mutex::new(Screen {
-                block,
-                rows: BTreeMap::new(),
-                next_id: 0,
-                footer,
-                glyph: String::new(),
-                finished: false,
-                suspended: 0,
-                redraw_on_change,
-            }),
-            symbols,
-        })
+impl Draw for MultiSpinner {
+    /// [`MultiSpinner::tick`].
+    fn frame(&mut self) {
+        self.tick();
     }
 
-    /// The screen, locked after the terminal's lock: every path takes the two in that order (a
-    /// panic hook holds the terminal's lock while a logger may print through the block).
-    fn screen(&self) -> AfterTerminal<'_, Screen> {
-        terminal::lock_after_terminal(&self.screen)
-    }
-}
-
-impl Screen {
-    /// The block's rows: a row per spinner, as many as the terminal's height allows, then the
-    /// footer.
-    fn rows(&self) -> Vec<String> {
-        let glyph = &self.glyph;
-        // A row free below the block, and one for the footer: the block never scrolls the screen.
-        let footer = usize::from(!self.footer.is_empty());
-        let room = self.block.height().saturating_sub(1 + footer).max(1);
-        let mut rows: Vec<String> = Vec::with_capacity(self.rows.len().min(room) + footer);
-        for (shown, row) in self.rows.values().enumerate() {
-            if shown + 1 == room && self.rows.len() > room {
-                let more = self.rows.len() - shown;
-                rows.push(format!("  {} and {more} more", self.block.ellipsis()));
-                break;
-            }
-            let glyph = row.glyph.as_deref().unwrap_or(glyph);
-            rows.push(format!("{glyph} {}", row.message));
-        }
-        if footer == 1 {
-            rows.push(format!("{glyph} {}", self.footer));
-        }
-        rows
-    }
-
-    /// After a row came or went: the block drawn again now where its own thread paints it, at
-    /// the next frame where a caller does.
-    fn redraw_if_painted_here(&mut self) {
-        if self.redraw_on_change {
-            self.print_and_redraw(None);
-        }
-    }
-
-    /// Writes `text` (if any) above the block and draws the block again below it, in one write.
-    fn print_and_redraw(&mut self, text: Option<&str>) {
-        // Before the first frame there is nothing to draw again; after the stop, or while `f` of a
-        // `suspend` runs, nothing may be.
-        let drawn = !self.finished && !self.glyph.is_empty() && self.suspended == 0;
-        let rows = drawn.then(|| self.rows());
-        if text.is_none() && rows.is_none() {
-            return;
-        }
-        self.block.in_one_write(|block| {
-            if let Some(text) = text {
-                for line in text.split('\n') {
-                    block.write_line(line.strip_suffix('\r').unwrap_or(line));
-                }
-            }
-            if let Some(rows) = &rows {
-                let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
-                block.draw(&rows);
-            }
-        });
-    }
-}
-
-impl PrintAbove for Shared {
-    fn print_above(&self, text: &str) {
-        self.screen().print_and_redraw(Some(text));
-    }
-}
-
-/// The spin routine's side: each frame redraws the block with the new glyph.
-pub(crate) struct BlockPainter(Arc<Shared>);
-
-impl fmt::Debug for BlockPainter {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BlockPainter").finish_non_exhaustive()
-    }
-}
-
-impl Draw for BlockPainter {
-    fn frame(&mut self, glyph: &str, _message: &str) {
-        let mut screen = self.0.screen();
-        if screen.suspended > 0 {
-            return;
-        }
-        screen.glyph.clear();
-        screen.glyph.push_str(glyph);
-        screen.print_and_redraw(None);
-    }
-
+    /// Takes the block's rows off the screen, as [`MultiSpinner::stop`].
     fn finish(&mut self) {
-        let mut screen = self.0.screen();
-        screen.finished = true;
-        screen.block.finish();
+        self.end();
     }
 }
 
 impl fmt::Debug for MultiSpinner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let screen = self.shared.screen();
         f.debug_struct("MultiSpinner")
-            .field("rows", &screen.rows)
-            .field("finished", &screen.finished)
+            .field("group", &self.group)
+            .field("look", &self.look)
+            .field("stopped", &self.stopped)
             .finish_non_exhaustive()
-    }
-}
-
-impl fmt::Debug for SpinnerRow {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SpinnerRow").field("id", &self.id).finish()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use std::io::{self, Write};
+    use std::thread;
     use std::time::{Duration, Instant};
 
     use super::*;
+    use crate::Symbols;
 
     #[derive(Clone, Default)]
     struct Out(Arc<Mutex<Vec<u8>>>);
@@ -659,7 +471,7 @@ mod tests {
             printed.contains(" migrating\x1b[K"),
             "drawn again below: {printed:?}"
         );
-        row.remove();
+        row.stop();
         spinners.stop();
     }
 

@@ -1,9 +1,10 @@
 //! Lesson, part 1: the spin routine and the cancel token that every supervisor shares.
 //!
 //! A spinner does one thing over and over: draw a frame, then wait for the next tick. [`Spin`] is
-//! that routine, written once: [`Spin::frame`] draws a frame and says when the next one is due, and
-//! dropping the `Spin` (or [`Spin::stop`]) clears the line and shows the cursor. What differs between
-//! the three ways of running a spinner is only the wait between two frames:
+//! that routine, written once: [`Spin::frame`] draws a frame on a [`Draw`] and says when the next
+//! one is due, and dropping the `Spin` (or [`Spin::stop`]) takes the spinner away: the line
+//! cleared, the cursor shown. What differs between the three ways of running a spinner is only the
+//! wait between two frames:
 //!
 //! | supervisor | the wait | how it stops ([`Mechanism`]) |
 //! |---|---|---|
@@ -21,9 +22,6 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use event_listener::{Event, Listener};
-
-use crate::Frames;
-use crate::terminal::Draw;
 
 /// A cheap, cloneable cancel token: an atomic flag anyone can read, and an event that wakes whoever
 /// waits on it, blocking ([`Cancel::wait_deadline`]) or async ([`Cancel::cancelled`]).
@@ -194,7 +192,17 @@ impl fmt::Debug for Cancel {
 }
 
 /// How a spinner is stopped: the three mechanisms the lesson compares.
+///
+/// # Examples
+///
+/// ```
+/// use spinner::Mechanism;
+///
+/// let names: Vec<&str> = Mechanism::ALL.iter().map(|mechanism| mechanism.name()).collect();
+/// assert_eq!(names, ["signal flag", "woken wait", "cooperative cancel"]);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Mechanism {
     /// A thread that sleeps a whole interval, then reads an atomic flag: it sees a stop up to one
     /// interval late. The cause is the sleep, not the thread.
@@ -237,39 +245,88 @@ impl fmt::Display for Mechanism {
     }
 }
 
-/// What a spinner should show and how often.
+/// What the spin routine draws on: a spinner (a [`Spinner`](crate::Spinner) made with
+/// [`steady_tick(false)`](crate::SpinnerOptions::steady_tick)), or anything else that shows a
+/// frame at a time.
+///
+/// The spin routine decides *when* a frame is drawn; the `Draw` decides *what* it shows (its glyphs,
+/// its message).
+///
+/// # Examples
+///
+/// A `Draw` that keeps count of its frames, driven by the spin routine:
+///
+/// ```
+/// use std::time::Duration;
+/// use spinner::{Draw, Mechanism, Spin};
+///
+/// #[derive(Default)]
+/// struct Count(u32);
+///
+/// impl Draw for Count {
+///     fn frame(&mut self) {
+///         self.0 += 1;
+///     }
+///     fn finish(&mut self) {}
+/// }
+///
+/// let mut count = Count::default();
+/// let mut spin = Spin::new(&mut count, Duration::from_millis(100), Mechanism::SignalFlag, None);
+/// for _ in 0..5 {
+///     spin.frame();
+/// }
+/// spin.stop();
+/// assert_eq!(count.0, 5);
+/// ```
+pub trait Draw {
+    /// Shows the next frame.
+    fn frame(&mut self);
+
+    /// Takes the spinner away (clears it, shows the cursor). The spin routine calls it once, when
+    /// it stops; calling it again does nothing.
+    fn finish(&mut self);
+}
+
+impl<D: Draw + ?Sized> Draw for &mut D {
+    fn frame(&mut self) {
+        (**self).frame();
+    }
+
+    fn finish(&mut self) {
+        (**self).finish();
+    }
+}
+
+impl<D: Draw + ?Sized> Draw for Box<D> {
+    fn frame(&mut self) {
+        (**self).frame();
+    }
+
+    fn finish(&mut self) {
+        (**self).finish();
+    }
+}
+
+/// What the spin routine did, once it has stopped.
 ///
 /// # Examples
 ///
 /// ```
 /// use std::time::Duration;
-/// use spinner::SpinStyle;
+/// use spinner::{Draw, Mechanism, Spin};
 ///
-/// let style = SpinStyle { interval: Duration::from_millis(80), ..SpinStyle::default() };
-/// assert_eq!(style.message, "thinking!");
+/// struct Nothing;
+/// impl Draw for Nothing {
+///     fn frame(&mut self) {}
+///     fn finish(&mut self) {}
+/// }
+///
+/// let mut nothing = Nothing;
+/// let mut spin = Spin::new(&mut nothing, Duration::from_millis(100), Mechanism::WokenWait, None);
+/// spin.frame();
+/// let report = spin.stop();
+/// assert_eq!((report.mechanism, report.frames), (Mechanism::WokenWait, 1));
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SpinStyle {
-    /// The text after the frame glyph.
-    pub message: String,
-    /// The glyphs to cycle through.
-    pub frames: Frames,
-    /// The time between two frames; the spin routine keeps it between 1 ms and a year.
-    pub interval: Duration,
-}
-
-impl Default for SpinStyle {
-    /// `| thinking!`, ASCII frames, every 100 ms: the Python originals.
-    fn default() -> Self {
-        SpinStyle {
-            message: "thinking!".to_owned(),
-            frames: Frames::Ascii,
-            interval: Duration::from_millis(100),
-        }
-    }
-}
-
-/// What the spin routine did, once it has stopped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SpinReport {
     /// How it was stopped.
@@ -286,8 +343,8 @@ pub struct SpinReport {
     pub stop_latency: Duration,
 }
 
-/// The spin routine, shared by every supervisor: draws frames of a [`SpinStyle`] on a [`Draw`] at
-/// fixed ticks, and finishes it (clears the line, shows the cursor) when stopped or dropped.
+/// The spin routine, shared by every supervisor: draws a frame on a [`Draw`] at fixed ticks, and
+/// finishes it (clears the line, shows the cursor) when stopped or dropped.
 ///
 /// Frames are due at fixed ticks (start + n × interval), so drawing time does not accumulate into
 /// drift; a tick missed entirely (the thread was not scheduled) is skipped, not drawn late in a
@@ -295,12 +352,11 @@ pub struct SpinReport {
 ///
 /// # Examples
 ///
-/// The signal-flag loop of a thread, drawing into memory:
+/// The signal-flag loop of a thread, on a spinner the loop ticks:
 ///
 /// ```
 /// use std::time::{Duration, Instant};
-/// use spinner::terminal::{Line, Style};
-/// use spinner::{Cancel, Mechanism, Spin, SpinStyle};
+/// use spinner::{Cancel, Mechanism, Spin, SpinnerOptions};
 ///
 /// let flag = Cancel::new();
 /// let stopper = flag.clone();
@@ -308,29 +364,24 @@ pub struct SpinReport {
 ///     std::thread::sleep(Duration::from_millis(50));
 ///     stopper.cancel();
 /// });
-/// let mut line = Line::new(Vec::new(), Style::Animated { columns: 80, rows: 24 });
-/// let style = SpinStyle { interval: Duration::from_millis(10), ..SpinStyle::default() };
-/// let mut spin = Spin::new(&mut line, &style, Mechanism::SignalFlag, Some(&flag));
+/// let mut spinner = SpinnerOptions::new("thinking!").steady_tick(false).start();
+/// let mut spin = Spin::new(&mut spinner, Duration::from_millis(10), Mechanism::SignalFlag, Some(&flag));
 /// while !flag.is_cancelled() {
 ///     let next_tick = spin.frame();
 ///     std::thread::sleep(next_tick.saturating_duration_since(Instant::now()));
 /// }
-/// let report = spin.stop();
+/// let report = spin.stop(); // the spinner's line cleared
 /// assert!(report.frames >= 1);
-/// let screen = String::from_utf8(line.into_inner()).unwrap();
-/// assert!(screen.ends_with("\r\x1b[K\x1b[?25h"));
 /// ```
 #[derive(Debug)]
 pub struct Spin<'a, D: Draw + ?Sized> {
     draw: &'a mut D,
-    style: &'a SpinStyle,
     mechanism: Mechanism,
     /// The token whose request the stop latency counts from.
     stop: Option<&'a Cancel>,
     /// Where the report goes when the routine is dropped rather than stopped (a cancelled task).
     report_to: Option<&'a OnceLock<SpinReport>>,
     interval: Duration,
-    glyph: usize,
     frames: u64,
     longest_gap: Duration,
     last_frame: Instant,
@@ -339,45 +390,42 @@ pub struct Spin<'a, D: Draw + ?Sized> {
 }
 
 impl<'a, D: Draw + ?Sized> Spin<'a, D> {
-    /// The routine for `style` on `draw`, stopped by `mechanism`; `stop` is the token whose request
-    /// the report's stop latency counts from. It counts time from now: a task that is not polled
-    /// for a while (its thread is blocked) is a frozen spinner, and the longest gap shows it.
+    /// The routine drawing on `draw` every `interval` (kept between 1 ms and a year), stopped by
+    /// `mechanism`; `stop` is the token whose request the report's stop latency counts from. It
+    /// counts time from now: a task that is not polled for a while (its thread is blocked) is a
+    /// frozen spinner, and the longest gap shows it.
     ///
     /// # Examples
     ///
     /// Nothing is drawn until the first [`Spin::frame`]:
     ///
     /// ```
-    /// use spinner::terminal::{Line, Style};
-    /// use spinner::{Mechanism, Spin, SpinStyle};
+    /// use std::time::Duration;
+    /// use spinner::{Mechanism, Spin, SpinnerOptions};
     ///
-    /// let mut line = Line::new(Vec::new(), Style::Animated { columns: 80, rows: 24 });
-    /// let style = SpinStyle::default();
-    /// let spin = Spin::new(&mut line, &style, Mechanism::WokenWait, None);
+    /// let mut spinner = SpinnerOptions::new("thinking!").steady_tick(false).start();
+    /// let spin = Spin::new(&mut spinner, Duration::from_millis(100), Mechanism::WokenWait, None);
     /// let report = spin.stop(); // stopped before its first frame
     /// assert_eq!(report.frames, 0);
-    /// assert!(line.into_inner().is_empty()); // no trace left on the terminal
     /// ```
     pub fn new(
         draw: &'a mut D,
-        style: &'a SpinStyle,
+        interval: Duration,
         mechanism: Mechanism,
         stop: Option<&'a Cancel>,
     ) -> Self {
         let now = Instant::now();
         Spin {
             draw,
-            style,
             mechanism,
             stop,
             report_to: None,
             // Below a millisecond a terminal cannot show frames anyway; beyond a year the clock's
             // arithmetic would overflow.
-            interval: style.interval.clamp(
+            interval: interval.clamp(
                 Duration::from_millis(1),
                 Duration::from_secs(365 * 24 * 60 * 60),
             ),
-            glyph: 0,
             frames: 0,
             longest_gap: Duration::ZERO,
             last_frame: now,
@@ -393,13 +441,14 @@ impl<'a, D: Draw + ?Sized> Spin<'a, D> {
     ///
     /// ```
     /// use std::sync::OnceLock;
-    /// use spinner::terminal::{Line, Style};
-    /// use spinner::{Mechanism, Spin, SpinStyle};
+    /// use std::time::Duration;
+    /// use spinner::{Mechanism, Spin, SpinnerOptions};
     ///
-    /// let (mut line, style, slot) = (Line::new(Vec::new(), Style::Plain), SpinStyle::default(), OnceLock::new());
-    /// let mut spin = Spin::new(&mut line, &style, Mechanism::CooperativeCancel, None).report_to(&slot);
+    /// let (mut spinner, slot) = (SpinnerOptions::new("thinking!").steady_tick(false).start(), OnceLock::new());
+    /// let interval = Duration::from_millis(100);
+    /// let mut spin = Spin::new(&mut spinner, interval, Mechanism::CooperativeCancel, None).report_to(&slot);
     /// spin.frame();
-    /// drop(spin);
+    /// drop(spin); // as a cancelled task drops it
     /// assert_eq!(slot.get().unwrap().frames, 1);
     /// ```
     pub fn report_to(mut self, slot: &'a OnceLock<SpinReport>) -> Self {
@@ -412,21 +461,18 @@ impl<'a, D: Draw + ?Sized> Spin<'a, D> {
     /// # Examples
     ///
     /// ```
-    /// use std::time::Instant;
-    /// use spinner::terminal::{Line, Style};
-    /// use spinner::{Mechanism, Spin, SpinStyle};
+    /// use std::time::{Duration, Instant};
+    /// use spinner::{Mechanism, Spin, SpinnerOptions};
     ///
-    /// let (mut line, style) = (Line::new(Vec::new(), Style::Plain), SpinStyle::default());
-    /// let mut spin = Spin::new(&mut line, &style, Mechanism::SignalFlag, None);
+    /// let mut spinner = SpinnerOptions::new("thinking!").steady_tick(false).start();
+    /// let mut spin = Spin::new(&mut spinner, Duration::from_millis(100), Mechanism::SignalFlag, None);
     /// assert!(spin.frame() > Instant::now());
     /// ```
     pub fn frame(&mut self) -> Instant {
         let now = Instant::now();
         self.longest_gap = self.longest_gap.max(now - self.last_frame);
         self.last_frame = now;
-        let glyphs = self.style.frames.glyphs();
-        self.draw.frame(glyphs[self.glyph], &self.style.message);
-        self.glyph = (self.glyph + 1) % glyphs.len();
+        self.draw.frame();
         self.frames += 1;
         self.next_tick += self.interval;
         if self.next_tick <= now {
@@ -443,14 +489,13 @@ impl<'a, D: Draw + ?Sized> Spin<'a, D> {
     /// # Examples
     ///
     /// ```
-    /// use spinner::terminal::{Line, Style};
-    /// use spinner::{Mechanism, Spin, SpinStyle};
+    /// use std::time::Duration;
+    /// use spinner::{Mechanism, Spin, SpinnerOptions};
     ///
-    /// let (mut line, style) = (Line::new(Vec::new(), Style::Animated { columns: 80, rows: 24 }), SpinStyle::default());
-    /// let mut spin = Spin::new(&mut line, &style, Mechanism::WokenWait, None);
+    /// let mut spinner = SpinnerOptions::new("thinking!").steady_tick(false).start();
+    /// let mut spin = Spin::new(&mut spinner, Duration::from_millis(100), Mechanism::WokenWait, None);
     /// spin.frame();
     /// assert_eq!(spin.stop().frames, 1);
-    /// assert!(line.into_inner().ends_with(b"\x1b[?25h"));
     /// ```
     pub fn stop(mut self) -> SpinReport {
         self.finish()
@@ -491,51 +536,40 @@ impl<D: Draw + ?Sized> Drop for Spin<'_, D> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::terminal::{Line, Style};
-    use std::io::Write;
     use std::thread;
 
-    fn animated() -> Line<Vec<u8>> {
-        Line::new(
-            Vec::new(),
-            Style::Animated {
-                columns: 80,
-                rows: 24,
-            },
-        )
+    /// A `Draw` that writes what it is told into a list: `frame`, `finish`.
+    #[derive(Default)]
+    struct Log(Vec<&'static str>);
+
+    impl Draw for Log {
+        fn frame(&mut self) {
+            self.0.push("frame");
+        }
+        fn finish(&mut self) {
+            self.0.push("finish");
+        }
     }
 
+    const TEN_MS: Duration = Duration::from_millis(10);
+
     #[test]
-    fn frames_cycle_then_the_stop_clears_and_shows_the_cursor() {
-        let mut line = animated();
-        let style = SpinStyle::default();
-        let mut spin = Spin::new(&mut line, &style, Mechanism::SignalFlag, None);
-        for _ in 0..5 {
+    fn frames_then_one_finish() {
+        let mut log = Log::default();
+        let mut spin = Spin::new(&mut log, TEN_MS, Mechanism::SignalFlag, None);
+        for _ in 0..3 {
             spin.frame();
         }
         let report = spin.stop();
-        assert_eq!(report.frames, 5);
-        let screen = String::from_utf8(line.into_inner()).unwrap();
-        assert!(
-            screen.starts_with("\x1b[?25l\r| thinking!\x1b[K\r/ thinking!\x1b[K\r- thinking!"),
-            "{screen:?}"
-        );
-        assert!(
-            screen.contains("\r\\ thinking!\x1b[K\r| thinking!"),
-            "{screen:?}"
-        );
-        assert!(screen.ends_with("\r\x1b[K\x1b[?25h"), "{screen:?}");
-        assert_eq!(screen.matches("\x1b[?25h").count(), 1);
+        assert_eq!(report.frames, 3);
+        assert_eq!(log.0, ["frame", "frame", "frame", "finish"]);
     }
 
     #[test]
     fn ticks_are_fixed_and_missed_ones_are_skipped() {
-        let mut line = Line::new(Vec::new(), Style::Plain);
-        let style = SpinStyle {
-            interval: Duration::from_millis(20),
-            ..SpinStyle::default()
-        };
-        let mut spin = Spin::new(&mut line, &style, Mechanism::SignalFlag, None);
+        let mut log = Log::default();
+        let interval = Duration::from_millis(20);
+        let mut spin = Spin::new(&mut log, interval, Mechanism::SignalFlag, None);
         let first = spin.frame();
         thread::sleep(Duration::from_millis(70));
         let next = spin.frame();
@@ -547,22 +581,17 @@ mod tests {
             "{ahead:?}"
         );
         assert!(ahead >= Duration::from_millis(60), "{ahead:?}");
-        assert_eq!(
-            ahead.as_nanos() % Duration::from_millis(20).as_nanos(),
-            0,
-            "{ahead:?}"
-        );
+        assert_eq!(ahead.as_nanos() % interval.as_nanos(), 0, "{ahead:?}");
         assert!(spin.stop().longest_gap >= Duration::from_millis(70));
     }
 
     #[test]
-    fn dropping_it_clears_the_line_and_reports_to_the_slot() {
+    fn dropping_it_finishes_and_reports_to_the_slot() {
         let slot = OnceLock::new();
-        let mut line = animated();
-        let style = SpinStyle::default();
+        let mut log = Log::default();
         let stop = Cancel::new();
         {
-            let mut spin = Spin::new(&mut line, &style, Mechanism::CooperativeCancel, Some(&stop))
+            let mut spin = Spin::new(&mut log, TEN_MS, Mechanism::CooperativeCancel, Some(&stop))
                 .report_to(&slot);
             spin.frame();
             stop.cancel();
@@ -570,14 +599,13 @@ mod tests {
         let report = slot.get().expect("a report on drop");
         assert_eq!(report.frames, 1);
         assert_eq!(report.mechanism, Mechanism::CooperativeCancel);
-        assert!(line.into_inner().ends_with(b"\r\x1b[K\x1b[?25h"));
+        assert_eq!(log.0, ["frame", "finish"]);
     }
 
     #[test]
     fn the_longest_gap_counts_from_the_start_not_the_first_frame() {
-        let mut line = Line::new(Vec::new(), Style::Plain);
-        let style = SpinStyle::default();
-        let spin = Spin::new(&mut line, &style, Mechanism::CooperativeCancel, None);
+        let mut log = Log::default();
+        let spin = Spin::new(&mut log, TEN_MS, Mechanism::CooperativeCancel, None);
         thread::sleep(Duration::from_millis(300));
         let report = spin.stop();
         assert_eq!(report.frames, 0);
@@ -589,29 +617,19 @@ mod tests {
 
     #[test]
     fn the_longest_gap_sees_a_frame_held_up() {
-        // A writer that stalls on the second frame stands in for a frozen event loop.
-        struct SlowSecondWrite(u32);
-        impl Write for SlowSecondWrite {
-            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // A `Draw` that stalls on its second frame stands in for a frozen event loop.
+        struct SlowSecond(u32);
+        impl Draw for SlowSecond {
+            fn frame(&mut self) {
                 self.0 += 1;
                 if self.0 == 2 {
                     thread::sleep(Duration::from_millis(300));
                 }
-                Ok(buf.len())
             }
-            fn flush(&mut self) -> std::io::Result<()> {
-                Ok(())
-            }
+            fn finish(&mut self) {}
         }
-        let mut line = Line::new(
-            SlowSecondWrite(0),
-            Style::Animated {
-                columns: 80,
-                rows: 24,
-            },
-        );
-        let style = SpinStyle::default();
-        let mut spin = Spin::new(&mut line, &style, Mechanism::CooperativeCancel, None);
+        let mut draw = SlowSecond(0);
+        let mut spin = Spin::new(&mut draw, TEN_MS, Mechanism::CooperativeCancel, None);
         spin.frame();
         spin.frame();
         spin.frame();

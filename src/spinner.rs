@@ -1,37 +1,44 @@
 //! The spinner for programs: spin while blocking work runs, or while a future runs, on any runtime.
 //!
-//! Both styles are the lesson's supervisors in a small package. [`SpinnerOptions::spin_while`] and
-//! the [`Spinner`] guard run the spin routine on a thread of its own that waits on the stop (the
-//! woken wait: a stop never waits out a frame); [`SpinnerOptions::spin_until`] runs it beside the
-//! future, in the same task, on async-io timers, which need no particular runtime: smol,
-//! async-std, tokio and a plain `block_on` all work.
+//! Both are the lesson's supervisors in a small package: a [`Spinner`] is a row of the process's
+//! one block on stderr, turned by a thread of the library's that waits on the stop (the woken
+//! wait: a stop never waits out a frame). [`SpinnerOptions::spin_while`] runs blocking work beside
+//! it, [`SpinnerOptions::spin_until`] awaits a future beside it, on any executor: smol, async-std,
+//! tokio and a plain `block_on` all work.
 //!
 //! # Ctrl-C
 //!
 //! The library installs no handler for Ctrl-C: what it means is the program's business. A program
-//! that installs nothing dies at once on Ctrl-C, and its terminal keeps a hidden cursor. To stop
-//! cleanly, handle the signal (with `ctrlc`, say) by making the work return, or by dropping the
-//! future: the spinner then clears its line and shows the cursor as on any other stop. A handler
-//! that exits at once instead should call [`crate::terminal::restore_stderr`] first.
+//! that installs nothing dies at once on Ctrl-C, and its terminal keeps a hidden cursor; call
+//! [`restore_on_signals`](crate::restore_on_signals) once, and the terminal is given back before
+//! the process ends. To stop cleanly instead, handle the signal (with `ctrlc`, say) by making the
+//! work return, or by dropping the future: the spinner then clears its line and shows the cursor
+//! as on any other stop.
 
 use std::fmt;
 use std::future::Future;
-use std::io::{self, Write};
-use std::sync::{Arc, Mutex};
-use std::thread;
+use std::io::Write;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::Draw;
 use crate::Frames;
-use crate::spinner_handle::{
-    OutputStream, Screen, Shared, SharedLine, SpinnerHandle, SpinnerWriter,
-};
-use crate::task_supervisor::beside;
-use crate::terminal::{self, Block, Line, Style};
-use crate::thread_supervisor::{SpinnerThread, ThreadWait};
-use crate::{Cancel, Mechanism, Spin, SpinReport, SpinStyle};
+use crate::screen::{RowId, RowSpec, Screen};
+use crate::spinner_handle::{SpinnerHandle, SpinnerWriter};
+use crate::terminal;
 
 /// The symbols of a final line: `✔ done` or `✖ failed`.
+///
+/// # Examples
+///
+/// ```
+/// use spinner::{SpinnerOptions, Symbols};
+///
+/// // For a terminal or a font without ✔ and ✖:
+/// SpinnerOptions::new("checking").symbols(Symbols::Ascii).start().success("all good"); // + all good
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Symbols {
     /// `✔` and `✖`.
     Unicode,
@@ -109,18 +116,58 @@ impl Symbols {
 /// use spinner::{Frames, SpinnerOptions};
 ///
 /// let answer = SpinnerOptions::new("thinking!")
-///     .frames(Frames::Braille)
+///     .frames(Frames::BRAILLE)
 ///     .interval(Duration::from_millis(80))
 ///     .spin_while(|| 6 * 7);
 /// assert_eq!(answer, 42);
 /// ```
-#[derive(Debug)]
 pub struct SpinnerOptions {
-    style: SpinStyle,
-    output: OutputStream,
+    look: Look,
+    /// `None`: stderr, shared with every other spinner of the process.
+    output: Option<Box<dyn Write + Send>>,
     draw_when_not_terminal: bool,
-    symbols: Symbols,
+}
+
+/// What every row made with some options shows, and how it turns: all of the options but where
+/// they draw.
+#[derive(Clone, Debug)]
+pub(crate) struct Look {
+    pub(crate) message: String,
+    frames: Frames,
+    interval: Duration,
+    pub(crate) symbols: Symbols,
     heartbeat: Duration,
+    steady_tick: bool,
+    announce: bool,
+    elapsed: bool,
+}
+
+impl Look {
+    /// A row showing `message`, for `group`; `of_block`: a row of a block, drawn at the block's
+    /// frames rather than its own ticks.
+    pub(crate) fn row(&self, message: String, group: u64, of_block: bool) -> RowSpec {
+        RowSpec {
+            message,
+            frames: self.frames.clone(),
+            steady: self.steady_tick.then_some(self.interval),
+            draws_on_tick: !of_block,
+            group,
+            footer: false,
+            announce: self.announce,
+            heartbeat: self.heartbeat,
+            elapsed: self.elapsed,
+        }
+    }
+}
+
+impl fmt::Debug for SpinnerOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SpinnerOptions")
+            .field("look", &self.look)
+            .field("stderr", &self.output.is_none())
+            .field("draw_when_not_terminal", &self.draw_when_not_terminal)
+            .finish()
+    }
 }
 
 impl SpinnerOptions {
@@ -133,183 +180,91 @@ impl SpinnerOptions {
     ///
     /// let name = "report.pdf";
     /// let options = SpinnerOptions::new(format!("uploading {name}")); // or a `&str`
-    /// let answer = options.output(std::io::sink()).spin_while(|| 42);
-    /// assert_eq!(answer, 42);
+    /// assert_eq!(options.spin_while(|| 42), 42);
     /// ```
     pub fn new(message: impl Into<String>) -> Self {
         SpinnerOptions {
-            style: SpinStyle {
+            look: Look {
                 message: message.into(),
-                ..SpinStyle::default()
+                frames: Frames::ASCII,
+                interval: Duration::from_millis(100),
+                symbols: Symbols::detect(),
+                heartbeat: Duration::ZERO,
+                steady_tick: true,
+                announce: false,
+                elapsed: false,
             },
-            output: OutputStream::Stderr(io::stderr()),
+            output: None,
             draw_when_not_terminal: false,
-            symbols: Symbols::detect(),
-            heartbeat: Duration::ZERO,
         }
     }
 
-    /// The frame set.
+    /// The frames: [`Frames::ASCII`] (the default), [`Frames::BRAILLE`], or your own.
     ///
     /// # Examples
     ///
-    /// The first frame of [`Frames::Braille`], drawn into memory:
-    ///
     /// ```
-    /// # use std::sync::{Arc, Mutex};
-    /// # #[derive(Clone, Default)]
-    /// # struct Screen(Arc<Mutex<Vec<u8>>>);
-    /// # impl std::io::Write for Screen {
-    /// #     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-    /// #         self.0.lock().unwrap().extend_from_slice(buf);
-    /// #         Ok(buf.len())
-    /// #     }
-    /// #     fn flush(&mut self) -> std::io::Result<()> {
-    /// #         Ok(())
-    /// #     }
-    /// # }
-    /// # impl Screen {
-    /// #     fn text(&self) -> String {
-    /// #         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    /// #     }
-    /// #     /// Waits until the spinner's thread drew `text` (10 s at most: the machine may be busy).
-    /// #     fn wait_for(&self, text: &str) {
-    /// #         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    /// #         while !self.text().contains(text) && std::time::Instant::now() < deadline {
-    /// #             std::thread::sleep(std::time::Duration::from_millis(1));
-    /// #         }
-    /// #     }
-    /// # }
-    /// use std::time::Duration;
     /// use spinner::{Frames, SpinnerOptions};
     ///
-    /// let screen = Screen::default(); // a `Vec<u8>` shared with the spinner's thread
-    /// SpinnerOptions::new("thinking!")
-    ///     .frames(Frames::Braille)
-    ///     .output(screen.clone())
-    ///     .draw_when_not_terminal(true)
-    ///     .spin_while(|| screen.wait_for("thinking!")); // any work; this one waits for a frame
-    /// assert!(screen.text().contains("⠋ thinking!"));
+    /// let dots = SpinnerOptions::new("thinking!").frames(Frames::BRAILLE);
+    /// let moon = SpinnerOptions::new("thinking!").frames(Frames::new(["🌑", "🌓", "🌕", "🌗"]));
+    /// # dots.spin_while(|| ()); moon.spin_while(|| ());
     /// ```
     pub fn frames(mut self, frames: Frames) -> Self {
-        self.style.frames = frames;
+        self.look.frames = frames;
         self
     }
 
-    /// The time between frames (kept between 1 ms and a year).
+    /// The time between frames (at least 1 ms). Spinners that share the terminal are drawn
+    /// together, as often as the quickest of them asks; each turns at its own pace.
     ///
     /// # Examples
     ///
     /// ```
-    /// use std::time::{Duration, Instant};
+    /// use std::time::Duration;
     /// use spinner::SpinnerOptions;
     ///
-    /// let started = Instant::now();
-    /// let spinner = SpinnerOptions::new("thinking!")
-    ///     .interval(Duration::from_millis(10))
-    ///     .output(std::io::sink())
-    ///     .start();
-    /// std::thread::sleep(Duration::from_millis(100));
-    /// let report = spinner.stop().unwrap();
-    /// // A frame a tick at most: about 10 here, fewer on a busy machine, never more.
-    /// assert!(report.frames <= 1 + started.elapsed().as_millis() as u64 / 10);
+    /// let slow = SpinnerOptions::new("thinking!").interval(Duration::from_millis(250)).start();
+    /// slow.success("thought");
     /// ```
     pub fn interval(mut self, interval: Duration) -> Self {
-        self.style.interval = interval;
+        self.look.interval = interval;
         self
     }
 
-    /// Draws on `output` instead of stderr. A stream other than stderr is not known to be a terminal,
-    /// so nothing is drawn on it unless [`draw_when_not_terminal`](Self::draw_when_not_terminal) is
-    /// set.
+    /// Draws on `output` instead of stderr: a spinner of its own, not shared with the others on
+    /// stderr. A stream other than stderr is not known to be a terminal, so nothing is drawn on it
+    /// unless [`draw_when_not_terminal`](Self::draw_when_not_terminal) is set.
     ///
     /// # Examples
     ///
-    /// A `Vec<u8>` is not a terminal: the spinner draws nothing on it.
-    ///
     /// ```
-    /// # use std::sync::{Arc, Mutex};
-    /// # #[derive(Clone, Default)]
-    /// # struct Screen(Arc<Mutex<Vec<u8>>>);
-    /// # impl std::io::Write for Screen {
-    /// #     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-    /// #         self.0.lock().unwrap().extend_from_slice(buf);
-    /// #         Ok(buf.len())
-    /// #     }
-    /// #     fn flush(&mut self) -> std::io::Result<()> {
-    /// #         Ok(())
-    /// #     }
-    /// # }
-    /// # impl Screen {
-    /// #     fn text(&self) -> String {
-    /// #         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    /// #     }
-    /// #     /// Waits until the spinner's thread drew `text` (10 s at most: the machine may be busy).
-    /// #     fn wait_for(&self, text: &str) {
-    /// #         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    /// #         while !self.text().contains(text) && std::time::Instant::now() < deadline {
-    /// #             std::thread::sleep(std::time::Duration::from_millis(1));
-    /// #         }
-    /// #     }
-    /// # }
     /// use spinner::SpinnerOptions;
     ///
-    /// let screen = Screen::default(); // a `Vec<u8>` shared with the spinner's thread
-    /// let answer = SpinnerOptions::new("thinking!")
-    ///     .output(screen.clone())
-    ///     .spin_while(|| 6 * 7);
-    /// assert_eq!(answer, 42);
-    /// assert_eq!(screen.text(), "");
+    /// let log = std::fs::File::create(std::env::temp_dir().join("spinner-doc.log"))?;
+    /// let spinner = SpinnerOptions::new("thinking!").output(log).start();
+    /// spinner.success("done"); // `✔ done`, in the file: no frame, no escape code
+    /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn output(mut self, output: impl Write + Send + 'static) -> Self {
-        self.output = OutputStream::Other(Box::new(output));
+        self.output = Some(Box::new(output));
         self
     }
 
     /// Draws the animation (with escape codes, for an 80-column terminal) even when the output is not
-    /// a terminal. Off by default.
+    /// a terminal: for a program that knows better (a terminal emulator of its own, a test). Off by
+    /// default.
     ///
     /// # Examples
     ///
-    /// The bytes a terminal would receive: the cursor hidden, frames, then the line cleared and the
-    /// cursor shown again.
-    ///
     /// ```
-    /// # use std::sync::{Arc, Mutex};
-    /// # #[derive(Clone, Default)]
-    /// # struct Screen(Arc<Mutex<Vec<u8>>>);
-    /// # impl std::io::Write for Screen {
-    /// #     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-    /// #         self.0.lock().unwrap().extend_from_slice(buf);
-    /// #         Ok(buf.len())
-    /// #     }
-    /// #     fn flush(&mut self) -> std::io::Result<()> {
-    /// #         Ok(())
-    /// #     }
-    /// # }
-    /// # impl Screen {
-    /// #     fn text(&self) -> String {
-    /// #         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    /// #     }
-    /// #     /// Waits until the spinner's thread drew `text` (10 s at most: the machine may be busy).
-    /// #     fn wait_for(&self, text: &str) {
-    /// #         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    /// #         while !self.text().contains(text) && std::time::Instant::now() < deadline {
-    /// #             std::thread::sleep(std::time::Duration::from_millis(1));
-    /// #         }
-    /// #     }
-    /// # }
-    /// use std::time::Duration;
     /// use spinner::SpinnerOptions;
     ///
-    /// let screen = Screen::default(); // a `Vec<u8>` shared with the spinner's thread
-    /// SpinnerOptions::new("thinking!")
-    ///     .output(screen.clone())
+    /// let spinner = SpinnerOptions::new("thinking!")
+    ///     .output(std::io::sink())
     ///     .draw_when_not_terminal(true)
-    ///     .spin_while(|| screen.wait_for("thinking!")); // any work; this one waits for a frame
-    /// let bytes = screen.text();
-    /// assert!(bytes.starts_with("\x1b[?25l\r| thinking!\x1b[K"));
-    /// assert!(bytes.ends_with("\r\x1b[K\x1b[?25h"));
+    ///     .start();
+    /// assert!(!spinner.is_hidden());
     /// ```
     pub fn draw_when_not_terminal(mut self, draw: bool) -> Self {
         self.draw_when_not_terminal = draw;
@@ -331,7 +286,60 @@ impl SpinnerOptions {
     /// SpinnerOptions::new("running the tests").heartbeat(every).spin_while(|| 6 * 7);
     /// ```
     pub fn heartbeat(mut self, every: Duration) -> Self {
-        self.heartbeat = every;
+        self.look.heartbeat = every;
+        self
+    }
+
+    /// Where no frame is drawn, writes the message once as a line of its own when the spinner first
+    /// turns (`thinking!`), so that a log says what was under way; heartbeats and the final line
+    /// follow it. Off by default; a terminal never gets it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::SpinnerOptions;
+    ///
+    /// // In a pipe: `resolving` on stderr, then `✔ resolved`.
+    /// SpinnerOptions::new("resolving").announce(true).start().success("resolved");
+    /// ```
+    pub fn announce(mut self, announce: bool) -> Self {
+        self.look.announce = announce;
+        self
+    }
+
+    /// Shows how long the spinner has run after its message: `| compiling  4.2 s`, then `1m30s`
+    /// past a minute. Off by default.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::SpinnerOptions;
+    ///
+    /// let answer = SpinnerOptions::new("compiling").elapsed(true).spin_while(|| 42);
+    /// assert_eq!(answer, 42);
+    /// ```
+    pub fn elapsed(mut self, elapsed: bool) -> Self {
+        self.look.elapsed = elapsed;
+        self
+    }
+
+    /// On by default: a thread of the library's draws a frame every interval. Off: the spinner
+    /// turns only when the program ticks it ([`Spinner::tick`]), or hands it to a spin routine as
+    /// its [`Draw`] (the lesson's supervisors, which turn it from a thread or a task of their own).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::SpinnerOptions;
+    ///
+    /// let spinner = SpinnerOptions::new("reading").steady_tick(false).start();
+    /// for _chunk in 0..3 {
+    ///     spinner.tick(); // a frame a chunk read: it turns as fast as the work goes
+    /// }
+    /// spinner.success("read");
+    /// ```
+    pub fn steady_tick(mut self, steady: bool) -> Self {
+        self.look.steady_tick = steady;
         self
     }
 
@@ -341,97 +349,32 @@ impl SpinnerOptions {
     /// # Examples
     ///
     /// ```
-    /// # use std::sync::{Arc, Mutex};
-    /// # #[derive(Clone, Default)]
-    /// # struct Screen(Arc<Mutex<Vec<u8>>>);
-    /// # impl std::io::Write for Screen {
-    /// #     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-    /// #         self.0.lock().unwrap().extend_from_slice(buf);
-    /// #         Ok(buf.len())
-    /// #     }
-    /// #     fn flush(&mut self) -> std::io::Result<()> {
-    /// #         Ok(())
-    /// #     }
-    /// # }
-    /// # impl Screen {
-    /// #     fn text(&self) -> String {
-    /// #         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    /// #     }
-    /// #     /// Waits until the spinner's thread drew `text` (10 s at most: the machine may be busy).
-    /// #     fn wait_for(&self, text: &str) {
-    /// #         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    /// #         while !self.text().contains(text) && std::time::Instant::now() < deadline {
-    /// #             std::thread::sleep(std::time::Duration::from_millis(1));
-    /// #         }
-    /// #     }
-    /// # }
     /// use spinner::{SpinnerOptions, Symbols};
     ///
-    /// let screen = Screen::default(); // a `Vec<u8>` shared with the spinner's thread
-    /// let options = SpinnerOptions::new("checking").output(screen.clone());
-    /// options.symbols(Symbols::Ascii).start().success("all good");
-    /// assert_eq!(screen.text(), "+ all good\n");
+    /// SpinnerOptions::new("checking").symbols(Symbols::Ascii).start().fail("3 errors"); // x 3 errors
     /// ```
     pub fn symbols(mut self, symbols: Symbols) -> Self {
-        self.symbols = symbols;
+        self.look.symbols = symbols;
         self
     }
 
-    /// The block to draw on (animated on the process's terminal, or not), and the rest of the
-    /// options.
-    pub(crate) fn block(mut self) -> (Block<OutputStream>, SpinStyle, Symbols, Duration) {
-        // Braille needs a UTF-8 terminal; on one that is not, the ASCII frames stand in.
-        if matches!(self.output, OutputStream::Stderr(_)) && !terminal::utf8_terminal() {
-            self.style.frames = Frames::Ascii;
+    /// The screen to draw on: the process's on stderr, or one of its own on the given output.
+    pub(crate) fn screen(&mut self) -> Arc<Screen> {
+        match self.output.take() {
+            None => Screen::stderr(self.draw_when_not_terminal),
+            Some(output) => Screen::on(output, self.draw_when_not_terminal),
         }
-        let forced = Style::Animated {
-            columns: terminal::FALLBACK_COLUMNS,
-            rows: terminal::FALLBACK_ROWS,
-        };
-        let block = match self.output {
-            OutputStream::Stderr(_) => {
-                let style = match Style::for_stderr() {
-                    animated @ Style::Animated { .. } => animated,
-                    _ if self.draw_when_not_terminal => forced,
-                    _ => Style::Hidden,
-                };
-                if matches!(style, Style::Animated { .. }) {
-                    // A panic would otherwise print its message after the last frame and leave the
-                    // cursor hidden; the hook clears the spinner first, then runs the one before.
-                    terminal::install_panic_hook();
-                }
-                Block::stderr_with(style).map_output(OutputStream::Stderr)
-            }
-            OutputStream::Other(other) => {
-                let style = if self.draw_when_not_terminal {
-                    forced
-                } else {
-                    Style::Hidden
-                };
-                Block::new(OutputStream::Other(other), style)
-            }
-        };
-        (block, self.style, self.symbols, self.heartbeat)
     }
 
-    /// The line to draw on, shared with the guard.
-    fn line(self) -> (SharedLine, SpinStyle, Symbols) {
-        let (block, style, symbols, heartbeat) = self.block();
-        let line = SharedLine(Arc::new(Shared {
-            screen: Mutex::new(Screen {
-                line: Line::on_block(block).heartbeat(heartbeat),
-                message: style.message.clone(),
-                final_line: None,
-                finished: false,
-                suspended: 0,
-            }),
-        }));
-        (line, style, symbols)
+    /// The options but where they draw: what a block keeps to make its rows.
+    pub(crate) fn look(&self) -> &Look {
+        &self.look
     }
 
-    /// Starts the spinner on a thread of its own and returns the guard that stops it.
+    /// Starts the spinner and returns the guard that stops it. Its first frame is drawn at once.
     ///
-    /// If the thread cannot be created, the guard draws nothing: a spinner never fails the program.
+    /// If the thread that turns it cannot be created, nothing is drawn: a spinner never fails the
+    /// program.
     ///
     /// # Examples
     ///
@@ -442,31 +385,16 @@ impl SpinnerOptions {
     /// spinner.set_message("unpacking");
     /// spinner.success("installed");
     /// ```
-    pub fn start(self) -> Spinner {
-        let (line, style, symbols) = self.line();
-        let handle = SpinnerHandle {
-            shared: Arc::clone(&line.0),
-        };
-        let cancel = Cancel::new();
-        let builder = thread::Builder::new().name("spinner".to_owned());
-        // Not the signal flag of the lesson: a library's stop must not wait out a frame, so the
-        // spinner's thread waits on the stop itself, which wakes it.
-        let thread = SpinnerThread::spawn(builder, &style, line, &cancel, ThreadWait::Event)
-            .ok()
-            .map(|mut thread| {
-                thread.start();
-                thread
-            });
-        Spinner {
-            thread,
-            handle,
-            started: Instant::now(),
-            symbols,
-        }
+    pub fn start(mut self) -> Spinner {
+        let screen = self.screen();
+        let group = screen.new_group();
+        let message = std::mem::take(&mut self.look.message);
+        let row = screen.add(self.look.row(message, group, false));
+        Spinner::new(screen, row, self.look.symbols)
     }
 
-    /// Runs `work` on this thread while the spinner turns on another; clears the spinner and returns
-    /// what `work` returned.
+    /// Runs `work` on this thread while the spinner turns; clears the spinner and returns what
+    /// `work` returned.
     ///
     /// # Cancellation
     ///
@@ -492,8 +420,9 @@ impl SpinnerOptions {
         answer
     }
 
-    /// Awaits `future` while the spinner turns next to it, in the same task; clears the spinner and
-    /// returns the future's output. Works on any executor: the frame timer is async-io's.
+    /// Awaits `future` while the spinner turns; clears the spinner and returns the future's output.
+    /// Works on any executor: the frames are drawn by a thread of the library's, not by a timer of
+    /// a runtime.
     ///
     /// # Cancellation
     ///
@@ -508,7 +437,7 @@ impl SpinnerOptions {
     /// use spinner::SpinnerOptions;
     ///
     /// let answer = futures_lite::future::block_on(SpinnerOptions::new("thinking!").spin_until(async {
-    ///     async_io::Timer::after(Duration::from_millis(200)).await;
+    ///     spinner::event_loop::sleep(Duration::from_millis(200)).await;
     ///     42
     /// }));
     /// assert_eq!(answer, 42);
@@ -531,7 +460,7 @@ impl SpinnerOptions {
     /// let fetched = futures_lite::future::block_on(SpinnerOptions::new("fetching").spin_until_with(
     ///     |spinner| async move {
     ///         for page in 1..=3 {
-    ///             async_io::Timer::after(Duration::from_millis(10)).await;
+    ///             spinner::event_loop::sleep(Duration::from_millis(10)).await;
     ///             spinner.println(format!("page {page} fetched"));
     ///             spinner.set_message(format!("fetching page {}", page + 1));
     ///         }
@@ -545,12 +474,10 @@ impl SpinnerOptions {
         F: Future,
         W: FnOnce(SpinnerHandle) -> F,
     {
-        let (mut line, style, _) = self.line();
-        let future = work(SpinnerHandle {
-            shared: Arc::clone(&line.0),
-        });
-        let spinner = Spin::new(&mut line, &style, Mechanism::CooperativeCancel, None);
-        beside(future, spinner).await
+        let spinner = self.start();
+        let answer = work(spinner.handle()).await;
+        spinner.stop();
+        answer
     }
 }
 
@@ -584,14 +511,18 @@ pub async fn spin_until<F: Future>(message: impl Into<String>, future: F) -> F::
     SpinnerOptions::new(message).spin_until(future).await
 }
 
-/// A running spinner: change its message, then stop it, clearing the line or leaving a final line.
-/// Dropping it clears the line too.
+/// A running spinner: change its message, print above it, then stop it, clearing the line or
+/// leaving a final line. Dropping it clears the line too.
+///
+/// Every spinner on stderr is a row of one block, which the process's spinners share: two
+/// spinners started in two parts of a program are drawn one above the other, never over each
+/// other. A row of a [`MultiSpinner`](crate::MultiSpinner) is a `Spinner` too
+/// ([`SpinnerRow`](crate::SpinnerRow)).
 ///
 /// # Cancellation
 ///
 /// Dropping the guard (an early `return`, a `?`, a panic unwinding) stops the spinner and clears
-/// the line; the spinner's thread sees the stop at once (its frame wait races it), and the drop
-/// waits the few microseconds that takes.
+/// the line at once.
 ///
 /// # Examples
 ///
@@ -607,20 +538,30 @@ pub async fn spin_until<F: Future>(message: impl Into<String>, future: F) -> F::
 /// ```
 #[derive(Debug)]
 pub struct Spinner {
-    thread: Option<SpinnerThread>,
-    /// What the spinner's thread shares; also what [`Spinner::handle`] hands out.
+    /// Its row on its screen; also what [`Spinner::handle`] hands out.
     handle: SpinnerHandle,
     started: Instant,
     symbols: Symbols,
+    /// Taken away already (stopped, finished, or finished as a [`Draw`]).
+    ended: bool,
 }
 
 impl Spinner {
+    pub(crate) fn new(screen: Arc<Screen>, row: RowId, symbols: Symbols) -> Spinner {
+        Spinner {
+            handle: SpinnerHandle { screen, row },
+            started: Instant::now(),
+            symbols,
+            ended: false,
+        }
+    }
+
     /// Starts a spinner showing `message` on stderr (see [`SpinnerOptions::start`]).
     ///
     /// # Examples
     ///
     /// ```no_run
-    /// // no_run: it draws on the process's stderr, the real terminal.
+    /// // no_run: it runs `make`.
     /// let spinner = spinner::Spinner::start("compiling");
     /// let ok = std::process::Command::new("make").status().is_ok_and(|s| s.success());
     /// if ok { spinner.success("compiled") } else { spinner.fail("make failed") }
@@ -634,43 +575,9 @@ impl Spinner {
     /// # Examples
     ///
     /// ```
-    /// # use std::sync::{Arc, Mutex};
-    /// # #[derive(Clone, Default)]
-    /// # struct Screen(Arc<Mutex<Vec<u8>>>);
-    /// # impl std::io::Write for Screen {
-    /// #     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-    /// #         self.0.lock().unwrap().extend_from_slice(buf);
-    /// #         Ok(buf.len())
-    /// #     }
-    /// #     fn flush(&mut self) -> std::io::Result<()> {
-    /// #         Ok(())
-    /// #     }
-    /// # }
-    /// # impl Screen {
-    /// #     fn text(&self) -> String {
-    /// #         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    /// #     }
-    /// #     /// Waits until the spinner's thread drew `text` (10 s at most: the machine may be busy).
-    /// #     fn wait_for(&self, text: &str) {
-    /// #         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    /// #         while !self.text().contains(text) && std::time::Instant::now() < deadline {
-    /// #             std::thread::sleep(std::time::Duration::from_millis(1));
-    /// #         }
-    /// #     }
-    /// # }
-    /// use std::time::Duration;
-    /// use spinner::SpinnerOptions;
-    ///
-    /// let screen = Screen::default(); // a `Vec<u8>` shared with the spinner's thread
-    /// let spinner = SpinnerOptions::new("downloading")
-    ///     .interval(Duration::from_millis(10))
-    ///     .output(screen.clone())
-    ///     .draw_when_not_terminal(true)
-    ///     .start();
+    /// let spinner = spinner::Spinner::start("downloading");
     /// spinner.set_message("unpacking");
-    /// screen.wait_for(" unpacking");
-    /// spinner.stop();
-    /// assert!(screen.text().contains(" unpacking\x1b[K"));
+    /// spinner.success("installed");
     /// ```
     pub fn set_message(&self, message: impl Into<String>) {
         self.handle.set_message(message);
@@ -682,9 +589,8 @@ impl Spinner {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use spinner::SpinnerOptions;
     ///
-    /// let spinner = SpinnerOptions::new("thinking!").output(std::io::sink()).start();
+    /// let spinner = spinner::Spinner::start("thinking!");
     /// std::thread::sleep(Duration::from_millis(20));
     /// let took = spinner.elapsed();
     /// spinner.success(format!("done in {took:.1?}"));
@@ -692,6 +598,40 @@ impl Spinner {
     /// ```
     pub fn elapsed(&self) -> Duration {
         self.started.elapsed()
+    }
+
+    /// Draws the next frame now. For a spinner that turns by itself, an extra frame; for one made
+    /// with [`steady_tick(false)`](SpinnerOptions::steady_tick), the only way it turns. A row of a
+    /// [`MultiSpinner`](crate::MultiSpinner) turns and waits for the block's next frame to be drawn.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::SpinnerOptions;
+    ///
+    /// let spinner = SpinnerOptions::new("copying").steady_tick(false).start();
+    /// for _file in 0..3 {
+    ///     spinner.tick();
+    /// }
+    /// spinner.success("copied 3 files");
+    /// ```
+    pub fn tick(&self) {
+        self.handle.tick();
+    }
+
+    /// Whether frames are hidden: the spinner's output is not a terminal (or `TERM` is `dumb`), and
+    /// only lines are written.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinner::SpinnerOptions;
+    ///
+    /// let spinner = SpinnerOptions::new("thinking!").output(Vec::new()).start();
+    /// assert!(spinner.is_hidden()); // a `Vec` is not a terminal
+    /// ```
+    pub fn is_hidden(&self) -> bool {
+        !self.handle.screen.animated()
     }
 
     /// Prints `text` above the spinner, a line of its own for each line in it, and draws the
@@ -704,27 +644,7 @@ impl Spinner {
     /// # Examples
     ///
     /// ```
-    /// # use std::sync::{Arc, Mutex};
-    /// # #[derive(Clone, Default)]
-    /// # struct Screen(Arc<Mutex<Vec<u8>>>);
-    /// # impl std::io::Write for Screen {
-    /// #     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-    /// #         self.0.lock().unwrap().extend_from_slice(buf);
-    /// #         Ok(buf.len())
-    /// #     }
-    /// #     fn flush(&mut self) -> std::io::Result<()> {
-    /// #         Ok(())
-    /// #     }
-    /// # }
-    /// # impl Screen {
-    /// #     fn text(&self) -> String {
-    /// #         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    /// #     }
-    /// # }
-    /// use spinner::SpinnerOptions;
-    ///
-    /// let screen = Screen::default(); // a `Vec<u8>` shared with the spinner's thread
-    /// let spinner = SpinnerOptions::new("building").output(screen.clone()).start();
+    /// let spinner = spinner::Spinner::start("building");
     /// std::thread::scope(|scope| {
     ///     for crate_name in ["libc", "rustix"] {
     ///         let spinner = &spinner;
@@ -732,35 +652,33 @@ impl Spinner {
     ///     }
     /// });
     /// spinner.success("built");
-    /// let text = screen.text(); // not a terminal: the lines, in the order they came
-    /// assert!(text.contains("compiled libc\n") && text.contains("compiled rustix\n"));
-    /// assert!(text.ends_with("✔ built\n"));
     /// ```
     pub fn println(&self, text: impl AsRef<str>) {
         self.handle.println(text);
     }
 
-    /// Clears the spinner and shows the cursor, runs `f`, and draws the spinner again: for output
-    /// the spinner cannot route, such as a child process writing to the terminal, or a prompt. No
-    /// frame is drawn while `f` runs, and no lock is held: `f` may print through the spinner
-    /// (lines go above, the spinner stays away until `f` returns), change its message, or stop it.
+    /// Clears the spinner (every spinner on its terminal) and shows the cursor, runs `f`, and draws
+    /// them again: for output the spinner cannot route, such as a child process writing to the
+    /// terminal, results on stdout, or a prompt. No frame is drawn while `f` runs, and no lock is
+    /// held: `f` may print through the spinner (lines go above, the spinner stays away until `f`
+    /// returns), change its message, or stop it.
     ///
     /// # Examples
     ///
     /// ```
-    /// let spinner = spinner::Spinner::start("installing");
-    /// let answer = spinner.suspend(|| {
-    ///     eprintln!("a line on a clean terminal line");
-    ///     42
-    /// });
-    /// assert_eq!(answer, 42);
-    /// spinner.success("installed");
+    /// use std::io::Write;
+    ///
+    /// let spinner = spinner::Spinner::start("searching");
+    /// let found = spinner.suspend(|| writeln!(std::io::stdout(), "src/main.rs:3: fn main()"));
+    /// found?;
+    /// spinner.success("searched");
+    /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn suspend<T>(&self, f: impl FnOnce() -> T) -> T {
         self.handle.suspend(f)
     }
 
-    /// A line-buffered [`io::Write`] that prints each whole line through [`println`](Spinner::println):
+    /// A line-buffered [`std::io::Write`] that prints each whole line through [`println`](Spinner::println):
     /// hand it to a logging library. It is `Send`, owns what it needs (it may outlive the spinner:
     /// lines then go out plainly) and can be cloned (each clone keeps its own unfinished line).
     ///
@@ -770,33 +688,13 @@ impl Spinner {
     /// # Examples
     ///
     /// ```
-    /// # use std::sync::{Arc, Mutex};
-    /// # #[derive(Clone, Default)]
-    /// # struct Screen(Arc<Mutex<Vec<u8>>>);
-    /// # impl std::io::Write for Screen {
-    /// #     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-    /// #         self.0.lock().unwrap().extend_from_slice(buf);
-    /// #         Ok(buf.len())
-    /// #     }
-    /// #     fn flush(&mut self) -> std::io::Result<()> {
-    /// #         Ok(())
-    /// #     }
-    /// # }
-    /// # impl Screen {
-    /// #     fn text(&self) -> String {
-    /// #         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    /// #     }
-    /// # }
     /// use std::io::Write;
-    /// use spinner::SpinnerOptions;
     ///
-    /// let screen = Screen::default(); // a `Vec<u8>` shared with the spinner's thread
-    /// let spinner = SpinnerOptions::new("syncing").output(screen.clone()).start();
+    /// let spinner = spinner::Spinner::start("syncing");
     /// let mut log = spinner.writer();
     /// write!(log, "fetched 3 ")?;
     /// writeln!(log, "objects")?; // the line is printed when it is whole
-    /// spinner.stop();
-    /// assert_eq!(screen.text(), "fetched 3 objects\n");
+    /// spinner.success("synced");
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn writer(&self) -> SpinnerWriter {
@@ -820,122 +718,75 @@ impl Spinner {
         self.handle.clone()
     }
 
-    /// Stops the spinner and clears its line. Returns what it did (frames drawn, longest gap);
-    /// `None` if its thread could not be created, and so it never drew.
+    /// Stops the spinner and clears its line, at once: the thread that draws it is woken, not
+    /// waited for.
     ///
     /// # Examples
     ///
-    /// The stop wakes the spinner's thread: it does not wait out the interval, here a minute.
-    ///
     /// ```
-    /// use std::time::Duration;
-    /// use spinner::{Mechanism, SpinnerOptions};
-    ///
-    /// let spinner = SpinnerOptions::new("thinking!")
-    ///     .interval(Duration::from_secs(60))
-    ///     .output(std::io::sink())
-    ///     .start();
-    /// let report = spinner.stop().unwrap();
-    /// assert_eq!(report.mechanism, Mechanism::WokenWait);
-    /// assert!(report.stop_latency < Duration::from_secs(1));
+    /// let spinner = spinner::Spinner::start("thinking!");
+    /// spinner.stop(); // no trace left
     /// ```
-    pub fn stop(mut self) -> Option<SpinReport> {
-        self.thread.take().map(SpinnerThread::stop)
+    pub fn stop(mut self) {
+        self.end(None);
     }
 
     /// Stops the spinner and leaves `✔ text` (or `+ text`) on its line.
     ///
     /// # Examples
     ///
-    /// The line is cleared and the cursor shown, then the final line is written:
-    ///
     /// ```
-    /// # use std::sync::{Arc, Mutex};
-    /// # #[derive(Clone, Default)]
-    /// # struct Screen(Arc<Mutex<Vec<u8>>>);
-    /// # impl std::io::Write for Screen {
-    /// #     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-    /// #         self.0.lock().unwrap().extend_from_slice(buf);
-    /// #         Ok(buf.len())
-    /// #     }
-    /// #     fn flush(&mut self) -> std::io::Result<()> {
-    /// #         Ok(())
-    /// #     }
-    /// # }
-    /// # impl Screen {
-    /// #     fn text(&self) -> String {
-    /// #         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    /// #     }
-    /// #     /// Waits until the spinner's thread drew `text` (10 s at most: the machine may be busy).
-    /// #     fn wait_for(&self, text: &str) {
-    /// #         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    /// #         while !self.text().contains(text) && std::time::Instant::now() < deadline {
-    /// #             std::thread::sleep(std::time::Duration::from_millis(1));
-    /// #         }
-    /// #     }
-    /// # }
-    /// use std::time::Duration;
-    /// use spinner::{SpinnerOptions, Symbols};
-    ///
-    /// let screen = Screen::default(); // a `Vec<u8>` shared with the spinner's thread
-    /// let options = SpinnerOptions::new("installing").output(screen.clone());
-    /// let spinner = options.draw_when_not_terminal(true).symbols(Symbols::Unicode).start();
-    /// screen.wait_for("installing");
+    /// let spinner = spinner::Spinner::start("installing");
     /// spinner.success("installed");
-    /// assert!(screen.text().ends_with("\r\x1b[K\x1b[?25h✔ installed\n"));
     /// ```
-    pub fn success(self, text: impl fmt::Display) {
+    pub fn success(mut self, text: impl fmt::Display) {
         let line = format!("{} {text}", self.symbols.success());
-        self.finish_with(line);
+        self.end(Some(&line));
     }
 
-    /// Stops the spinner and leaves `✖ text` (or `x text`) on its line.
+    /// Stops the spinner and leaves `✖ text` (or `x text`) on its line. Where no frame is drawn (a
+    /// stream that is not a terminal), the line is still written.
     ///
     /// # Examples
     ///
-    /// Where no frame is drawn (a stream that is not a terminal), the final line still is:
-    ///
     /// ```
-    /// # use std::sync::{Arc, Mutex};
-    /// # #[derive(Clone, Default)]
-    /// # struct Screen(Arc<Mutex<Vec<u8>>>);
-    /// # impl std::io::Write for Screen {
-    /// #     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-    /// #         self.0.lock().unwrap().extend_from_slice(buf);
-    /// #         Ok(buf.len())
-    /// #     }
-    /// #     fn flush(&mut self) -> std::io::Result<()> {
-    /// #         Ok(())
-    /// #     }
-    /// # }
-    /// # impl Screen {
-    /// #     fn text(&self) -> String {
-    /// #         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    /// #     }
-    /// #     /// Waits until the spinner's thread drew `text` (10 s at most: the machine may be busy).
-    /// #     fn wait_for(&self, text: &str) {
-    /// #         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    /// #         while !self.text().contains(text) && std::time::Instant::now() < deadline {
-    /// #             std::thread::sleep(std::time::Duration::from_millis(1));
-    /// #         }
-    /// #     }
-    /// # }
-    /// use spinner::{SpinnerOptions, Symbols};
-    ///
-    /// let screen = Screen::default(); // a `Vec<u8>` shared with the spinner's thread
-    /// let options = SpinnerOptions::new("fetching").output(screen.clone());
-    /// let spinner = options.symbols(Symbols::Unicode).start();
+    /// let spinner = spinner::Spinner::start("fetching");
     /// spinner.fail(format_args!("failed: {}", "no route to host"));
-    /// assert_eq!(screen.text(), "✖ failed: no route to host\n");
     /// ```
-    pub fn fail(self, text: impl fmt::Display) {
+    pub fn fail(mut self, text: impl fmt::Display) {
         let line = format!("{} {text}", self.symbols.failure());
-        self.finish_with(line);
+        self.end(Some(&line));
     }
 
-    fn finish_with(self, line: String) {
-        self.handle.shared.screen().final_line = Some(line);
-        self.stop();
+    /// Takes the row away, leaving `line`; a spinner already taken away only writes the line.
+    fn end(&mut self, line: Option<&str>) {
+        if self.ended {
+            if let Some(line) = line {
+                self.handle.screen.println(line);
+            }
+            return;
+        }
+        self.ended = true;
+        self.handle.screen.remove(self.handle.row, line);
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        self.end(None);
+    }
+}
+
+impl Draw for Spinner {
+    /// [`Spinner::tick`].
+    fn frame(&mut self) {
+        self.tick();
+    }
+
+    /// Takes the spinner away, as [`Spinner::stop`]; a final line may still follow
+    /// ([`Spinner::success`]).
+    fn finish(&mut self) {
+        self.end(None);
     }
 }
 
@@ -943,6 +794,9 @@ impl Spinner {
 mod tests {
     use super::*;
     use crate::spinner_handle::MAX_PENDING;
+    use std::io;
+    use std::sync::Mutex;
+    use std::thread;
 
     /// A writer whose bytes the test can read after the spinner's thread is done with it.
     #[derive(Clone, Default)]

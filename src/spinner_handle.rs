@@ -1,44 +1,11 @@
-//! A spinner's line as its guard, its handles and its writers share it: the stream it draws on,
-//! and the lock that keeps a printed line and a frame from ever being drawn at once.
+//! A spinner's handle, and the line-buffered writer that prints through it: what a task, a thread
+//! or a logging library holds of a spinner.
 
 use std::fmt;
 use std::io::{self, Write};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use crate::terminal::{self, AfterTerminal, Draw, Line};
-
-/// The stream a spinner draws on: the process's stderr, or one the caller gave.
-pub enum OutputStream {
-    /// The process's stderr (its terminal state is shared with the panic hook and signal handlers).
-    Stderr(io::Stderr),
-    /// A stream given to [`SpinnerOptions::output`](crate::SpinnerOptions::output).
-    Other(Box<dyn Write + Send>),
-}
-
-impl fmt::Debug for OutputStream {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            OutputStream::Stderr(_) => f.write_str("Stderr"),
-            OutputStream::Other(_) => f.write_str("Other"),
-        }
-    }
-}
-
-impl Write for OutputStream {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self {
-            OutputStream::Stderr(stderr) => stderr.write(buf),
-            OutputStream::Other(other) => other.write(buf),
-        }
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        match self {
-            OutputStream::Stderr(stderr) => stderr.flush(),
-            OutputStream::Other(other) => other.flush(),
-        }
-    }
-}
+use crate::screen::{RowId, Screen};
 
 /// A handle on a spinner ([`Spinner::handle`](crate::Spinner::handle), or the one beside a future in
 /// [`SpinnerOptions::spin_until_with`](crate::SpinnerOptions::spin_until_with)): change its message, print above it, or hand its writer to
@@ -58,7 +25,8 @@ impl Write for OutputStream {
 /// ```
 #[derive(Clone, Debug)]
 pub struct SpinnerHandle {
-    pub(crate) shared: Arc<Shared>,
+    pub(crate) screen: Arc<Screen>,
+    pub(crate) row: RowId,
 }
 
 impl SpinnerHandle {
@@ -74,7 +42,7 @@ impl SpinnerHandle {
     /// );
     /// ```
     pub fn set_message(&self, message: impl Into<String>) {
-        self.shared.screen().message = message.into();
+        self.screen.set_message(self.row, message.into());
     }
 
     /// Prints `text` above the spinner (see [`Spinner::println`](crate::Spinner::println)).
@@ -89,7 +57,7 @@ impl SpinnerHandle {
     /// );
     /// ```
     pub fn println(&self, text: impl AsRef<str>) {
-        self.shared.println(text.as_ref());
+        self.screen.println(text.as_ref());
     }
 
     /// Clears the spinner, runs `f`, and draws it again (see [`Spinner::suspend`](crate::Spinner::suspend)).
@@ -104,7 +72,12 @@ impl SpinnerHandle {
     /// );
     /// ```
     pub fn suspend<T>(&self, f: impl FnOnce() -> T) -> T {
-        self.shared.suspend(f)
+        self.screen.suspend(f)
+    }
+
+    /// Turns the spinner by one frame (see [`Spinner::tick`](crate::Spinner::tick)).
+    pub(crate) fn tick(&self) {
+        self.screen.tick(self.row);
     }
 
     /// A line-buffered writer that prints each whole line above the spinner (see
@@ -123,7 +96,7 @@ impl SpinnerHandle {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn writer(&self) -> SpinnerWriter {
-        SpinnerWriter::new(Arc::clone(&self.shared) as Arc<dyn PrintAbove>)
+        SpinnerWriter::new(Arc::clone(&self.screen))
     }
 }
 
@@ -143,21 +116,10 @@ impl SpinnerHandle {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub struct SpinnerWriter {
-    /// The spinner (or block) that prints each line above itself.
-    target: Arc<dyn PrintAbove>,
+    /// The screen that prints each line above its spinners.
+    screen: Arc<Screen>,
     /// Bytes of a line not yet ended.
     pending: Vec<u8>,
-}
-
-/// What a [`SpinnerWriter`] writes through: a spinner, or a block of them.
-pub(crate) trait PrintAbove: Send + Sync {
-    fn print_above(&self, text: &str);
-}
-
-impl PrintAbove for Shared {
-    fn print_above(&self, text: &str) {
-        self.println(text);
-    }
 }
 
 impl fmt::Debug for SpinnerWriter {
@@ -172,9 +134,9 @@ impl fmt::Debug for SpinnerWriter {
 pub(crate) const MAX_PENDING: usize = 64 * 1024;
 
 impl SpinnerWriter {
-    pub(crate) fn new(target: Arc<dyn PrintAbove>) -> SpinnerWriter {
+    pub(crate) fn new(screen: Arc<Screen>) -> SpinnerWriter {
         SpinnerWriter {
-            target,
+            screen,
             pending: Vec::new(),
         }
     }
@@ -182,7 +144,7 @@ impl SpinnerWriter {
     fn print_pending(&mut self, upto: usize) {
         let line: Vec<u8> = self.pending.drain(..upto).collect();
         let line = line.strip_suffix(b"\n").unwrap_or(&line);
-        self.target.print_above(&String::from_utf8_lossy(line));
+        self.screen.println(&String::from_utf8_lossy(line));
     }
 }
 
@@ -220,7 +182,7 @@ impl Write for SpinnerWriter {
 
 impl Clone for SpinnerWriter {
     fn clone(&self) -> Self {
-        SpinnerWriter::new(Arc::clone(&self.target))
+        SpinnerWriter::new(Arc::clone(&self.screen))
     }
 }
 
@@ -228,83 +190,6 @@ impl Drop for SpinnerWriter {
     fn drop(&mut self) {
         if !self.pending.is_empty() {
             self.print_pending(self.pending.len());
-        }
-    }
-}
-
-/// What the guard (and its writers) share with the spinner's thread: the line itself, behind a
-/// lock, so that a line printed from any thread and a frame are never drawn at once.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    pub(crate) screen: Mutex<Screen>,
-}
-
-#[derive(Debug)]
-pub(crate) struct Screen {
-    pub(crate) line: Line<OutputStream>,
-    pub(crate) message: String,
-    /// Written after the spinner is cleared, if set.
-    pub(crate) final_line: Option<String>,
-    /// The spinner has stopped: lines are printed and nothing is drawn again.
-    pub(crate) finished: bool,
-    /// How many [`Spinner::suspend`](crate::Spinner::suspend)s are running: no frame is drawn until none is.
-    pub(crate) suspended: usize,
-}
-
-impl Shared {
-    /// The screen, locked after the terminal's lock: every path takes the two in that order (a
-    /// panic hook holds the terminal's lock while a logger writes through this spinner).
-    pub(crate) fn screen(&self) -> AfterTerminal<'_, Screen> {
-        terminal::lock_after_terminal(&self.screen)
-    }
-
-    pub(crate) fn println(&self, text: &str) {
-        self.screen().line.print_above(text);
-    }
-
-    pub(crate) fn suspend<T>(&self, f: impl FnOnce() -> T) -> T {
-        {
-            let mut screen = self.screen();
-            screen.suspended += 1;
-            screen.line.clear();
-        }
-        /// Draws the line again when `f` returns or unwinds, once no other `suspend` is running.
-        struct Resume<'a>(&'a Shared);
-        impl Drop for Resume<'_> {
-            fn drop(&mut self) {
-                let mut screen = self.0.screen();
-                screen.suspended -= 1;
-                if screen.suspended == 0 && !screen.finished {
-                    screen.line.redraw();
-                }
-            }
-        }
-        let _resume = Resume(self);
-        // No lock is held while `f` runs: it may print through the spinner, or stop it.
-        f()
-    }
-}
-
-/// The spinner's side of [`Shared`]: draws the frames.
-#[derive(Debug)]
-pub(crate) struct SharedLine(pub(crate) Arc<Shared>);
-
-impl Draw for SharedLine {
-    fn frame(&mut self, glyph: &str, _message: &str) {
-        let mut screen = self.0.screen();
-        if screen.suspended > 0 {
-            return;
-        }
-        let Screen { line, message, .. } = &mut *screen;
-        line.frame(glyph, message);
-    }
-
-    fn finish(&mut self) {
-        let mut screen = self.0.screen();
-        screen.finished = true;
-        screen.line.finish();
-        if let Some(text) = screen.final_line.take() {
-            screen.line.write_line(&text);
         }
     }
 }

@@ -7,21 +7,23 @@
 //! and shows the cursor (Python's `except CancelledError`). This is the **cooperative cancel**: the
 //! task stops only at an `.await`, which is why blocking work inside a task freezes it.
 //!
+//! One difference with Python: `task.cancel()` raises `CancelledError` inside the coroutine, which
+//! may catch it and go on, delay its end, or refuse to stop. A dropped Rust future cannot: it is not
+//! asked, it is gone, and only its `Drop` runs.
+//!
 //! A Ctrl-C reaches the event loop through the cancel token's event, which wakes it; the slow
 //! operation's future is then dropped the same way, at its await point.
 
 use std::convert::Infallible;
 use std::fmt;
 use std::future::Future;
-use std::io::Write;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use async_executor::{LocalExecutor, Task};
 use futures_lite::FutureExt;
 
-use crate::terminal::Draw;
-use crate::{Cancel, Mechanism, Spin, SpinReport, SpinStyle, event_loop};
+use crate::{Cancel, Draw, Mechanism, Spin, SpinReport, event_loop};
 
 /// The spinner task's loop: the spin routine, awaiting a timer between frames. It never completes
 /// (its output type has no value): it ends when its future is dropped, which clears the line.
@@ -34,20 +36,19 @@ use crate::{Cancel, Mechanism, Spin, SpinReport, SpinStyle, event_loop};
 /// # Examples
 ///
 /// ```
-/// use std::time::{Duration, Instant};
+/// use std::time::Duration;
 /// use futures_lite::FutureExt;
-/// use spinner::terminal::{Line, Style};
-/// use spinner::{Mechanism, Spin, SpinStyle};
+/// use spinner::{Mechanism, Spin, SpinnerOptions};
 ///
-/// let mut line = Line::new(Vec::new(), Style::Animated { columns: 80, rows: 24 });
-/// let style = SpinStyle { interval: Duration::from_millis(10), ..SpinStyle::default() };
-/// let spinner = spinner::task_supervisor::spin(Spin::new(&mut line, &style, Mechanism::CooperativeCancel, None));
+/// let mut spinner = SpinnerOptions::new("thinking!").steady_tick(false).start();
+/// let interval = Duration::from_millis(10);
+/// let spinning = spinner::task_supervisor::spin(Spin::new(&mut spinner, interval, Mechanism::CooperativeCancel, None));
 /// let timeout = async {
-///     async_io::Timer::after(Duration::from_millis(50)).await;
+///     spinner::event_loop::sleep(Duration::from_millis(50)).await;
 ///     "the spinner lost the race, and was dropped"
 /// };
-/// futures_lite::future::block_on(async { match spinner.await {} }.or(timeout));
-/// assert!(line.into_inner().ends_with(b"\r\x1b[K\x1b[?25h"));
+/// let said = spinner::event_loop::block_on(async { match spinning.await {} }.or(timeout));
+/// assert_eq!(said, "the spinner lost the race, and was dropped");
 /// ```
 pub async fn spin<D: Draw + ?Sized>(mut spin: Spin<'_, D>) -> Infallible {
     let mut timer = event_loop::sleep_until(Instant::now());
@@ -69,95 +70,90 @@ pub async fn spin<D: Draw + ?Sized>(mut spin: Spin<'_, D>) -> Infallible {
 /// # Examples
 ///
 /// ```
-/// use spinner::terminal::{Line, Style};
-/// use spinner::{Mechanism, Spin, SpinStyle};
-/// use spinner::task_supervisor::{beside, slow};
+/// use std::time::Duration;
+/// use spinner::task_supervisor::beside;
+/// use spinner::{Mechanism, Spin, SpinnerOptions};
 ///
-/// let (mut line, style) = (Line::new(Vec::new(), Style::Plain), SpinStyle::default());
-/// let spin = Spin::new(&mut line, &style, Mechanism::CooperativeCancel, None);
-/// let answer = futures_lite::future::block_on(beside(slow(std::time::Duration::from_millis(20)), spin));
-/// assert_eq!(answer, 42);
-/// assert_eq!(line.into_inner(), b"thinking!\n");
+/// let mut spinner = SpinnerOptions::new("thinking!").steady_tick(false).start();
+/// let spin = Spin::new(&mut spinner, Duration::from_millis(100), Mechanism::CooperativeCancel, None);
+/// let slow = async {
+///     spinner::event_loop::sleep(Duration::from_millis(20)).await;
+///     42
+/// };
+/// assert_eq!(spinner::event_loop::block_on(beside(slow, spin)), 42);
 /// ```
 pub async fn beside<T, D: Draw + ?Sized>(work: impl Future<Output = T>, spinner: Spin<'_, D>) -> T {
     work.or(async { match spin(spinner).await {} }).await
 }
 
-/// Stands in for non-blocking I/O that takes `delay`, then answers 42.
+/// Awaits `work` while a spinner task draws on `draw` every `interval`, on an executor on the
+/// calling thread; then cancels the spinner task. Python's `supervisor()`: create the task, show
+/// it (`announce`: the program prints `spinner object: Task { name: "spinner", state: pending }`),
+/// await the slow work, cancel the spinner.
 ///
-/// # Cancellation
-///
-/// Dropping the future cancels it: the timer is deregistered and nothing else is left running.
-///
-/// # Examples
-///
-/// ```
-/// use std::time::{Duration, Instant};
-/// use spinner::task_supervisor::slow;
-///
-/// assert_eq!(futures_lite::future::block_on(slow(Duration::from_millis(10))), 42);
-/// ```
-pub async fn slow(delay: Duration) -> u64 {
-    event_loop::sleep(delay).await;
-    42
-}
-
-/// Awaits `slow` while a spinner task turns, on an executor on the calling thread; then cancels the
-/// spinner task. Returns `slow`'s output, or `None` if `stop` was cancelled first (a Ctrl-C
-/// handler): then `slow` was dropped at its await point.
-///
-/// Writes `spinner object: Task { name: "spinner", state: pending }` to `stdout` once the task is
-/// spawned. The report's stop latency counts from `stop`'s request (the supervisor makes one when
-/// `slow` completes) to the spinner's line cleared.
+/// Returns `work`'s output, or `None` if `stop` was cancelled first (a Ctrl-C handler): then `work`
+/// was dropped at its await point. The report's stop latency counts from `stop`'s request (the
+/// supervisor makes one when `work` completes) to the spinner taken away.
 ///
 /// # Blocking
 ///
-/// Blocks the calling thread until the run is over; it drives the executor and async-io's reactor.
+/// Blocks the calling thread until the run is over: it runs [`event_loop::block_on`].
 ///
 /// # Examples
 ///
 /// ```
-/// use std::time::{Duration, Instant};
-/// use spinner::terminal::{Line, Style};
-/// use spinner::task_supervisor::{slow, supervise};
-/// use spinner::{Cancel, Mechanism, SpinStyle};
+/// use std::time::Duration;
+/// use spinner::task_supervisor::supervise;
+/// use spinner::{Cancel, Mechanism, SpinnerOptions};
 ///
-/// let mut stdout = Vec::new();
-/// let line = Line::new(Vec::new(), Style::Plain);
-/// let (answer, report) = supervise(&SpinStyle::default(), line, &Cancel::new(), &mut stdout, slow(Duration::from_millis(50)));
+/// let spinner = SpinnerOptions::new("thinking!").steady_tick(false).start();
+/// let mut shown = String::new();
+/// let slow = async {
+///     spinner::event_loop::sleep(Duration::from_millis(50)).await;
+///     42
+/// };
+/// let (answer, report) = supervise(spinner, Duration::from_millis(100), &Cancel::new(),
+///     |task| shown = format!("spinner object: {task:?}"),
+///     slow,
+/// );
 /// assert_eq!(answer, Some(42));
 /// assert_eq!(report.mechanism, Mechanism::CooperativeCancel);
-/// assert_eq!(String::from_utf8(stdout).unwrap(), "spinner object: Task { name: \"spinner\", state: pending }\n");
+/// assert_eq!(shown, "spinner object: Task { name: \"spinner\", state: pending }");
 /// ```
 pub fn supervise<D: Draw, T>(
-    style: &SpinStyle,
-    mut line: D,
+    mut draw: D,
+    interval: Duration,
     stop: &Cancel,
-    stdout: &mut dyn Write,
-    slow: impl Future<Output = T>,
+    announce: impl FnOnce(&dyn fmt::Debug),
+    work: impl Future<Output = T>,
 ) -> (Option<T>, SpinReport) {
     let report = OnceLock::new();
     let executor = LocalExecutor::new();
     let answer = event_loop::block_on(executor.run(async {
-        let spin = Spin::new(&mut line, style, Mechanism::CooperativeCancel, Some(stop));
+        let spin = Spin::new(
+            &mut draw,
+            interval,
+            Mechanism::CooperativeCancel,
+            Some(stop),
+        );
         let spinner = executor.spawn(self::spin(spin.report_to(&report)));
-        let object = Described {
+        announce(&Described {
             name: "spinner",
             task: &spinner,
-        };
-        // A failed write (a closed stdout) must not stop the run.
-        let _ = writeln!(stdout, "spinner object: {object:?}").and_then(|()| stdout.flush());
+        });
         // Let the spinner draw its first frame before the work starts: if the work blocks the
         // thread, the user then sees the spinner freeze rather than no spinner at all.
         futures_lite::future::yield_now().await;
-        let answer = async { Some(slow.await) }
+        let answer = async { Some(work.await) }
             .or(async {
                 stop.cancelled().await;
                 None
             })
             .await;
         stop.cancel();
-        // Python's `spinner.cancel()`: the task is dropped at its `.await`.
+        // Python's `spinner.cancel()`: the task is dropped at its `.await`, and `Spin`'s `Drop`
+        // takes the spinner away. (`stop.cancel()` above only starts the stop-latency clock: a
+        // task is not told to stop, it is dropped.)
         spinner.cancel().await;
         answer
     }));
@@ -191,17 +187,20 @@ impl<T> fmt::Debug for Described<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::terminal::{Line, Style};
     use std::thread;
-    use std::time::Instant;
+
+    struct Count(u64);
+
+    impl Draw for Count {
+        fn frame(&mut self) {
+            self.0 += 1;
+        }
+        fn finish(&mut self) {}
+    }
 
     #[test]
     fn a_cancel_stops_the_spinner_without_waiting_for_the_interval() {
         // An interval of a minute: only a cancel that lands at the `.await` can stop within seconds.
-        let style = SpinStyle {
-            interval: Duration::from_secs(60),
-            ..SpinStyle::default()
-        };
         let stop = Cancel::new();
         let stopper = stop.clone();
         thread::spawn(move || {
@@ -209,19 +208,12 @@ mod tests {
             stopper.cancel();
         });
         let started = Instant::now();
-        let line = Line::new(
-            Vec::new(),
-            Style::Animated {
-                columns: 80,
-                rows: 24,
-            },
-        );
         let (answer, report) = supervise(
-            &style,
-            line,
+            Count(0),
+            Duration::from_secs(60),
             &stop,
-            &mut Vec::new(),
-            slow(Duration::from_secs(60)),
+            |_| (),
+            event_loop::sleep(Duration::from_secs(60)),
         );
         assert_eq!(answer, None);
         assert_eq!(report.frames, 1);

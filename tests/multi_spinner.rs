@@ -4,7 +4,7 @@
 //! The scenario needs a real terminal on stderr, so the test runs itself again in a pseudo-terminal
 //! with `SPINNER_MULTI_CHILD` set.
 
-mod util;
+use spinner_testing as util;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

@@ -4,14 +4,14 @@
 //! The scenarios need a real terminal on stderr, so the test runs itself again in a pseudo-terminal
 //! with `SPINNER_PANIC_CHILD` naming the scenario; the child draws and panics.
 
-mod util;
+use spinner_testing as util;
 
 use std::thread;
 use std::time::Duration;
 
-use spinner::terminal::{self as draw, Line, Style};
+use spinner::terminal as draw;
 use spinner::thread_supervisor::{self, ThreadWait};
-use spinner::{Cancel, SpinStyle};
+use spinner::{Cancel, SpinnerOptions};
 use util::{GENEROUS, Pty, Screen, cursor_escapes};
 
 const CHILD: &str = "SPINNER_PANIC_CHILD";
@@ -40,14 +40,11 @@ fn run_child(name: &str, scenario: &str) -> (Vec<u8>, String) {
 fn a_panic_while_spinning_leaves_the_cursor_shown_and_the_line_clear() {
     if std::env::var_os(CHILD).is_some_and(|scenario| scenario == "forgotten line") {
         draw::install_panic_hook();
-        let mut line = Line::stderr();
-        assert!(
-            matches!(line.style(), Style::Animated { .. }),
-            "stderr is a terminal here"
-        );
-        line.frame("|", "thinking!");
+        let spinner = SpinnerOptions::new("thinking!").steady_tick(false).start();
+        assert!(!spinner.is_hidden(), "stderr is a terminal here");
+        spinner.tick();
         // Forgotten, as with `panic = "abort"`: no `Drop` will restore anything, only the hook can.
-        std::mem::forget(line);
+        std::mem::forget(spinner);
         thread::sleep(Duration::from_millis(50));
         panic!("the slow operation broke");
     }
@@ -76,16 +73,13 @@ fn no_frame_from_the_spinner_thread_lands_in_the_panic_message() {
         draw::install_panic_hook();
         // A frame every millisecond from the spinner thread while the main thread panics and
         // prints its message and backtrace.
-        let style = SpinStyle {
-            interval: Duration::from_millis(1),
-            ..SpinStyle::default()
-        };
+        let spinner = SpinnerOptions::new("thinking!").steady_tick(false).start();
         let _ = thread_supervisor::supervise(
-            &style,
+            spinner,
+            Duration::from_millis(1),
             ThreadWait::Sleep,
-            Line::stderr(),
             &Cancel::new(),
-            &mut std::io::sink(),
+            |_| (),
             || {
                 thread::sleep(Duration::from_millis(100));
                 panic!("the slow operation broke");

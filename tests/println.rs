@@ -6,7 +6,7 @@
 //! The scenarios need a real terminal on stderr, so the test runs itself again in a pseudo-terminal
 //! with `SPINNER_PRINTLN_CHILD` naming the scenario.
 
-mod util;
+use spinner_testing as util;
 
 use std::collections::BTreeSet;
 use std::thread;

@@ -5,7 +5,7 @@
 //! Signals go to the example's pid only. Every bound is generous ([`GENEROUS`]): these tests look
 //! for hangs and leftovers, not for timings.
 
-mod util;
+use spinner_testing as util;
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use std::thread;
 use std::time::Duration;
 
-use expectrl::process::unix::{Signal, WaitStatus};
+use spinner_testing::{Signal, WaitStatus};
 use util::{GENEROUS, Pty, Screen, cursor_escapes};
 
 /// The example, built once for all the tests of this file. `cargo test --test restore_on_signals`

@@ -1,7 +1,7 @@
 //! Rows of text redrawn together in place: the one place that writes escape codes.
 
 use std::borrow::Cow;
-use std::io::{self, Write};
+use std::io::Write;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::Ordering;
 
@@ -9,7 +9,7 @@ use crossterm::{cursor, queue, terminal};
 
 use super::fit::{fit_with, width};
 use super::stderr::{self, Registration};
-use super::{RESIZED, Style, fit, terminal_size, utf8_terminal, watch_resizes};
+use super::{Output, RESIZED, Style, fit, terminal_size, utf8_terminal, watch_resizes};
 
 /// Columns a row leaves free at the right edge (see [`Block::draw`]).
 pub(crate) const MARGIN: usize = 2;
@@ -18,28 +18,8 @@ pub(crate) const MARGIN: usize = 2;
 ///
 /// Drawing never fails the caller: a spinner is decoration, so if the stream breaks (a closed
 /// stderr), the block stops writing and the work goes on.
-///
-/// # Examples
-///
-/// Two frames of a two-row block, then the clear, as a terminal would receive them:
-///
-/// ```
-/// use spinner::terminal::{Block, Style};
-///
-/// let mut block = Block::new(Vec::new(), Style::Animated { columns: 20, rows: 24 });
-/// block.draw(&["| job 1", "1 running"]);
-/// block.draw(&["/ job 1", "1 running"]);
-/// block.finish();
-/// let bytes = String::from_utf8(block.into_inner()).unwrap();
-/// assert_eq!(
-///     bytes,
-///     "\x1b[?25l\r| job 1\x1b[K\n1 running\x1b[K\
-///      \r\x1b[1A/ job 1\x1b[K\n1 running\x1b[K\
-///      \r\x1b[1A\x1b[J\x1b[?25h"
-/// );
-/// ```
 #[derive(Debug)]
-pub struct Block<W: Write> {
+pub(crate) struct Block<W: Write> {
     out: Option<W>,
     style: Style,
     /// Rows of the screen the block takes and has not cleared; the cursor is at the end of the last
@@ -60,72 +40,35 @@ pub struct Block<W: Write> {
     lines: Vec<u8>,
 }
 
-impl Block<io::Stderr> {
-    /// A block on the process's stderr, styled by [`Style::for_stderr`].
+impl Block<Output> {
+    /// A block on the process's stderr, drawn in `style`, sharing the terminal's state with the
+    /// restores (the panic hook, the signal handlers).
     ///
     /// When animating, it also watches for terminal resizes (SIGWINCH) so that frames keep fitting.
-    ///
-    /// # Examples
-    ///
-    /// ```no_run
-    /// // no_run: it draws on the process's stderr, the real terminal, and watches SIGWINCH.
-    /// use spinner::terminal::Block;
-    ///
-    /// let mut block = Block::stderr();
-    /// for glyph in ["|", "/", "-", "\\"] {
-    ///     block.draw(&[&format!("{glyph} job 1"), "1 running"]);
-    ///     std::thread::sleep(std::time::Duration::from_millis(100));
-    /// }
-    /// block.write_line("job 1: 42");
-    /// ```
-    pub fn stderr() -> Self {
-        Block::stderr_with(Style::for_stderr())
-    }
-
-    /// A block on the process's stderr, drawn in `style` whatever stderr is.
-    ///
-    /// # Examples
-    ///
-    /// A `--quiet` flag: no frames even on a terminal, only the lines written on purpose.
-    ///
-    /// ```no_run
-    /// // no_run: it writes on the process's stderr.
-    /// use spinner::terminal::{Block, Style};
-    ///
-    /// let quiet = std::env::args().any(|arg| arg == "--quiet");
-    /// let mut block = Block::stderr_with(if quiet { Style::Hidden } else { Style::for_stderr() });
-    /// block.draw(&["| thinking!"]);
-    /// block.write_line("done");
-    /// ```
-    pub fn stderr_with(style: Style) -> Self {
+    pub(crate) fn stderr(style: Style) -> Self {
         if matches!(style, Style::Animated { .. }) {
             watch_resizes();
         }
-        let mut block = Block::new(io::stderr(), style);
+        let mut block = Block::new(Output::Stderr, style);
         block.shared = Some(Registration::new());
         if !utf8_terminal() {
             block.ellipsis = "...";
         }
         block
     }
+
+    /// For a block on stderr: a panic on this thread (which has a spinner on it) halts the block
+    /// while the thread unwinds, as it halts the blocks this thread made.
+    pub(crate) fn claim_for_this_thread(&self) {
+        if let Some(shared) = &self.shared {
+            shared.claim_for_this_thread();
+        }
+    }
 }
 
 impl<W: Write> Block<W> {
     /// A block on `out`, drawn in `style`.
-    ///
-    /// # Examples
-    ///
-    /// In [`Style::Plain`] frames write nothing; only [`Block::write_line`] does:
-    ///
-    /// ```
-    /// use spinner::terminal::{Block, Style};
-    ///
-    /// let mut block = Block::new(Vec::new(), Style::Plain);
-    /// block.draw(&["| job 1"]);
-    /// block.write_line("job 1: 42");
-    /// assert_eq!(block.into_inner(), b"job 1: 42\n");
-    /// ```
-    pub fn new(out: W, style: Style) -> Self {
+    pub(crate) fn new(out: W, style: Style) -> Self {
         Block {
             out: Some(out),
             style,
@@ -142,102 +85,36 @@ impl<W: Write> Block<W> {
     }
 
     /// The style this block draws in.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use spinner::terminal::{Block, Style};
-    ///
-    /// assert_eq!(Block::new(Vec::new(), Style::Plain).style(), Style::Plain);
-    /// ```
-    pub fn style(&self) -> Style {
+    pub(crate) fn style(&self) -> Style {
         self.style
     }
 
-    /// The same block on `wrap(stream)`: for a stream type that wraps this one.
-    pub(crate) fn map_output<V: Write>(mut self, wrap: impl FnOnce(W) -> V) -> Block<V> {
-        let out = self.out.take().map(wrap);
-        let block = Block {
-            out,
-            style: self.style,
-            rows_on_screen: self.rows_on_screen,
-            row_widths: std::mem::take(&mut self.row_widths),
-            cursor_hidden: self.cursor_hidden,
-            broken: self.broken,
-            buf: std::mem::take(&mut self.buf),
-            shared: self.shared.take(),
-            ellipsis: self.ellipsis,
-            batching: false,
-            lines: std::mem::take(&mut self.lines),
-        };
-        // Nothing left for this one's `Drop` to clear: the new block has taken it over.
-        self.rows_on_screen = 0;
-        self.cursor_hidden = false;
-        block
+    /// Catches up with what happened since the last operation (a resize, a restore from outside),
+    /// so that [`Block::style`] gives the size the next frame is drawn in.
+    pub(crate) fn catch_up(&mut self) {
+        let _stderr = self.lock_stderr();
+    }
+
+    /// Whether rows are on the screen (drawn and not cleared since).
+    pub(crate) fn is_drawn(&self) -> bool {
+        self.rows_on_screen > 0
     }
 
     /// The mark of a cut: `…`, or `...` on a block on stderr where the locale is not UTF-8.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use spinner::terminal::{Block, Style};
-    ///
-    /// assert_eq!(Block::new(Vec::new(), Style::Plain).ellipsis(), "…");
-    /// ```
-    pub fn ellipsis(&self) -> &'static str {
+    pub(crate) fn ellipsis(&self) -> &'static str {
         self.ellipsis
     }
 
-    /// How many rows an animated block can show without scrolling; 0 when plain.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use spinner::terminal::{Block, Style};
-    ///
-    /// let block = Block::new(Vec::new(), Style::Animated { columns: 80, rows: 24 });
-    /// assert_eq!(block.height(), 24);
-    /// assert_eq!(Block::new(Vec::new(), Style::Plain).height(), 0);
-    /// ```
-    pub fn height(&self) -> usize {
-        match self.style {
-            Style::Animated { rows, .. } => usize::from(rows),
-            Style::Plain | Style::Hidden => 0,
-        }
-    }
-
     /// Redraws the block as `rows`, each cut to the width, in one `write` call. The first call also
-    /// hides the cursor. Does nothing in [`Style::Plain`].
-    ///
-    /// The caller keeps `rows` within [`Block::height`]: rows that scroll off cannot be redrawn.
-    ///
-    /// # Examples
-    ///
-    /// A row is cut to leave the last two columns free (`…` marks the cut); a frame with fewer
-    /// rows than the last clears the rest (`\x1b[J`):
-    ///
-    /// ```
-    /// use spinner::terminal::{Block, Style};
-    ///
-    /// let mut block = Block::new(Vec::new(), Style::Animated { columns: 12, rows: 24 });
-    /// block.draw(&["| thinking hard", "1 running"]);
-    /// block.draw(&["0 running"]);
-    /// let bytes = String::from_utf8(block.into_inner()).unwrap();
-    /// assert_eq!(
-    ///     bytes,
-    ///     "\x1b[?25l\r| thinkin…\x1b[K\n1 running\x1b[K\
-    ///      \r\x1b[1A0 running\x1b[K\x1b[J\
-    ///      \r\x1b[K\x1b[?25h"
-    /// );
-    /// ```
-    pub fn draw(&mut self, rows: &[&str]) {
+    /// hides the cursor. Does nothing in [`Style::Hidden`].
+    #[cfg(test)]
+    pub(crate) fn draw(&mut self, rows: &[&str]) {
         let rows: Vec<(&str, Option<usize>)> = rows.iter().map(|row| (*row, None)).collect();
         self.draw_rows(&rows);
     }
 
-    /// [`Block::draw`], for rows whose width the caller knows (a [`Line`](super::Line) keeps its
-    /// message cut): a row measured within the room is written as it is, any other is cut.
+    /// [`Block::draw`], for rows whose width the caller knows (a spinner keeps its message cut): a
+    /// row measured within the room is written as it is, any other is cut.
     pub(crate) fn draw_rows(&mut self, rows: &[(&str, Option<usize>)]) {
         let _stderr = self.lock_stderr();
         let Style::Animated { columns, .. } = self.style else {
@@ -284,21 +161,9 @@ impl<W: Write> Block<W> {
         self.write_buf();
     }
 
-    /// Writes `text` and a newline as a line of its own, in one `write` call: in [`Style::Plain`],
+    /// Writes `text` and a newline as a line of its own, in one `write` call: in [`Style::Hidden`],
     /// the only way this block shows anything. An animated block is cleared first.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use spinner::terminal::{Block, Style};
-    ///
-    /// let mut block = Block::new(Vec::new(), Style::Animated { columns: 20, rows: 24 });
-    /// block.draw(&["| thinking!"]);
-    /// block.write_line("✔ done");
-    /// let bytes = String::from_utf8(block.into_inner()).unwrap();
-    /// assert_eq!(bytes, "\x1b[?25l\r| thinking!\x1b[K\r\x1b[K✔ done\n\x1b[?25h");
-    /// ```
-    pub fn write_line(&mut self, text: &str) {
+    pub(crate) fn write_line(&mut self, text: &str) {
         let _stderr = self.lock_stderr();
         self.begin();
         self.move_to_start();
@@ -311,55 +176,10 @@ impl<W: Write> Block<W> {
         self.write_buf();
     }
 
-    /// Clears the block so that `text` can be written to `other` (stdout, on the same terminal) on a
-    /// line of its own; the next [`Block::draw`] redraws the block below it.
-    ///
-    /// # Errors
-    ///
-    /// Writing to `other` failed; the block itself never fails.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use spinner::terminal::{Block, Style};
-    ///
-    /// let mut stdout = Vec::new();
-    /// let mut block = Block::new(Vec::new(), Style::Animated { columns: 20, rows: 24 });
-    /// block.draw(&["| job 1"]);
-    /// block.print_above(&mut stdout, "job 1: 42")?;
-    /// assert_eq!(stdout, b"job 1: 42\n");
-    /// let stderr = String::from_utf8(block.into_inner()).unwrap();
-    /// assert_eq!(stderr, "\x1b[?25l\r| job 1\x1b[K\r\x1b[K\x1b[?25h"); // drawn, then cleared
-    /// # Ok::<(), std::io::Error>(())
-    /// ```
-    pub fn print_above(&mut self, other: &mut dyn Write, text: &str) -> io::Result<()> {
-        self.clear();
-        writeln!(other, "{text}")?;
-        other.flush()
-    }
-
     /// Runs `operations` on this block and writes what they produce in one `write` call: lines
     /// printed above the block and the block drawn again below them reach the terminal together, so
     /// the block never shows missing between them.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use spinner::terminal::{Block, Style};
-    ///
-    /// let mut block = Block::new(Vec::new(), Style::Animated { columns: 20, rows: 24 });
-    /// block.draw(&["| job 1"]);
-    /// block.in_one_write(|block| {
-    ///     block.write_line("log: started");
-    ///     block.draw(&["| job 1"]);
-    /// });
-    /// let bytes = String::from_utf8(block.into_inner()).unwrap();
-    /// assert_eq!(
-    ///     bytes,
-    ///     "\x1b[?25l\r| job 1\x1b[K\r\x1b[Klog: started\n\r| job 1\x1b[K\r\x1b[K\x1b[?25h"
-    /// );
-    /// ```
-    pub fn in_one_write<T>(&mut self, operations: impl FnOnce(&mut Self) -> T) -> T {
+    pub(crate) fn in_one_write<T>(&mut self, operations: impl FnOnce(&mut Self) -> T) -> T {
         if self.batching {
             // Called from inside another: part of that one's write.
             return operations(self);
@@ -387,22 +207,8 @@ impl<W: Write> Block<W> {
     }
 
     /// Clears the rows drawn; the cursor stays hidden.
-    ///
-    /// # Examples
-    ///
-    /// The next frame is drawn where the block was, without hiding the cursor again:
-    ///
-    /// ```
-    /// use spinner::terminal::{Block, Style};
-    ///
-    /// let mut block = Block::new(Vec::new(), Style::Animated { columns: 20, rows: 24 });
-    /// block.draw(&["| a"]);
-    /// block.clear();
-    /// block.draw(&["/ a"]);
-    /// let bytes = String::from_utf8(block.into_inner()).unwrap();
-    /// assert_eq!(bytes, "\x1b[?25l\r| a\x1b[K\r\x1b[K\r/ a\x1b[K\r\x1b[K\x1b[?25h");
-    /// ```
-    pub fn clear(&mut self) {
+    #[cfg(test)]
+    pub(crate) fn clear(&mut self) {
         let _stderr = self.lock_stderr();
         if self.rows_on_screen == 0 {
             return;
@@ -415,19 +221,7 @@ impl<W: Write> Block<W> {
 
     /// Clears the rows drawn and shows the cursor again. Safe to call more than once; `Drop` calls
     /// it too.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use spinner::terminal::{Block, Style};
-    ///
-    /// let mut block = Block::new(Vec::new(), Style::Animated { columns: 20, rows: 24 });
-    /// block.draw(&["| a"]);
-    /// block.finish();
-    /// block.finish(); // writes nothing more
-    /// assert_eq!(block.into_inner(), b"\x1b[?25l\r| a\x1b[K\r\x1b[K\x1b[?25h");
-    /// ```
-    pub fn finish(&mut self) {
+    pub(crate) fn finish(&mut self) {
         let _stderr = self.lock_stderr();
         if self.rows_on_screen == 0 && !self.cursor_hidden {
             return;
@@ -443,18 +237,8 @@ impl<W: Write> Block<W> {
     }
 
     /// Finishes the block and returns the stream.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use spinner::terminal::{Block, Style};
-    ///
-    /// let mut block = Block::new(Vec::new(), Style::Animated { columns: 20, rows: 24 });
-    /// block.draw(&["| a"]);
-    /// let bytes = block.into_inner(); // cleared, cursor shown: the stream as it was
-    /// assert!(bytes.ends_with(b"\r\x1b[K\x1b[?25h"));
-    /// ```
-    pub fn into_inner(mut self) -> W {
+    #[cfg(test)]
+    pub(crate) fn into_inner(mut self) -> W {
         self.finish();
         self.out.take().expect("the stream is only taken here")
     }
@@ -470,10 +254,6 @@ impl<W: Write> Block<W> {
             self.rows_on_screen = 0;
             self.row_widths.clear();
             self.cursor_hidden = false;
-        }
-        if shared.cleared_since() {
-            self.rows_on_screen = 0;
-            self.row_widths.clear();
         }
         if RESIZED
             .get()
@@ -631,30 +411,6 @@ mod tests {
     }
 
     #[test]
-    fn printing_above_a_block_clears_it_first() {
-        let mut block = Block::new(
-            Vec::new(),
-            Style::Animated {
-                columns: 40,
-                rows: 24,
-            },
-        );
-        let mut stdout = Vec::new();
-        block.draw(&["| job 1", "1 running"]);
-        block.print_above(&mut stdout, "job 1: 42 (1 s)").unwrap();
-        block.draw(&["0 running"]);
-        assert_eq!(stdout, b"job 1: 42 (1 s)\n");
-        let bytes = String::from_utf8(block.into_inner()).unwrap();
-        assert_eq!(
-            bytes,
-            "\x1b[?25l\r| job 1\x1b[K\n1 running\x1b[K\
-             \r\x1b[1A\x1b[J\
-             \r0 running\x1b[K\
-             \r\x1b[K\x1b[?25h"
-        );
-    }
-
-    #[test]
     fn a_panic_inside_one_write_leaves_the_block_drawing_and_restoring() {
         let mut block = Block::new(
             Vec::new(),
@@ -699,9 +455,84 @@ mod tests {
         );
     }
 
+    fn animated(columns: u16) -> Block<Vec<u8>> {
+        Block::new(Vec::new(), Style::Animated { columns, rows: 24 })
+    }
+
+    #[test]
+    fn two_frames_of_two_rows_then_the_clear() {
+        let mut block = animated(20);
+        block.draw(&["| job 1", "1 running"]);
+        block.draw(&["/ job 1", "1 running"]);
+        block.finish();
+        let bytes = String::from_utf8(block.into_inner()).unwrap();
+        assert_eq!(
+            bytes,
+            "\x1b[?25l\r| job 1\x1b[K\n1 running\x1b[K\
+             \r\x1b[1A/ job 1\x1b[K\n1 running\x1b[K\
+             \r\x1b[1A\x1b[J\x1b[?25h"
+        );
+    }
+
+    #[test]
+    fn a_row_leaves_the_last_two_columns_free_and_fewer_rows_clear_the_rest() {
+        let mut block = animated(12);
+        block.draw(&["| thinking hard", "1 running"]);
+        block.draw(&["0 running"]);
+        let bytes = String::from_utf8(block.into_inner()).unwrap();
+        assert_eq!(
+            bytes,
+            "\x1b[?25l\r| thinkin…\x1b[K\n1 running\x1b[K\
+             \r\x1b[1A0 running\x1b[K\x1b[J\
+             \r\x1b[K\x1b[?25h"
+        );
+    }
+
+    #[test]
+    fn a_line_written_clears_the_block_first() {
+        let mut block = animated(20);
+        block.draw(&["| thinking!"]);
+        block.write_line("✔ done");
+        let bytes = String::from_utf8(block.into_inner()).unwrap();
+        assert_eq!(
+            bytes,
+            "\x1b[?25l\r| thinking!\x1b[K\r\x1b[K✔ done\n\x1b[?25h"
+        );
+    }
+
+    #[test]
+    fn lines_and_the_block_below_them_in_one_write() {
+        let mut block = animated(20);
+        block.draw(&["| job 1"]);
+        block.in_one_write(|block| {
+            block.write_line("log: started");
+            block.draw(&["| job 1"]);
+        });
+        let bytes = String::from_utf8(block.into_inner()).unwrap();
+        assert_eq!(
+            bytes,
+            "\x1b[?25l\r| job 1\x1b[K\r\x1b[Klog: started\n\r| job 1\x1b[K\r\x1b[K\x1b[?25h"
+        );
+    }
+
+    #[test]
+    fn a_clear_keeps_the_cursor_hidden_and_finish_shows_it_once() {
+        let mut block = animated(20);
+        block.draw(&["| a"]);
+        block.clear();
+        block.draw(&["/ a"]);
+        block.finish();
+        block.finish();
+        let bytes = String::from_utf8(block.into_inner()).unwrap();
+        assert_eq!(
+            bytes,
+            "\x1b[?25l\r| a\x1b[K\r\x1b[K\r/ a\x1b[K\r\x1b[K\x1b[?25h"
+        );
+    }
+
     #[test]
     fn a_plain_block_writes_whole_lines_only() {
-        let mut block = Block::new(Vec::new(), Style::Plain);
+        let mut block = Block::new(Vec::new(), Style::Hidden);
         block.draw(&["| job 1"]);
         block.write_line("job 1 finished");
         block.finish();

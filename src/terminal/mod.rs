@@ -1,15 +1,17 @@
-//! All terminal output of the spinner: a block of lines redrawn in place, cut to the terminal's
-//! width; for a single spinner, one [`Line`].
+//! The terminal: what every spinner draws through, and what a program calls when it handles signals
+//! itself.
 //!
-//! A [`Block`] either animates (a terminal that understands escape codes) or prints plainly (a pipe,
-//! a file, `TERM=dumb`): then there is no escape code and no carriage return, only whole lines. Each
-//! frame, however many rows it has, is built in a buffer and written with one `write` call. Dropping
-//! a `Block` clears it and shows the cursor again, so an early return or a panic leaves the terminal
-//! as it was.
+//! Inside the crate, a block of rows is redrawn in place, cut to the terminal's width, in one
+//! `write` a frame; where stderr is not a terminal (a pipe, a file, `TERM=dumb`) nothing is drawn,
+//! only whole lines are written, with no escape code. The spinners on stderr share one block.
+//!
+//! Public here: the restores a program's own signal handlers need ([`restore_stderr`],
+//! [`exit_restoring_stderr`], [`suspend_restoring_stderr`]), the panic hook
+//! ([`install_panic_hook`]), and the two functions that make text safe and short for a terminal
+//! ([`sanitize`], [`fit`]).
 
 mod block;
 mod fit;
-mod line;
 // Re-exported from the crate root: the call a program makes once, beside its spinners.
 pub(crate) mod restore_on_signals;
 mod sanitize;
@@ -18,14 +20,12 @@ mod stderr;
 /// A spinner's own lock, always taken inside the lock every writer to stderr in this crate takes.
 pub(crate) use stderr::{AfterTerminal, lock_after_terminal};
 
-pub use block::Block;
+pub(crate) use block::Block;
 pub use fit::fit;
-pub(crate) use fit::fit_with;
-pub use line::Line;
+pub(crate) use fit::{fit_with, width};
 pub use sanitize::sanitize;
-pub(crate) use stderr::write as write_stderr;
 
-use std::io::{self, IsTerminal};
+use std::io::{self, IsTerminal, Write};
 use std::sync::OnceLock;
 use std::sync::atomic::AtomicBool;
 
@@ -40,47 +40,9 @@ pub(crate) const FALLBACK_ROWS: u16 = 24;
 /// Set by SIGWINCH; the next frame asks the terminal for its size again.
 static RESIZED: OnceLock<std::sync::Arc<AtomicBool>> = OnceLock::new();
 
-/// Something the spin routine can draw frames on: a [`Line`] on a terminal, or a job's row in a
-/// many-jobs display.
-///
-/// # Examples
-///
-/// A `Draw` that keeps the glyphs it is given, driven by the spin routine:
-///
-/// ```
-/// use spinner::terminal::Draw;
-/// use spinner::{Mechanism, Spin, SpinStyle};
-///
-/// #[derive(Default)]
-/// struct Glyphs(Vec<String>);
-///
-/// impl Draw for Glyphs {
-///     fn frame(&mut self, glyph: &str, _message: &str) {
-///         self.0.push(glyph.to_owned());
-///     }
-///     fn finish(&mut self) {}
-/// }
-///
-/// let (mut glyphs, style) = (Glyphs::default(), SpinStyle::default());
-/// let mut spin = Spin::new(&mut glyphs, &style, Mechanism::SignalFlag, None);
-/// for _ in 0..5 {
-///     spin.frame();
-/// }
-/// spin.stop();
-/// assert_eq!(glyphs.0, ["|", "/", "-", "\\", "|"]);
-/// ```
-pub trait Draw {
-    /// Shows one frame: `glyph`, then `message`.
-    fn frame(&mut self, glyph: &str, message: &str);
-
-    /// Takes the spinner away (clears it, shows the cursor). The spin routine calls it once, when
-    /// it stops; calling it again does nothing.
-    fn finish(&mut self);
-}
-
-/// How a [`Block`] shows the spinner.
+/// How a [`Block`] shows its rows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Style {
+pub(crate) enum Style {
     /// Redraw in place with escape codes, in a terminal of this size.
     Animated {
         /// Width of the terminal in columns.
@@ -88,9 +50,7 @@ pub enum Style {
         /// Height of the terminal in rows.
         rows: u16,
     },
-    /// No escape codes, no animation: whole lines only.
-    Plain,
-    /// No frames; only lines written on purpose ([`Block::write_line`]: a spinner's final line).
+    /// No escape codes, no frames: only lines written on purpose ([`Block::write_line`]).
     Hidden,
 }
 
@@ -99,24 +59,54 @@ impl Style {
     ///
     /// Asks the terminal for its size only when animating (the query spawns `tput` when there is no
     /// terminal).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use spinner::terminal::Style;
-    ///
-    /// // A terminal gives its size (never 0); a pipe or a file, as under `cargo test`, is plain.
-    /// match Style::for_stderr() {
-    ///     Style::Animated { columns, rows } => assert!(columns > 0 && rows > 0),
-    ///     other => assert_eq!(other, Style::Plain),
-    /// }
-    /// ```
-    pub fn for_stderr() -> Style {
+    pub(crate) fn for_stderr() -> Style {
         let dumb = std::env::var_os("TERM").is_some_and(|term| term == "dumb");
         if dumb || !io::stderr().is_terminal() {
-            return Style::Plain;
+            return Style::Hidden;
         }
         terminal_size()
+    }
+
+    /// The style of a terminal of the fallback size: for a stream that is not one, drawn anyway.
+    pub(crate) fn fallback() -> Style {
+        Style::Animated {
+            columns: FALLBACK_COLUMNS,
+            rows: FALLBACK_ROWS,
+        }
+    }
+}
+
+/// Where a [`Block`] writes: the process's stderr (whose terminal state is shared with the panic
+/// hook and the signal handlers), or a stream the program gave.
+pub(crate) enum Output {
+    /// Descriptor 2, written through [`stderr::write`].
+    Stderr,
+    /// Any other stream.
+    Other(Box<dyn Write + Send>),
+}
+
+impl std::fmt::Debug for Output {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Output::Stderr => f.write_str("Stderr"),
+            Output::Other(_) => f.write_str("Other"),
+        }
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Output::Stderr => stderr::write(buf).map(|()| buf.len()),
+            Output::Other(other) => other.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Output::Stderr => Ok(()),
+            Output::Other(other) => other.flush(),
+        }
     }
 }
 
@@ -145,7 +135,7 @@ pub(crate) fn terminal_size() -> Style {
     }
 }
 
-/// Rows of text on an output stream, redrawn together in place.
+/// Makes a resize (SIGWINCH) set [`RESIZED`], so that the next frame asks for the size again.
 pub(crate) fn watch_resizes() {
     RESIZED.get_or_init(|| {
         let flag = std::sync::Arc::new(AtomicBool::new(false));
@@ -156,12 +146,12 @@ pub(crate) fn watch_resizes() {
     });
 }
 
-/// Restores the terminal before the process exits: clears a block live on stderr, shows the cursor,
+/// Restores the terminal before the process exits: clears the spinners on stderr, shows the cursor,
 /// and stops every spinner on stderr from drawing again, so that no frame can hide the cursor
 /// between this call and the exit. (Spinners made after it draw as usual.)
 ///
-/// For the places that cannot reach the [`Block`]: a signal handler that exits at once. Does
-/// nothing visible when no block is live (so nothing is written to a pipe).
+/// For the places that cannot reach a spinner: a signal handler that exits at once. Does nothing
+/// visible when no spinner is drawn (so nothing is written to a pipe).
 ///
 /// # Examples
 ///
@@ -179,36 +169,13 @@ pub(crate) fn watch_resizes() {
 ///         std::process::exit(143);
 ///     }
 /// });
-/// let mut block = spinner::terminal::Block::stderr();
-/// block.draw(&["| thinking!"]);
+/// let spinner = spinner::Spinner::start("thinking!");
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn restore_stderr() {
     let _terminal = stderr::lock();
     stderr::stop_all();
     stderr::restore_locked();
-}
-
-/// Runs `print` with the spinner on stderr cleared from the screen, so that what it prints starts
-/// on a line of its own and no frame is drawn until it returns; the spinner is drawn again, below,
-/// at its next frame. For output that shares the terminal with a spinner: a command's lines.
-///
-/// # Examples
-///
-/// ```no_run
-/// // no_run: it clears the spinner on the real stderr.
-/// use std::io::Write;
-///
-/// let mut block = spinner::terminal::Block::stderr();
-/// block.draw(&["| building"]);
-/// spinner::terminal::above_spinner(|| writeln!(std::io::stdout(), "Compiling spinner v0.1.0"))?;
-/// block.draw(&["/ building"]);
-/// # Ok::<(), std::io::Error>(())
-/// ```
-pub fn above_spinner<T>(print: impl FnOnce() -> T) -> T {
-    let _terminal = stderr::lock();
-    stderr::clear_locked();
-    print()
 }
 
 /// Restores the terminal like [`restore_stderr`] and exits the process with `code` at once.
@@ -288,8 +255,7 @@ pub fn suspend_restoring_stderr(stop: impl FnOnce()) {
 /// ```no_run
 /// // no_run: the panic hook is process-wide.
 /// spinner::terminal::install_panic_hook();
-/// let mut block = spinner::terminal::Block::stderr();
-/// block.draw(&["| thinking!"]);
+/// let spinner = spinner::Spinner::start("thinking!");
 /// panic!("the message starts on a clean line, and the cursor is shown");
 /// ```
 pub fn install_panic_hook() {

@@ -26,10 +26,6 @@ static CURSOR_HIDDEN: AtomicBool = AtomicBool::new(false);
 /// gone and its cursor shown, and starts afresh.
 static RESTORES: AtomicUsize = AtomicUsize::new(0);
 
-/// Counts the times a block was cleared from outside to print above it (the cursor left hidden): a
-/// block that sees it change knows its rows are gone, and draws afresh.
-static CLEARS: AtomicUsize = AtomicUsize::new(0);
-
 /// Counts the restores after which spinners must not draw again ([`crate::terminal::restore_stderr`]
 /// before an exit, a panic that aborts): a block made before one draws nothing after it.
 static STOPS: AtomicUsize = AtomicUsize::new(0);
@@ -169,25 +165,33 @@ pub(crate) struct Registration {
     stops_before: usize,
     /// [`RESTORES`] as the block last saw it.
     restores_seen: usize,
-    /// [`CLEARS`] as the block last saw it.
-    clears_seen: usize,
 }
 
 impl Registration {
     /// Registers a new block on stderr, made by (and so belonging to) this thread.
     pub(crate) fn new() -> Registration {
-        let halted_until = Arc::new(AtomicU64::new(0));
+        let registration = Registration {
+            halted_until: Arc::new(AtomicU64::new(0)),
+            stops_before: STOPS.load(Ordering::SeqCst),
+            restores_seen: RESTORES.load(Ordering::SeqCst),
+        };
+        registration.claim_for_this_thread();
+        registration
+    }
+
+    /// Makes the block belong to this thread too (a spinner of this thread is drawn on it): a panic
+    /// here halts it while the thread unwinds past the spinner.
+    pub(crate) fn claim_for_this_thread(&self) {
         let _ = OWNED.try_with(|owned| {
             let mut owned = owned.borrow_mut();
             owned.retain(|halt| halt.strong_count() > 0);
-            owned.push(Arc::downgrade(&halted_until));
+            if !owned
+                .iter()
+                .any(|halt| halt.as_ptr() == Arc::as_ptr(&self.halted_until))
+            {
+                owned.push(Arc::downgrade(&self.halted_until));
+            }
         });
-        Registration {
-            halted_until,
-            stops_before: STOPS.load(Ordering::SeqCst),
-            restores_seen: RESTORES.load(Ordering::SeqCst),
-            clears_seen: CLEARS.load(Ordering::SeqCst),
-        }
     }
 
     /// Whether the block may draw now: no final restore since it was made, and no panic of its
@@ -204,15 +208,6 @@ impl Registration {
         let restored = restores != self.restores_seen;
         self.restores_seen = restores;
         restored
-    }
-
-    /// Whether the block's rows were cleared from outside since the last call (to print above it):
-    /// they are gone, but the cursor is still hidden.
-    pub(crate) fn cleared_since(&mut self) -> bool {
-        let clears = CLEARS.load(Ordering::SeqCst);
-        let cleared = clears != self.clears_seen;
-        self.clears_seen = clears;
-        cleared
     }
 
     /// Records what the block has on the screen, for a restore from outside it.
@@ -240,23 +235,6 @@ pub(crate) fn restore_locked() {
         let _ = queue!(buf, terminal::Clear(terminal::ClearType::FromCursorDown));
     }
     let _ = queue!(buf, cursor::Show);
-    let _ = write(&buf);
-}
-
-/// Clears what a block drew on stderr, keeping the cursor hidden: the block draws afresh at its
-/// next frame. The caller holds the lock.
-pub(crate) fn clear_locked() {
-    let rows = ROWS.swap(0, Ordering::SeqCst);
-    if rows == 0 {
-        return;
-    }
-    CLEARS.fetch_add(1, Ordering::SeqCst);
-    let mut buf = vec![b'\r'];
-    if rows > 1 {
-        let up = u16::try_from(rows - 1).unwrap_or(u16::MAX);
-        let _ = queue!(buf, cursor::MoveUp(up));
-    }
-    let _ = queue!(buf, terminal::Clear(terminal::ClearType::FromCursorDown));
     let _ = write(&buf);
 }
 

@@ -1,0 +1,1049 @@
+//! The command line: options parsed by clap, bad input turned into one clear line.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{CommandFactory, Parser, ValueEnum};
+
+use spinner::terminal::sanitize;
+use spinner::thread_supervisor::ThreadWait;
+use spinner::{Frames, Symbols};
+
+use crate::Error;
+use crate::command::jobs::CommandJobsOptions;
+use crate::command::{CommandOptions, OutputMode};
+use crate::compare::CompareOptions;
+use crate::duration::{DurationError, parse_duration};
+use crate::jobs::{Delay, JobsOptions, MAX_JOBS};
+use crate::lesson::{Mode, RunOptions, SpinStyle};
+use crate::measure::HumanDuration;
+use crate::work::{DEFAULT_FIB, MAX_FIB, Work};
+
+/// `--wait`: how the spinner thread waits between frames.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Wait {
+    /// A whole interval, then it reads the signal flag.
+    Sleep,
+    /// A wait the stop wakes.
+    Event,
+}
+
+impl From<Wait> for ThreadWait {
+    fn from(wait: Wait) -> ThreadWait {
+        match wait {
+            Wait::Sleep => ThreadWait::Sleep,
+            Wait::Event => ThreadWait::Event,
+        }
+    }
+}
+
+/// `--frames`: the frame set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum FrameSet {
+    /// `|/-\`.
+    Ascii,
+    /// `⠋⠙⠹…`.
+    Braille,
+}
+
+impl FrameSet {
+    /// The frames, where the terminal can show them: Braille needs a UTF-8 locale, and elsewhere
+    /// the ASCII frames stand in.
+    fn frames(self) -> Frames {
+        match (self, Symbols::detect()) {
+            (FrameSet::Braille, Symbols::Unicode) => Frames::BRAILLE,
+            _ => Frames::ASCII,
+        }
+    }
+}
+
+/// `--work`: what the slow operation does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum WorkKind {
+    /// Simulated I/O.
+    Sleep,
+    /// Naive Fibonacci.
+    Cpu,
+    /// `std::thread::sleep`, even inside a task.
+    BlockingSleep,
+}
+
+/// The name clap shows for `value`.
+fn name_of(value: impl ValueEnum) -> String {
+    value
+        .to_possible_value()
+        .map_or_else(String::new, |value| value.get_name().to_owned())
+}
+
+/// A spinner turns while a slow operation runs: the classic concurrency lesson, a thread against an
+/// async task, and three ways to stop a spinner.
+#[derive(Debug, Parser)]
+#[command(name = "spinner", version, args_conflicts_with_subcommands = true)]
+struct Args {
+    #[command(subcommand)]
+    command: Option<Subcommand>,
+
+    /// After the run, write its figures to stderr: frames, frame interval, longest gap, stop
+    /// latency, CPU time, peak memory, wall time
+    #[arg(long)]
+    stats: bool,
+
+    /// After the run, write the same figures as JSON to PATH (see README for the fields)
+    #[arg(long, value_name = "PATH")]
+    stats_json: Option<PathBuf>,
+
+    /// `thread` (an OS thread, stopped by a flag) or `task` (an async task, stopped by a
+    /// cooperative cancel)
+    #[arg(long, value_name = "MODE", value_enum, default_value_t = Mode::Thread)]
+    mode: Mode,
+
+    /// Thread mode: how the spinner thread waits between frames: `sleep` (a whole interval, then
+    /// it reads the signal flag) or `event` (a wait the stop wakes) [default: sleep]
+    #[arg(long, value_name = "WAIT", value_enum)]
+    wait: Option<Wait>,
+
+    /// How long the slow operation takes, e.g. 250ms, 3s, 1.5s; with --jobs, also a range such as
+    /// 500ms..3s to draw each job's duration from
+    #[arg(long, value_name = "DURATION", default_value = "3s", value_parser = parse_delay, allow_hyphen_values = true)]
+    delay: Delay,
+
+    /// Time between frames, from 1ms to 10s
+    #[arg(long, value_name = "DURATION", default_value = "100ms", value_parser = parse_interval, allow_hyphen_values = true)]
+    interval: Duration,
+
+    /// Text after the frame; cut to the terminal's width
+    #[arg(
+        long,
+        value_name = "TEXT",
+        default_value = "thinking!",
+        allow_hyphen_values = true
+    )]
+    message: String,
+
+    /// Frame set: `ascii` (|/-\) or `braille` (⠋⠙⠹…)
+    #[arg(long, value_name = "NAME", value_enum, default_value_t = FrameSet::Ascii)]
+    frames: FrameSet,
+
+    /// Where stderr is not a terminal (a CI log), write `still <message> (1m30s)` every DURATION,
+    /// from 1s to 24h, or `off`; one operation or command only [default: 30s when the CI
+    /// environment variable is set, else off]
+    #[arg(long, value_name = "DURATION", value_parser = parse_heartbeat)]
+    heartbeat: Option<Duration>,
+
+    /// What the slow operation does: `sleep` (simulated I/O), `cpu` (naive Fibonacci) or
+    /// `blocking-sleep` (std::thread::sleep, even inside a task: the mistake)
+    #[arg(long, value_name = "WORK", value_enum, default_value_t = WorkKind::Sleep)]
+    work: WorkKind,
+
+    /// With --work cpu: which Fibonacci number to compute [default: 44]
+    #[arg(long, value_name = "N", value_parser = parse_fib, allow_hyphen_values = true)]
+    fib: Option<u32>,
+
+    /// Task mode: run blocking work on a thread pool and await it, so the spinner keeps turning (no
+    /// effect in thread mode, where the work already has a thread of its own)
+    #[arg(long)]
+    offload: bool,
+
+    /// Run N simulated slow operations at once, each with its own spinner (at most 100000)
+    #[arg(long, value_name = "N", default_value = "1", value_parser = parse_jobs)]
+    jobs: usize,
+
+    /// At most K jobs run at once [default: 10, or N if smaller]
+    #[arg(long, value_name = "K", value_parser = parse_jobs)]
+    limit: Option<usize>,
+
+    /// Seed of the generator that draws job durations and failures [default: random, printed in the
+    /// report]
+    #[arg(long, value_name = "S", value_parser = parse_seed)]
+    seed: Option<u64>,
+
+    /// Chance from 0 to 1 that a job fails instead of answering
+    #[arg(long, value_name = "P", value_parser = parse_fail_rate, allow_hyphen_values = true)]
+    fail_rate: Option<f64>,
+
+    /// Cancel a job still running after this long, and count it as timed out
+    #[arg(long, value_name = "DURATION", value_parser = parse_timeout, allow_hyphen_values = true)]
+    timeout: Option<Duration>,
+}
+
+impl Args {
+    /// Checks what clap cannot check one option at a time: how options combine.
+    fn into_options(self) -> Result<Options, String> {
+        let work = match (self.work, self.fib) {
+            (WorkKind::Cpu, fib) => Work::Cpu {
+                n: fib.unwrap_or(DEFAULT_FIB),
+            },
+            (_, Some(_)) => return Err("'--fib <N>' applies only to '--work cpu'".to_owned()),
+            (WorkKind::Sleep, None) => Work::Sleep,
+            (WorkKind::BlockingSleep, None) => Work::BlockingSleep,
+        };
+        let wait = thread_wait(self.mode, self.wait)?;
+        let many = self.jobs > 1
+            || self.limit.is_some()
+            || self.seed.is_some()
+            || self.fail_rate.is_some()
+            || self.timeout.is_some();
+        if !many && matches!(self.delay, Delay::Range(..)) {
+            return Err(
+                "a '--delay' range such as 500ms..3s needs '--jobs N': one operation takes one \
+                 duration"
+                    .to_owned(),
+            );
+        }
+        if many && self.heartbeat.is_some() {
+            return Err(
+                "'--heartbeat' applies only to a single operation: without a terminal, the jobs \
+                 print a line each as they end"
+                    .to_owned(),
+            );
+        }
+        let jobs = if many {
+            if work != Work::Sleep {
+                return Err(format!(
+                    "'--work {}' applies only to a single operation: jobs are simulated I/O \
+                     (remove --jobs, --limit, --seed, --fail-rate and --timeout)",
+                    name_of(self.work)
+                ));
+            }
+            Some(JobsOptions {
+                jobs: self.jobs,
+                // More permits than jobs would only make the report say so.
+                limit: self.limit.unwrap_or(10).min(self.jobs),
+                delay: self.delay,
+                seed: self.seed.unwrap_or_else(|| fastrand::u64(..)),
+                fail_rate: self.fail_rate.unwrap_or(0.0),
+                timeout: self.timeout,
+            })
+        } else {
+            None
+        };
+        Ok(Options {
+            run: RunOptions {
+                mode: self.mode,
+                wait,
+                delay: self.delay.longest(),
+                work,
+                offload: self.offload,
+                style: SpinStyle {
+                    message: self.message,
+                    frames: self.frames.frames(),
+                    interval: self.interval,
+                },
+            },
+            jobs,
+            stats: self.stats,
+            stats_json: self.stats_json,
+            heartbeat: self.heartbeat.unwrap_or_else(default_heartbeat),
+        })
+    }
+}
+
+/// What a run of the program does: the run (or the jobs) and what to report after it.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Options {
+    /// The run: supervisor, work, spinner.
+    pub(crate) run: RunOptions,
+    /// Many jobs at once instead of one slow operation (`--jobs`, `--limit`, ...); `None` for the
+    /// single operation of the lesson.
+    pub(crate) jobs: Option<JobsOptions>,
+    /// After the run, write its figures to stderr (`--stats`).
+    pub(crate) stats: bool,
+    /// After the run, write its figures as JSON to this file (`--stats-json`).
+    pub(crate) stats_json: Option<PathBuf>,
+    /// Off a terminal, a line this often saying the run goes on (`--heartbeat`); zero: none.
+    pub(crate) heartbeat: Duration,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Subcommand {
+    /// Measure the three ways of stopping a spinner in this process (signal flag, woken wait,
+    /// cooperative cancel), each run cancelled at a random moment: stop latency (median, p95,
+    /// worst) with histograms, CPU per second of spinning, memory; with --jobs, the cost of N
+    /// threads against N tasks
+    Compare(CompareArgs),
+    /// Run a real command under the spinner: its stdout passed through, its stderr shown on failure
+    /// (--output), its exit code returned; Ctrl-C, SIGTERM and --timeout stop its whole process
+    /// tree (its own process group: the signal, then SIGKILL after --grace)
+    Run(RunArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct RunArgs {
+    /// `task` (the command's exit awaited as a future beside the spinner task: stops in
+    /// microseconds) or `thread` (the command waited for on a thread, the spinner on another,
+    /// each reading its flag between waits: up to an interval at the end and on Ctrl-C)
+    #[arg(long, value_name = "MODE", value_enum, default_value_t = Mode::Task)]
+    mode: Mode,
+
+    /// Thread mode: how the spinner thread waits between frames: `sleep` or `event`
+    /// [default: sleep]
+    #[arg(long, value_name = "WAIT", value_enum)]
+    wait: Option<Wait>,
+
+    /// Text after the frame [default: the command line]; cut to the terminal's width
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+    message: Option<String>,
+
+    /// Stop the command after this long (exit code 124)
+    #[arg(long, value_name = "DURATION", value_parser = parse_timeout, allow_hyphen_values = true)]
+    timeout: Option<Duration>,
+
+    /// After asking the command to stop, how long before SIGKILL, from 0s to 24h
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_grace, allow_hyphen_values = true)]
+    grace: Duration,
+
+    /// The command's stderr: `on-error` (kept, shown if it fails), `live` (shown above the
+    /// spinner as it comes) or `quiet` (dropped)
+    #[arg(long, value_name = "WHEN", value_enum, default_value_t = OutputMode::OnError)]
+    output: OutputMode,
+
+    /// Time between frames, from 1ms to 10s
+    #[arg(long, value_name = "DURATION", default_value = "100ms", value_parser = parse_interval, allow_hyphen_values = true)]
+    interval: Duration,
+
+    /// Frame set: `ascii` (|/-\) or `braille` (⠋⠙⠹…)
+    #[arg(long, value_name = "NAME", value_enum, default_value_t = FrameSet::Ascii)]
+    frames: FrameSet,
+
+    /// Where stderr is not a terminal (a CI log), write `still <message> (1m30s)` every DURATION,
+    /// from 1s to 24h, or `off`; one operation or command only [default: 30s when the CI
+    /// environment variable is set, else off]
+    #[arg(long, value_name = "DURATION", value_parser = parse_heartbeat)]
+    heartbeat: Option<Duration>,
+
+    /// After the run, write its figures to stderr
+    #[arg(long)]
+    stats: bool,
+
+    /// After the run, write its figures as JSON to PATH
+    #[arg(long, value_name = "PATH")]
+    stats_json: Option<PathBuf>,
+
+    /// Run each line of FILE (`-` for stdin) as a command of its own with `sh -c`, at most
+    /// --limit at once; blank lines and lines whose first non-blank character is `#` are skipped
+    #[arg(long, value_name = "FILE", conflicts_with = "command")]
+    jobs_from: Option<PathBuf>,
+
+    /// With --jobs-from: at most K commands at once, from 1 to 100000 [default: the number of
+    /// CPUs]
+    #[arg(long, value_name = "K", value_parser = parse_jobs, requires = "jobs_from")]
+    limit: Option<usize>,
+
+    /// With --jobs-from: run every command whatever fails (the default)
+    #[arg(long, requires = "jobs_from", conflicts_with = "fail_fast")]
+    keep_going: bool,
+
+    /// With --jobs-from: at the first failure, stop the running commands and start no more
+    #[arg(long, requires = "jobs_from")]
+    fail_fast: bool,
+
+    /// The command and its arguments, after `--`
+    #[arg(value_name = "CMD", required_unless_present = "jobs_from", num_args = 1.., trailing_var_arg = true, allow_hyphen_values = true)]
+    command: Vec<OsString>,
+}
+
+impl RunArgs {
+    fn into_options(self) -> Result<RunCommand, String> {
+        let wait = thread_wait(self.mode, self.wait)?;
+        let frames = self.frames.frames();
+        if self.jobs_from.is_none() {
+            for (given, name) in [
+                (self.limit.is_some(), "--limit"),
+                (self.keep_going, "--keep-going"),
+                (self.fail_fast, "--fail-fast"),
+            ] {
+                if given {
+                    return Err(format!("'{name}' applies only with '--jobs-from FILE'"));
+                }
+            }
+        }
+        if self.jobs_from.is_some() && self.heartbeat.is_some() {
+            return Err(
+                "'--heartbeat' applies only to a single command: without a terminal, the commands \
+                 of '--jobs-from' print a line each as they end"
+                    .to_owned(),
+            );
+        }
+        let heartbeat = self.heartbeat.unwrap_or_else(default_heartbeat);
+        if let Some(path) = self.jobs_from {
+            let _ = self.keep_going; // the default; named for scripts that want to say so
+            return Ok(RunCommand {
+                target: Target::Many {
+                    path,
+                    options: CommandJobsOptions {
+                        limit: self.limit.unwrap_or_else(|| {
+                            std::thread::available_parallelism().map_or(1, usize::from)
+                        }),
+                        mode: self.mode,
+                        style: SpinStyle {
+                            message: String::new(),
+                            frames: frames.clone(),
+                            interval: self.interval,
+                        },
+                        timeout: self.timeout,
+                        grace: self.grace,
+                        output: self.output,
+                        fail_fast: self.fail_fast,
+                    },
+                },
+                stats: self.stats,
+                stats_json: self.stats_json,
+                heartbeat,
+            });
+        }
+        let mut words = self.command.into_iter();
+        let program = words
+            .next()
+            .ok_or("a command to run is needed after '--'")?;
+        let args: Vec<OsString> = words.collect();
+        let shown = command_line(&program, &args);
+        Ok(RunCommand {
+            target: Target::One(
+                CommandOptions {
+                    program,
+                    args,
+                    mode: self.mode,
+                    wait,
+                    style: SpinStyle {
+                        message: self.message.unwrap_or_else(|| shown.clone()),
+                        frames,
+                        interval: self.interval,
+                    },
+                    timeout: self.timeout,
+                    grace: self.grace,
+                    output: self.output,
+                },
+                shown,
+            ),
+            stats: self.stats,
+            stats_json: self.stats_json,
+            heartbeat,
+        })
+    }
+}
+
+/// `spinner run`: the command, and what to report after it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct RunCommand {
+    /// One command, or the commands of a file.
+    pub(crate) target: Target,
+    /// After the run, write its figures to stderr (`--stats`).
+    pub(crate) stats: bool,
+    /// After the run, write its figures as JSON to this file (`--stats-json`).
+    pub(crate) stats_json: Option<PathBuf>,
+    /// Off a terminal, a line this often saying the command goes on (`--heartbeat`); zero: none.
+    pub(crate) heartbeat: Duration,
+}
+
+/// What `spinner run` runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// One command, and its command line as the final line shows it.
+    One(CommandOptions, String),
+    /// One command a line of a file (`-`: stdin).
+    Many {
+        /// The file.
+        path: PathBuf,
+        /// How to run them.
+        options: CommandJobsOptions,
+    },
+}
+
+/// The command line as a person would type it: words with spaces or shell characters quoted.
+fn command_line(program: &OsString, args: &[OsString]) -> String {
+    std::iter::once(program)
+        .chain(args)
+        .map(|word| {
+            let word = word.to_string_lossy();
+            let plain = !word.is_empty()
+                && word
+                    .chars()
+                    .all(|ch| ch.is_alphanumeric() || "-_./=:,+@%".contains(ch));
+            if plain {
+                word.into_owned()
+            } else {
+                format!("'{}'", word.replace('\'', "'\\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[derive(Debug, clap::Args)]
+struct CompareArgs {
+    /// Runs of each way of stopping, from 1 to 10000
+    #[arg(long, value_name = "N", default_value = "50", value_parser = parse_trials)]
+    trials: usize,
+
+    /// Time between frames, from 1ms to 10s
+    #[arg(long, value_name = "DURATION", default_value = "100ms", value_parser = parse_interval, allow_hyphen_values = true)]
+    interval: Duration,
+
+    /// Also spawn and cancel N threads against N tasks, each a spinner (at most 100000, and at
+    /// most 100000 frames a second in all: N / --interval)
+    #[arg(long, value_name = "N", value_parser = parse_jobs)]
+    jobs: Option<usize>,
+
+    /// Seed of the generator that picks the cancel moments [default: random, printed]
+    #[arg(long, value_name = "S", value_parser = parse_seed)]
+    seed: Option<u64>,
+}
+
+/// Parses `3s` or `500ms..3s`.
+fn parse_delay_range(text: &str) -> Result<Delay, String> {
+    let describe = |err: DurationError| err.to_string();
+    match text.split_once("..") {
+        None => parse_duration(text).map(Delay::Fixed).map_err(describe),
+        Some((low, high)) => {
+            let low = parse_duration(low).map_err(describe)?;
+            let high = parse_duration(high).map_err(describe)?;
+            if low > high {
+                return Err(
+                    "the range's low end is above its high end: expected LOW..HIGH such as \
+                     500ms..3s"
+                        .to_owned(),
+                );
+            }
+            Ok(Delay::Range(low, high))
+        }
+    }
+}
+
+fn parse_delay(text: &str) -> Result<Delay, String> {
+    let delay = parse_delay_range(text)?;
+    if delay.longest() > LONGEST_WAIT {
+        return Err("must be at most 24h, e.g. 3s or 500ms..3s".to_owned());
+    }
+    Ok(delay)
+}
+
+fn parse_jobs(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(count) if (1..=MAX_JOBS).contains(&count) => Ok(count),
+        _ => Err(format!("expected a whole number from 1 to {MAX_JOBS}")),
+    }
+}
+
+/// The most `--trials`: 10 000 runs of each take an hour at the default interval.
+const MOST_TRIALS: usize = 10_000;
+
+/// The most frames a second that `compare --jobs N` may ask of N spinners together: beyond it, two
+/// cores spend all their time waking spinners and the comparison never ends.
+const MOST_FRAMES_PER_SECOND: f64 = 100_000.0;
+
+fn parse_trials(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(count) if (1..=MOST_TRIALS).contains(&count) => Ok(count),
+        _ => Err(format!("expected a whole number from 1 to {MOST_TRIALS}")),
+    }
+}
+
+fn parse_seed(text: &str) -> Result<u64, String> {
+    text.parse()
+        .map_err(|_| "expected a whole number from 0 to 18446744073709551615".to_owned())
+}
+
+fn parse_fail_rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
+        _ => Err("expected a number from 0 to 1, such as 0.1".to_owned()),
+    }
+}
+
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    match parse_duration(text) {
+        Ok(timeout) if !timeout.is_zero() && timeout <= LONGEST_WAIT => Ok(timeout),
+        Ok(_) => Err("must be more than 0s and at most 24h, e.g. 1s".to_owned()),
+        Err(err) => Err(err.to_string()),
+    }
+}
+
+/// The thread's way of waiting: `--wait` is for thread mode only.
+fn thread_wait(mode: Mode, wait: Option<Wait>) -> Result<ThreadWait, String> {
+    match (mode, wait) {
+        (Mode::Task, Some(wait)) => Err(format!(
+            "'--wait {}' applies only to '--mode thread': a task waits by awaiting a timer",
+            name_of(wait)
+        )),
+        (_, wait) => Ok(wait.map_or(ThreadWait::Sleep, ThreadWait::from)),
+    }
+}
+
+/// How often a run off a terminal says it goes on, when `--heartbeat` is not given: CI services
+/// set `CI`, and their logs show no animation.
+fn default_heartbeat() -> Duration {
+    match std::env::var_os("CI") {
+        Some(value) if !value.is_empty() && value != "false" && value != "0" => {
+            Duration::from_secs(30)
+        }
+        _ => Duration::ZERO,
+    }
+}
+
+fn parse_heartbeat(text: &str) -> Result<Duration, String> {
+    if text == "off" {
+        return Ok(Duration::ZERO);
+    }
+    match parse_duration(text) {
+        Ok(every) if every >= Duration::from_secs(1) && every <= LONGEST_WAIT => Ok(every),
+        Ok(_) => Err("must be from 1s to 24h, or off, e.g. 30s".to_owned()),
+        Err(err) => Err(format!("{err}, or off")),
+    }
+}
+
+fn parse_grace(text: &str) -> Result<Duration, String> {
+    match parse_duration(text) {
+        Ok(grace) if grace <= LONGEST_WAIT => Ok(grace),
+        Ok(_) => Err("must be at most 24h, e.g. 5s".to_owned()),
+        Err(err) => Err(err.to_string()),
+    }
+}
+
+fn parse_fib(text: &str) -> Result<u32, String> {
+    match text.parse::<u32>() {
+        Ok(n) if n <= MAX_FIB => Ok(n),
+        _ => Err(format!(
+            "expected a whole number from 0 to {MAX_FIB} (fib({}) overflows 64 bits)",
+            MAX_FIB + 1
+        )),
+    }
+}
+
+/// The longest `--delay` or `--timeout`: a day is already far past any demonstration, and much
+/// larger values overflow the clock's arithmetic.
+const LONGEST_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// The longest `--interval`. In thread mode a stop can take a whole interval; past a few seconds
+/// the program would look hung, not slow.
+const LONGEST_INTERVAL: Duration = Duration::from_secs(10);
+
+fn parse_interval(text: &str) -> Result<Duration, String> {
+    let interval = parse_duration(text).map_err(|err: DurationError| err.to_string())?;
+    if !(Duration::from_millis(1)..=LONGEST_INTERVAL).contains(&interval) {
+        return Err("must be from 1ms to 10s, e.g. 100ms".to_owned());
+    }
+    Ok(interval)
+}
+
+/// What parsing the command line decided.
+#[derive(Debug)]
+pub(crate) enum Command {
+    /// `spinner`: the lesson, one slow operation (or `--jobs`) with these options.
+    Lesson(Box<Options>),
+    /// `spinner run`: a real command, or the commands of a file.
+    Run(Box<RunCommand>),
+    /// `spinner compare`.
+    Compare(CompareOptions),
+    /// Print this text to stdout and exit 0 (`--help`, `--version`).
+    Print(String),
+}
+
+/// Parses a command line (the first item is the program name).
+///
+/// # Errors
+///
+/// The command line is wrong: [`Error::usage`], one line naming the option and what it accepts.
+pub(crate) fn parse<I, T>(args: I) -> Result<Command, Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    match Args::try_parse_from(args) {
+        Ok(Args {
+            command: Some(Subcommand::Compare(compare)),
+            ..
+        }) => {
+            let frames_per_second = compare
+                .jobs
+                .map_or(0.0, |jobs| jobs as f64 / compare.interval.as_secs_f64());
+            if frames_per_second > MOST_FRAMES_PER_SECOND {
+                let jobs = compare.jobs.unwrap_or_default();
+                let shortest = Duration::from_secs_f64(jobs as f64 / MOST_FRAMES_PER_SECOND);
+                return Err(Error::usage(format!(
+                    "'--jobs {jobs}' at '--interval {}' asks for {frames_per_second:.0} frames a \
+                     second; at most {MOST_FRAMES_PER_SECOND:.0}: use an --interval of at least {} \
+                     or fewer --jobs",
+                    HumanDuration(compare.interval),
+                    HumanDuration(shortest)
+                )));
+            }
+            Ok(Command::Compare(CompareOptions {
+                trials: compare.trials,
+                interval: compare.interval,
+                jobs: compare.jobs,
+                seed: compare.seed.unwrap_or_else(|| fastrand::u64(..)),
+            }))
+        }
+        Ok(Args {
+            command: Some(Subcommand::Run(run)),
+            ..
+        }) => run
+            .into_options()
+            .map(|options| Command::Run(Box::new(options)))
+            .map_err(|line| Error::usage(sanitize(&line))),
+        Ok(args) => args
+            .into_options()
+            .map(|options| Command::Lesson(Box::new(options)))
+            .map_err(Error::usage),
+        Err(err)
+            if matches!(
+                err.kind(),
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+            ) =>
+        {
+            let mut text = err.to_string();
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            Ok(Command::Print(text))
+        }
+        Err(err) => Err(Error::usage(one_line(&err))),
+    }
+}
+
+/// clap's message is several lines (the error, a tip, the usage); users get one, which names the
+/// option and what it accepts.
+///
+/// The value on the command line may hold anything (an escape sequence, a newline): the line is made
+/// safe for the terminal, its controls shown as escapes, and so stays one line.
+fn one_line(err: &clap::Error) -> String {
+    let context = |kind| match err.get(kind) {
+        Some(ContextValue::String(text)) => Some(text.clone()),
+        _ => None,
+    };
+    // A value of a set of names (`--mode fiber`): clap's own words are split over lines, so the line
+    // is made from the parts.
+    if let (Some(ContextValue::Strings(valid)), Some(arg)) = (
+        err.get(ContextKind::ValidValue)
+            .filter(|valid| !matches!(valid, ContextValue::Strings(names) if names.is_empty())),
+        context(ContextKind::InvalidArg),
+    ) {
+        let expected = match valid.as_slice() {
+            [] => String::new(),
+            [one] => one.clone(),
+            [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+        };
+        return match context(ContextKind::InvalidValue).filter(|value| !value.is_empty()) {
+            Some(value) => format!(
+                "invalid value '{}' for '{arg}': expected {expected}",
+                sanitize(&value)
+            ),
+            None => format!("a value is required for '{arg}': expected {expected}"),
+        };
+    }
+    let rendered = err.to_string();
+    // The message is clap's first paragraph: a value with a newline in it does not end it.
+    let first = rendered.split("\n\n").next().unwrap_or("bad command line");
+    let first = first.trim_end_matches('\n');
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    // "the following required arguments were not provided:\n  <CMD>...": clap's own line breaks,
+    // which are not the user's text, become spaces.
+    let first = if err.kind() == ErrorKind::MissingRequiredArgument {
+        first.split_whitespace().collect::<Vec<_>>().join(" ")
+    } else {
+        first.to_owned()
+    };
+    let first = &*sanitize(&first);
+    match err.kind() {
+        // "a value is required for '--delay <DURATION>' but none was supplied": add what it takes,
+        // from the option's help.
+        ErrorKind::InvalidValue if first.starts_with("a value is required") => {
+            match missing_value_help(err) {
+                Some(help) => format!("{first}: {help}"),
+                None => format!("{first} (see 'spinner --help')"),
+            }
+        }
+        ErrorKind::ValueValidation | ErrorKind::InvalidValue => first.to_owned(),
+        _ => format!("{first} (see 'spinner --help')"),
+    }
+}
+
+fn missing_value_help(err: &clap::Error) -> Option<String> {
+    let ContextValue::String(arg) = err.get(ContextKind::InvalidArg)? else {
+        return None;
+    };
+    let long = arg.strip_prefix("--")?.split(' ').next()?;
+    let command = Args::command();
+    let help = command
+        .get_arguments()
+        .find(|candidate| candidate.get_long() == Some(long))?
+        .get_help()?
+        .to_string();
+    Some(help.replace('`', ""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn usage(args: &[&str]) -> String {
+        let mut argv = vec!["spinner"];
+        argv.extend_from_slice(args);
+        match parse(argv) {
+            Err(err) => {
+                assert_eq!(err.code(), 2, "{args:?}: {err}");
+                err.to_string()
+            }
+            Ok(other) => panic!("{args:?} was accepted: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn defaults_are_the_python_original() {
+        let Ok(Command::Lesson(options)) = parse(["spinner"]) else {
+            panic!("no arguments must run")
+        };
+        assert_eq!(options.run, RunOptions::default());
+        assert_eq!(
+            (options.jobs, options.stats, options.stats_json),
+            (None, false, None)
+        );
+    }
+
+    #[test]
+    fn every_option_is_read() {
+        let Ok(Command::Lesson(options)) = parse([
+            "spinner",
+            "--mode",
+            "task",
+            "--delay",
+            "1.5s",
+            "--interval",
+            "50ms",
+            "--message",
+            "考え中",
+            "--frames",
+            "braille",
+        ]) else {
+            panic!("valid options must run")
+        };
+        let options = options.run;
+        assert_eq!(options.mode, Mode::Task);
+        assert_eq!(options.delay, Duration::from_millis(1500));
+        assert_eq!(options.style.interval, Duration::from_millis(50));
+        assert_eq!(options.style.message, "考え中");
+        assert_eq!(options.style.frames, Frames::BRAILLE);
+        assert_eq!(options.work, Work::Sleep);
+        assert!(!options.offload);
+    }
+
+    #[test]
+    fn work_options_are_read() {
+        let run = |args: &[&str]| match parse(["spinner"].iter().chain(args)) {
+            Ok(Command::Lesson(options)) => (options.run.work, options.run.offload),
+            other => panic!("{args:?}: {other:?}"),
+        };
+        assert_eq!(
+            run(&["--work", "cpu"]),
+            (Work::Cpu { n: DEFAULT_FIB }, false)
+        );
+        assert_eq!(
+            run(&["--work", "cpu", "--fib", "20"]),
+            (Work::Cpu { n: 20 }, false)
+        );
+        assert_eq!(
+            run(&["--work", "blocking-sleep", "--offload"]),
+            (Work::BlockingSleep, true)
+        );
+    }
+
+    #[test]
+    fn bad_values_get_one_line_naming_the_option_and_what_it_accepts() {
+        let cases: [(&[&str], &str, &str); 12] = [
+            (
+                &["--work", "spin"],
+                "--work",
+                "expected sleep, cpu or blocking-sleep",
+            ),
+            (
+                &["run", "--output", "loud", "--", "true"],
+                "--output",
+                "expected on-error, live or quiet",
+            ),
+            (&["--work", "cpu", "--fib", "94"], "--fib", "from 0 to 93"),
+            (&["--work", "cpu", "--fib", "-1"], "--fib", "from 0 to 93"),
+            (&["--fib", "20"], "--fib", "only to '--work cpu'"),
+            (&["--mode", "fiber"], "--mode", "expected thread or task"),
+            (&["--wait", "spin"], "--wait", "expected sleep or event"),
+            (
+                &["--delay", "abc"],
+                "--delay",
+                "expected a duration such as 250ms",
+            ),
+            (&["--delay", "-1s"], "--delay", "must not be negative"),
+            (&["--interval", "0"], "--interval", "expected a duration"),
+            (&["--interval", "0s"], "--interval", "from 1ms to 10s"),
+            (
+                &["--frames", "dots"],
+                "--frames",
+                "expected ascii or braille",
+            ),
+        ];
+        for (args, option, accepted) in cases {
+            let line = usage(args);
+            assert!(!line.contains('\n'), "{line}");
+            assert!(line.starts_with("spinner: "), "{line}");
+            assert!(
+                line.contains(option) && line.contains(accepted),
+                "{args:?}: {line}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_wait_is_read_in_thread_mode_and_refused_in_task_mode() {
+        let Ok(Command::Lesson(options)) = parse(["spinner", "--wait", "event"]) else {
+            panic!("--wait event must run")
+        };
+        assert_eq!(options.run.wait, ThreadWait::Event);
+        let line = usage(&["--mode", "task", "--wait", "event"]);
+        assert!(
+            line.contains("--wait event") && line.contains("--mode thread"),
+            "{line}"
+        );
+        assert!(usage(&["--wait", "spin"]).contains("expected sleep or event"));
+    }
+
+    #[test]
+    fn a_delay_range_needs_jobs() {
+        let line = usage(&["--delay", "500ms..3s"]);
+        assert!(
+            line.contains("--delay") && line.contains("--jobs"),
+            "{line}"
+        );
+        let Ok(Command::Lesson(options)) =
+            parse(["spinner", "--jobs", "3", "--delay", "500ms..3s"])
+        else {
+            panic!("a range with --jobs must run")
+        };
+        assert!(options.jobs.is_some());
+    }
+
+    #[test]
+    fn jobs_have_an_upper_bound() {
+        for huge in ["100001", "18446744073709551615", "99999999999999999999999"] {
+            let line = usage(&["--jobs", huge]);
+            assert!(line.contains("from 1 to 100000"), "{line}");
+            assert!(usage(&["--jobs", "2", "--limit", huge]).contains("from 1 to 100000"));
+        }
+    }
+
+    #[test]
+    fn controls_in_a_bad_value_are_shown_not_obeyed() {
+        for (args, shown) in [
+            (&["--mode", "\x1b]0;T\x07"][..], "'\\u{1b}]0;T\\u{7}'"),
+            (&["--mode", "a\nb"][..], "'a\\nb'"),
+            (&["--mode", "x\u{202e}y"][..], "'x\\u{202e}y'"),
+            (&["--col\x1bour"][..], "--col\\u{1b}our"),
+        ] {
+            let line = usage(args);
+            assert!(!line.contains('\n') && !line.contains('\x1b'), "{line:?}");
+            assert!(
+                !line.contains('\x07') && !line.contains('\u{202e}'),
+                "{line:?}"
+            );
+            assert!(line.contains(shown), "{shown} not in {line:?}");
+        }
+    }
+
+    #[test]
+    fn compare_options_are_bounded() {
+        for args in [
+            &["compare", "--trials", "18446744073709551615"][..],
+            &["compare", "--trials", "1000000000000"][..],
+            &["compare", "--trials", "10001"][..],
+        ] {
+            assert!(usage(args).contains("from 1 to 10000"), "{args:?}");
+        }
+        assert!(usage(&["compare", "--jobs", "100001"]).contains("from 1 to 100000"));
+        let line = usage(&["compare", "--jobs", "5000", "--interval", "10ms"]);
+        assert!(
+            line.contains("--jobs 5000") && line.contains("at least 50 ms"),
+            "{line}"
+        );
+        assert!(matches!(
+            parse(["spinner", "compare", "--jobs", "5000", "--interval", "50ms"]),
+            Ok(Command::Compare(_))
+        ));
+    }
+
+    #[test]
+    fn run_takes_the_command_after_its_options() {
+        let Ok(Command::Run(run)) = parse([
+            "spinner",
+            "run",
+            "--mode",
+            "task",
+            "--timeout",
+            "2s",
+            "--",
+            "sh",
+            "-c",
+            "echo 'hi there'",
+        ]) else {
+            panic!("run must parse")
+        };
+        let Target::One(command, shown) = &run.target else {
+            panic!("one command")
+        };
+        assert_eq!(command.program, "sh");
+        assert_eq!(command.args, ["-c", "echo 'hi there'"]);
+        assert_eq!(command.timeout, Some(Duration::from_secs(2)));
+        assert_eq!(command.grace, Duration::from_secs(5));
+        assert_eq!(command.output, OutputMode::OnError);
+        assert_eq!(
+            shown,
+            concat!("sh -c 'echo ", r"'\''", "hi there", r"'\''", "'")
+        );
+        assert_eq!(&command.style.message, shown);
+        assert!(usage(&["run"]).contains("CMD"));
+        assert!(
+            usage(&["run", "--output", "loud", "--", "true"]).contains("on-error, live or quiet")
+        );
+        assert!(
+            usage(&["run", "--mode", "task", "--wait", "event", "--", "true"]).contains("--wait")
+        );
+    }
+
+    #[test]
+    fn a_missing_value_says_what_the_option_takes() {
+        let line = usage(&["--mode"]);
+        assert!(
+            line.contains("--mode") && line.contains("thread") && line.contains("task"),
+            "{line}"
+        );
+        let line = usage(&["--delay"]);
+        assert!(line.contains("--delay") && line.contains("250ms"), "{line}");
+    }
+
+    #[test]
+    fn durations_too_large_for_the_clock_are_refused() {
+        assert!(usage(&["--delay", "200000000000000000m"]).contains("at most 24h"));
+        assert!(usage(&["--interval", "11s"]).contains("from 1ms to 10s"));
+        assert!(usage(&["--jobs", "2", "--timeout", "25h"]).contains("at most 24h"));
+    }
+
+    #[test]
+    fn unknown_options_point_to_help() {
+        let line = usage(&["--colour"]);
+        assert!(
+            line.contains("--colour") && line.contains("--help"),
+            "{line}"
+        );
+        assert!(usage(&["--delay"]).contains("--delay"));
+    }
+
+    #[test]
+    fn help_and_version_are_printed() {
+        let Ok(Command::Print(help)) = parse(["spinner", "--help"]) else {
+            panic!("--help must print")
+        };
+        assert!(help.contains("--mode") && help.contains("--frames"));
+        let Ok(Command::Print(version)) = parse(["spinner", "--version"]) else {
+            panic!("--version must print")
+        };
+        assert!(version.contains(env!("CARGO_PKG_VERSION")));
+    }
+}

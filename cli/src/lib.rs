@@ -1,0 +1,497 @@
+//! The `spinner` program, built on the `spinner` library: the lesson's three ways to stop a
+//! spinner side by side ([`lesson`]), the kinds of slow work ([`work`]), many jobs at once
+//! ([`jobs`]), a real command under a spinner ([`command`]), the experiment that measures them
+//! ([`compare`]), and the figures of `--stats` ([`measure`]).
+//!
+//! [`run`] is the program: `main` calls it, with the command line, and returns its exit code. The
+//! modules are public so that the benchmarks (`cargo bench`) and the tests measure what the
+//! program runs; the library a Rust program depends on is the `spinner` crate.
+#![warn(missing_docs, missing_debug_implementations, rust_2018_idioms)]
+
+mod args;
+mod duration;
+mod error;
+mod report;
+mod signals;
+mod stats_file;
+
+pub mod command;
+pub mod compare;
+pub mod jobs;
+pub mod lesson;
+pub mod measure;
+pub mod work;
+
+pub use error::Error;
+
+use std::ffi::OsString;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use cpu_time::ProcessTime;
+use spinner::terminal::{self, sanitize};
+use spinner::thread_supervisor::ThreadWait;
+use spinner::{Cancel, SpinnerOptions};
+
+use args::{Command, Options, RunCommand, Target};
+use command::jobs::CommandJobsOptions;
+use command::{CommandOptions, Forward, OutputMode, StopCause};
+use compare::{CompareError, CompareOptions};
+use jobs::JobsOptions;
+use measure::{Bytes, FrameLog, Stats};
+use signals::{Signal, Signals};
+use stats_file::StatsFile;
+
+/// Whether descriptor 1 was closed when the process started (`spinner >&-`): see
+/// [`note_closed_stdout`].
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Notes whether stdout is closed, for the binary to call before Rust's runtime looks: for a
+/// standard descriptor closed at start it opens `/dev/null` in its place (so that the next file
+/// opened does not take it), after which every write succeeds and a result would be lost without a
+/// word. By `main`, a closed stdout and `>/dev/null` look alike.
+pub fn note_closed_stdout() {
+    if rustix::io::fcntl_getfd(io::stdout()).is_err() {
+        STDOUT_CLOSED.store(true, Ordering::SeqCst);
+    }
+}
+
+/// Runs the program with the command line `args` (the first is the program's name), and says how it
+/// ended: the exit code of a run that went to its end (`spinner run` passes on the command's own),
+/// or the [`Error`] that stopped it, with its exit code.
+///
+/// # Errors
+///
+/// A wrong command line (2), a failure (1), a command that cannot run or is not found (126, 127),
+/// a signal that stopped the run (128 + its number).
+///
+/// # Examples
+///
+/// ```
+/// let code = spinner_cli::run(["spinner", "--delay", "50ms"])?; // `Answer: 42` on stdout
+/// assert_eq!(code, std::process::ExitCode::SUCCESS);
+/// # Ok::<(), spinner_cli::Error>(())
+/// ```
+pub fn run<I, T>(args: I) -> Result<ExitCode, Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let (cpu, started) = (ProcessTime::now(), Instant::now());
+    match args::parse(args)? {
+        Command::Print(text) => {
+            write_out(&mut io::stdout().lock(), &text)
+                .map_err(|err| Error::failure(format!("cannot write the help: {err}")))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Lesson(options) => {
+            let figures = Figures {
+                stats: options.stats,
+                stats_json: options.stats_json.clone(),
+                mode: options.run.mode.name(),
+                mechanism: options.run.mechanism().name(),
+                interval: options.run.style.interval,
+                cpu,
+                started,
+            };
+            measured(figures, |cancel, signals, display| match &options.jobs {
+                None => lesson(&options, cancel, signals, display),
+                Some(jobs) => lesson_jobs(&options, jobs, cancel, signals, display),
+            })
+        }
+        Command::Run(run) => {
+            let (mode, wait, interval) = match &run.target {
+                Target::One(command, _) => (command.mode, command.wait, command.style.interval),
+                Target::Many { options, .. } => {
+                    (options.mode, ThreadWait::Sleep, options.style.interval)
+                }
+            };
+            let figures = Figures {
+                stats: run.stats,
+                stats_json: run.stats_json.clone(),
+                mode: mode.name(),
+                mechanism: mode.mechanism(wait).name(),
+                interval,
+                cpu,
+                started,
+            };
+            measured(figures, |cancel, signals, display| match &run.target {
+                Target::One(command, shown) => {
+                    one_command(command, shown, &run, cancel, signals, display)
+                }
+                Target::Many { path, options } => {
+                    command_file(path, options, cancel, signals, display)
+                }
+            })
+        }
+        Command::Compare(options) => compare(&options),
+    }
+}
+
+/// What `--stats` and `--stats-json` need to know of a run besides what it measures itself.
+struct Figures {
+    stats: bool,
+    stats_json: Option<PathBuf>,
+    mode: &'static str,
+    mechanism: &'static str,
+    interval: Duration,
+    cpu: ProcessTime,
+    started: Instant,
+}
+
+/// How a run ended, with what `--stats` needs of it.
+struct Ran {
+    ended: Result<ExitCode, Error>,
+    longest_gap: Duration,
+    stop_latency: Duration,
+}
+
+/// Runs `run` with the signal handlers installed, then reports its figures as asked.
+fn measured(
+    figures: Figures,
+    run: impl FnOnce(&Cancel, &Signals, &FrameLog) -> Result<Ran, Error>,
+) -> Result<ExitCode, Error> {
+    // Checked before the run, so that a bad path is said at once, not after the work is done.
+    let stats_file = figures
+        .stats_json
+        .as_deref()
+        .map(|path| {
+            StatsFile::check(path).map_err(|reason| {
+                Error::usage(format!(
+                    "cannot write '--stats-json {}': {reason}",
+                    sanitize(&path.display().to_string())
+                ))
+            })
+        })
+        .transpose()?;
+    terminal::install_panic_hook();
+    let cancel = Cancel::new();
+    let signals = install_signals(&cancel)?;
+    let display = FrameLog::new();
+    let wakeups_before = wakeups();
+    let ran = run(&cancel, &signals, &display)?;
+    let woken = wakeups()
+        .zip(wakeups_before)
+        .map(|(after, before)| after - before);
+    if figures.stats || stats_file.is_some() {
+        let stats = Stats::gather(
+            figures.mode,
+            figures.mechanism,
+            &display,
+            figures.interval,
+            ran.longest_gap,
+            ran.stop_latency,
+            figures.cpu.elapsed(),
+            figures.started.elapsed(),
+            woken,
+        );
+        if figures.stats {
+            let _ = writeln!(io::stderr(), "{stats}");
+        }
+        if let Some(file) = stats_file {
+            if let Err(err) = file.write(&stats.to_json()) {
+                let path = sanitize(&file.path().display().to_string()).into_owned();
+                let unwritten = Error::failure(format!(
+                    "cannot write the --stats-json file '{path}': {err}"
+                ));
+                // Figures that cannot be written are an error; a signal's exit code stays.
+                return Err(match ran.ended {
+                    Ok(_) => unwritten,
+                    Err(err) => err.and(unwritten),
+                });
+            }
+        }
+    }
+    ran.ended
+}
+
+/// The lesson: one slow operation and its spinner.
+fn lesson(
+    options: &Options,
+    cancel: &Cancel,
+    signals: &Signals,
+    display: &FrameLog,
+) -> Result<Ran, Error> {
+    let mut stdout = io::stdout().lock();
+    // Without a terminal, the message once as a line (then a heartbeat, if asked for).
+    let spinner = options
+        .run
+        .style
+        .spinner()
+        .announce(true)
+        .heartbeat(options.heartbeat)
+        .start();
+    let line = measure::FrameRecorder::new(spinner, display.clone());
+    let outcome = lesson::run(&options.run, cancel, line, &mut stdout)
+        .map_err(|err| Error::failure(format!("cannot start the spinner: {err}")))?;
+    let ended = match (outcome.answer, signals.received()) {
+        (Some(answer), _) => say(&mut stdout, &format!("Answer: {answer}"))
+            .map(|()| ExitCode::SUCCESS)
+            .map_err(|err| Error::failure(format!("cannot write the answer: {err}"))),
+        (None, Some(signal)) => Err(Error::report(
+            signal.exit_code(),
+            report::cancelled(&outcome, signal.name()),
+        )),
+        (None, None) => Err(Error::failure("the operation was cancelled")),
+    };
+    // After the answer: the freeze is told once the run it froze is over.
+    if let Some(lines) = report::froze(&outcome, &options.run) {
+        let _ = writeln!(io::stderr(), "{lines}");
+    }
+    Ok(Ran {
+        ended,
+        longest_gap: outcome.spin.longest_gap,
+        stop_latency: outcome.spin.stop_latency,
+    })
+}
+
+/// Many jobs at once (`--jobs`): results as they complete, then a report.
+fn lesson_jobs(
+    options: &Options,
+    jobs: &JobsOptions,
+    cancel: &Cancel,
+    signals: &Signals,
+    display: &FrameLog,
+) -> Result<Ran, Error> {
+    let started = Instant::now();
+    let mut stdout = io::stdout().lock();
+    let run = &options.run;
+    let summary = jobs::run_jobs(
+        run.mode,
+        run.wait,
+        &run.style,
+        jobs,
+        cancel,
+        &mut stdout,
+        display,
+    )?;
+    // The display stops once every job has: from the signal if one came, else from the last job.
+    let last_stop = summary.results.iter().map(|result| result.stopped_at).max();
+    let stop_requested = cancel.requested_at().or(last_stop);
+    let stop_latency = display
+        .finished()
+        .zip(stop_requested)
+        .map_or(Duration::ZERO, |(cleared, requested)| {
+            cleared.saturating_duration_since(requested)
+        });
+    let counts = summary.counts;
+    let ended = match say(&mut stdout, &report::jobs_summary(&summary)) {
+        Err(err) => Err(Error::failure(format!("cannot write the report: {err}"))),
+        Ok(()) => match (signals.received(), cancel.requested_at()) {
+            (Some(signal), Some(signal_at)) => Err(Error::report(
+                signal.exit_code(),
+                report::jobs_cancelled(&summary, signal.name(), signal_at, started),
+            )),
+            _ if summary.all_answered() => Ok(ExitCode::SUCCESS),
+            _ => Err(Error::failure(format!(
+                "{} of {} jobs did not answer ({} failed, {} timed out)",
+                jobs.jobs - counts.answered,
+                jobs.jobs,
+                counts.failed,
+                counts.timed_out
+            ))),
+        },
+    };
+    Ok(Ran {
+        ended,
+        longest_gap: display.longest_gap(),
+        stop_latency,
+    })
+}
+
+/// `spinner run -- CMD`: a real command under the spinner.
+fn one_command(
+    command: &CommandOptions,
+    shown: &str,
+    run: &RunCommand,
+    cancel: &Cancel,
+    signals: &Signals,
+    display: &FrameLog,
+) -> Result<Ran, Error> {
+    let spinner = command
+        .style
+        .spinner()
+        .announce(true)
+        .heartbeat(run.heartbeat)
+        .start();
+    let forward = || forward(signals);
+    let outcome = command::run_command(command, cancel, &forward, spinner, display)?;
+    let failed = !outcome.status.success() || outcome.stopping.is_some();
+    let mut stderr = io::stderr().lock();
+    if failed && command.output == OutputMode::OnError {
+        let captured = &outcome.stderr;
+        if captured.dropped > 0 {
+            let _ = writeln!(
+                stderr,
+                "spinner: the first {} of its stderr were dropped; the last {} follow:",
+                Bytes(captured.dropped),
+                Bytes(captured.bytes.len() as u64)
+            );
+        }
+        // The command's own diagnostics, as it wrote them (its colours included).
+        let _ = stderr.write_all(&captured.bytes);
+        if !captured.bytes.is_empty() && !captured.bytes.ends_with(b"\n") {
+            let _ = writeln!(stderr);
+        }
+    }
+    let signal = outcome
+        .stopping
+        .filter(|stopping| matches!(stopping.cause, StopCause::Signal(_)))
+        .and(signals.received());
+    // What a signal stopped, then how the command ended: the final line is always the last.
+    if let (Some(signal), Some(signal_at)) = (signal, cancel.requested_at()) {
+        let report = report::command_cancelled(&outcome, signal.name(), signal_at, command.grace);
+        let _ = writeln!(stderr, "{report}");
+    }
+    let _ = writeln!(
+        stderr,
+        "{}",
+        report::command_ended(shown, &outcome, signal.map(Signal::name), command.timeout)
+    );
+    drop(stderr);
+    // The run went to its end, and its last line said how: the exit code tells it again.
+    let code = match (signal, outcome.stopping.map(|stopping| stopping.cause)) {
+        (Some(signal), _) => signal.exit_code(),
+        (None, Some(StopCause::Timeout)) => 124,
+        _ => match (
+            outcome.status.code(),
+            command::ended_by_signal(&outcome.status),
+        ) {
+            (Some(code), _) => u8::try_from(code).unwrap_or(1),
+            (None, Some(number)) => u8::try_from(128 + number).unwrap_or(1),
+            (None, None) => 1,
+        },
+    };
+    let ended = Ok(ExitCode::from(code));
+    Ok(Ran {
+        ended,
+        longest_gap: outcome.spin.longest_gap,
+        stop_latency: outcome.spin.stop_latency,
+    })
+}
+
+/// The signal a stop forwards to the commands: the one spinner received.
+fn forward(signals: &Signals) -> Forward {
+    match signals.received() {
+        Some(Signal::Terminate) => Forward::Terminate,
+        Some(Signal::Hangup) => Forward::Hangup,
+        Some(Signal::Quit) => Forward::Quit,
+        Some(Signal::Interrupt) | None => Forward::Interrupt,
+    }
+}
+
+/// `spinner run --jobs-from FILE`: one command a line, at most a limit at once.
+fn command_file(
+    path: &Path,
+    options: &CommandJobsOptions,
+    cancel: &Cancel,
+    signals: &Signals,
+    display: &FrameLog,
+) -> Result<Ran, Error> {
+    let started = Instant::now();
+    let lines: Box<dyn io::BufRead + Send> = if path == Path::new("-") {
+        Box::new(io::BufReader::new(io::stdin()))
+    } else {
+        let file = std::fs::File::open(path).map_err(|err| {
+            let path = sanitize(&path.display().to_string()).into_owned();
+            Error::usage(format!("cannot read '--jobs-from {path}': {err}"))
+        })?;
+        Box::new(io::BufReader::new(file))
+    };
+    let forward = || forward(signals);
+    let (summary, unread) =
+        command::jobs::run_command_jobs(options, lines, cancel, &forward, display);
+    let _ = writeln!(
+        io::stderr(),
+        "{}",
+        report::command_jobs(
+            &summary,
+            options,
+            signals.received().map(Signal::name),
+            cancel
+                .requested_at()
+                .map(|at| at.saturating_duration_since(started))
+        )
+    );
+    let counts = summary.counts;
+    let ended = match (signals.received(), unread) {
+        (Some(signal), _) if cancel.is_cancelled() => Ok(ExitCode::from(signal.exit_code())),
+        // The commands started were stopped first, and counted above.
+        (_, Some(err)) => Err(Error::failure(format!("cannot read the commands: {err}"))),
+        _ if counts.failed + counts.timed_out > 0 || summary.failed_fast => Ok(ExitCode::FAILURE),
+        _ => Ok(ExitCode::SUCCESS),
+    };
+    Ok(Ran {
+        ended,
+        longest_gap: display.longest_gap(),
+        stop_latency: Duration::ZERO,
+    })
+}
+
+/// `spinner compare`: the experiment, its progress on a spinner of our own.
+fn compare(options: &CompareOptions) -> Result<ExitCode, Error> {
+    let stop = Cancel::new();
+    let signals = install_signals(&stop)?;
+    let progress = SpinnerOptions::new("measuring").start();
+    let report = compare::compare(options, &stop, &mut |done, total, what| {
+        progress.set_message(format!("[{}/{total}] {what}", done + 1));
+    });
+    progress.stop();
+    match report {
+        Ok(report) => say(&mut io::stdout().lock(), &report.to_string())
+            .map(|()| ExitCode::SUCCESS)
+            .map_err(|err| Error::failure(format!("cannot write the report: {err}"))),
+        Err(CompareError::Interrupted) => {
+            let signal = signals.received().unwrap_or(Signal::Interrupt);
+            Err(Error::new(
+                signal.exit_code(),
+                format!("compare cancelled by {signal}"),
+            ))
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// Installs the signal handlers, which fire `cancel`.
+fn install_signals(cancel: &Cancel) -> Result<Signals, Error> {
+    signals::install(cancel.clone())
+        .map_err(|err| Error::failure(format!("cannot install the signal handlers: {err}")))
+}
+
+/// The process's voluntary context switches so far, every thread's, those that ended included: how
+/// many times it went to sleep and was woken.
+fn wakeups() -> Option<u64> {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: `getrusage` fills the `rusage` it is given, which lives for the call; zeroed, it is a
+    // valid `rusage` whatever the call does.
+    let usage = unsafe {
+        if libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) != 0 {
+            return None;
+        }
+        usage.assume_init()
+    };
+    u64::try_from(usage.ru_nvcsw).ok()
+}
+
+/// Writes a line of results to stdout. Nobody reading them (`spinner | head -c0`) is not an error;
+/// a stdout that is closed (`spinner >&-`), full or broken otherwise is.
+fn say(stdout: &mut dyn Write, text: &str) -> io::Result<()> {
+    write_out(stdout, &format!("{text}\n"))
+}
+
+/// Writes `text` to stdout as [`say`] does.
+fn write_out(stdout: &mut dyn Write, text: &str) -> io::Result<()> {
+    if STDOUT_CLOSED.load(Ordering::SeqCst) {
+        return Err(io::Error::other("stdout is closed"));
+    }
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}

@@ -1,0 +1,446 @@
+//! What the tests of this workspace share: a program in a pseudo-terminal of a chosen size, a tiny
+//! screen model that replays what the terminal received, and the processes a test leaves behind.
+//!
+//! Output is read by a thread doing blocking reads, not with `expectrl`'s `expect`, which polls a
+//! non-blocking descriptor in a loop without sleeping: on a small, shared machine that loop takes a
+//! core away from the very program whose timing the tests watch.
+
+pub mod processes;
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+use std::process::Command;
+use std::sync::OnceLock;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use expectrl::Expect;
+/// The signals a test sends to a program in a pseudo-terminal, and how a program ended.
+pub use expectrl::process::unix::{Signal, WaitStatus};
+use unicode_width::UnicodeWidthChar;
+
+/// The `spinner` binary of this workspace, which cargo builds for the program's integration tests
+/// beside their executables: `target/<profile>/spinner`, the parent of their `deps/`.
+pub fn bin() -> &'static str {
+    static BIN: OnceLock<String> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let test = std::env::current_exe().expect("the test's own path");
+        let profile = test
+            .parent()
+            .and_then(Path::parent)
+            .expect("a test runs from target/<profile>/deps");
+        let bin = profile.join("spinner");
+        assert!(
+            bin.is_file(),
+            "{} is missing: the program's tests need it built (cargo test builds it)",
+            bin.display()
+        );
+        bin.to_str().expect("a UTF-8 path").to_owned()
+    })
+}
+
+/// How long anything may take before a test gives up. The machines are shared and noisy: this is a
+/// bound against hangs, not a measurement.
+pub const GENEROUS: Duration = Duration::from_secs(10);
+
+/// The binary running in a pseudo-terminal, with everything it wrote so far.
+pub struct Pty {
+    session: expectrl::session::OsSession,
+    chunks: Receiver<Vec<u8>>,
+    output: Vec<u8>,
+    eof: bool,
+}
+
+impl Pty {
+    /// Runs the binary with `args` in a pseudo-terminal `columns` wide, with `TERM=xterm-256color`.
+    pub fn spawn(args: &[&str], columns: u16) -> Pty {
+        Pty::spawn_with_term(args, columns, "xterm-256color")
+    }
+
+    /// Like [`Pty::spawn`], with this `TERM`.
+    pub fn spawn_with_term(args: &[&str], columns: u16, term: &str) -> Pty {
+        Pty::spawn_program(bin(), args, columns, &[("TERM", term)])
+    }
+
+    /// Runs `program` with `args` and the extra environment `env` in a pseudo-terminal `columns`
+    /// wide. The locale is `C.UTF-8` unless `env` says otherwise: what the program draws depends on
+    /// it (`…` or `...`), and the machine running the tests may have none.
+    pub fn spawn_program(program: &str, args: &[&str], columns: u16, env: &[(&str, &str)]) -> Pty {
+        // ptyprocess gives the terminal 80x24 after the child has started, so a size set before the
+        // program starts would be overwritten, and one set after it starts races its first frame.
+        // So a shell waits for one line on its stdin before it becomes the program (same pid): the
+        // line is sent once the size is set.
+        let mut command = Command::new("/bin/sh");
+        command
+            .args(["-c", "read -r go && exec \"$0\" \"$@\"", program])
+            .args(args)
+            .env("LC_ALL", "C.UTF-8")
+            .envs(env.iter().copied());
+        let mut session = expectrl::Session::spawn(command).expect("spawn the binary in a pty");
+        session
+            .get_process_mut()
+            .set_window_size(columns, 24)
+            .expect("set the pty's size");
+        session.send_line("").expect("start the program");
+        let mut master: File = session
+            .get_process()
+            .get_raw_handle()
+            .expect("a handle on the pty");
+        let (sender, chunks) = mpsc::channel();
+        thread::spawn(move || {
+            let mut buf = [0; 4096];
+            // Linux reports the end (no process left on the slave side) as EIO: any error ends it.
+            while let Ok(n @ 1..) = master.read(&mut buf) {
+                if sender.send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        Pty {
+            session,
+            chunks,
+            output: Vec::new(),
+            eof: false,
+        }
+    }
+
+    /// Everything read so far, as the terminal received it.
+    pub fn output(&self) -> &[u8] {
+        &self.output
+    }
+
+    /// [`Pty::output`], decoded.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.output).into_owned()
+    }
+
+    /// The program's process id.
+    pub fn pid(&self) -> u32 {
+        u32::try_from(self.session.get_process().pid().as_raw()).expect("a positive pid")
+    }
+
+    /// Sends `signal` to the program (not to its process group, not to this test).
+    pub fn signal(&mut self, signal: Signal) {
+        self.session
+            .get_process_mut()
+            .signal(signal)
+            .expect("send a signal to the child");
+    }
+
+    /// Reads until the output contains `needle`. Panics, showing the output, if it does not within
+    /// `timeout` or the program ends first.
+    pub fn wait_for(&mut self, needle: &str, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        while !self.text().contains(needle) {
+            if !self.read_some(deadline) {
+                panic!(
+                    "{needle:?} not seen ({}); output so far: {:?}",
+                    if self.eof {
+                        "end of output"
+                    } else {
+                        "timed out"
+                    },
+                    self.text()
+                );
+            }
+        }
+    }
+
+    /// Reads until the program and everything it started closed the terminal, and returns all of
+    /// the output. Panics if that takes longer than `timeout`.
+    pub fn read_to_end(&mut self, timeout: Duration) -> &[u8] {
+        let deadline = Instant::now() + timeout;
+        while !self.eof {
+            if !self.read_some(deadline) && !self.eof {
+                panic!(
+                    "no end of output within {timeout:?}; output so far: {:?}",
+                    self.text()
+                );
+            }
+        }
+        &self.output
+    }
+
+    /// Waits for the program to exit and returns its exit code. Panics if it is still running after
+    /// `timeout` or was killed by a signal.
+    pub fn exit_code(&mut self, timeout: Duration) -> i32 {
+        match self.wait_status(timeout) {
+            WaitStatus::Exited(_, code) => code,
+            other => panic!("the program did not exit normally in time: {other:?}"),
+        }
+    }
+
+    /// Waits for the program to end and returns how it ended (`StillAlive` if it has not within
+    /// `timeout`).
+    pub fn wait_status(&mut self, timeout: Duration) -> WaitStatus {
+        let deadline = Instant::now() + timeout;
+        loop {
+            match self.session.get_process().status().expect("waitpid") {
+                WaitStatus::StillAlive if Instant::now() < deadline => {
+                    thread::sleep(Duration::from_millis(10))
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Reads the next chunk. `false` at the end of output or at the deadline.
+    fn read_some(&mut self, deadline: Instant) -> bool {
+        if self.eof {
+            return false;
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        match self.chunks.recv_timeout(left) {
+            Ok(chunk) => {
+                self.output.extend_from_slice(&chunk);
+                true
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                self.eof = true;
+                false
+            }
+            Err(RecvTimeoutError::Timeout) => false,
+        }
+    }
+}
+
+/// Whether any byte is ESC (0x1b).
+pub fn has_escape(bytes: &[u8]) -> bool {
+    bytes.contains(&0x1b)
+}
+
+/// The cursor visibility escapes, in order: `true` for show (`ESC[?25h`), `false` for hide.
+pub fn cursor_escapes(bytes: &[u8]) -> Vec<bool> {
+    bytes
+        .windows(6)
+        .filter_map(|window| match window {
+            b"\x1b[?25h" => Some(true),
+            b"\x1b[?25l" => Some(false),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What a terminal of fixed width shows after receiving some bytes, for the few codes a spinner uses:
+/// printable characters (wide ones take two columns, as `unicode-width` says), `\r`, `\n`,
+/// `ESC[K` / `ESC[1K` / `ESC[2K`, `ESC[J`, `ESC[nA` (cursor up), and `ESC[?25l` / `ESC[?25h`.
+/// Other escape sequences are skipped.
+/// The screen grows downwards instead of scrolling.
+#[derive(Debug)]
+pub struct Screen {
+    columns: usize,
+    /// One `Vec` per row; a wide character is followed by a `'\0'` for its second column.
+    rows: Vec<Vec<char>>,
+    row: usize,
+    column: usize,
+    cursor_visible: bool,
+    wrapped: bool,
+}
+
+impl Screen {
+    /// An empty screen `columns` wide, cursor visible at the top left.
+    pub fn new(columns: usize) -> Screen {
+        Screen {
+            columns,
+            rows: vec![vec![' '; columns]],
+            row: 0,
+            column: 0,
+            cursor_visible: true,
+            wrapped: false,
+        }
+    }
+
+    /// Replays `bytes` on a fresh screen.
+    pub fn replay(columns: usize, bytes: &[u8]) -> Screen {
+        let mut screen = Screen::new(columns);
+        screen.feed(bytes);
+        screen
+    }
+
+    /// Applies `bytes` to the screen.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        let text = String::from_utf8_lossy(bytes);
+        let mut chars = text.chars().peekable();
+        while let Some(ch) = chars.next() {
+            match ch {
+                '\r' => self.column = 0,
+                '\n' => self.next_row(),
+                '\x1b' if chars.peek() == Some(&'[') => {
+                    chars.next();
+                    let mut params = String::new();
+                    let mut end = None;
+                    for ch in chars.by_ref() {
+                        if ('\x40'..='\x7e').contains(&ch) {
+                            end = Some(ch);
+                            break;
+                        }
+                        params.push(ch);
+                    }
+                    match (params.as_str(), end) {
+                        ("" | "0", Some('K')) => self.erase(self.cursor_column(), self.columns),
+                        ("1", Some('K')) => self.erase(0, self.cursor_column() + 1),
+                        ("2", Some('K')) => self.erase(0, self.columns),
+                        ("" | "0", Some('J')) => {
+                            self.erase(self.cursor_column(), self.columns);
+                            for row in &mut self.rows[self.row + 1..] {
+                                row.fill(' ');
+                            }
+                        }
+                        (count, Some('A')) => {
+                            let count = count.parse().unwrap_or(1);
+                            self.row = self.row.saturating_sub(count);
+                        }
+                        ("?25", Some('l')) => self.cursor_visible = false,
+                        ("?25", Some('h')) => self.cursor_visible = true,
+                        _ => {}
+                    }
+                }
+                ch if ch.is_control() => {}
+                ch => self.print(ch),
+            }
+        }
+    }
+
+    /// Each row's text, trailing blanks removed.
+    pub fn lines(&self) -> Vec<String> {
+        self.rows
+            .iter()
+            .map(|row| {
+                let line: String = row.iter().filter(|&&ch| ch != '\0').collect();
+                line.trim_end().to_owned()
+            })
+            .collect()
+    }
+
+    /// The text of the last row that is not blank, or `""` if the screen is blank.
+    pub fn last_non_blank_line(&self) -> String {
+        self.lines()
+            .into_iter()
+            .rev()
+            .find(|line| !line.is_empty())
+            .unwrap_or_default()
+    }
+
+    /// The whole screen, rows joined by `\n`.
+    pub fn contents(&self) -> String {
+        self.lines().join("\n")
+    }
+
+    /// Whether the cursor was visible after the last byte.
+    pub fn cursor_visible(&self) -> bool {
+        self.cursor_visible
+    }
+
+    /// Whether any character ever went past the last column and wrapped to the next row.
+    pub fn wrapped(&self) -> bool {
+        self.wrapped
+    }
+
+    /// Where erasing starts: after a character in the last column the cursor stays on it (the wrap
+    /// only happens when the next character comes).
+    fn cursor_column(&self) -> usize {
+        self.column.min(self.columns - 1)
+    }
+
+    fn next_row(&mut self) {
+        self.row += 1;
+        if self.row == self.rows.len() {
+            self.rows.push(vec![' '; self.columns]);
+        }
+    }
+
+    fn erase(&mut self, from: usize, to: usize) {
+        for cell in &mut self.rows[self.row][from..to.min(self.columns)] {
+            *cell = ' ';
+        }
+    }
+
+    fn print(&mut self, ch: char) {
+        let width = ch.width().unwrap_or(0);
+        if width == 0 {
+            return;
+        }
+        if self.column + width > self.columns {
+            self.wrapped = true;
+            self.column = 0;
+            self.next_row();
+        }
+        let row = &mut self.rows[self.row];
+        row[self.column] = ch;
+        if width == 2 {
+            row[self.column + 1] = '\0';
+        }
+        self.column += width;
+    }
+}
+
+/// The frames an animated spinner drew: the text between each `\r` and the `ESC[K` that ends it.
+pub fn frames(bytes: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(bytes);
+    text.split('\r')
+        .filter_map(|piece| {
+            piece
+                .split_once("\x1b[K")
+                .map(|(frame, _)| frame.to_owned())
+        })
+        .filter(|frame| !frame.is_empty())
+        .collect()
+}
+
+/// A stream that keeps every write made to it, shared by its clones: what a spinner drew, for a
+/// test to read while the spinner's thread goes on writing.
+#[derive(Clone, Debug, Default)]
+pub struct Capture(std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>);
+
+impl std::io::Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.lock().push(buf.to_vec());
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Capture {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Vec<u8>>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Everything written so far, as text (bytes that are not UTF-8 shown as `�`).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.lock().concat()).into_owned()
+    }
+
+    /// Each write so far, as text, in order.
+    pub fn writes(&self) -> Vec<String> {
+        self.lock()
+            .iter()
+            .map(|write| String::from_utf8_lossy(write).into_owned())
+            .collect()
+    }
+
+    /// Forgets what was written so far: the next [`Capture::text`] has only what comes after.
+    pub fn clear(&self) {
+        self.lock().clear();
+    }
+
+    /// Waits until `needle` was written, for [`GENEROUS`] at most; then fails the test, saying what
+    /// it waited for and what was written.
+    pub fn wait_for(&self, needle: &str) {
+        let deadline = Instant::now() + GENEROUS;
+        while !self.text().contains(needle) {
+            assert!(
+                Instant::now() < deadline,
+                "waited {GENEROUS:?} for {needle:?}; written: {:?}",
+                self.text()
+            );
+            thread::sleep(Duration::from_millis(1));
+        }
+    }
+}
