@@ -55,8 +55,8 @@ for ((round = 0; round < ROUNDS; round++)); do
 done
 
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo "?")
-if [[ -n $(git status --porcelain -- src Cargo.toml Cargo.lock 2>/dev/null) ]]; then
-  commit="$commit + uncommitted changes in src/ or Cargo.*"
+if [[ -n $(git status --porcelain -- src cli Cargo.toml Cargo.lock 2>/dev/null) ]]; then
+  commit="$commit + uncommitted changes in src/, cli/ or Cargo.*"
 fi
 echo
 echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit, $(nproc) cores," \

@@ -103,3 +103,97 @@ fn twenty_rows_from_twenty_tasks_leave_twenty_lines() {
         "the cursor is hidden"
     );
 }
+
+const SHARED_CHILD: &str = "SPINNER_SHARED_CHILD";
+
+#[test]
+fn child_a_spinner_and_a_block() {
+    if std::env::var_os(SHARED_CHILD).is_none() {
+        return;
+    }
+    println!();
+    // Two parts of one program, each with its spinners on stderr: a spinner of its own, and a block
+    // of two rows turning on threads of their own.
+    let alone = SpinnerOptions::new("spinner alone")
+        .interval(Duration::from_millis(20))
+        .start();
+    let block =
+        MultiSpinner::with_options(SpinnerOptions::new("").interval(Duration::from_millis(30)));
+    std::thread::scope(|scope| {
+        for n in 0..2 {
+            let row = block.add(format!("row {n}"));
+            scope.spawn(move || {
+                std::thread::sleep(Duration::from_millis(400 + 200 * n));
+                row.success(format!("row {n} done"));
+            });
+        }
+    });
+    block.stop();
+    alone.success("alone done");
+}
+
+#[test]
+fn a_spinner_and_a_block_share_the_terminal_and_leave_only_their_lines() {
+    let me = std::env::current_exe().expect("the test binary's path");
+    let mut pty = Pty::spawn_program(
+        me.to_str().expect("a UTF-8 path"),
+        &[
+            "--exact",
+            "child_a_spinner_and_a_block",
+            "--nocapture",
+            "--test-threads=1",
+        ],
+        80,
+        &[(SHARED_CHILD, "1"), ("TERM", "xterm-256color")],
+    );
+    let output = pty.read_to_end(GENEROUS * 3).to_vec();
+    // While all three turned, they were rows of one block: the screen showed each once, one
+    // above the other.
+    let mut seen_together = false;
+    // The screen after each row drawn (an escape sequence is never cut in two).
+    let ends = output
+        .windows(3)
+        .enumerate()
+        .filter(|(_, w)| w == b"\x1b[K");
+    for (at, _) in ends {
+        let screen = Screen::replay(80, &output[..at + 3]);
+        let rows = screen.lines();
+        let at = |text: &str| rows.iter().position(|row| row.ends_with(text));
+        if let (Some(alone), Some(first), Some(second)) =
+            (at(" spinner alone"), at(" row 0"), at(" row 1"))
+        {
+            let mut places = [alone, first, second];
+            places.sort_unstable();
+            assert_eq!(
+                places[2] - places[0],
+                2,
+                "not one block: {}",
+                screen.contents()
+            );
+            seen_together = true;
+        }
+    }
+    assert!(
+        seen_together,
+        "never drawn together: {:?}",
+        String::from_utf8_lossy(&output)
+    );
+    // At the end, only their lines: no row left behind by another's frame.
+    let screen = Screen::replay(80, &output);
+    let left: Vec<String> = screen
+        .lines()
+        .into_iter()
+        .filter(|row| row.contains("row ") || row.contains("alone"))
+        .collect();
+    assert_eq!(
+        left,
+        ["✔ row 0 done", "✔ row 1 done", "✔ alone done"],
+        "{}",
+        screen.contents()
+    );
+    assert_eq!(
+        cursor_escapes(&output).last(),
+        Some(&true),
+        "the cursor is hidden"
+    );
+}

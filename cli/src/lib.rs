@@ -209,6 +209,8 @@ fn measured(
 }
 
 /// The lesson: one slow operation and its spinner.
+// Not inlined into `run`: each command's locals take stack only when it runs.
+#[inline(never)]
 fn lesson(
     options: &Options,
     cancel: &Cancel,
@@ -249,6 +251,8 @@ fn lesson(
 }
 
 /// Many jobs at once (`--jobs`): results as they complete, then a report.
+// Not inlined into `run`: each command's locals take stack only when it runs.
+#[inline(never)]
 fn lesson_jobs(
     options: &Options,
     jobs: &JobsOptions,
@@ -303,6 +307,8 @@ fn lesson_jobs(
 }
 
 /// `spinner run -- CMD`: a real command under the spinner.
+// Not inlined into `run`: each command's locals take stack only when it runs.
+#[inline(never)]
 fn one_command(
     command: &CommandOptions,
     shown: &str,
@@ -384,6 +390,8 @@ fn forward(signals: &Signals) -> Forward {
 }
 
 /// `spinner run --jobs-from FILE`: one command a line, at most a limit at once.
+// Not inlined into `run`: each command's locals take stack only when it runs.
+#[inline(never)]
 fn command_file(
     path: &Path,
     options: &CommandJobsOptions,
@@ -432,6 +440,8 @@ fn command_file(
 }
 
 /// `spinner compare`: the experiment, its progress on a spinner of our own.
+// Not inlined into `run`: each command's locals take stack only when it runs.
+#[inline(never)]
 fn compare(options: &CompareOptions) -> Result<ExitCode, Error> {
     let stop = Cancel::new();
     let signals = install_signals(&stop)?;

@@ -1,12 +1,11 @@
-//! The program's signal handlers: Ctrl-C (SIGINT) through `ctrlc`; SIGTERM, SIGHUP, SIGQUIT and
-//! Ctrl-Z (SIGTSTP) through `signal-hook`. (The library's own, for SIGWINCH, only raises a flag.)
+//! The program's signal handlers: Ctrl-C (SIGINT), SIGTERM, SIGHUP, SIGQUIT and Ctrl-Z (SIGTSTP),
+//! all through `signal-hook`, on one thread. (The library's own, for SIGWINCH, only raises a flag.)
 //!
-//! `ctrlc`'s `termination` feature would deliver SIGTERM to the same closure as SIGINT, with no way to
-//! tell them apart, and the exit code differs (130 against 143); so the others are registered on
-//! their own.
-//! Both handlers run on ordinary threads (the OS-level handler only wakes them) and do one thing:
-//! record which signal came and fire the cancel token. A second signal means "stop now": the
-//! terminal is restored and the process exits at once.
+//! One thread for all of them, not `ctrlc`'s thread for SIGINT beside another for the rest: each
+//! signal is told apart (the exit code differs, 130 against 143), and a thread fewer is a smaller
+//! program. The handler runs on an ordinary thread (the OS-level handler only wakes it) and does
+//! one thing: record which signal came and fire the cancel token. A second signal means "stop
+//! now": the terminal is restored and the process exits at once.
 
 use std::fmt;
 use std::io;
@@ -14,7 +13,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::thread;
 
-use signal_hook::consts::{SIGHUP, SIGQUIT, SIGTERM, SIGTSTP};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
 use spinner::Cancel;
 
 /// A signal that cancels the run.
@@ -90,8 +89,8 @@ impl Signals {
 ///
 /// # Errors
 ///
-/// The handlers were installed before in this process (signal handlers are process-wide, and a
-/// second `ctrlc` handler is refused), or the OS refused the registration.
+/// The handlers were installed before in this process (signal handlers are process-wide), or the
+/// OS refused the registration.
 pub(crate) fn install(cancel: Cancel) -> io::Result<Signals> {
     static INSTALLED: AtomicBool = AtomicBool::new(false);
     if INSTALLED.swap(true, Ordering::SeqCst) {
@@ -101,20 +100,18 @@ pub(crate) fn install(cancel: Cancel) -> io::Result<Signals> {
     }
     let signals = Signals::default();
 
-    let (on_interrupt, on_interrupt_cancel) = (signals.clone(), cancel.clone());
-    ctrlc::set_handler(move || on_interrupt.deliver(Signal::Interrupt, &on_interrupt_cancel))
-        .map_err(io::Error::other)?;
-
-    let mut others = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGQUIT, SIGTSTP])?;
-    let on_other = signals.clone();
+    let mut caught =
+        signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP])?;
+    let on_signal = signals.clone();
     thread::Builder::new()
         .name("signals".to_owned())
         .spawn(move || {
-            for signal in others.forever() {
+            for signal in caught.forever() {
                 match signal {
-                    SIGTERM => on_other.deliver(Signal::Terminate, &cancel),
-                    SIGHUP => on_other.deliver(Signal::Hangup, &cancel),
-                    SIGQUIT => on_other.deliver(Signal::Quit, &cancel),
+                    SIGINT => on_signal.deliver(Signal::Interrupt, &cancel),
+                    SIGTERM => on_signal.deliver(Signal::Terminate, &cancel),
+                    SIGHUP => on_signal.deliver(Signal::Hangup, &cancel),
+                    SIGQUIT => on_signal.deliver(Signal::Quit, &cancel),
                     // Ctrl-Z: give the terminal back (cursor shown, spinner cleared), then stop
                     // as the default action would; the spinner redraws when the shell continues it.
                     _ => spinner::terminal::suspend_restoring_stderr(|| {
