@@ -60,5 +60,5 @@ pub use frames::Frames;
 pub use multi_spinner::{MultiSpinner, SpinnerRow};
 pub use spin::{Cancel, Draw, Mechanism, Spin, SpinReport};
 pub use spinner::{Spinner, SpinnerOptions, Symbols, spin_until, spin_while};
-pub use spinner_handle::{SpinnerHandle, SpinnerWriter};
+pub use spinner_handle::{Hidden, SpinnerHandle, SpinnerWriter};
 pub use terminal::restore_on_signals::{RestoreOnSignals, restore_on_signals};

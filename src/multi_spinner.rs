@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use crate::Draw;
 use crate::screen::{RowId, Screen};
 use crate::spinner::{Look, Spinner, SpinnerOptions};
-use crate::spinner_handle::SpinnerWriter;
+use crate::spinner_handle::{Hidden, SpinnerWriter};
 
 /// One row of a [`MultiSpinner`]: a [`Spinner`], with all of its methods (`set_message`,
 /// `println`, `suspend`, `writer`, `elapsed`, `success`, `fail`). Dropping it removes the row.
@@ -245,7 +245,23 @@ impl MultiSpinner {
     /// spinners.suspend(|| eprintln!("a line on a clean terminal"));
     /// ```
     pub fn suspend<T>(&self, f: impl FnOnce() -> T) -> T {
-        self.screen.suspend(f)
+        let _hidden = self.hide();
+        f()
+    }
+
+    /// Clears the block until the returned guard is dropped (see [`Spinner::hide`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let spinners = spinner::MultiSpinner::start();
+    /// let _row = spinners.add("waiting for input");
+    /// let hidden = spinners.hide();
+    /// eprintln!("a line on a clean terminal");
+    /// drop(hidden);
+    /// ```
+    pub fn hide(&self) -> Hidden {
+        Hidden::new(Arc::clone(&self.screen))
     }
 
     /// Takes the block's rows off the screen (and, if no other spinner is shown, shows the cursor).

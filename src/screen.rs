@@ -372,25 +372,19 @@ impl Screen {
         self.state().print(text);
     }
 
-    /// Clears the rows and shows the cursor, runs `f` with no lock held, and draws the rows again
-    /// once no other `suspend` runs.
-    pub(crate) fn suspend<T>(&self, f: impl FnOnce() -> T) -> T {
-        {
-            let mut state = self.state();
-            state.suspended += 1;
-            state.block.finish();
-        }
-        /// Draws the rows again when `f` returns or unwinds.
-        struct Resume<'a>(&'a Shared);
-        impl Drop for Resume<'_> {
-            fn drop(&mut self) {
-                let mut state = self.0.state();
-                state.suspended -= 1;
-                state.draw(None);
-            }
-        }
-        let _resume = Resume(&self.shared);
-        f()
+    /// Clears the rows and shows the cursor; nothing is drawn until every [`Screen::hide`] is
+    /// matched by a [`Screen::show`].
+    pub(crate) fn hide(&self) {
+        let mut state = self.state();
+        state.suspended += 1;
+        state.block.finish();
+    }
+
+    /// Ends a [`Screen::hide`]: the rows are drawn again once no other is left.
+    pub(crate) fn show(&self) {
+        let mut state = self.state();
+        state.suspended = state.suspended.saturating_sub(1);
+        state.draw(None);
     }
 
     /// Starts the painter, or starts it again faster for a row that turns faster.

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use crate::Draw;
 use crate::Frames;
 use crate::screen::{RowId, RowSpec, Screen};
-use crate::spinner_handle::{SpinnerHandle, SpinnerWriter};
+use crate::spinner_handle::{Hidden, SpinnerHandle, SpinnerWriter};
 use crate::terminal;
 
 /// The symbols of a final line: `✔ done` or `✖ failed`.
@@ -676,6 +676,26 @@ impl Spinner {
     /// ```
     pub fn suspend<T>(&self, f: impl FnOnce() -> T) -> T {
         self.handle.suspend(f)
+    }
+
+    /// Clears the spinner (every spinner on its terminal) and shows the cursor until the returned
+    /// guard is dropped: [`suspend`](Spinner::suspend) for output that does not fit in one call, such
+    /// as a prompt and the answer typed to it, or a line a command writes a piece at a time.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::io::Write;
+    ///
+    /// let spinner = spinner::Spinner::start("asking");
+    /// let hidden = spinner.hide();
+    /// eprint!("Proceed? [y/N] "); // the spinner stays away while the answer is typed
+    /// let answer = "y"; // std::io::stdin().read_line(..)
+    /// drop(hidden);
+    /// spinner.success(format!("answered {answer}"));
+    /// ```
+    pub fn hide(&self) -> Hidden {
+        self.handle.hide()
     }
 
     /// A line-buffered [`std::io::Write`] that prints each whole line through [`println`](Spinner::println):

@@ -72,7 +72,25 @@ impl SpinnerHandle {
     /// );
     /// ```
     pub fn suspend<T>(&self, f: impl FnOnce() -> T) -> T {
-        self.screen.suspend(f)
+        let _hidden = self.hide();
+        f()
+    }
+
+    /// Clears the spinner until the guard is dropped (see [`Spinner::hide`](crate::Spinner::hide)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// futures_lite::future::block_on(
+    ///     spinner::SpinnerOptions::new("installing").spin_until_with(|spinner| async move {
+    ///         let hidden = spinner.hide();
+    ///         eprint!("Continue? [y/N] "); // a prompt the spinner must not draw over
+    ///         drop(hidden);
+    ///     }),
+    /// );
+    /// ```
+    pub fn hide(&self) -> Hidden {
+        Hidden::new(Arc::clone(&self.screen))
     }
 
     /// Turns the spinner by one frame (see [`Spinner::tick`](crate::Spinner::tick)).
@@ -97,6 +115,41 @@ impl SpinnerHandle {
     /// ```
     pub fn writer(&self) -> SpinnerWriter {
         SpinnerWriter::new(Arc::clone(&self.screen))
+    }
+}
+
+/// Spinners kept off the terminal while it lives: [`Spinner::hide`](crate::Spinner::hide). The
+/// cursor is shown; dropped, it lets the spinners be drawn again (once no other `Hidden` of their
+/// terminal is left).
+///
+/// # Examples
+///
+/// ```
+/// use std::io::Write;
+///
+/// let spinner = spinner::Spinner::start("downloading");
+/// let hidden = spinner.hide();
+/// write!(std::io::stderr(), "50 %\r")?; // a line of its own, that the spinner does not overwrite
+/// drop(hidden); // the spinner is drawn again
+/// spinner.success("downloaded");
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug)]
+#[must_use = "the spinners are drawn again as soon as it is dropped"]
+pub struct Hidden {
+    screen: Arc<Screen>,
+}
+
+impl Hidden {
+    pub(crate) fn new(screen: Arc<Screen>) -> Hidden {
+        screen.hide();
+        Hidden { screen }
+    }
+}
+
+impl Drop for Hidden {
+    fn drop(&mut self) {
+        self.screen.show();
     }
 }
 

@@ -13,7 +13,7 @@ use spinner::{Frames, Symbols};
 
 use crate::Error;
 use crate::command::jobs::CommandJobsOptions;
-use crate::command::{CommandOptions, OutputMode};
+use crate::command::{CommandOptions, OutputMode, command_line};
 use crate::compare::CompareOptions;
 use crate::duration::{DurationError, parse_duration};
 use crate::jobs::{Delay, JobsOptions, MAX_JOBS};
@@ -449,26 +449,6 @@ pub(crate) enum Target {
         /// How to run them.
         options: CommandJobsOptions,
     },
-}
-
-/// The command line as a person would type it: words with spaces or shell characters quoted.
-fn command_line(program: &OsString, args: &[OsString]) -> String {
-    std::iter::once(program)
-        .chain(args)
-        .map(|word| {
-            let word = word.to_string_lossy();
-            let plain = !word.is_empty()
-                && word
-                    .chars()
-                    .all(|ch| ch.is_alphanumeric() || "-_./=:,+@%".contains(ch));
-            if plain {
-                word.into_owned()
-            } else {
-                format!("'{}'", word.replace('\'', "'\\''"))
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 #[derive(Debug, clap::Args)]

@@ -103,7 +103,7 @@ impl From<CommandError> for Error {
     fn from(err: CommandError) -> Error {
         let code = match err {
             CommandError::NotFound(_) => 127,
-            CommandError::CannotRun(..) => 126,
+            CommandError::CannotRun(..) | CommandError::BadInterpreter(..) => 126,
             CommandError::Other(_) => 1,
         };
         let text = sanitize(&err.to_string()).into_owned();

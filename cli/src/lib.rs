@@ -9,6 +9,7 @@
 #![warn(missing_docs, missing_debug_implementations, rust_2018_idioms)]
 
 mod args;
+mod closed_stdout;
 mod duration;
 mod error;
 mod report;
@@ -22,13 +23,14 @@ pub mod lesson;
 pub mod measure;
 pub mod work;
 
+pub use closed_stdout::note_closed_stdout;
 pub use error::Error;
 
 use std::ffi::OsString;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
+
 use std::time::{Duration, Instant};
 
 use cpu_time::ProcessTime;
@@ -44,20 +46,6 @@ use jobs::JobsOptions;
 use measure::{Bytes, FrameLog, Stats};
 use signals::{Signal, Signals};
 use stats_file::StatsFile;
-
-/// Whether descriptor 1 was closed when the process started (`spinner >&-`): see
-/// [`note_closed_stdout`].
-static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
-
-/// Notes whether stdout is closed, for the binary to call before Rust's runtime looks: for a
-/// standard descriptor closed at start it opens `/dev/null` in its place (so that the next file
-/// opened does not take it), after which every write succeeds and a result would be lost without a
-/// word. By `main`, a closed stdout and `>/dev/null` look alike.
-pub fn note_closed_stdout() {
-    if rustix::io::fcntl_getfd(io::stdout()).is_err() {
-        STDOUT_CLOSED.store(true, Ordering::SeqCst);
-    }
-}
 
 /// Runs the program with the command line `args` (the first is the program's name), and says how it
 /// ended: the exit code of a run that went to its end (`spinner run` passes on the command's own),
@@ -327,6 +315,10 @@ fn one_command(
     let outcome = command::run_command(command, cancel, &forward, spinner, display)?;
     let failed = !outcome.status.success() || outcome.stopping.is_some();
     let mut stderr = io::stderr().lock();
+    if outcome.mid_line {
+        // The command's output ended in the middle of a line: the lines below start on their own.
+        let _ = writeln!(stderr);
+    }
     if failed && command.output == OutputMode::OnError {
         let captured = &outcome.stderr;
         if captured.dropped > 0 {
@@ -352,6 +344,9 @@ fn one_command(
         let report = report::command_cancelled(&outcome, signal.name(), signal_at, command.grace);
         let _ = writeln!(stderr, "{report}");
     }
+    if let Some(holder) = &outcome.held_by {
+        let _ = writeln!(stderr, "{}", report::output_held(holder));
+    }
     let _ = writeln!(
         stderr,
         "{}",
@@ -371,7 +366,14 @@ fn one_command(
             (None, None) => 1,
         },
     };
-    let ended = Ok(ExitCode::from(code));
+    let ended = match &outcome.write_error {
+        // Its output was lost: an error, which keeps the command's own code in its words.
+        Some(err) => Err(Error::failure(format!(
+            "cannot write the command's output: {err} (the command: {})",
+            report::exit_words(code)
+        ))),
+        None => Ok(ExitCode::from(code)),
+    };
     Ok(Ran {
         ended,
         longest_gap: outcome.spin.longest_gap,
@@ -425,10 +427,13 @@ fn command_file(
         )
     );
     let counts = summary.counts;
-    let ended = match (signals.received(), unread) {
-        (Some(signal), _) if cancel.is_cancelled() => Ok(ExitCode::from(signal.exit_code())),
+    let ended = match (signals.received(), unread, summary.write_error) {
+        (Some(signal), _, _) if cancel.is_cancelled() => Ok(ExitCode::from(signal.exit_code())),
         // The commands started were stopped first, and counted above.
-        (_, Some(err)) => Err(Error::failure(format!("cannot read the commands: {err}"))),
+        (_, Some(err), _) => Err(Error::failure(format!("cannot read the commands: {err}"))),
+        (_, None, Some((number, err))) => Err(Error::failure(format!(
+            "cannot write the output of #{number}: {err}"
+        ))),
         _ if counts.failed + counts.timed_out > 0 || summary.failed_fast => Ok(ExitCode::FAILURE),
         _ => Ok(ExitCode::SUCCESS),
     };
@@ -494,7 +499,7 @@ fn say(stdout: &mut dyn Write, text: &str) -> io::Result<()> {
 
 /// Writes `text` to stdout as [`say`] does.
 fn write_out(stdout: &mut dyn Write, text: &str) -> io::Result<()> {
-    if STDOUT_CLOSED.load(Ordering::SeqCst) {
+    if closed_stdout::stdout_closed() {
         return Err(io::Error::other("stdout is closed"));
     }
     match stdout

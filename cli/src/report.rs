@@ -17,18 +17,23 @@ use crate::measure::{Bytes, HumanDuration};
 pub(crate) const WIDTH: usize = 80;
 
 /// Breaks `text` at spaces into lines of at most `width` columns after `prefix`, each line led by
-/// `prefix`. A number stays with its unit (`10.7 ms`); a word longer than a line stays whole.
+/// `prefix`. A number stays with the word after it (`10.7 ms`, `300 MB`, `3 jobs`); a word longer
+/// than a line stays whole.
 pub(crate) fn wrap(prefix: &str, text: &str, width: usize) -> String {
-    const UNITS: [&str; 7] = ["µs", "ms", "s", "s,", "s;", "B", "KB"];
     let room = width.saturating_sub(prefix.chars().count()).max(1);
     let mut words: Vec<String> = Vec::new();
+    let mut after_number = false;
     for word in text.split(' ') {
         match words.last_mut() {
-            Some(number) if UNITS.contains(&word) => {
+            Some(number) if after_number => {
                 number.push(' ');
                 number.push_str(word);
+                after_number = false;
             }
-            _ => words.push(word.to_owned()),
+            _ => {
+                after_number = is_number(word);
+                words.push(word.to_owned());
+            }
         }
     }
     let mut out = String::new();
@@ -48,6 +53,15 @@ pub(crate) fn wrap(prefix: &str, text: &str, width: usize) -> String {
     out.push_str(prefix);
     out.push_str(&line);
     out
+}
+
+/// `12`, `1.5`, `(0.2`, `1,024`: a figure whose unit or noun follows.
+fn is_number(word: &str) -> bool {
+    let digits = word.trim_start_matches(['(', '~', '-', '+']);
+    digits.starts_with(|c: char| c.is_ascii_digit())
+        && digits
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
 }
 
 /// How a cancelled run stopped: when the signal came, how long the spinner took to stop after it,
@@ -304,6 +318,28 @@ pub(crate) fn command_cancelled(
         .map(|line| wrap("spinner: ", line, WIDTH))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// What still held the command's output when spinner stopped waiting for it.
+pub(crate) fn output_held(holder: &crate::command::Holder) -> String {
+    wrap(
+        "spinner: ",
+        &format!(
+            "the command's output is still held open by process {} ({}), which left its process \
+             group; not waiting for it",
+            holder.pid,
+            spinner::terminal::sanitize(&holder.name)
+        ),
+        WIDTH,
+    )
+}
+
+/// How an exit code reads: `exit 3`, `killed by SIGINT`.
+pub(crate) fn exit_words(code: u8) -> String {
+    match code {
+        129..=192 => format!("killed by {}", signal_name(i32::from(code) - 128)),
+        code => format!("exit {code}"),
+    }
 }
 
 /// The last line of `spinner run`: how the command ended, and when.

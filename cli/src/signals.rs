@@ -78,6 +78,7 @@ impl Signals {
             // A second signal while the run is stopping: the user wants out now. A command of
             // `spinner run` gets no more grace: its process group is killed.
             crate::command::kill_running_commands();
+            crate::command::tty::restore();
             spinner::terminal::exit_restoring_stderr(signal.exit_code().into());
         }
     }
@@ -112,11 +113,20 @@ pub(crate) fn install(cancel: Cancel) -> io::Result<Signals> {
                     SIGTERM => on_signal.deliver(Signal::Terminate, &cancel),
                     SIGHUP => on_signal.deliver(Signal::Hangup, &cancel),
                     SIGQUIT => on_signal.deliver(Signal::Quit, &cancel),
-                    // Ctrl-Z: give the terminal back (cursor shown, spinner cleared), then stop
-                    // as the default action would; the spinner redraws when the shell continues it.
-                    _ => spinner::terminal::suspend_restoring_stderr(|| {
-                        let _ = signal_hook::low_level::emulate_default_handler(SIGTSTP);
-                    }),
+                    // Ctrl-Z: the commands running stop with spinner (a job control of their own
+                    // group, which the terminal's Ctrl-Z does not reach); the terminal is given back
+                    // (cursor shown, spinner cleared, its modes as they were), then spinner stops
+                    // as the default action would. When the shell continues it, the commands
+                    // continue too, and the spinner is drawn again at its next frame.
+                    _ => {
+                        crate::command::signal_running_commands(rustix::process::Signal::TSTP);
+                        spinner::terminal::suspend_restoring_stderr(|| {
+                            crate::command::tty::restore_for_stop();
+                            let _ = signal_hook::low_level::emulate_default_handler(SIGTSTP);
+                            crate::command::tty::resume_after_stop();
+                        });
+                        crate::command::signal_running_commands(rustix::process::Signal::CONT);
+                    }
                 }
             }
         })?;

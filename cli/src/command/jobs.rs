@@ -1,43 +1,49 @@
 //! Many real commands at once (`spinner run --jobs-from FILE`): the concurrent downloader made real.
 //! One `sh -c` command a line, at most `limit` at a time, each shown on the jobs board while it
-//! runs; its output written in one piece when it ends (never interleaved with another's); a stop
-//! (Ctrl-C, SIGTERM, the first failure with `fail_fast`) reaching every running command's process
-//! group, and no new command starting.
+//! runs; its output kept (in memory, then in a temporary file past a megabyte) and written in one
+//! piece when it ends, never interleaved with another's; a stop (Ctrl-C, SIGTERM, the first
+//! failure with `fail_fast`) reaching every running command's process group, and no new command
+//! starting.
 //!
-//! The two modes differ as in the lesson: a thread per running command, blocked in `wait` on it, or
-//! a task per running command, awaiting it. Either way one warden looks at the running commands
-//! every interval: their timeouts, a stop, the grace before SIGKILL.
+//! Each command is one `Run`, the runner of `spinner run`, watched by a thread of its own. The
+//! mode chooses how the board's painter waits, as in the lesson: a thread that sleeps between
+//! frames and looks at the signal flag, or a task on the event loop, which the signal wakes.
 
-use std::collections::HashMap;
-use std::ffi::{OsStr, OsString};
-use std::io::{self, BufRead, Write};
+use std::ffi::OsString;
+use std::io::{self, BufRead, Read};
 use std::os::unix::ffi::OsStringExt;
-use std::process::{ExitStatus, Output, Stdio};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::process::ExitStatus;
+use std::sync::{Condvar, Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use async_executor::LocalExecutor;
+use event_listener::Listener;
 use futures_lite::FutureExt;
-use rustix::process::Signal;
-
 use spinner::task_supervisor::beside;
 use spinner::thread_supervisor::{self, ThreadWait};
 use spinner::{Cancel, Draw, Mechanism, Spin, event_loop};
 
-use super::{Forward, Group, OutputMode};
+use super::process::{Route, Streams, Wake};
+use super::pump::{SharedSpool, Sink};
+use super::runner::{Next, Run};
+use super::{Forward, OutputMode, StopCause};
 use crate::jobs::{Board, Counts, JobEnd, JobOutcome, Painter};
 use crate::lesson::{Mode, SpinStyle};
 use crate::measure::{FrameLog, FrameRecorder};
+
+/// The longest line of commands read: a longer one is an error of the input, not a command.
+pub const LONGEST_LINE: usize = 1024 * 1024;
 
 /// How to run the commands of a file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CommandJobsOptions {
     /// At most this many run at once.
     pub limit: usize,
-    /// A thread or a task per running command.
+    /// A thread or a task draws the board and looks at the signal.
     pub mode: Mode,
-    /// The board's frames and interval (also how often the warden looks).
+    /// The board's frames and interval (also how often the painter looks at the signal), and its
+    /// label: the summary row starts with the message when there is one.
     pub style: SpinStyle,
     /// Stop a command after this long.
     pub timeout: Option<Duration>,
@@ -61,9 +67,10 @@ pub struct CommandJob {
 }
 
 /// What a run of many commands did.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct CommandJobsSummary {
-    /// The board's counts: succeeded (answered), failed, timed out, stopped (cancelled).
+    /// The board's counts: succeeded (answered), failed, timed out, stopped while running
+    /// (`cancelled_running`), not started (`cancelled_pending`).
     pub counts: Counts,
     /// Every command that did not succeed, in the order they ended.
     pub failures: Vec<CommandJob>,
@@ -71,148 +78,199 @@ pub struct CommandJobsSummary {
     pub failed_fast: bool,
     /// From the start until every command had stopped.
     pub elapsed: Duration,
+    /// The first write of a command's output that failed (not a reader that went away), and the
+    /// command's number.
+    pub write_error: Option<(usize, io::Error)>,
 }
 
-/// One running command, as the warden sees it.
-struct Running {
-    group: Group,
-    started: Instant,
-    /// Its `--timeout` expired and it was asked to stop.
-    timed_out: bool,
-    /// When it was asked to stop (a timeout, a signal, a failure elsewhere with `fail_fast`).
-    stop_asked: Option<Instant>,
-    killed: bool,
-}
-
-/// What the commands share: the running ones, the stop, the board.
+/// What the commands share: the stop, the board, the permits, the results.
 struct Shared<'a> {
     options: &'a CommandJobsOptions,
     board: &'a Board,
+    /// What every command's watcher hears: a process, a pipe, the stop.
+    wake: Wake,
     /// Raised once every command read has ended and no more will be read: the board closes.
-    done: &'a Cancel,
+    done: Cancel,
     /// What a command's end raises when the board thinks it was the last: not the end here, since
     /// more lines may come; ignored.
     last_so_far: Cancel,
-    /// Raised by a signal (through `cancel`) or by the first failure with `fail_fast`: no command
-    /// starts any more, and the running ones are stopped.
+    /// Raised by a signal (through `cancel`), by the first failure with `fail_fast`, or by input
+    /// that cannot be read: no command starts any more, and the running ones are stopped.
     stop: Cancel,
     /// What the stop sends first.
     forward: Mutex<Forward>,
+    /// Free places among the `limit`; a place given back wakes one waiting command.
+    free: Mutex<usize>,
+    returned: Condvar,
     failed_fast: Mutex<bool>,
-    running: Mutex<HashMap<usize, Running>>,
-    commands: Mutex<HashMap<usize, String>>,
     failures: Mutex<Vec<CommandJob>>,
+    write_error: Mutex<Option<(usize, io::Error)>>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl Shared<'_> {
-    /// Registers a command that started as process `pid`.
-    fn started(&self, number: usize, pid: u32) -> io::Result<()> {
-        let running = Running {
-            group: Group::new(pid)?,
-            started: Instant::now(),
-            timed_out: false,
-            stop_asked: None,
-            killed: false,
-        };
-        lock(&self.running).insert(number, running);
-        Ok(())
+    /// Raises the stop (once): no command starts any more, and every running one is asked to stop
+    /// with `forward`'s signal.
+    fn stop(&self, forward: Forward) {
+        if !self.stop.is_cancelled() {
+            *lock(&self.forward) = forward;
+            self.stop.cancel();
+            self.returned.notify_all();
+            self.wake.notify();
+        }
     }
 
-    /// Looks at every running command: the stop, its timeout, the grace. Returns whether any runs.
-    fn watch(&self) {
-        let now = Instant::now();
-        let stopping = self.stop.is_cancelled();
-        let forward = *lock(&self.forward);
-        for running in lock(&self.running).values_mut() {
-            let timed_out = self
-                .options
-                .timeout
-                .is_some_and(|timeout| now.duration_since(running.started) >= timeout);
-            if running.stop_asked.is_none() && (stopping || timed_out) {
-                running.timed_out = !stopping;
-                running.group.signal(if stopping {
-                    forward.signal()
-                } else {
-                    Signal::TERM
-                });
-                running.stop_asked = Some(now);
+    /// Waits for a free place among the `limit`, or the stop (`false`).
+    fn take_place(&self) -> bool {
+        let mut free = lock(&self.free);
+        while *free == 0 && !self.stop.is_cancelled() {
+            free = self
+                .returned
+                .wait(free)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        if self.stop.is_cancelled() {
+            return false;
+        }
+        *free -= 1;
+        true
+    }
+
+    fn give_place(&self) {
+        *lock(&self.free) += 1;
+        self.returned.notify_all();
+    }
+
+    /// Runs command `number` to its end, on this thread: its processes and output watched, stopped
+    /// when the stop or its timeout says so, its output written in one piece, its end recorded.
+    fn run(&self, number: usize, line: &OsString, shown: &str) {
+        let end = JobEnd::new(self.board, &self.last_so_far, number);
+        self.board.start(number);
+        let (stdout, stderr) = (SharedSpool::default(), SharedSpool::default());
+        let quiet = self.options.output == OutputMode::Quiet;
+        let streams = Streams {
+            stdin: Route::Null,
+            stdout: Route::Pipe,
+            stderr: if quiet { Route::Null } else { Route::Pipe },
+            stdout_closed: false,
+        };
+        let sinks = |pipes: super::process::Pipes| {
+            let mut sinks: Vec<(std::os::fd::OwnedFd, Box<dyn Sink>)> = Vec::new();
+            if let Some(out) = pipes.stdout {
+                sinks.push((out.into(), Box::new(stdout.clone())));
             }
-            if let Some(asked) = running.stop_asked {
-                if !running.killed && now.duration_since(asked) >= self.options.grace {
-                    running.group.signal(Signal::KILL);
-                    running.killed = true;
+            if let Some(err) = pipes.stderr {
+                sinks.push((err.into(), Box::new(stderr.clone())));
+            }
+            sinks
+        };
+        let args = [OsString::from("-c"), line.clone()];
+        let started = Run::start(
+            "/bin/sh".as_ref(),
+            &args,
+            streams,
+            sinks,
+            self.options.timeout,
+            self.options.grace,
+            &self.wake,
+        );
+        let mut run = match started {
+            Ok(run) => run,
+            Err(err) => {
+                self.ended(
+                    number,
+                    shown,
+                    end,
+                    JobOutcome::Failed(format!("cannot run: {err}")),
+                );
+                return;
+            }
+        };
+        let mut wants_terminal = false;
+        loop {
+            let listener = self.wake.listen();
+            let state = run.state();
+            let asked = if matches!(state.stopped, Some(libc::SIGTTIN | libc::SIGTTOU)) {
+                // The terminal cannot be shared among commands that run at once.
+                wants_terminal = true;
+                Some(StopCause::Terminal)
+            } else {
+                self.stop
+                    .is_cancelled()
+                    .then(|| StopCause::Signal(*lock(&self.forward)))
+            };
+            match run.step(asked) {
+                Next::Done => break,
+                Next::Wait(Some(deadline)) => {
+                    let _ = listener.wait_deadline(deadline);
                 }
+                Next::Wait(None) => listener.wait(),
             }
         }
-    }
-
-    /// Records how command `number` ended, and writes its output in one piece.
-    fn ended(&self, number: usize, end: JobEnd<'_>, output: io::Result<Output>) {
-        let running = lock(&self.running).remove(&number);
-        let command = lock(&self.commands).remove(&number).unwrap_or_default();
-        let (stopped, timed_out) = running.as_ref().map_or((false, false), |running| {
-            (
-                running.stop_asked.is_some() && !running.timed_out,
-                running.timed_out,
-            )
-        });
-        let outcome = match &output {
-            Err(err) => JobOutcome::Failed(format!("cannot run: {err}")),
-            Ok(_) if timed_out => JobOutcome::TimedOut(self.options.timeout.unwrap_or_default()),
-            Ok(_) if stopped => JobOutcome::Cancelled { started: true },
-            Ok(output) if output.status.success() => JobOutcome::Answered(0),
-            Ok(output) => JobOutcome::Failed(how_it_ended(&output.status)),
+        let state = run.state();
+        let (stopping, pump_end) = run.end();
+        let status = state.exited.map(|(status, _)| status);
+        let outcome = match (stopping.map(|stopping| stopping.cause), status) {
+            _ if wants_terminal => JobOutcome::Failed(format!(
+                "stopped: it reads the terminal, which commands that run at once cannot share; \
+                 run it alone: spinner run -- sh -c {}",
+                super::command_line(&OsString::from(shown), &[])
+            )),
+            (Some(StopCause::Timeout), _) => {
+                JobOutcome::TimedOut(self.options.timeout.unwrap_or_default())
+            }
+            (Some(_), _) => JobOutcome::Cancelled { started: true },
+            (None, Some(status)) if status.success() => JobOutcome::Answered(0),
+            (None, Some(status)) => JobOutcome::Failed(how_it_ended(&status)),
+            (None, None) => JobOutcome::Failed("ended".to_owned()),
         };
-        if let Ok(output) = &output {
-            self.write(number, output, matches!(outcome, JobOutcome::Answered(_)));
-        }
-        if !matches!(outcome, JobOutcome::Answered(_)) {
-            let failed = !matches!(outcome, JobOutcome::Cancelled { .. });
-            lock(&self.failures).push(CommandJob {
-                number,
-                command,
-                outcome: outcome.clone(),
-            });
-            if failed && self.options.fail_fast && !self.stop.is_cancelled() {
-                *lock(&self.failed_fast) = true;
-                self.stop.cancel();
-            }
-        }
-        end.finish(outcome);
-    }
-
-    /// Writes a command's output in one piece, above the board: its stdout as it is, its stderr
-    /// (all of it with `live`, on failure with `on-error`) with each line led by its number.
-    fn write(&self, number: usize, output: &Output, succeeded: bool) {
+        let succeeded = matches!(outcome, JobOutcome::Answered(_));
         let show_stderr = match self.options.output {
             OutputMode::Live => true,
             OutputMode::OnError => !succeeded,
             OutputMode::Quiet => false,
         };
-        let mut diagnostics = Vec::new();
-        if show_stderr {
-            for line in output.stderr.split_inclusive(|&byte| byte == b'\n') {
-                diagnostics.extend_from_slice(format!("[#{number}] ").as_bytes());
-                diagnostics.extend_from_slice(line);
+        let written = self.board.print_above(|| -> io::Result<()> {
+            stdout.lock().write_to(&mut io::stdout().lock(), None)?;
+            if show_stderr {
+                let prefix = format!("[#{number}] ");
+                stderr
+                    .lock()
+                    .write_to(&mut io::stderr().lock(), Some(prefix.as_bytes()))?;
             }
-            if !diagnostics.is_empty() && !diagnostics.ends_with(b"\n") {
-                diagnostics.push(b'\n');
+            Ok(())
+        });
+        let write_error = pump_end.write_error.map_or(written, Err);
+        if let Err(err) = write_error {
+            // Nobody reading stdout (`| head`) is not a reason to stop the others, nor an error.
+            if err.kind() != io::ErrorKind::BrokenPipe {
+                lock(&self.write_error).get_or_insert((number, err));
             }
         }
-        self.board.print_above(|| {
-            let mut stdout = io::stdout().lock();
-            // Nobody reading stdout (`| head`) is not a reason to stop the others.
-            let _ = stdout
-                .write_all(&output.stdout)
-                .and_then(|()| stdout.flush());
-            let mut stderr = io::stderr().lock();
-            let _ = stderr.write_all(&diagnostics).and_then(|()| stderr.flush());
-        });
+        self.ended(number, shown, end, outcome);
     }
-}
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+    /// Records how command `number` ended.
+    fn ended(&self, number: usize, shown: &str, end: JobEnd<'_>, outcome: JobOutcome) {
+        if !matches!(outcome, JobOutcome::Answered(_)) {
+            let failed = !matches!(outcome, JobOutcome::Cancelled { .. });
+            lock(&self.failures).push(CommandJob {
+                number,
+                command: shown.to_owned(),
+                outcome: outcome.clone(),
+            });
+            if failed && self.options.fail_fast && !self.stop.is_cancelled() {
+                *lock(&self.failed_fast) = true;
+                self.stop(Forward::Terminate);
+            }
+        }
+        end.finish(outcome);
+        self.give_place();
+        self.wake.notify();
+    }
 }
 
 /// `exit 3`, `killed by signal 9`.
@@ -226,15 +284,33 @@ fn how_it_ended(status: &ExitStatus) -> String {
 }
 
 /// The commands of `lines`: each line that is not blank and whose first non-blank character is not
-/// `#`, as bytes (a command need not be UTF-8; it is passed to `sh` as it is).
+/// `#`, as bytes (a command need not be UTF-8; it is passed to `sh` as it is). A line longer than
+/// [`LONGEST_LINE`] is an error, read no further.
 fn commands(mut lines: impl BufRead) -> impl Iterator<Item = io::Result<OsString>> {
+    let mut number = 0_usize;
+    let mut failed = false;
     std::iter::from_fn(move || {
+        if failed {
+            return None;
+        }
         loop {
+            number += 1;
             let mut line = Vec::new();
-            match lines.read_until(b'\n', &mut line) {
+            let limit = u64::try_from(LONGEST_LINE + 1).unwrap_or(u64::MAX);
+            match lines.by_ref().take(limit).read_until(b'\n', &mut line) {
                 Ok(0) => return None,
                 Ok(_) => {}
-                Err(err) => return Some(Err(err)),
+                Err(err) => {
+                    failed = true;
+                    return Some(Err(err));
+                }
+            }
+            if line.len() > LONGEST_LINE {
+                failed = true;
+                return Some(Err(io::Error::other(format!(
+                    "line {number} is longer than {} KiB",
+                    LONGEST_LINE / 1024
+                ))));
             }
             while line
                 .last()
@@ -250,22 +326,9 @@ fn commands(mut lines: impl BufRead) -> impl Iterator<Item = io::Result<OsString
     })
 }
 
-fn sh(command: &OsStr) -> std::process::Command {
-    use std::os::unix::process::CommandExt;
-    let mut sh = std::process::Command::new("/bin/sh");
-    sh.arg("-c")
-        .arg(command)
-        .process_group(0)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    sh
-}
-
-/// Runs the commands of `lines` (read as they are run: a file of 100 000 lines costs the running
-/// commands, not the lines), at most `options.limit` at once, the board drawn on `block` and its
-/// frames recorded in `display`. `cancel` (a signal handler) stops every running command: `forward`
-/// says with which signal.
+/// Runs one command a line of `lines`, as `options` say, the board drawn on stderr (its frames
+/// recorded in `display`). `cancel` stops them all (a signal handler raises it; `forward` then
+/// says with which signal).
 ///
 /// Returns the summary, and the error that stopped the reading of `lines` if one did (the commands
 /// started were stopped first, and are counted in the summary).
@@ -303,174 +366,145 @@ pub fn run_command_jobs(
     display: &FrameLog,
 ) -> (CommandJobsSummary, Option<io::Error>) {
     let started = Instant::now();
-    let board = Board::new(0, &options.style);
-    let done = Cancel::new();
+    let board = Board::labelled(&options.style);
     let shared = Shared {
         options,
         board: &board,
-        done: &done,
+        wake: Wake::default(),
+        done: Cancel::new(),
         last_so_far: Cancel::new(),
         stop: Cancel::new(),
         forward: Mutex::new(Forward::Interrupt),
+        free: Mutex::new(options.limit.max(1)),
+        returned: Condvar::new(),
         failed_fast: Mutex::new(false),
-        running: Mutex::new(HashMap::new()),
-        commands: Mutex::new(HashMap::new()),
         failures: Mutex::new(Vec::new()),
+        write_error: Mutex::new(None),
     };
-    // A reader thread hands the lines over one at a time: a slow stdin never holds the board up.
-    let (lines_tx, lines_rx) = async_channel::bounded::<io::Result<OsString>>(1);
-    // Not joined: on a stop it may be blocked reading a terminal or a pipe that stays open, and it
-    // ends with the process.
+    // The lines are read on a thread of their own, one at a time: a slow stdin never holds the board
+    // up. Not joined: on a stop it may be blocked reading a terminal or a pipe that stays open, and
+    // it ends with the process.
+    let (lines_tx, lines_rx) = std::sync::mpsc::sync_channel::<io::Result<OsString>>(0);
     let reader = thread::Builder::new()
         .name("lines".to_owned())
         .spawn(move || {
             for line in commands(lines) {
-                if lines_tx.send_blocking(line).is_err() {
+                if lines_tx.send(line).is_err() {
                     break;
                 }
             }
         });
-    if let Err(err) = reader {
-        let summary = CommandJobsSummary {
-            counts: board.counts(),
-            failures: Vec::new(),
-            failed_fast: false,
-            elapsed: started.elapsed(),
-        };
-        return (summary, Some(err));
-    }
+    let mut unread = reader.err();
     let mut stdout = io::sink();
     let painter = Painter::new(&board, &mut stdout).without_result_lines();
     let mut painter = FrameRecorder::new(painter, display.clone());
-    let read = match options.mode {
-        Mode::Thread => on_threads(&shared, &lines_rx, cancel, forward, &mut painter),
-        Mode::Task => as_tasks(&shared, &lines_rx, cancel, forward, &mut painter),
-    };
-    drop(painter);
-    lines_rx.close();
-    let failures = std::mem::take(&mut *lock(&shared.failures));
-    let failed_fast = *lock(&shared.failed_fast);
-    let summary = CommandJobsSummary {
-        counts: board.counts(),
-        failures,
-        failed_fast,
-        elapsed: started.elapsed(),
-    };
-    (summary, read.err())
-}
-
-/// Stops the commands started because the lines cannot be read any more.
-fn unreadable(shared: &Shared<'_>) {
-    if !shared.stop.is_cancelled() {
-        *lock(&shared.forward) = Forward::Interrupt;
-        shared.stop.cancel();
-    }
-}
-
-/// Passes a signal on: once `cancel` is raised, raises `shared.stop` (the stop every running
-/// command and the reader obey), with the signal to forward to the commands.
-fn take_stop(shared: &Shared<'_>, cancel: &Cancel, forward: &(dyn Fn() -> Forward + Sync)) {
-    if cancel.is_cancelled() && !shared.stop.is_cancelled() {
-        *lock(&shared.forward) = forward();
-        shared.stop.cancel();
-    }
-}
-
-/// Thread mode: a dispatcher thread reads the lines and starts a thread per command when a permit
-/// is free; each blocks in `wait` on its command. This thread paints the board and is the warden.
-fn on_threads<D: Draw>(
-    shared: &Shared<'_>,
-    lines: &async_channel::Receiver<io::Result<OsString>>,
-    cancel: &Cancel,
-    forward: &(dyn Fn() -> Forward + Sync),
-    painter: &mut D,
-) -> io::Result<()> {
-    let options = shared.options;
-    let free = Arc::new((Mutex::new(options.limit.max(1)), std::sync::Condvar::new()));
-    thread::scope(|scope| -> io::Result<()> {
-        let dispatcher = scope.spawn(|| -> io::Result<()> {
-            let mut result = Ok(());
-            while !shared.stop.is_cancelled() {
-                // The next line, or the stop: a stdin that stays open must not hold a Ctrl-C up.
-                let next =
-                    futures_lite::future::block_on(async { Some(lines.recv().await) }.or(async {
-                        shared.stop.cancelled().await;
-                        None
-                    }));
-                let line = match next {
-                    Some(Ok(Ok(line))) => line,
-                    Some(Ok(Err(err))) => {
-                        unreadable(shared);
-                        result = Err(err);
-                        break;
-                    }
-                    Some(Err(_)) | None => break,
-                };
-                let shown = line.to_string_lossy().into_owned();
-                let number = shared.board.add(&shown);
-                lock(&shared.commands).insert(number, shown);
-                let end = JobEnd::new(shared.board, &shared.last_so_far, number);
-                // A permit, or the stop: read every interval (a condition variable is woken by
-                // permits coming back, not by a signal).
-                let (count, returned) = &*free;
-                let mut count = lock(count);
-                while *count == 0 && !shared.stop.is_cancelled() {
-                    count = returned
-                        .wait_timeout(count, options.style.interval)
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .0;
-                }
-                if shared.stop.is_cancelled() {
-                    drop(count);
-                    lock(&shared.commands).remove(&number);
-                    end.finish(JobOutcome::Cancelled { started: false });
-                    break;
-                }
-                *count -= 1;
-                drop(count);
-                let free = free.clone();
-                scope.spawn(move || {
-                    shared.board.start(number);
-                    let output = sh(&line).spawn().and_then(|child| {
-                        shared.started(number, child.id())?;
-                        child.wait_with_output()
-                    });
-                    shared.ended(number, end, output);
-                    let (count, returned) = &*free;
-                    *lock(count) += 1;
-                    returned.notify_all();
-                });
-            }
-            // Every permit back: every command started has ended, and the board can close.
-            let (count, returned) = &*free;
-            let mut count = lock(count);
-            while *count < options.limit.max(1) {
-                count = returned.wait(count).unwrap_or_else(PoisonError::into_inner);
-            }
-            shared.done.cancel();
-            result
-        });
-        // The warden: this thread's spin routine draws the board, and between frames looks at
-        // the running commands (a signal is seen at the next look: the flag of the lesson).
+    thread::scope(|scope| {
+        let shared = &shared;
+        let dispatcher = scope.spawn(move || dispatch(shared, &lines_rx, scope));
         let mut watching = Watching {
-            inner: painter,
+            inner: &mut painter,
             shared,
             cancel,
             forward,
         };
-        thread_supervisor::spin(
-            &mut watching,
-            options.style.interval,
-            ThreadWait::Sleep,
-            shared.done,
-        );
-        dispatcher
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    })
+        match options.mode {
+            // The painter sleeps a whole interval, then looks at the signal flag.
+            Mode::Thread => {
+                thread_supervisor::spin(
+                    &mut watching,
+                    options.style.interval,
+                    ThreadWait::Sleep,
+                    &shared.done,
+                );
+            }
+            // The painter is a task; the signal wakes the event loop at once.
+            Mode::Task => {
+                let executor = LocalExecutor::new();
+                event_loop::block_on(executor.run(async {
+                    let signalled = async {
+                        cancel.cancelled().await;
+                        shared.stop(forward());
+                        std::future::pending::<()>().await;
+                    };
+                    let painter = Spin::new(
+                        &mut watching,
+                        options.style.interval,
+                        Mechanism::CooperativeCancel,
+                        None,
+                    );
+                    beside(shared.done.cancelled().or(signalled), painter).await;
+                }));
+            }
+        }
+        if let Ok(Err(err)) = dispatcher.join() {
+            unread.get_or_insert(err);
+        }
+    });
+    drop(painter);
+    let summary = CommandJobsSummary {
+        counts: board.counts(),
+        failures: std::mem::take(&mut *lock(&shared.failures)),
+        failed_fast: *lock(&shared.failed_fast),
+        elapsed: started.elapsed(),
+        write_error: lock(&shared.write_error).take(),
+    };
+    (summary, unread)
 }
 
-/// The board's painter, which also looks at the running commands at every frame.
+/// Reads the commands one by one and starts each, on a thread of its own, when a place among the
+/// `limit` is free; stops at the stop or at the end of the lines, then waits for every command to
+/// end and raises `done`. Returns the error that stopped the reading, if one did.
+fn dispatch<'scope, 'env>(
+    shared: &'scope Shared<'env>,
+    lines: &std::sync::mpsc::Receiver<io::Result<OsString>>,
+    scope: &'scope thread::Scope<'scope, 'env>,
+) -> io::Result<()> {
+    let mut result = Ok(());
+    while !shared.stop.is_cancelled() {
+        // The next line, looking at the stop now and then: a stdin that stays open must not hold a
+        // Ctrl-C up.
+        let line = match lines.recv_timeout(shared.options.style.interval) {
+            Ok(Ok(line)) => line,
+            Ok(Err(err)) => {
+                // The commands started are stopped: the input they came from is broken.
+                shared.stop(Forward::Interrupt);
+                result = Err(err);
+                break;
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => continue,
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+        };
+        let shown = line.to_string_lossy().into_owned();
+        let number = shared.board.add(&shown);
+        if !shared.take_place() {
+            JobEnd::new(shared.board, &shared.last_so_far, number)
+                .finish(JobOutcome::Cancelled { started: false });
+            break;
+        }
+        let for_thread = shown.clone();
+        let spawned = thread::Builder::new()
+            .name(format!("command-{number}"))
+            .spawn_scoped(scope, move || shared.run(number, &line, &for_thread));
+        if let Err(err) = spawned {
+            let end = JobEnd::new(shared.board, &shared.last_so_far, number);
+            let outcome = JobOutcome::Failed(format!("cannot start its thread: {err}"));
+            shared.ended(number, &shown, end, outcome);
+        }
+    }
+    // Every place back: every command started has ended, and the board can close.
+    let mut free = lock(&shared.free);
+    while *free < shared.options.limit.max(1) {
+        free = shared
+            .returned
+            .wait(free)
+            .unwrap_or_else(PoisonError::into_inner);
+    }
+    drop(free);
+    shared.done.cancel();
+    result
+}
+
+/// The board's painter, which also looks at the signal at every frame (the flag, in thread mode).
 struct Watching<'a, 'b, D> {
     inner: &'a mut D,
     shared: &'a Shared<'b>,
@@ -480,8 +514,9 @@ struct Watching<'a, 'b, D> {
 
 impl<D: Draw> Draw for Watching<'_, '_, D> {
     fn frame(&mut self) {
-        take_stop(self.shared, self.cancel, self.forward);
-        self.shared.watch();
+        if self.cancel.is_cancelled() {
+            self.shared.stop((self.forward)());
+        }
         self.inner.frame();
     }
 
@@ -490,100 +525,30 @@ impl<D: Draw> Draw for Watching<'_, '_, D> {
     }
 }
 
-/// Task mode: one task reads the lines and spawns a task per command when a permit is free; each
-/// awaits its command. The painter turns beside them, and is the warden.
-fn as_tasks<D: Draw>(
-    shared: &Shared<'_>,
-    lines: &async_channel::Receiver<io::Result<OsString>>,
-    cancel: &Cancel,
-    forward: &(dyn Fn() -> Forward + Sync),
-    painter: &mut D,
-) -> io::Result<()> {
-    let options = shared.options;
-    let permits = async_lock::Semaphore::new(options.limit.max(1));
-    let executor = LocalExecutor::new();
-    let mut watching = Watching {
-        inner: painter,
-        shared,
-        cancel,
-        forward,
-    };
-    event_loop::block_on(executor.run(async {
-        let mut result = Ok(());
-        // A signal reaches the running commands at once (the warden also looks at every frame).
-        let signalled = async {
-            cancel.cancelled().await;
-            take_stop(shared, cancel, forward);
-            shared.watch();
-            std::future::pending::<()>().await;
-        };
-        let dispatcher = async {
-            loop {
-                let next = async { Some(lines.recv().await) }
-                    .or(async {
-                        shared.stop.cancelled().await;
-                        None
-                    })
-                    .await;
-                let line = match next {
-                    Some(Ok(Ok(line))) => line,
-                    Some(Ok(Err(err))) => {
-                        unreadable(shared);
-                        result = Err(err);
-                        break;
-                    }
-                    // The end of the lines, or a stop.
-                    Some(Err(_)) | None => break,
-                };
-                let shown = line.to_string_lossy().into_owned();
-                let number = shared.board.add(&shown);
-                lock(&shared.commands).insert(number, shown);
-                let end = JobEnd::new(shared.board, &shared.last_so_far, number);
-                let permit = async { Some(permits.acquire().await) }
-                    .or(async {
-                        shared.stop.cancelled().await;
-                        None
-                    })
-                    .await;
-                let Some(permit) = permit.filter(|_| !shared.stop.is_cancelled()) else {
-                    lock(&shared.commands).remove(&number);
-                    end.finish(JobOutcome::Cancelled { started: false });
-                    break;
-                };
-                executor
-                    .spawn(async move {
-                        let _permit = permit;
-                        shared.board.start(number);
-                        let mut command = async_process::Command::from(sh(&line));
-                        // Set again on async-process's own command, which otherwise inherits.
-                        command
-                            .stdin(Stdio::null())
-                            .stdout(Stdio::piped())
-                            .stderr(Stdio::piped());
-                        let output = match command.spawn() {
-                            Ok(child) => match shared.started(number, child.id()) {
-                                Ok(()) => child.output().await,
-                                Err(err) => Err(err),
-                            },
-                            Err(err) => Err(err),
-                        };
-                        shared.ended(number, end, output);
-                    })
-                    .detach();
-            }
-            // Every permit back: every command started has ended.
-            let mut all = Vec::with_capacity(options.limit.max(1));
-            for _ in 0..options.limit.max(1) {
-                all.push(permits.acquire().await);
-            }
-        };
-        let painter = Spin::new(
-            &mut watching,
-            options.style.interval,
-            Mechanism::CooperativeCancel,
-            None,
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_longer_than_the_limit_are_an_error_of_the_input() {
+        let long = vec![b'x'; LONGEST_LINE + 10];
+        let mut read = commands(&long[..]);
+        let err = read.next().expect("an item").expect_err("too long");
+        assert!(
+            err.to_string().contains("line 1 is longer than 1024 KiB"),
+            "{err}"
         );
-        beside(dispatcher.or(signalled), painter).await;
-        result
-    }))
+        assert!(read.next().is_none(), "read no further");
+        // From an endless source, only a bounded amount is read.
+        let mut zeros = commands(io::BufReader::new(io::repeat(0)));
+        assert!(zeros.next().expect("an item").is_err());
+    }
+
+    #[test]
+    fn blank_lines_and_comments_are_skipped() {
+        let read: Vec<OsString> = commands(&b"  \n# no\n echo a\r\n#\necho b"[..])
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(read, [" echo a", "echo b"]);
+    }
 }

@@ -107,6 +107,8 @@ pub struct Board {
     state: Mutex<State>,
     spinners: MultiSpinner,
     message: String,
+    /// What the summary row starts with (`--message` of `--jobs-from`), if anything.
+    label: String,
 }
 
 impl Board {
@@ -143,6 +145,16 @@ impl Board {
         )
     }
 
+    /// An empty board for jobs added as they come ([`Board::add`]), its summary row led by
+    /// `style`'s message if it has one.
+    pub(crate) fn labelled(style: &SpinStyle) -> Arc<Board> {
+        let mut board = Board::on(0, "", Board::block(style, SpinnerOptions::new("")));
+        if let Some(board) = Arc::get_mut(&mut board) {
+            board.label = sanitize(&style.message).into_owned();
+        }
+        board
+    }
+
     /// A board shown on `spinners` (a block that its painter ticks).
     pub(crate) fn on(jobs: usize, message: &str, spinners: MultiSpinner) -> Arc<Board> {
         Arc::new(Board {
@@ -159,6 +171,7 @@ impl Board {
             }),
             spinners,
             message: message.to_owned(),
+            label: String::new(),
         })
     }
 
@@ -351,11 +364,16 @@ impl Board {
         }
     }
 
-    /// The summary, the block's own row: `3 done, 0 failed, ... 2 pending`.
+    /// The summary, the block's own row: `3 done, 0 failed, ... 2 pending`, led by the label.
     fn summary(&self) -> String {
         let counts = self.counts();
+        let label = if self.label.is_empty() {
+            String::new()
+        } else {
+            format!("{}: ", self.label)
+        };
         format!(
-            "{} done, {} failed, {} timed out, {} cancelled, {} running, {} pending",
+            "{label}{} done, {} failed, {} timed out, {} cancelled, {} running, {} pending",
             counts.answered,
             counts.failed,
             counts.timed_out,

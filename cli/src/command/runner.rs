@@ -1,0 +1,172 @@
+//! One command run to its end: started ([`process`](super::process)), its output carried
+//! ([`pump`](super::pump)), asked to stop when a signal, a timeout or a failure elsewhere says so,
+//! killed when its grace is over, and over when its whole group is gone and its output has closed
+//! (or been given up on). `spinner run` and each command of `--jobs-from` are one of these.
+
+use std::ffi::{OsStr, OsString};
+use std::os::fd::OwnedFd;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rustix::process::Signal;
+
+use super::process::{Pipes, Process, ProcessState, Streams, Wake};
+use super::pump::{self, Nudge, PumpEnd, PumpState, Sink};
+use super::{CommandError, StopCause, Stopping};
+
+/// How long, once the command's whole group is gone, its output is waited for: a process that left
+/// the group (`setsid`, a daemon) may hold it open for ever.
+const HELD_PATIENCE: Duration = Duration::from_millis(500);
+
+/// A command running, and what is under way to stop it.
+#[derive(Debug)]
+pub(crate) struct Run {
+    process: Process,
+    pump: Arc<PumpState>,
+    nudge: Nudge,
+    timeout: Option<Duration>,
+    grace: Duration,
+    stop: Option<Stop>,
+}
+
+/// A stop under way: what asked for it, and when SIGKILL follows.
+#[derive(Debug)]
+struct Stop {
+    stopping: Stopping,
+    kill_at: Instant,
+}
+
+/// What to do next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Next {
+    /// Wait for something to happen (see [`Wake`]), or until then.
+    Wait(Option<Instant>),
+    /// The command and its output are over.
+    Done,
+}
+
+impl Run {
+    /// Starts `program` with `args` and `streams`; `sinks` says where each pipe asked for goes.
+    ///
+    /// # Errors
+    ///
+    /// The command could not start (see [`Process::spawn`]), or its pump could not.
+    pub(crate) fn start(
+        program: &OsStr,
+        args: &[OsString],
+        streams: Streams,
+        sinks: impl FnOnce(Pipes) -> Vec<(OwnedFd, Box<dyn Sink>)>,
+        timeout: Option<Duration>,
+        grace: Duration,
+        wake: &Wake,
+    ) -> Result<Run, CommandError> {
+        let (process, pipes) = Process::spawn(program, args, streams, wake)?;
+        let (pump, nudge) = match pump::start(sinks(pipes), wake) {
+            Ok(started) => started,
+            Err(err) => {
+                // No pump: the command cannot be let run with nobody reading its output.
+                process.signal(Signal::KILL);
+                return Err(CommandError::Other(err));
+            }
+        };
+        Ok(Run {
+            process,
+            pump,
+            nudge,
+            timeout,
+            grace,
+            stop: None,
+        })
+    }
+
+    /// What the kernel said of the command so far.
+    pub(crate) fn state(&self) -> ProcessState {
+        self.process.state()
+    }
+
+    /// The command's process (its group's id, its signals).
+    pub(crate) fn process(&self) -> &Process {
+        &self.process
+    }
+
+    /// Looks at what happened, acts, and says when to look again. `asked` is a stop asked for from
+    /// outside (a signal, a failure elsewhere), seen now.
+    pub(crate) fn step(&mut self, asked: Option<StopCause>) -> Next {
+        let now = Instant::now();
+        let state = self.process.state();
+        if self.stop.is_none() && state.group_gone.is_none() {
+            if let Some(cause) = asked {
+                self.begin_stop(cause);
+            } else if self.timeout_at().is_some_and(|at| now >= at) {
+                self.begin_stop(StopCause::Timeout);
+            }
+        }
+        if let Some(stop) = &mut self.stop {
+            if !stop.stopping.killed && now >= stop.kill_at && state.group_gone.is_none() {
+                self.process.signal(Signal::KILL);
+                stop.stopping.killed = true;
+            }
+        }
+        if let Some(gone) = state.group_gone {
+            if self.pump.done() {
+                return Next::Done;
+            }
+            self.pump.give_up_at(gone + HELD_PATIENCE, &self.nudge);
+            return Next::Wait(None);
+        }
+        let next = match &self.stop {
+            None => self.timeout_at(),
+            Some(stop) if !stop.stopping.killed => Some(stop.kill_at),
+            Some(_) => None,
+        };
+        Next::Wait(next)
+    }
+
+    /// Asks the command to stop: its group gets the first signal now, SIGKILL after the grace.
+    pub(crate) fn begin_stop(&mut self, cause: StopCause) {
+        if self.stop.is_some() {
+            return;
+        }
+        let signal = match cause {
+            StopCause::Timeout | StopCause::Terminal => Signal::TERM,
+            StopCause::Signal(forward) => forward.signal(),
+        };
+        self.process.signal(signal);
+        let requested = Instant::now();
+        self.stop = Some(Stop {
+            stopping: Stopping {
+                cause,
+                requested,
+                gone_after: None,
+                killed: false,
+            },
+            kill_at: requested.checked_add(self.grace).unwrap_or(requested),
+        });
+    }
+
+    /// The stop under way, and when SIGKILL follows it (if it has not yet).
+    pub(crate) fn stopping(&self) -> Option<(Stopping, Option<Instant>)> {
+        self.stop.as_ref().map(|stop| {
+            let kill_at = (!stop.stopping.killed).then_some(stop.kill_at);
+            (stop.stopping, kill_at)
+        })
+    }
+
+    fn timeout_at(&self) -> Option<Instant> {
+        self.timeout
+            .and_then(|timeout| self.process.started().checked_add(timeout))
+    }
+
+    /// How the run ended, once [`Run::step`] said it is done: the stop (with how long its group
+    /// took to go), and how the output went.
+    pub(crate) fn end(&mut self) -> (Option<Stopping>, PumpEnd) {
+        let gone = self.process.state().group_gone;
+        let stopping = self.stop.take().map(|stop| {
+            let mut stopping = stop.stopping;
+            stopping.gone_after =
+                gone.map(|gone| gone.saturating_duration_since(stopping.requested));
+            stopping
+        });
+        (stopping, self.pump.take_end())
+    }
+}

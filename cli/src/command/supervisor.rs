@@ -1,0 +1,438 @@
+//! One command under the spinner: `spinner run -- CMD`. The mode chooses how the spinner and the
+//! supervisor wait, as in the lesson; the command's waiting and relaying are the runner's.
+
+use std::io::{self, IsTerminal};
+use std::os::unix::process::ExitStatusExt;
+use std::process::ExitStatus;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use async_executor::LocalExecutor;
+use event_listener::Listener;
+use futures_lite::FutureExt;
+use rustix::process::Signal;
+use spinner::thread_supervisor::SpinnerThread;
+use spinner::{
+    Cancel, Mechanism, Spin, SpinReport, Spinner, SpinnerHandle, event_loop, task_supervisor,
+};
+
+use super::process::{self, Route, Streams, Wake};
+use super::pump::{self, AboveSpinner, Sink, Stream, Tail};
+use super::runner::{Next, Run};
+use super::tty::Terminal;
+use super::{
+    Captured, CommandError, CommandOptions, CommandOutcome, Forward, OutputMode, StopCause,
+    command_line,
+};
+use crate::closed_stdout::stdout_closed;
+use crate::lesson::Mode;
+use crate::measure::{FrameLog, FrameRecorder};
+
+/// Runs the command under the spinner `options.mode` names, drawn on `spinner` (one that its
+/// supervisor ticks, as [`SpinStyle::spinner`](crate::lesson::SpinStyle::spinner) makes), its frames recorded in `display`. `cancel`
+/// stops it (a signal handler raises it; `forward` then says which signal to pass on to the
+/// command's group). The command's stdout is spinner's (lines printed above the spinner when both
+/// are the same terminal), its stderr as `options.output` says, its stdin spinner's.
+///
+/// # Errors
+///
+/// The command could not be started: not found, not runnable, or no process could be made.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use spinner::Cancel;
+/// use spinner_cli::command::{CommandOptions, Forward, OutputMode, run_command};
+/// use spinner_cli::lesson::{Mode, SpinStyle};
+/// use spinner_cli::measure::FrameLog;
+///
+/// let options = CommandOptions {
+///     program: "sh".into(),
+///     args: vec!["-c".into(), "echo oops >&2; exit 3".into()],
+///     mode: Mode::Task,
+///     wait: Default::default(),
+///     style: SpinStyle::default(),
+///     timeout: None,
+///     grace: Duration::from_secs(5),
+///     output: OutputMode::OnError,
+/// };
+/// let spinner = options.style.spinner().start();
+/// let outcome = run_command(&options, &Cancel::new(), &|| Forward::Interrupt, spinner, &FrameLog::new())?;
+/// assert_eq!(outcome.status.code(), Some(3));
+/// assert_eq!(outcome.stderr.bytes, b"oops\n");
+/// # Ok::<(), spinner_cli::command::CommandError>(())
+/// ```
+pub fn run_command(
+    options: &CommandOptions,
+    cancel: &Cancel,
+    forward: &(dyn Fn() -> Forward + Sync),
+    spinner: Spinner,
+    display: &FrameLog,
+) -> Result<CommandOutcome, CommandError> {
+    let animates = !spinner.is_hidden();
+    let handle = spinner.handle();
+    let at_line_start = Arc::new(AtomicBool::new(true));
+    // The command's stdout is spinner's own, passed through untouched (its own write errors are
+    // its own), unless it is the terminal the spinner is drawn on: then its lines go above the
+    // spinner.
+    let stdout_above = animates && io::stdout().is_terminal();
+    let streams = Streams {
+        stdin: Route::Inherit,
+        stdout: if stdout_above {
+            Route::Pipe
+        } else {
+            Route::Inherit
+        },
+        stderr: match options.output {
+            OutputMode::OnError => Route::Pipe,
+            OutputMode::Live if animates => Route::Pipe,
+            OutputMode::Live => Route::Inherit,
+            OutputMode::Quiet => Route::Null,
+        },
+        stdout_closed: stdout_closed(),
+    };
+    let mut terminal = Terminal::open();
+    if animates {
+        if let Some(terminal) = &mut terminal {
+            terminal.stop_background_writes();
+        }
+    }
+    let wake = Wake::default();
+    let mut tail = None;
+    let sinks = |pipes: process::Pipes| {
+        let mut sinks: Vec<(std::os::fd::OwnedFd, Box<dyn Sink>)> = Vec::new();
+        if let Some(stdout) = pipes.stdout {
+            let above =
+                AboveSpinner::new(handle.clone(), Stream::Stdout, Arc::clone(&at_line_start));
+            sinks.push((stdout.into(), Box::new(above)));
+        }
+        if let Some(stderr) = pipes.stderr {
+            let sink: Box<dyn Sink> = if options.output == OutputMode::OnError {
+                let (sink, reader) = Tail::new();
+                tail = Some(reader);
+                Box::new(sink)
+            } else {
+                let above =
+                    AboveSpinner::new(handle.clone(), Stream::Stderr, Arc::clone(&at_line_start));
+                Box::new(above)
+            };
+            sinks.push((stderr.into(), sink));
+        }
+        sinks
+    };
+    let run = Run::start(
+        &options.program,
+        &options.args,
+        streams,
+        sinks,
+        options.timeout,
+        options.grace,
+        &wake,
+    )?;
+    let line = FrameRecorder::new(spinner, display.clone());
+    let mut supervisor = Supervisor {
+        options,
+        run,
+        terminal,
+        handle: handle.clone(),
+        cancel,
+        forward,
+        spinner_done: false,
+        said_waiting: false,
+        said_no_terminal: false,
+        had_terminal: false,
+    };
+    let spin_stop = Cancel::new();
+    let spin = match options.mode {
+        Mode::Thread => supervisor.on_threads(line, &spin_stop, &wake)?,
+        Mode::Task => supervisor.as_task(line, &spin_stop, &wake),
+    };
+    Ok(supervisor.outcome(spin, &spin_stop, tail, &at_line_start))
+}
+
+/// How long a stopped command may take to go before spinner says what it waits for.
+const SAY_WAITING_AFTER: Duration = Duration::from_millis(300);
+
+/// Watches one command under the spinner: the run itself, the terminal it may want, the spinner
+/// that steps aside, and what the user is told.
+struct Supervisor<'a> {
+    options: &'a CommandOptions,
+    run: Run,
+    terminal: Option<Terminal>,
+    handle: SpinnerHandle,
+    cancel: &'a Cancel,
+    forward: &'a (dyn Fn() -> Forward + Sync),
+    /// The spinner has been told to stop (the command is over, stopping, or has the terminal).
+    spinner_done: bool,
+    said_waiting: bool,
+    said_no_terminal: bool,
+    had_terminal: bool,
+}
+
+impl Supervisor<'_> {
+    /// Looks at everything that may have happened, acts, and says when to look again.
+    fn step(&mut self) -> Next {
+        let asked = self
+            .cancel
+            .is_cancelled()
+            .then(|| StopCause::Signal((self.forward)()));
+        let mut next = self.run.step(asked);
+        let state = self.run.state();
+        if state.group_gone.is_none() {
+            match state.stopped {
+                Some(libc::SIGTTIN | libc::SIGTTOU) => self.wants_terminal(),
+                // Ctrl-Z reached the command, which held the terminal: the terminal goes back to
+                // spinner's group, which stops as the command did (a shell sees it stopped; `fg`
+                // continues both, and the command gets the terminal again when it next wants it).
+                Some(libc::SIGTSTP) if self.terminal.as_ref().is_some_and(Terminal::given) => {
+                    if let Some(terminal) = &mut self.terminal {
+                        terminal.take_back();
+                    }
+                    let _ = rustix::process::kill_process(rustix::process::getpid(), Signal::TSTP);
+                }
+                _ => {}
+            }
+        }
+        if let Some((stopping, kill_at)) = self.run.stopping() {
+            self.spinner_done = true;
+            let say_at = stopping.requested + SAY_WAITING_AFTER;
+            if let (false, Some(kill_at)) = (self.said_waiting, kill_at) {
+                if Instant::now() >= say_at {
+                    self.said_waiting = true;
+                    self.say_waiting(kill_at.saturating_duration_since(Instant::now()));
+                } else if let Next::Wait(at) = &mut next {
+                    *at = Some(at.map_or(say_at, |at| at.min(say_at)));
+                }
+            }
+        }
+        if state.exited.is_some() {
+            self.spinner_done = true;
+        }
+        next
+    }
+
+    /// The command is stopped because it wants the terminal: given it, as a shell gives it to a job
+    /// in the foreground; or, if spinner itself is in the background, spinner stops too, as a
+    /// shell's job would, until it is brought to the foreground.
+    fn wants_terminal(&mut self) {
+        match &mut self.terminal {
+            Some(terminal) if terminal.given() => {
+                // Given already, and stopped again (a Ctrl-Z, then `fg`): continued.
+                self.run.process().signal(Signal::CONT);
+            }
+            Some(terminal) if terminal.is_foreground() => {
+                if !self.spinner_done {
+                    // The spinner steps aside first: nothing is drawn over what comes next. The
+                    // loop stops it before it waits again; the command is given the terminal at
+                    // the next look.
+                    self.spinner_done = true;
+                    return;
+                }
+                self.had_terminal = true;
+                match terminal.give(self.run.process().pid()) {
+                    Ok(()) => self.run.process().signal(Signal::CONT),
+                    Err(err) => self.no_terminal(&format!("spinner cannot give it ({err})")),
+                }
+            }
+            Some(_) => {
+                let _ =
+                    rustix::process::kill_process_group(rustix::process::getpgrp(), Signal::TTIN);
+            }
+            None => self.no_terminal("spinner has none"),
+        }
+    }
+
+    /// The command wants a terminal it cannot have: said once, with the way to run it, and the
+    /// command stopped.
+    fn no_terminal(&mut self, why: &str) {
+        if !self.said_no_terminal {
+            self.said_no_terminal = true;
+            let command = command_line(&self.options.program, &self.options.args);
+            self.handle.println(format!(
+                "spinner: the command is stopped, waiting for the terminal, and {why}; run it \
+                 without spinner: {command}"
+            ));
+        }
+        self.run.begin_stop(StopCause::Terminal);
+    }
+
+    fn say_waiting(&self, left: Duration) {
+        let command = command_line(&self.options.program, &self.options.args);
+        self.handle.println(format!(
+            "spinner: waiting up to {} for {} to end; a second Ctrl-C kills it now",
+            crate::measure::HumanDuration(left),
+            spinner::terminal::fit(&command, 32)
+        ));
+    }
+
+    /// Thread mode: the spinner on a thread of its own, waiting `wait`'s way; this thread watches
+    /// the command, woken by whatever happens (a signal reaches it through a thread that waits on
+    /// the cancel token).
+    fn on_threads(
+        &mut self,
+        line: FrameRecorder<Spinner>,
+        spin_stop: &Cancel,
+        wake: &Wake,
+    ) -> Result<SpinReport, CommandError> {
+        let builder = thread::Builder::new().name("spinner".to_owned());
+        let interval = self.options.style.interval;
+        let mut spinner =
+            SpinnerThread::spawn(builder, interval, line, spin_stop, self.options.wait)?;
+        spinner.start();
+        let finished = Arc::new(AtomicBool::new(false));
+        {
+            let (cancel, wake) = (self.cancel.clone(), wake.clone());
+            let finished = Arc::clone(&finished);
+            // The woken wait on the signal's token; it looks at `finished` every second, to end.
+            let _ = thread::Builder::new()
+                .name("stop".to_owned())
+                .spawn(move || {
+                    while !finished.load(Ordering::SeqCst) {
+                        if cancel.wait_deadline(Instant::now() + Duration::from_secs(1)) {
+                            wake.notify();
+                            return;
+                        }
+                    }
+                });
+        }
+        let mut spinner = Some(spinner);
+        let mut report = None;
+        loop {
+            let listener = wake.listen();
+            let next = self.step();
+            if self.spinner_done {
+                if let Some(spinner) = spinner.take() {
+                    spin_stop.cancel();
+                    report = Some(spinner.stop());
+                    // Stopped: look again at once (the command may be waiting for the terminal).
+                    continue;
+                }
+            }
+            match next {
+                Next::Done => break,
+                Next::Wait(Some(deadline)) => {
+                    let _ = listener.wait_deadline(deadline);
+                }
+                Next::Wait(None) => listener.wait(),
+            }
+        }
+        finished.store(true, Ordering::SeqCst);
+        if let Some(spinner) = spinner.take() {
+            spin_stop.cancel();
+            report = Some(spinner.stop());
+        }
+        Ok(report.unwrap_or(SpinReport {
+            mechanism: self.options.wait.mechanism(),
+            frames: 0,
+            longest_gap: Duration::ZERO,
+            stop_latency: Duration::ZERO,
+        }))
+    }
+
+    /// Task mode: the spinner is a task, cancelled at its `.await` when the command is over or
+    /// stopping; the supervisor awaits whatever happens next, beside it, on the event loop.
+    fn as_task(
+        &mut self,
+        mut line: FrameRecorder<Spinner>,
+        spin_stop: &Cancel,
+        wake: &Wake,
+    ) -> SpinReport {
+        let report = std::sync::OnceLock::new();
+        let executor = LocalExecutor::new();
+        let interval = self.options.style.interval;
+        event_loop::block_on(executor.run(async {
+            let spin = Spin::new(
+                &mut line,
+                interval,
+                Mechanism::CooperativeCancel,
+                Some(spin_stop),
+            );
+            let mut spinner = Some(executor.spawn(task_supervisor::spin(spin.report_to(&report))));
+            loop {
+                let listener = wake.listen();
+                let next = self.step();
+                if self.spinner_done {
+                    if let Some(spinner) = spinner.take() {
+                        // The cooperative cancel: the spinner task is dropped at its `.await`.
+                        spin_stop.cancel();
+                        spinner.cancel().await;
+                        continue;
+                    }
+                }
+                let deadline = match next {
+                    Next::Done => break,
+                    Next::Wait(deadline) => deadline,
+                };
+                let timer = async {
+                    match deadline {
+                        Some(deadline) => event_loop::sleep_until(deadline).await,
+                        None => std::future::pending().await,
+                    }
+                };
+                let cancel = self.cancel;
+                let signal = async {
+                    if cancel.is_cancelled() {
+                        std::future::pending::<()>().await;
+                    }
+                    cancel.cancelled().await;
+                };
+                listener.or(timer).or(signal).await;
+            }
+            if let Some(spinner) = spinner.take() {
+                spin_stop.cancel();
+                spinner.cancel().await;
+            }
+        }));
+        drop(executor);
+        report.into_inner().unwrap_or(SpinReport {
+            mechanism: Mechanism::CooperativeCancel,
+            frames: 0,
+            longest_gap: Duration::ZERO,
+            stop_latency: Duration::ZERO,
+        })
+    }
+
+    /// How the command ended, once [`Supervisor::step`] said it is done.
+    fn outcome(
+        mut self,
+        spin: SpinReport,
+        spin_stop: &Cancel,
+        tail: Option<pump::TailReader>,
+        at_line_start: &AtomicBool,
+    ) -> CommandOutcome {
+        if let Some(terminal) = &mut self.terminal {
+            terminal.take_back();
+        }
+        let state = self.run.state();
+        let started = self.run.process().started();
+        let (status, exited) = state
+            .exited
+            .unwrap_or((ExitStatus::from_raw(0), Instant::now()));
+        let gone = state.group_gone.unwrap_or(exited);
+        let (stopping, end) = self.run.end();
+        let (bytes, dropped) = tail.map_or((Vec::new(), 0), |tail| tail.take());
+        CommandOutcome {
+            status,
+            started,
+            elapsed: gone.max(exited).saturating_duration_since(started),
+            stopping,
+            spinner_stopped_at: stopped_at(spin_stop, &spin),
+            spin,
+            stderr: Captured { bytes, dropped },
+            write_error: end.write_error,
+            held_by: end.held_by,
+            mid_line: !at_line_start.load(Ordering::SeqCst),
+            had_terminal: self.had_terminal,
+        }
+    }
+}
+
+/// When a spinner stopped by `token` cleared its line, from its report.
+fn stopped_at(token: &Cancel, report: &SpinReport) -> Instant {
+    token
+        .requested_at()
+        .map_or_else(Instant::now, |requested| requested + report.stop_latency)
+}
