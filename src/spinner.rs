@@ -959,9 +959,9 @@ mod tests {
         let printed: Vec<&String> = writes.iter().filter(|w| w.contains("compiled")).collect();
         assert_eq!(printed.len(), 1, "{writes:?}");
         let (before, after) = printed[0].split_once("compiled\n").unwrap();
-        assert_eq!(before, "\r\x1b[K", "the spinner cleared first");
+        assert_eq!(before, "\r\x1b[2K", "the spinner cleared first");
         assert!(
-            after.starts_with('\r') && after.ends_with(" thinking!\x1b[K"),
+            after.starts_with("\r\x1b[2K") && after.ends_with(" thinking!"),
             "{after:?}"
         );
     }
@@ -979,7 +979,7 @@ mod tests {
         });
         let last = during.len() - 2;
         assert!(
-            during[last].ends_with("\r\x1b[K\x1b[?25h"),
+            during[last].ends_with("\r\x1b[2K\x1b[?25h"),
             "cleared, cursor shown: {during:?}"
         );
         assert_eq!(
@@ -1027,8 +1027,8 @@ mod tests {
             text.contains("| thinking!") || text.contains("/ thinking!"),
             "{text:?}"
         );
-        assert!(text.contains(" unpacking\x1b[K"), "{text:?}");
-        assert!(text.ends_with("\r\x1b[K\x1b[?25h"), "{text:?}");
+        assert!(text.contains(" unpacking"), "{text:?}");
+        assert!(text.ends_with("\r\x1b[2K\x1b[?25h"), "{text:?}");
     }
 
     #[test]
@@ -1039,7 +1039,7 @@ mod tests {
         drawn(&out);
         spinner.success("done in 1.2 s");
         assert!(
-            out.text().ends_with("\r\x1b[K\x1b[?25h✔ done in 1.2 s\n"),
+            out.text().ends_with("\r\x1b[2K\x1b[?25h✔ done in 1.2 s\n"),
             "{:?}",
             out.text()
         );
@@ -1095,7 +1095,7 @@ mod tests {
             wait_for(&out, "thinking!");
         }
         assert!(
-            out.text().ends_with("\r\x1b[K\x1b[?25h"),
+            out.text().ends_with("\r\x1b[2K\x1b[?25h"),
             "{:?}",
             out.text()
         );
@@ -1116,6 +1116,6 @@ mod tests {
         ));
         let text = out.text();
         assert!(text.contains("thinking!"), "{text:?}");
-        assert!(text.ends_with("\r\x1b[K\x1b[?25h"), "{text:?}");
+        assert!(text.ends_with("\r\x1b[2K\x1b[?25h"), "{text:?}");
     }
 }

@@ -29,9 +29,12 @@ impl Screen {
     /// Frames drawn, cursor hidden first, line cleared and cursor shown at the end.
     fn check_spun_and_cleared(&self) {
         let text = self.text();
-        assert!(text.starts_with("\x1b[?25l\r| thinking!\x1b[K"), "{text:?}");
+        assert!(
+            text.starts_with("\x1b[?25l\r\x1b[2K| thinking!"),
+            "{text:?}"
+        );
         assert!(text.matches("thinking!").count() >= 3, "{text:?}");
-        assert!(text.ends_with("\r\x1b[K\x1b[?25h"), "{text:?}");
+        assert!(text.ends_with("\r\x1b[2K\x1b[?25h"), "{text:?}");
     }
 }
 

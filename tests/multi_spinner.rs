@@ -152,11 +152,11 @@ fn a_spinner_and_a_block_share_the_terminal_and_leave_only_their_lines() {
     let mut seen_together = false;
     // The screen after each row drawn (an escape sequence is never cut in two).
     let ends = output
-        .windows(3)
+        .windows(4)
         .enumerate()
-        .filter(|(_, w)| w == b"\x1b[K");
+        .filter(|(_, w)| w == b"\x1b[2K");
     for (at, _) in ends {
-        let screen = Screen::replay(80, &output[..at + 3]);
+        let screen = Screen::replay(80, &output[..at]);
         let rows = screen.lines();
         let at = |text: &str| rows.iter().position(|row| row.ends_with(text));
         if let (Some(alone), Some(first), Some(second)) =

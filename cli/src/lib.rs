@@ -314,12 +314,16 @@ fn one_command(
     let forward = || forward(signals);
     let outcome = command::run_command(command, cancel, &forward, spinner, display)?;
     let failed = !outcome.status.success() || outcome.stopping.is_some();
+    // Killed by SIGPIPE, unasked: whatever read its output went away (`spinner run -- seq 1 1000000
+    // | head -1`), which a shell does not call a failure, nor does spinner; the code says it.
+    let reader_gone = outcome.stopping.is_none()
+        && command::ended_by_signal(&outcome.status) == Some(libc::SIGPIPE);
     let mut stderr = io::stderr().lock();
     if outcome.mid_line {
         // The command's output ended in the middle of a line: the lines below start on their own.
         let _ = writeln!(stderr);
     }
-    if failed && command.output == OutputMode::OnError {
+    if failed && !reader_gone && command.output == OutputMode::OnError {
         let captured = &outcome.stderr;
         if captured.dropped > 0 {
             let _ = writeln!(
@@ -347,11 +351,13 @@ fn one_command(
     if let Some(holder) = &outcome.held_by {
         let _ = writeln!(stderr, "{}", report::output_held(holder));
     }
-    let _ = writeln!(
-        stderr,
-        "{}",
-        report::command_ended(shown, &outcome, signal.map(Signal::name), command.timeout)
-    );
+    if !reader_gone {
+        let _ = writeln!(
+            stderr,
+            "{}",
+            report::command_ended(shown, &outcome, signal.map(Signal::name), command.timeout)
+        );
+    }
     drop(stderr);
     // The run went to its end, and its last line said how: the exit code tells it again.
     let code = match (signal, outcome.stopping.map(|stopping| stopping.cause)) {
@@ -414,6 +420,13 @@ fn command_file(
     let forward = || forward(signals);
     let (summary, unread) =
         command::jobs::run_command_jobs(options, lines, cancel, &forward, display);
+    let shown = sanitize(&path.display().to_string()).into_owned();
+    if let Some(err) = &unread {
+        if err.kind() == io::ErrorKind::InvalidData && summary.counts.finished() == 0 {
+            // Nothing ran: the input is wrong, and a summary of no commands would only hide it.
+            return Err(Error::usage(format!("--jobs-from {shown}: {err}")));
+        }
+    }
     let _ = writeln!(
         io::stderr(),
         "{}",
@@ -430,7 +443,12 @@ fn command_file(
     let ended = match (signals.received(), unread, summary.write_error) {
         (Some(signal), _, _) if cancel.is_cancelled() => Ok(ExitCode::from(signal.exit_code())),
         // The commands started were stopped first, and counted above.
-        (_, Some(err), _) => Err(Error::failure(format!("cannot read the commands: {err}"))),
+        (_, Some(err), _) if err.kind() == io::ErrorKind::InvalidData => {
+            Err(Error::usage(format!("--jobs-from {shown}: {err}")))
+        }
+        (_, Some(err), _) => Err(Error::failure(format!(
+            "cannot read the commands of --jobs-from {shown}: {err}"
+        ))),
         (_, None, Some((number, err))) => Err(Error::failure(format!(
             "cannot write the output of #{number}: {err}"
         ))),

@@ -423,8 +423,8 @@ fn the_screen_model_counts_wide_characters_twice() {
 }
 
 #[test]
-fn frames_are_read_between_carriage_return_and_clear_line() {
-    let bytes = b"\x1b[?25l\r| a\x1b[K\r/ b\x1b[Kout\r\n\r\x1b[K\x1b[?25h";
-    assert_eq!(frames(bytes), ["| a", "/ b"]);
+fn frames_are_read_after_each_line_clear() {
+    let bytes = b"\x1b[?25l\r\x1b[2K| a\r\x1b[2K/ b\r\x1b[2Kout\n\r\x1b[2K| c\r\x1b[2K\x1b[?25h";
+    assert_eq!(frames(bytes), ["| a", "/ b", "| c"]);
     assert_eq!(cursor_escapes(bytes), [false, true]);
 }

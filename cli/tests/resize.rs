@@ -3,8 +3,8 @@
 //! extra rows (`Block::resized` makes the next frame move up over them and clear them).
 //!
 //! A pseudo-terminal alone cannot show this: only a terminal emulator rewraps what is on its
-//! screen. So each test runs the binary in a pane of a private tmux server (installed with apt-get
-//! when missing), resizes the window, and reads the screen back with `capture-pane`.
+//! screen. So each test runs the binary in a pane of a private tmux server (`.ci/run` installs tmux
+//! on a fresh machine), resizes the window, and reads the screen back with `capture-pane`.
 //!
 //! The program sits on the bottom row of the pane, below filler lines, as a spinner at a shell
 //! prompt usually does. That matters: when it narrows, tmux keeps the rows below the cursor and
@@ -68,7 +68,16 @@ fn thread_mode_leaves_one_spinner_line_after_the_terminal_narrows() {
 fn leaves_one_spinner_line_after_resizes(mode: &str) {
     let version = tmux_version();
     eprintln!("using {version}");
-    let tmux = Tmux::start(mode);
+    let tmux = Tmux::start(&[
+        "--mode",
+        mode,
+        "--delay",
+        "600s",
+        "--interval",
+        INTERVAL,
+        "--message",
+        MESSAGE,
+    ]);
     assert_eq!(
         tmux.display("#{pane_width}x#{pane_height}"),
         format!("{COLUMNS}x{ROWS}"),
@@ -122,6 +131,121 @@ fn leaves_one_spinner_line_after_resizes(mode: &str) {
         "1",
         "the cursor is still hidden after Ctrl-C:\n{shown}"
     );
+}
+
+/// `spinner run --jobs-from` draws a board: a row per running command and a summary row below.
+/// Narrowed, the terminal rewraps every row wider than the new width; the next frame must take
+/// back all of those rows and leave the board whole, each row once, with nothing of older frames
+/// around it. (A row written over a wider one and erased only to its end used to keep the old
+/// width in tmux, and reflowed onto rows no program could count.)
+#[test]
+fn the_jobs_board_is_drawn_whole_after_the_terminal_narrows() {
+    let version = tmux_version();
+    eprintln!("using {version}");
+    let file = std::env::temp_dir().join(format!("spinner-resize-jobs-{}", std::process::id()));
+    std::fs::write(&file, "sleep 600\nsleep 601\nsleep 602\nsleep 603\n").expect("write the jobs");
+    let path = file.to_str().expect("a UTF-8 path").to_owned();
+    let _remove = Remove(file);
+    let tmux = Tmux::start(&[
+        "run",
+        "--limit",
+        "4",
+        "--interval",
+        INTERVAL,
+        "--jobs-from",
+        &path,
+    ]);
+    let glyph = |screen: &[String]| board(screen).map(|rows| rows.summary_glyph);
+    tmux.wait_for("the board with its four rows", |screen| {
+        board(screen).is_some_and(|rows| rows.jobs.len() == 4)
+    });
+    let before = glyph(&tmux.capture());
+    tmux.wait_for("the next frame", |screen| {
+        glyph(screen).is_some_and(|now| Some(now) != before)
+    });
+    tmux.resize(30);
+    // Two frames drawn at the new width: by then the program has seen the resize.
+    let narrow = |screen: &[String]| {
+        board(screen)
+            .filter(|rows| rows.widest < 30)
+            .map(|rows| rows.summary_glyph)
+    };
+    let first = narrow(&tmux.wait_for("a frame at 30 columns", |screen| narrow(screen).is_some()));
+    let screen = tmux.wait_for("a second frame at 30 columns", |screen| {
+        narrow(screen).is_some_and(|now| Some(now) != first)
+    });
+    let shown = show(&screen);
+    let rows = board(&screen).expect("a board");
+    assert_eq!(rows.jobs, [1, 2, 3, 4], "each command's row once:\n{shown}");
+    assert!(
+        rows.unknown.is_empty(),
+        "rows left of older frames: {:?}\n{shown}",
+        rows.unknown
+    );
+    tmux.send_keys("C-c");
+    tmux.wait_for("the program to exit", |screen| {
+        screen.iter().any(|line| line.starts_with(EXITED))
+    });
+}
+
+/// Removes a file on drop.
+struct Remove(std::path::PathBuf);
+
+impl Drop for Remove {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// What a screen shows of a jobs board.
+struct BoardRows {
+    /// The number of each command row (`| #2 sleep 601  1.2 s`), sorted.
+    jobs: Vec<usize>,
+    /// The glyph of the summary row, the last row of text.
+    summary_glyph: char,
+    /// The widest row of the board.
+    widest: usize,
+    /// Rows that are neither filler, nor the shell's, nor the board's.
+    unknown: Vec<String>,
+}
+
+/// The board on `screen`, if its summary row (a glyph, a space, a digit) is the last row of text.
+fn board(screen: &[String]) -> Option<BoardRows> {
+    let is_board_row = |line: &str, then: fn(char) -> bool| {
+        let mut chars = line.chars();
+        matches!((chars.next(), chars.next(), chars.next()), (Some(glyph), Some(' '), Some(next)) if GLYPHS.contains(&glyph) && then(next))
+    };
+    let last = screen.iter().rposition(|line| !line.trim().is_empty())?;
+    let summary = &screen[last];
+    if !is_board_row(summary, |next| next.is_ascii_digit()) {
+        return None;
+    }
+    let mut rows = BoardRows {
+        jobs: Vec::new(),
+        summary_glyph: summary.chars().next()?,
+        widest: summary.trim_end().chars().count(),
+        unknown: Vec::new(),
+    };
+    for line in &screen[..last] {
+        let line = line.trim_end();
+        if line.is_empty() || line.starts_with("filler ") || line.contains("--jobs-from") {
+            continue;
+        }
+        let number = line
+            .strip_prefix(|glyph| GLYPHS.contains(&glyph))
+            .and_then(|rest| rest.strip_prefix(" #"))
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|number| number.parse().ok());
+        match number {
+            Some(number) if is_board_row(line, |next| next == '#') => {
+                rows.jobs.push(number);
+                rows.widest = rows.widest.max(line.chars().count());
+            }
+            _ => rows.unknown.push(line.to_owned()),
+        }
+    }
+    rows.jobs.sort_unstable();
+    Some(rows)
 }
 
 /// Checks that `screen`, `columns` wide, holds exactly one spinner frame, the last line of text,
@@ -246,11 +370,11 @@ const SESSION: &str = "resize";
 
 impl Tmux {
     /// Starts a server with a `COLUMNS`×`ROWS` pane: a shell that writes filler lines, runs the
-    /// binary in `mode` (so that it starts on the bottom row), then says how it exited and stays, so
+    /// binary with `args` (so that it starts on the bottom row), then says how it exited and stays, so
     /// that the screen and the cursor can be read afterwards. (`remain-on-exit` alone would keep the
     /// screen but not the cursor: tmux 3.3a reports `cursor_flag` 0 for a dead pane, whatever the
     /// program left.)
-    fn start(mode: &str) -> Tmux {
+    fn start(args: &[&str]) -> Tmux {
         static COUNT: AtomicUsize = AtomicUsize::new(0);
         let mut tmux = Tmux {
             socket: format!(
@@ -269,7 +393,7 @@ impl Tmux {
         let (columns, rows) = (COLUMNS.to_string(), ROWS.to_string());
         // One command list: the option is set before the server can see the pane's shell end, so the
         // pane stays (dead) for a failure message even if the shell ends at once.
-        tmux.run(&[
+        let mut command = vec![
             "-f",
             "/dev/null",
             "new-session",
@@ -288,21 +412,10 @@ impl Tmux {
             "env",
             "TERM=xterm-256color",
             bin(),
-            "--mode",
-            mode,
-            "--delay",
-            "600s",
-            "--interval",
-            INTERVAL,
-            "--message",
-            MESSAGE,
-            ";",
-            "set-option",
-            "-t",
-            SESSION,
-            "remain-on-exit",
-            "on",
-        ]);
+        ];
+        command.extend_from_slice(args);
+        command.extend_from_slice(&[";", "set-option", "-t", SESSION, "remain-on-exit", "on"]);
+        tmux.run(&command);
         tmux.socket_path = Some(tmux.display("#{socket_path}"));
         tmux
     }
@@ -442,47 +555,17 @@ fn tmux_command(args: &[&str]) -> Command {
     command
 }
 
-/// tmux's version (`tmux 3.3a`), installing tmux with apt-get first if it is missing. Panics, saying
-/// why, if tmux cannot be had: these tests must not pass without running.
+/// tmux's version (`tmux 3.3a`). Panics, saying why, if tmux is missing: these tests must not
+/// pass without running (`.ci/run` installs it on a fresh machine).
 fn tmux_version() -> &'static str {
     static VERSION: std::sync::OnceLock<Result<String, String>> = std::sync::OnceLock::new();
-    match VERSION.get_or_init(find_or_install_tmux) {
+    match VERSION.get_or_init(installed_tmux) {
         Ok(version) => version,
-        Err(why) => panic!("{why}"),
+        Err(why) => panic!(
+            "these tests need tmux (a terminal that reflows its lines), and `tmux -V` fails \
+             ({why}); install it (`apt-get install tmux`; `.ci/run` does)"
+        ),
     }
-}
-
-fn find_or_install_tmux() -> Result<String, String> {
-    let missing = match installed_tmux() {
-        Ok(version) => return Ok(version),
-        Err(why) => why,
-    };
-    let mut log = String::new();
-    for step in [
-        &["install", "-y", "tmux"][..],
-        &["update"],
-        &["install", "-y", "tmux"],
-    ] {
-        let output = Command::new("apt-get")
-            .args(step)
-            .env("DEBIAN_FRONTEND", "noninteractive")
-            .output();
-        log.push_str(&format!(
-            "$ apt-get {}\n{}\n",
-            step.join(" "),
-            said(&output)
-        ));
-        if step[0] == "install" && output.is_ok_and(|output| output.status.success()) {
-            match installed_tmux() {
-                Ok(version) => return Ok(version),
-                Err(why) => log.push_str(&format!("and then `tmux -V`: {why}\n")),
-            }
-        }
-    }
-    Err(format!(
-        "these tests need tmux (a terminal that reflows its lines), and `tmux -V` fails \
-         ({missing}); installing it with apt-get failed too:\n{log}"
-    ))
 }
 
 /// What `tmux -V` says (`tmux 3.3a`), or why it fails.

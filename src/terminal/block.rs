@@ -148,8 +148,12 @@ impl<W: Write> Block<W> {
                 }
             };
             self.row_widths.push(row_width);
+            // The whole line is cleared before the row is written, not its end after: a terminal
+            // that reflows (tmux) keeps the width of what was written on a line and only erased
+            // to its end, and rewraps a narrower row as if it were that wide when it narrows,
+            // onto rows this block cannot count.
+            let _ = queue!(self.buf, terminal::Clear(terminal::ClearType::CurrentLine));
             self.buf.extend_from_slice(row.as_bytes());
-            let _ = queue!(self.buf, terminal::Clear(terminal::ClearType::UntilNewLine));
         }
         if rows.len() < self.rows_on_screen {
             let _ = queue!(
@@ -307,7 +311,7 @@ impl<W: Write> Block<W> {
         match self.rows_on_screen {
             0 => return,
             1 => {
-                let _ = queue!(self.buf, terminal::Clear(terminal::ClearType::UntilNewLine));
+                let _ = queue!(self.buf, terminal::Clear(terminal::ClearType::CurrentLine));
             }
             _ => {
                 let _ = queue!(
@@ -381,10 +385,10 @@ mod tests {
         });
         block.draw(&["short"]);
         let bytes = String::from_utf8(block.into_inner()).unwrap();
-        // 70 columns rewrapped at 30 take 3 rows: up 2, clear down, then the new frame.
+        // 70 columns rewrapped at 30 take 3 rows: up 2, then the new frame, and a clear below it.
         assert_eq!(
             bytes,
-            format!("\x1b[?25l\r{wide}\x1b[K\r\x1b[2Ashort\x1b[K\x1b[J\r\x1b[K\x1b[?25h")
+            format!("\x1b[?25l\r\x1b[2K{wide}\r\x1b[2A\x1b[2Kshort\x1b[J\r\x1b[2K\x1b[?25h")
         );
     }
 
@@ -403,9 +407,9 @@ mod tests {
         let bytes = String::from_utf8(block.into_inner()).unwrap();
         assert_eq!(
             bytes,
-            "\x1b[?25l\ra\x1b[K\nb\x1b[K\nc\x1b[K\
-             \r\x1b[2Ad\x1b[K\x1b[J\
-             \re\x1b[K\nf\x1b[K\
+            "\x1b[?25l\r\x1b[2Ka\n\x1b[2Kb\n\x1b[2Kc\
+             \r\x1b[2A\x1b[2Kd\x1b[J\
+             \r\x1b[2Ke\n\x1b[2Kf\
              \r\x1b[1A\x1b[J\x1b[?25h"
         );
     }
@@ -430,7 +434,7 @@ mod tests {
         block.draw(&["/ a"]);
         let bytes = String::from_utf8(block.into_inner()).unwrap();
         assert!(!bytes.contains("half"), "half a batch written: {bytes:?}");
-        assert!(bytes.ends_with("/ a\x1b[K\r\x1b[K\x1b[?25h"), "{bytes:?}");
+        assert!(bytes.ends_with("/ a\r\x1b[2K\x1b[?25h"), "{bytes:?}");
     }
 
     #[test]
@@ -451,7 +455,7 @@ mod tests {
         let bytes = String::from_utf8(block.into_inner()).unwrap();
         assert_eq!(
             bytes,
-            "\x1b[?25l\r| a\x1b[K\r\x1b[Kone\ntwo\n\r| a\x1b[K\r\x1b[K\x1b[?25h"
+            "\x1b[?25l\r\x1b[2K| a\r\x1b[2Kone\ntwo\n\r\x1b[2K| a\r\x1b[2K\x1b[?25h"
         );
     }
 
@@ -468,8 +472,8 @@ mod tests {
         let bytes = String::from_utf8(block.into_inner()).unwrap();
         assert_eq!(
             bytes,
-            "\x1b[?25l\r| job 1\x1b[K\n1 running\x1b[K\
-             \r\x1b[1A/ job 1\x1b[K\n1 running\x1b[K\
+            "\x1b[?25l\r\x1b[2K| job 1\n\x1b[2K1 running\
+             \r\x1b[1A\x1b[2K/ job 1\n\x1b[2K1 running\
              \r\x1b[1A\x1b[J\x1b[?25h"
         );
     }
@@ -482,9 +486,9 @@ mod tests {
         let bytes = String::from_utf8(block.into_inner()).unwrap();
         assert_eq!(
             bytes,
-            "\x1b[?25l\r| thinkin…\x1b[K\n1 running\x1b[K\
-             \r\x1b[1A0 running\x1b[K\x1b[J\
-             \r\x1b[K\x1b[?25h"
+            "\x1b[?25l\r\x1b[2K| thinkin…\n\x1b[2K1 running\
+             \r\x1b[1A\x1b[2K0 running\x1b[J\
+             \r\x1b[2K\x1b[?25h"
         );
     }
 
@@ -496,7 +500,7 @@ mod tests {
         let bytes = String::from_utf8(block.into_inner()).unwrap();
         assert_eq!(
             bytes,
-            "\x1b[?25l\r| thinking!\x1b[K\r\x1b[K✔ done\n\x1b[?25h"
+            "\x1b[?25l\r\x1b[2K| thinking!\r\x1b[2K✔ done\n\x1b[?25h"
         );
     }
 
@@ -511,7 +515,7 @@ mod tests {
         let bytes = String::from_utf8(block.into_inner()).unwrap();
         assert_eq!(
             bytes,
-            "\x1b[?25l\r| job 1\x1b[K\r\x1b[Klog: started\n\r| job 1\x1b[K\r\x1b[K\x1b[?25h"
+            "\x1b[?25l\r\x1b[2K| job 1\r\x1b[2Klog: started\n\r\x1b[2K| job 1\r\x1b[2K\x1b[?25h"
         );
     }
 
@@ -526,7 +530,7 @@ mod tests {
         let bytes = String::from_utf8(block.into_inner()).unwrap();
         assert_eq!(
             bytes,
-            "\x1b[?25l\r| a\x1b[K\r\x1b[K\r/ a\x1b[K\r\x1b[K\x1b[?25h"
+            "\x1b[?25l\r\x1b[2K| a\r\x1b[2K\r\x1b[2K/ a\r\x1b[2K\x1b[?25h"
         );
     }
 

@@ -376,14 +376,15 @@ impl Screen {
     }
 }
 
-/// The frames an animated spinner drew: the text between each `\r` and the `ESC[K` that ends it.
+/// The frames a one-row spinner drew: the text after each `ESC[2K` (its line cleared) up to the
+/// next control character, unless that is a newline (a line printed, not a frame).
 pub fn frames(bytes: &[u8]) -> Vec<String> {
     let text = String::from_utf8_lossy(bytes);
-    text.split('\r')
+    text.split("\x1b[2K")
+        .skip(1)
         .filter_map(|piece| {
-            piece
-                .split_once("\x1b[K")
-                .map(|(frame, _)| frame.to_owned())
+            let end = piece.find(['\r', '\n', '\x1b']).unwrap_or(piece.len());
+            (!piece[end..].starts_with('\n')).then(|| piece[..end].to_owned())
         })
         .filter(|frame| !frame.is_empty())
         .collect()

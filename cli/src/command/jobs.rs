@@ -285,7 +285,7 @@ fn how_it_ended(status: &ExitStatus) -> String {
 
 /// The commands of `lines`: each line that is not blank and whose first non-blank character is not
 /// `#`, as bytes (a command need not be UTF-8; it is passed to `sh` as it is). A line longer than
-/// [`LONGEST_LINE`] is an error, read no further.
+/// [`LONGEST_LINE`] is an error of kind [`io::ErrorKind::InvalidData`], read no further.
 fn commands(mut lines: impl BufRead) -> impl Iterator<Item = io::Result<OsString>> {
     let mut number = 0_usize;
     let mut failed = false;
@@ -307,10 +307,13 @@ fn commands(mut lines: impl BufRead) -> impl Iterator<Item = io::Result<OsString
             }
             if line.len() > LONGEST_LINE {
                 failed = true;
-                return Some(Err(io::Error::other(format!(
-                    "line {number} is longer than {} KiB",
-                    LONGEST_LINE / 1024
-                ))));
+                return Some(Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "line {number} is longer than {} KiB, the longest a command may be",
+                        LONGEST_LINE / 1024
+                    ),
+                )));
             }
             while line
                 .last()
