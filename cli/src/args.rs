@@ -378,7 +378,8 @@ impl RunArgs {
                         }),
                         mode: self.mode,
                         style: SpinStyle {
-                            message: String::new(),
+                            // The board's summary row is led by it.
+                            message: self.message.unwrap_or_default(),
                             frames: frames.clone(),
                             interval: self.interval,
                         },

@@ -22,3 +22,20 @@ pub fn note_closed_stdout() {
 pub(crate) fn stdout_closed() -> bool {
     STDOUT_CLOSED.load(Ordering::SeqCst)
 }
+
+/// Spinner's stdout, which refuses bytes if it was closed at start (where it would take them
+/// into `/dev/null`): a result that cannot be written is an error, not lost without a word.
+pub(crate) struct Stdout<'a>(pub(crate) io::StdoutLock<'a>);
+
+impl io::Write for Stdout<'_> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        if stdout_closed() && !bytes.is_empty() {
+            return Err(io::Error::other("stdout is closed"));
+        }
+        self.0.write(bytes)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}

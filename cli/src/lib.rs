@@ -322,6 +322,9 @@ fn one_command(
     if outcome.mid_line {
         // The command's output ended in the middle of a line: the lines below start on their own.
         let _ = writeln!(stderr);
+    } else if outcome.had_terminal {
+        // It had the terminal: where it left the cursor, spinner cannot know.
+        let _ = stderr.write_all(fresh_line().as_bytes());
     }
     if failed && !reader_gone && command.output == OutputMode::OnError {
         let captured = &outcome.stderr;
@@ -385,6 +388,25 @@ fn one_command(
         longest_gap: outcome.spin.longest_gap,
         stop_latency: outcome.spin.stop_latency,
     })
+}
+
+/// What moves the cursor to the start of a line of its own on the terminal on stderr, wherever it
+/// is, without a blank line if it is at the start of one already: a row of blanks wraps onto the
+/// next line unless it started in the first column (the way zsh ends a command's output), then the
+/// cursor goes back to the first column and the blanks are cleared. Empty off a terminal.
+fn fresh_line() -> String {
+    let dumb = std::env::var_os("TERM").is_some_and(|term| term == "dumb");
+    let size = rustix::termios::tcgetwinsize(io::stderr());
+    let Ok(size) = size
+        .map_err(drop)
+        .and_then(|size| if dumb { Err(()) } else { Ok(size) })
+    else {
+        return String::new();
+    };
+    if size.ws_col == 0 {
+        return String::new();
+    }
+    format!("{}\r\x1b[K", " ".repeat(usize::from(size.ws_col)))
 }
 
 /// The signal a stop forwards to the commands: the one spinner received.

@@ -17,17 +17,18 @@ use crate::measure::{Bytes, HumanDuration};
 pub(crate) const WIDTH: usize = 80;
 
 /// Breaks `text` at spaces into lines of at most `width` columns after `prefix`, each line led by
-/// `prefix`. A number stays with the word after it (`10.7 ms`, `300 MB`, `3 jobs`); a word longer
-/// than a line stays whole.
+/// `prefix`. A number stays with the word after it (`10.7 ms`, `300 MB`, `3 jobs`), `not` with
+/// the word after it; a word longer than a line stays whole.
 pub(crate) fn wrap(prefix: &str, text: &str, width: usize) -> String {
     let room = width.saturating_sub(prefix.chars().count()).max(1);
     let mut words: Vec<String> = Vec::new();
     let mut after_number = false;
     for word in text.split(' ') {
         match words.last_mut() {
-            Some(number) if after_number => {
-                number.push(' ');
-                number.push_str(word);
+            // `4 stopped`, and `1 not started`: a negation stays with what it negates.
+            Some(last) if after_number || last == "not" || last.ends_with(" not") => {
+                last.push(' ');
+                last.push_str(word);
                 after_number = false;
             }
             _ => {
@@ -361,10 +362,16 @@ pub(crate) fn command_ended(
             "{} {command}: stopped by {signal} ({elapsed})",
             symbols.failure()
         ),
+        // After the timeout, the grace: the time in brackets is the whole run's, as on every line.
         (None, true, _) => format!(
-            "{} {command}: timed out after {}",
+            "{} {command}: timed out after {}{} ({elapsed})",
             symbols.failure(),
-            HumanDuration(timeout.unwrap_or(outcome.elapsed))
+            HumanDuration(timeout.unwrap_or(outcome.elapsed)),
+            if outcome.stopping.is_some_and(|stopping| stopping.killed) {
+                ", then killed"
+            } else {
+                ""
+            }
         ),
         (None, false, Some(0)) => format!("{} {command} ({elapsed})", symbols.success()),
         (None, false, Some(code)) => {
@@ -411,8 +418,15 @@ pub(crate) fn command_jobs(
         Mode::Thread => "thread mode",
         Mode::Task => "task mode",
     };
+    // The same counts as the lines above them and the board: stopped while running, and (after a
+    // signal or a failure with --fail-fast) not started at all.
+    let not_started = if counts.cancelled_pending > 0 {
+        format!(", {} not started", counts.cancelled_pending)
+    } else {
+        String::new()
+    };
     lines.push(format!(
-        "{} in {}: {} succeeded, {} failed, {} timed out, {} stopped",
+        "{} in {}: {} succeeded, {} failed, {} timed out, {} stopped{not_started}",
         match total {
             1 => "1 command".to_owned(),
             total => format!("{total} commands"),
@@ -421,16 +435,13 @@ pub(crate) fn command_jobs(
         counts.answered,
         counts.failed,
         counts.timed_out,
-        counts.cancelled(),
+        counts.cancelled_running,
     ));
     lines.push(format!("{mode}, limit {}", options.limit));
     if let (Some(signal), Some(after)) = (signal, signal_after) {
         lines.push(format!(
-            "cancelled by {signal} after {}: {} stopped, {} not started, {} done",
-            HumanDuration(after),
-            counts.cancelled_running,
-            counts.cancelled_pending,
-            counts.answered + counts.failed + counts.timed_out,
+            "cancelled by {signal} after {}",
+            HumanDuration(after)
         ));
     } else if summary.failed_fast {
         lines.push("stopped at the first failure (--fail-fast)".to_owned());
@@ -506,10 +517,18 @@ mod tests {
             assert!(line.chars().count() <= 30, "{line:?}");
         }
         assert_eq!(wrap("", "short", 80), "short");
-        // A number and its unit are never split.
+        // A number and its unit are never split, nor a count and its noun.
         assert_eq!(
             wrap("> ", "the last stopped 10.7 ms after", 22),
             "> the last stopped\n> 10.7 ms after"
+        );
+        assert_eq!(
+            wrap("> ", "took 12 s, read 300 MB", 16),
+            "> took 12 s,\n> read 300 MB"
+        );
+        assert_eq!(
+            wrap("> ", "4 stopped, 1 not started", 19),
+            "> 4 stopped,\n> 1 not started"
         );
     }
 }

@@ -110,7 +110,7 @@ fn times_out(mode: &str) {
     );
     let last = last_line(&ran.stderr);
     assert!(last.starts_with("✖ sleep "), "{:?}", ran.stderr);
-    assert!(last.ends_with(": timed out after 1 s"), "{:?}", ran.stderr);
+    assert!(last.contains(": timed out after 1 s ("), "{:?}", ran.stderr);
     assert!(ran.stdout.is_empty(), "{:?}", ran.stdout);
     assert_gone(&[&marker]);
 }
@@ -527,20 +527,14 @@ fn a_reader_that_goes_away_ends_the_run_quietly() {
         assert_eq!(ran.stdout.trim(), "1", "{mode}: {:?}", ran.stderr);
         let mut lines: Vec<&str> = ran.stderr.lines().collect();
         // What spinner wrote: its plain line with the command (unless the command ended before the
-        // spinner printed it), then the final line; nothing else. cat dies of SIGPIPE once spinner
-        // closes the pipe, and spinner passes that on as 141 (128 + 13), as a shell would report
-        // `cat FILE | head -c1`.
+        // spinner printed it); nothing else. cat dies of SIGPIPE once `head` closes the pipe, which
+        // a shell does not call a failure, nor does spinner; it passes it on as 141 (128 + 13), as
+        // a shell would report `cat FILE | head -c1`.
         assert!(!ran.stderr.contains("panicked"), "{mode}: {:?}", ran.stderr);
         if lines.first().is_some_and(|line| line.starts_with("cat ")) {
             lines.remove(0);
         }
-        assert_eq!(lines.len(), 2, "{mode}: {:?}", ran.stderr);
-        assert!(
-            lines[0].starts_with("✖ cat ") && lines[0].contains(": killed by SIGPIPE ("),
-            "{mode}: {:?}",
-            ran.stderr
-        );
-        assert_eq!(lines[1], "spinner-exit=141", "{mode}: {:?}", ran.stderr);
+        assert_eq!(lines, ["spinner-exit=141"], "{mode}: {:?}", ran.stderr);
     }
     // The byte itself, compared raw (the output is not UTF-8).
     let mut command = Command::new("/bin/sh");

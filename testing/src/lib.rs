@@ -90,7 +90,7 @@ impl Pty {
             .expect("a handle on the pty");
         let (sender, chunks) = mpsc::channel();
         thread::spawn(move || {
-            let mut buf = [0; 4096];
+            let mut buf = vec![0; 64 * 1024];
             // Linux reports the end (no process left on the slave side) as EIO: any error ends it.
             while let Ok(n @ 1..) = master.read(&mut buf) {
                 if sender.send(buf[..n].to_vec()).is_err() {
@@ -127,6 +127,49 @@ impl Pty {
             .get_process_mut()
             .signal(signal)
             .expect("send a signal to the child");
+    }
+
+    /// Types `bytes` on the terminal, as a user at its keyboard: `\r` ends a line, `\x03` is a
+    /// Ctrl-C and `\x1a` a Ctrl-Z (the terminal sends their signals to its foreground process
+    /// group).
+    pub fn send(&mut self, bytes: &[u8]) {
+        self.session.send(bytes).expect("write to the pty");
+    }
+
+    /// Reads until the end of output, as [`Pty::read_to_end`], for a program that floods its
+    /// terminal: only the last `keep` bytes of the output are kept. Returns how many bytes came.
+    pub fn drain_to_end(&mut self, timeout: Duration, keep: usize) -> u64 {
+        let deadline = Instant::now() + timeout;
+        let mut came = 0;
+        while !self.eof {
+            let before = self.output.len();
+            if !self.read_some(deadline) && !self.eof {
+                panic!(
+                    "no end of output within {timeout:?}; its last bytes: {:?}",
+                    self.text()
+                );
+            }
+            came += (self.output.len() - before) as u64;
+            let over = self.output.len().saturating_sub(keep);
+            self.output.drain(..over);
+        }
+        came
+    }
+
+    /// The next bytes the program writes, not kept in [`Pty::output`] (for a program that floods
+    /// its terminal); `None` at the end of output or after `timeout`.
+    pub fn next_chunk(&mut self, timeout: Duration) -> Option<Vec<u8>> {
+        if self.eof {
+            return None;
+        }
+        match self.chunks.recv_timeout(timeout) {
+            Ok(chunk) => Some(chunk),
+            Err(RecvTimeoutError::Disconnected) => {
+                self.eof = true;
+                None
+            }
+            Err(RecvTimeoutError::Timeout) => None,
+        }
     }
 
     /// Reads until the output contains `needle`. Panics, showing the output, if it does not within

@@ -123,6 +123,7 @@ pub struct Running {
 }
 
 /// What a run without a terminal gave.
+#[derive(Debug)]
 pub struct Ran {
     pub code: Option<i32>,
     pub stdout: String,

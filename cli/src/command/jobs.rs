@@ -28,6 +28,7 @@ use super::process::{Route, Streams, Wake};
 use super::pump::{SharedSpool, Sink};
 use super::runner::{Next, Run};
 use super::{Forward, OutputMode, StopCause};
+use crate::closed_stdout::Stdout;
 use crate::jobs::{Board, Counts, JobEnd, JobOutcome, Painter};
 use crate::lesson::{Mode, SpinStyle};
 use crate::measure::{FrameLog, FrameRecorder};
@@ -234,7 +235,9 @@ impl Shared<'_> {
             OutputMode::Quiet => false,
         };
         let written = self.board.print_above(|| -> io::Result<()> {
-            stdout.lock().write_to(&mut io::stdout().lock(), None)?;
+            stdout
+                .lock()
+                .write_to(&mut Stdout(io::stdout().lock()), None)?;
             if show_stderr {
                 let prefix = format!("[#{number}] ");
                 stderr

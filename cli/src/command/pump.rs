@@ -387,16 +387,29 @@ impl Sink for AboveSpinner {
         if !self.held.is_empty() {
             self.show_held()?;
         }
+        if self.showing.is_some() && !self.at_line_start.load(Ordering::SeqCst) {
+            // The output ended in the middle of a line (`printf hello`): ended here, on the
+            // terminal, before the spinner may come back and draw over it.
+            self.write(b"\n")?;
+        }
         self.showing = None;
         Ok(())
     }
 }
 
 /// The last [`Tail::KEPT`] bytes of a stream (a command's stderr, shown if it fails), and how many
-/// came before them.
+/// came before them; or, once the command has been given the terminal, the stream shown as it
+/// comes (see [`TailReader::go_live`]).
 #[derive(Debug, Default)]
 pub(crate) struct Tail {
-    kept: Arc<Mutex<(std::collections::VecDeque<u8>, u64)>>,
+    state: Arc<Mutex<TailState>>,
+}
+
+#[derive(Debug, Default)]
+struct TailState {
+    kept: std::collections::VecDeque<u8>,
+    dropped: u64,
+    live: bool,
 }
 
 impl Tail {
@@ -406,33 +419,60 @@ impl Tail {
     /// A tail, and what reads it afterwards.
     pub(crate) fn new() -> (Tail, TailReader) {
         let tail = Tail::default();
-        let reader = TailReader(Arc::clone(&tail.kept));
+        let reader = TailReader(Arc::clone(&tail.state));
         (tail, reader)
     }
 }
 
+/// Writes to spinner's stderr what a command being shown live wrote there. A failure is not the
+/// command's: it goes on, its stderr unseen.
+fn show_live(bytes: &[u8]) {
+    let mut stderr = io::stderr().lock();
+    let _ = stderr.write_all(bytes).and_then(|()| stderr.flush());
+}
+
 impl Sink for Tail {
     fn take(&mut self, bytes: &[u8]) -> io::Result<()> {
-        let mut kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
-        let (bytes_kept, dropped) = &mut *kept;
-        bytes_kept.extend(bytes);
-        let over = bytes_kept.len().saturating_sub(Tail::KEPT);
-        bytes_kept.drain(..over);
-        *dropped += over as u64;
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        if state.live {
+            show_live(bytes);
+            return Ok(());
+        }
+        state.kept.extend(bytes);
+        let over = state.kept.len().saturating_sub(Tail::KEPT);
+        state.kept.drain(..over);
+        state.dropped += over as u64;
         Ok(())
     }
 }
 
 /// What a [`Tail`] kept, read once the pump is done.
 #[derive(Debug)]
-pub(crate) struct TailReader(Arc<Mutex<(std::collections::VecDeque<u8>, u64)>>);
+pub(crate) struct TailReader(Arc<Mutex<TailState>>);
 
 impl TailReader {
     /// The bytes kept, and how many were dropped before them.
     pub(crate) fn take(&self) -> (Vec<u8>, u64) {
-        let mut kept = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let (bytes, dropped) = &mut *kept;
-        (std::mem::take(bytes).into(), *dropped)
+        let mut state = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        (std::mem::take(&mut state.kept).into(), state.dropped)
+    }
+
+    /// From now on the stream is shown as it comes: the command has the terminal and talks to the
+    /// user (`Password: `, written to stderr just before it reads the terminal). The line begun
+    /// is shown at once; the lines before it stay kept, for a failure, and are not shown twice.
+    pub(crate) fn go_live(&self) {
+        let mut state = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if state.live {
+            return;
+        }
+        state.live = true;
+        let begun = state
+            .kept
+            .iter()
+            .rposition(|&byte| byte == b'\n')
+            .map_or(0, |newline| newline + 1);
+        let line: Vec<u8> = state.kept.split_off(begun).into();
+        show_live(&line);
     }
 }
 

@@ -102,7 +102,13 @@ impl Run {
             }
         }
         if let Some(stop) = &mut self.stop {
-            if !stop.stopping.killed && now >= stop.kill_at && state.group_gone.is_none() {
+            // A signal during the grace of a stop that no signal asked for (a timeout): the user
+            // will not wait for it.
+            let impatient = asked.is_some() && !matches!(stop.stopping.cause, StopCause::Signal(_));
+            if !stop.stopping.killed
+                && (now >= stop.kill_at || impatient)
+                && state.group_gone.is_none()
+            {
                 self.process.signal(Signal::KILL);
                 stop.stopping.killed = true;
             }

@@ -144,13 +144,14 @@ pub fn run_command(
         said_waiting: false,
         said_no_terminal: false,
         had_terminal: false,
+        tail,
     };
     let spin_stop = Cancel::new();
     let spin = match options.mode {
         Mode::Thread => supervisor.on_threads(line, &spin_stop, &wake)?,
         Mode::Task => supervisor.as_task(line, &spin_stop, &wake),
     };
-    Ok(supervisor.outcome(spin, &spin_stop, tail, &at_line_start))
+    Ok(supervisor.outcome(spin, &spin_stop, &at_line_start))
 }
 
 /// How long a stopped command may take to go before spinner says what it waits for.
@@ -170,6 +171,8 @@ struct Supervisor<'a> {
     said_waiting: bool,
     said_no_terminal: bool,
     had_terminal: bool,
+    /// The command's stderr, kept for a failure (`--output on-error`).
+    tail: Option<pump::TailReader>,
 }
 
 impl Supervisor<'_> {
@@ -202,7 +205,8 @@ impl Supervisor<'_> {
             if let (false, Some(kill_at)) = (self.said_waiting, kill_at) {
                 if Instant::now() >= say_at {
                     self.said_waiting = true;
-                    self.say_waiting(kill_at.saturating_duration_since(Instant::now()));
+                    let signalled = matches!(stopping.cause, StopCause::Signal(_));
+                    self.say_waiting(kill_at.saturating_duration_since(Instant::now()), signalled);
                 } else if let Next::Wait(at) = &mut next {
                     *at = Some(at.map_or(say_at, |at| at.min(say_at)));
                 }
@@ -233,7 +237,13 @@ impl Supervisor<'_> {
                 }
                 self.had_terminal = true;
                 match terminal.give(self.run.process().pid()) {
-                    Ok(()) => self.run.process().signal(Signal::CONT),
+                    Ok(()) => {
+                        // It talks to the user now: its prompt, on stderr, is shown.
+                        if let Some(tail) = &self.tail {
+                            tail.go_live();
+                        }
+                        self.run.process().signal(Signal::CONT);
+                    }
                     Err(err) => self.no_terminal(&format!("spinner cannot give it ({err})")),
                 }
             }
@@ -259,12 +269,24 @@ impl Supervisor<'_> {
         self.run.begin_stop(StopCause::Terminal);
     }
 
-    fn say_waiting(&self, left: Duration) {
+    /// Says what spinner waits for during the grace, and how not to: a signal (a second one, if
+    /// a signal asked for the stop) kills the command's group at once.
+    fn say_waiting(&self, left: Duration, signalled: bool) {
         let command = command_line(&self.options.program, &self.options.args);
-        self.handle.println(format!(
-            "spinner: waiting up to {} for {} to end; a second Ctrl-C kills it now",
+        let text = format!(
+            "waiting up to {} for {} to end; {} kills it now",
             crate::measure::HumanDuration(left),
-            spinner::terminal::fit(&command, 32)
+            spinner::terminal::fit(&command, 32),
+            if signalled {
+                "a second Ctrl-C"
+            } else {
+                "Ctrl-C"
+            }
+        );
+        self.handle.println(crate::report::wrap(
+            "spinner: ",
+            &text,
+            crate::report::WIDTH,
         ));
     }
 
@@ -400,7 +422,6 @@ impl Supervisor<'_> {
         mut self,
         spin: SpinReport,
         spin_stop: &Cancel,
-        tail: Option<pump::TailReader>,
         at_line_start: &AtomicBool,
     ) -> CommandOutcome {
         if let Some(terminal) = &mut self.terminal {
@@ -413,7 +434,10 @@ impl Supervisor<'_> {
             .unwrap_or((ExitStatus::from_raw(0), Instant::now()));
         let gone = state.group_gone.unwrap_or(exited);
         let (stopping, end) = self.run.end();
-        let (bytes, dropped) = tail.map_or((Vec::new(), 0), |tail| tail.take());
+        let (bytes, dropped) = self
+            .tail
+            .as_ref()
+            .map_or((Vec::new(), 0), pump::TailReader::take);
         CommandOutcome {
             status,
             started,

@@ -109,6 +109,8 @@ pub struct Board {
     message: String,
     /// What the summary row starts with (`--message` of `--jobs-from`), if anything.
     label: String,
+    /// A board of commands (`spinner run --jobs-from`): its summary says what the final one says.
+    commands: bool,
 }
 
 impl Board {
@@ -151,6 +153,7 @@ impl Board {
         let mut board = Board::on(0, "", Board::block(style, SpinnerOptions::new("")));
         if let Some(board) = Arc::get_mut(&mut board) {
             board.label = sanitize(&style.message).into_owned();
+            board.commands = true;
         }
         board
     }
@@ -172,6 +175,7 @@ impl Board {
             spinners,
             message: message.to_owned(),
             label: String::new(),
+            commands: false,
         })
     }
 
@@ -372,6 +376,17 @@ impl Board {
         } else {
             format!("{}: ", self.label)
         };
+        if self.commands {
+            return format!(
+                "{label}{} succeeded, {} failed, {} timed out, {} stopped, {} running, {} waiting",
+                counts.answered,
+                counts.failed,
+                counts.timed_out,
+                counts.cancelled(),
+                counts.running,
+                counts.pending,
+            );
+        }
         format!(
             "{label}{} done, {} failed, {} timed out, {} cancelled, {} running, {} pending",
             counts.answered,
@@ -524,7 +539,8 @@ impl<'a> Painter<'a> {
                     (JobOutcome::TimedOut(_), true) => ("timed out", "job "),
                     (JobOutcome::TimedOut(_), false) => ("timed out", "#"),
                     (JobOutcome::Cancelled { .. }, true) => ("cancelled", "job "),
-                    (JobOutcome::Cancelled { .. }, false) => ("stopped", "#"),
+                    (JobOutcome::Cancelled { started: true }, false) => ("stopped", "#"),
+                    (JobOutcome::Cancelled { started: false }, false) => ("not started", "#"),
                 };
                 spinners.println(if self.result_lines {
                     format!("[{finished}/{total}] {name}{number} {how}")
