@@ -90,12 +90,13 @@ struct Args {
     #[arg(long)]
     stats: bool,
 
-    /// After the run, write the same figures as JSON to PATH (see README for the fields)
+    /// After the run, write the same figures as JSON to PATH (docs/lesson.md gives the fields)
     #[arg(long, value_name = "PATH")]
     stats_json: Option<PathBuf>,
 
     /// `thread` (an OS thread, stopped by a flag) or `task` (an async task, stopped by a
-    /// cooperative cancel)
+    /// cooperative cancel). The default is `thread`, where the lesson starts; `spinner run`
+    /// defaults to `task`
     #[arg(long, value_name = "MODE", value_enum, default_value_t = Mode::Thread)]
     mode: Mode,
 
@@ -264,16 +265,27 @@ enum Subcommand {
     /// threads against N tasks
     Compare(CompareArgs),
     /// Run a real command under the spinner: its stdout passed through, its stderr shown on failure
-    /// (--output), its exit code returned; Ctrl-C, SIGTERM and --timeout stop its whole process
-    /// tree (its own process group: the signal, then SIGKILL after --grace)
+    /// (--output), its exit code returned; Ctrl-C, SIGTERM and --timeout stop its process group
+    /// (the signal, then SIGKILL after --grace); a command that reads the terminal gets it
     Run(RunArgs),
+    /// Print a completion script for SHELL to stdout, to save where the shell looks for them
+    /// (docs/run.md says where)
+    Completions {
+        /// bash, zsh, fish, elvish or powershell
+        #[arg(value_name = "SHELL", value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to stdout, e.g. `spinner man | man -l -`
+    Man,
 }
 
 #[derive(Debug, clap::Args)]
 struct RunArgs {
-    /// `task` (the command's exit awaited as a future beside the spinner task: stops in
-    /// microseconds) or `thread` (the command waited for on a thread, the spinner on another,
-    /// each reading its flag between waits: up to an interval at the end and on Ctrl-C)
+    /// How the spinner and its supervisor wait: `task` (on the event loop: the spinner task is
+    /// cancelled at its `.await`, in microseconds) or `thread` (a spinner thread that reads its
+    /// flag after each sleep: up to an interval late). The default is `task` here, where a real
+    /// command wants the spinner that stops at once; the lesson (`spinner` alone) starts with the
+    /// thread
     #[arg(long, value_name = "MODE", value_enum, default_value_t = Mode::Task)]
     mode: Mode,
 
@@ -656,6 +668,26 @@ where
                 jobs: compare.jobs,
                 seed: compare.seed.unwrap_or_else(|| fastrand::u64(..)),
             }))
+        }
+        Ok(Args {
+            command: Some(Subcommand::Completions { shell }),
+            ..
+        }) => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Args::command(), "spinner", &mut script);
+            Ok(Command::Print(
+                String::from_utf8_lossy(&script).into_owned(),
+            ))
+        }
+        Ok(Args {
+            command: Some(Subcommand::Man),
+            ..
+        }) => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Args::command())
+                .render(&mut page)
+                .map_err(|err| Error::failure(format!("cannot write the manual page: {err}")))?;
+            Ok(Command::Print(String::from_utf8_lossy(&page).into_owned()))
         }
         Ok(Args {
             command: Some(Subcommand::Run(run)),

@@ -13,8 +13,7 @@ use crate::work::Work;
 /// Which supervisor runs the spinner next to the slow operation.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Mode {
-    /// The spinner runs on its own OS thread, stopped by a signal flag or a woken wait
-    /// ([`ThreadWait`]).
+    /// The spinner runs on its own OS thread, stopped by a signal flag or a woken wait.
     #[default]
     Thread,
     /// The spinner is an async task, stopped by a cooperative cancel.

@@ -8,6 +8,13 @@
 //! program runs; the library a Rust program depends on is the `spinner` crate.
 #![warn(missing_docs, missing_debug_implementations, rust_2018_idioms)]
 
+// One clear error on another system, not a hundred about missing Unix APIs.
+#[cfg(not(unix))]
+compile_error!(
+    "the spinner program runs on Unix only (Linux, macOS): it runs commands in process groups \
+     and stops them with Unix signals"
+);
+
 mod args;
 mod closed_stdout;
 mod duration;

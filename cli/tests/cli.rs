@@ -105,6 +105,36 @@ fn bad_options_get_one_line_and_exit_2() {
 }
 
 #[test]
+fn completions_and_the_manual_page_come_from_the_command_line_definition() {
+    for (shell, mark) in [
+        ("bash", "_spinner()"),
+        ("zsh", "#compdef spinner"),
+        ("fish", "complete -c spinner"),
+        ("elvish", "spinner"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let out = run(&["completions", shell]);
+        assert!(out.status.success(), "{shell}: {out:?}");
+        let script = text(&out.stdout);
+        assert!(script.contains(mark), "{shell}: {script}");
+        // Every subcommand and every option of `run` is offered.
+        for word in ["compare", "run", "--jobs-from", "--grace"] {
+            assert!(script.contains(word), "{shell} lacks {word}");
+        }
+    }
+    let out = run(&["man"]);
+    assert!(out.status.success(), "{out:?}");
+    let page = text(&out.stdout);
+    assert!(
+        page.starts_with(".ie") && page.contains(".TH spinner 1"),
+        "{page}"
+    );
+    let out = run(&["completions", "tcsh"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(text(&out.stderr).lines().count(), 1, "{out:?}");
+}
+
+#[test]
 fn help_and_version_exit_0() {
     let help = run(&["--help"]);
     let stdout = text(&help.stdout);

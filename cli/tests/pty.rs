@@ -428,3 +428,18 @@ fn frames_are_read_after_each_line_clear() {
     assert_eq!(frames(bytes), ["| a", "/ b", "| c"]);
     assert_eq!(cursor_escapes(bytes), [false, true]);
 }
+
+#[test]
+fn help_is_wrapped_to_the_terminal() {
+    for args in [&["--help"][..], &["run", "--help"]] {
+        let mut pty = Pty::spawn(args, 60);
+        pty.read_to_end(GENEROUS);
+        assert_eq!(pty.exit_code(GENEROUS), 0);
+        let text = pty.text();
+        assert!(text.lines().count() > 20, "{text}");
+        for line in text.lines() {
+            let line = line.trim_end_matches('\r');
+            assert!(line.chars().count() <= 60, "{args:?}: {line:?}");
+        }
+    }
+}
