@@ -2,7 +2,7 @@
 //! with `std::thread::sleep`, so the spinner task never runs. `diff examples/task.rs` this file.
 //! The cure: await blocking work on a thread pool (`spinner --mode task --work cpu --offload`).
 
-use async_executor::LocalExecutor;
+use async_executor::{LocalExecutor, Task};
 use spinner::SpinnerOptions;
 use spinner::event_loop::{block_on, sleep};
 use std::time::{Duration, Instant};
@@ -12,29 +12,26 @@ async fn spin(msg: &str) {
     loop {
         spinner.tick();
         sleep(Duration::from_millis(100)).await; // a cancel lands here: the task is dropped
-    } // there, at once
+    }
 }
 
 async fn slow() -> u64 {
+    // 3.05 s: not a whole number of frames, so the work ends in the middle of a spinner's wait,
+    // and a wait that nothing can end shows its lateness (here, none: a cancel ends it).
     std::thread::sleep(Duration::from_millis(3050)); // the mistake: blocks every task of the thread
     42
 }
 
 async fn supervisor(executor: &LocalExecutor<'_>) -> u64 {
-    let spinner = executor.spawn(spin("thinking!"));
-    let state = if spinner.is_finished() {
-        "finished"
-    } else {
-        "pending"
-    };
-    println!("spinner object: Task {{ name: \"spinner\", state: {state} }}");
+    let spinner: Task<()> = executor.spawn(spin("thinking!")); // runs once this task awaits
+    println!(
+        "spinner object: Task {{ finished: {} }}",
+        spinner.is_finished()
+    );
     let result = slow().await;
     let stop = Instant::now();
     spinner.cancel().await; // Python's `spinner.cancel()`: dropped at its `.await`
-    eprintln!(
-        "the spinner stopped {:.1?} after the cancel",
-        stop.elapsed()
-    );
+    eprintln!("the spinner stopped {:.1?} after the stop", stop.elapsed());
     result
 }
 

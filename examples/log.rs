@@ -1,7 +1,8 @@
 //! A logging library writing above the spinner: `env_logger` is handed the spinner's writer, and
 //! eight threads log through it.
 //!
-//! `cargo run --example log -- 1000` logs 1000 records a thread (20 without an argument).
+//! `cargo run --example log -- 100` logs 100 records a thread, one every 50 ms (20 without an
+//! argument: about a second).
 
 use std::thread;
 use std::time::Duration;
@@ -25,7 +26,7 @@ fn main() {
             scope.spawn(move || {
                 for record in 0..records {
                     log::info!("worker {worker}: record {record}");
-                    thread::sleep(Duration::from_millis(1));
+                    thread::sleep(Duration::from_millis(50)); // long enough to see the spinner turn
                 }
             });
         }

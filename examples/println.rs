@@ -1,7 +1,8 @@
 //! Eight threads print lines above one spinner: each line arrives whole, on a line of its own, and
 //! the spinner goes on turning below them.
 //!
-//! `cargo run --example println -- 1000` prints 1000 lines a thread (20 without an argument).
+//! `cargo run --example println -- 100` prints 100 lines a thread, one every 50 ms (20 without an
+//! argument: about a second).
 
 use std::thread;
 use std::time::Duration;
@@ -21,7 +22,7 @@ fn main() {
             scope.spawn(move || {
                 for line in 0..lines {
                     spinner.println(format!("worker {worker}: line {line}"));
-                    thread::sleep(Duration::from_millis(1));
+                    thread::sleep(Duration::from_millis(50)); // long enough to see the spinner turn
                 }
             });
         }

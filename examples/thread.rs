@@ -1,40 +1,41 @@
-//! The lesson, thread version: a spinner on an OS thread, stopped by a signal flag, up to 100 ms
-//! late. `cargo run --example thread`; `diff` it with `thread_event.rs` and with `task.rs`.
+//! The lesson, thread version: a spinner on an OS thread, stopped by a signal flag that it reads
+//! only after each 100 ms sleep, so it stops up to 100 ms late. `cargo run --example thread` a few
+//! times, then `diff examples/thread.rs examples/task.rs`: what differs is the mechanism.
 
 use spinner::SpinnerOptions;
-use std::sync::{Arc, atomic::AtomicBool, atomic::Ordering::Relaxed, mpsc};
-use std::{thread, time::Duration, time::Instant};
+use std::sync::{Arc, atomic::AtomicBool, atomic::Ordering::Relaxed};
+use std::thread::{self, sleep};
+use std::time::{Duration, Instant};
 
 fn spin(msg: &str, done: &AtomicBool) {
     let spinner = SpinnerOptions::new(msg).steady_tick(false).start(); // cleared when dropped
     while !done.load(Relaxed) {
         spinner.tick();
-        thread::sleep(Duration::from_millis(100)); // nothing wakes a sleep: the flag is read
-    } // only after it, up to 100 ms late
+        sleep(Duration::from_millis(100)); // nothing wakes a sleep: the flag is read after it
+    }
 }
 
 fn slow() -> u64 {
-    thread::sleep(Duration::from_millis(3050)); // pretend to wait for I/O, blocking this thread
+    // 3.05 s: not a whole number of frames, so the work ends in the middle of a spinner's wait,
+    // and a wait that nothing can end shows its lateness (about 50 ms).
+    sleep(Duration::from_millis(3050)); // pretend to wait for I/O, blocking this thread
     42
 }
 
 fn supervisor() -> u64 {
     let done = Arc::new(AtomicBool::new(false));
-    let (flag, (start, gate)) = (done.clone(), mpsc::channel::<()>());
-    let spinner = thread::Builder::new()
-        .name("spinner".into())
-        .spawn(move || gate.recv().map(|()| spin("thinking!", &flag))) // after `start`
-        .expect("a thread to spin on");
+    let flag = Arc::clone(&done);
+    let spinner = thread::spawn(move || {
+        thread::park(); // Python's `spinner.start()`: spin only once started
+        spin("thinking!", &flag)
+    });
     println!("spinner object: {:?}", spinner.thread());
-    start.send(()).ok(); // Python's `spinner.start()`: draw only after the print
+    spinner.thread().unpark();
     let result = slow();
     let stop = Instant::now();
-    done.store(true, Relaxed); // raise the flag
-    spinner.join().expect("the spinner does not panic").ok();
-    eprintln!(
-        "the spinner stopped {:.1?} after the flag went up",
-        stop.elapsed()
-    );
+    done.store(true, Relaxed); // the signal flag: seen when the spinner next looks
+    spinner.join().expect("the spinner does not panic");
+    eprintln!("the spinner stopped {:.1?} after the stop", stop.elapsed());
     result
 }
 
