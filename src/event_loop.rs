@@ -1,7 +1,14 @@
-//! Task mode's own event loop: one thread, its timers in a map ordered by deadline, and a `block_on` that sleeps until the
-//! earliest deadline. The Rust counterpart of the loop the asyncio articles build by hand: run what
-//! is ready; otherwise wait (Python's `select()`, here a parked thread) until the first `call_at`
-//! deadline or until something wakes the loop.
+//! Task mode's own event loop: one thread, its timers in a map ordered by deadline, and a
+//! `block_on` that sleeps until the earliest deadline. The Rust counterpart of the loop the asyncio
+//! articles build by hand: run what is ready; otherwise wait until the first deadline or until
+//! something wakes the loop.
+//!
+//! Python's calls, here: `call_soon(f)` is a task woken (its `Waker`), which puts it on the
+//! executor's ready queue; `call_later(delay, f)` and `call_at(when, f)` are [`sleep`] and
+//! [`sleep_until`], an entry in the map of timers that wakes the task at its deadline. A loop built
+//! by hand that calls `select()` with a timeout of 0 polls without sleeping: it keeps a core busy
+//! while it waits. asyncio's own loop gives `select()` the time left until its first timer; this
+//! one, likewise, parks its thread when nothing is ready, until a wake or the earliest deadline.
 //!
 //! Why not async-io's: its `block_on` keeps a driver thread polling with a backoff, and arming one of
 //! its timers notifies that thread, so a spinner at ten frames a second woke the process some sixty

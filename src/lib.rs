@@ -44,6 +44,13 @@
 )]
 #![forbid(unsafe_code)]
 
+// One clear error on another system, not a hundred about missing Unix APIs.
+#[cfg(not(unix))]
+compile_error!(
+    "the spinner crate runs on Unix only (Linux, macOS): it restores the terminal on Unix signals \
+     and writes to descriptor 2"
+);
+
 mod frames;
 mod multi_spinner;
 mod screen;
@@ -62,3 +69,13 @@ pub use spin::{Cancel, Draw, Mechanism, Spin, SpinReport};
 pub use spinner::{Spinner, SpinnerOptions, Symbols, spin_until, spin_while};
 pub use spinner_handle::{Hidden, SpinnerHandle, SpinnerWriter};
 pub use terminal::restore_on_signals::{RestoreOnSignals, restore_on_signals};
+
+/// The Rust snippets of the README, compiled as doc tests: they cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeSnippets;
+
+/// The Rust snippets of the library's guide, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/library.md")]
+struct LibraryGuideSnippets;
