@@ -171,7 +171,7 @@ struct Args {
 
 impl Args {
     /// Checks what clap cannot check one option at a time: how options combine.
-    fn into_options(self) -> Result<Options, String> {
+    fn into_options(self, ci: bool) -> Result<Options, String> {
         let work = match (self.work, self.fib) {
             (WorkKind::Cpu, fib) => Work::Cpu {
                 n: fib.unwrap_or(DEFAULT_FIB),
@@ -236,7 +236,7 @@ impl Args {
             jobs,
             stats: self.stats,
             stats_json: self.stats_json,
-            heartbeat: self.heartbeat.unwrap_or_else(default_heartbeat),
+            heartbeat: self.heartbeat.unwrap_or(default_heartbeat(ci)),
         })
     }
 }
@@ -357,7 +357,7 @@ struct RunArgs {
 }
 
 impl RunArgs {
-    fn into_options(self) -> Result<RunCommand, String> {
+    fn into_options(self, ci: bool) -> Result<RunCommand, String> {
         let wait = thread_wait(self.mode, self.wait)?;
         let frames = self.frames.frames();
         if self.jobs_from.is_none() {
@@ -378,7 +378,7 @@ impl RunArgs {
                     .to_owned(),
             );
         }
-        let heartbeat = self.heartbeat.unwrap_or_else(default_heartbeat);
+        let heartbeat = self.heartbeat.unwrap_or(default_heartbeat(ci));
         if let Some(path) = self.jobs_from {
             let _ = self.keep_going; // the default; named for scripts that want to say so
             return Ok(RunCommand {
@@ -564,15 +564,24 @@ fn thread_wait(mode: Mode, wait: Option<Wait>) -> Result<ThreadWait, String> {
     }
 }
 
-/// How often a run off a terminal says it goes on, when `--heartbeat` is not given: CI services
-/// set `CI`, and their logs show no animation.
-fn default_heartbeat() -> Duration {
-    match std::env::var_os("CI") {
-        Some(value) if !value.is_empty() && value != "false" && value != "0" => {
-            Duration::from_secs(30)
-        }
-        _ => Duration::ZERO,
+/// How often a run off a terminal says it goes on, when `--heartbeat` is not given: every 30 s in
+/// CI (whose logs show no animation), else never.
+fn default_heartbeat(ci: bool) -> Duration {
+    if ci {
+        Duration::from_secs(30)
+    } else {
+        Duration::ZERO
     }
+}
+
+/// Whether the `CI` environment variable says the run is in CI, as CI services set it.
+fn in_ci() -> bool {
+    says_ci(std::env::var_os("CI").as_deref())
+}
+
+/// Whether a value of `CI` says yes: set, and not empty, `false` or `0`.
+fn says_ci(value: Option<&std::ffi::OsStr>) -> bool {
+    value.is_some_and(|value| !value.is_empty() && value != "false" && value != "0")
 }
 
 fn parse_heartbeat(text: &str) -> Result<Duration, String> {
@@ -643,6 +652,15 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
+    parse_in(args, in_ci())
+}
+
+/// [`parse`], `ci` saying whether the run is in CI (where the heartbeat is on by default).
+fn parse_in<I, T>(args: I, ci: bool) -> Result<Command, Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
     match Args::try_parse_from(args) {
         Ok(Args {
             command: Some(Subcommand::Compare(compare)),
@@ -693,11 +711,11 @@ where
             command: Some(Subcommand::Run(run)),
             ..
         }) => run
-            .into_options()
+            .into_options(ci)
             .map(|options| Command::Run(Box::new(options)))
             .map_err(|line| Error::usage(sanitize(&line))),
         Ok(args) => args
-            .into_options()
+            .into_options(ci)
             .map(|options| Command::Lesson(Box::new(options)))
             .map_err(Error::usage),
         Err(err)
@@ -790,6 +808,41 @@ fn missing_value_help(err: &clap::Error) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn in_ci_one_operation_or_command_has_a_heartbeat_every_30_seconds_by_default() {
+        let heartbeat = |args: &[&str], ci: bool| match parse_in(args.iter().copied(), ci) {
+            Ok(Command::Lesson(options)) => options.heartbeat,
+            Ok(Command::Run(run)) => run.heartbeat,
+            other => panic!("{args:?}: {other:?}"),
+        };
+        let thirty = Duration::from_secs(30);
+        assert_eq!(heartbeat(&["spinner"], true), thirty);
+        assert_eq!(heartbeat(&["spinner", "run", "--", "make"], true), thirty);
+        assert_eq!(heartbeat(&["spinner"], false), Duration::ZERO);
+        assert_eq!(
+            heartbeat(&["spinner", "run", "--", "make"], false),
+            Duration::ZERO
+        );
+        assert_eq!(
+            heartbeat(&["spinner", "--heartbeat", "off"], true),
+            Duration::ZERO
+        );
+        assert_eq!(
+            heartbeat(&["spinner", "--heartbeat", "2s"], false),
+            Duration::from_secs(2)
+        );
+        for (value, ci) in [
+            ("true", true),
+            ("1", true),
+            ("false", false),
+            ("0", false),
+            ("", false),
+        ] {
+            assert_eq!(says_ci(Some(std::ffi::OsStr::new(value))), ci, "CI={value}");
+        }
+        assert!(!says_ci(None));
+    }
 
     fn usage(args: &[&str]) -> String {
         let mut argv = vec!["spinner"];

@@ -163,6 +163,7 @@ fn measured(
         })
         .transpose()?;
     terminal::install_panic_hook();
+    install_command_panic_hook();
     let cancel = Cancel::new();
     let signals = install_signals(&cancel)?;
     let display = FrameLog::new();
@@ -414,6 +415,21 @@ fn fresh_line() -> String {
         return String::new();
     }
     format!("{}\r\x1b[K", " ".repeat(usize::from(size.ws_col)))
+}
+
+/// With `panic = "abort"` (the release profile) nothing unwinds: a panic would leave the commands
+/// running and the terminal as spinner changed it (`tostop`, the foreground). The hook, chained
+/// before the library's, kills their groups and puts the terminal back first. (Unwinding, the
+/// values that own them do it in `Drop`.)
+fn install_command_panic_hook() {
+    if cfg!(panic = "abort") {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            command::kill_running_commands();
+            command::tty::restore();
+            previous(info);
+        }));
+    }
 }
 
 /// The signal a stop forwards to the commands: the one spinner received.

@@ -641,3 +641,109 @@ fn the_message_leads_the_board_of_jobs() {
     pty.read_to_end(GENEROUS);
     assert_eq!(pty.exit_code(GENEROUS), 130, "{:?}", pty.text());
 }
+
+// What a second look found: processes of the group that stop after the command, spinner in the
+// background, a command that stops itself, a line that grows without pause, modes the command set.
+
+#[test]
+fn a_process_left_by_the_command_that_reads_the_terminal_gets_it() {
+    for mode in MODES {
+        let marker = token();
+        let _leftovers = Leftovers(vec![marker.clone()]);
+        // The command ends at once; what it left reads the terminal afterwards.
+        let script = format!("(sleep 0.3; head -n1 </dev/tty; : {marker}) & exit 0");
+        let mut pty = Pty::spawn(&["run", "--mode", mode, "--", "sh", "-c", &script], 80);
+        wait_until("the reader started", || {
+            !pids(|args| args.iter().any(|arg| arg.contains(&marker))).is_empty()
+        });
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        pty.send(b"typed-line\r");
+        pty.wait_for("typed-line", GENEROUS);
+        pty.read_to_end(GENEROUS);
+        assert_eq!(pty.exit_code(GENEROUS), 0, "{mode}: {:?}", pty.text());
+        assert_gone(&[&marker]);
+    }
+}
+
+/// An interactive bash in a pty, its prompt `$ `.
+fn interactive_shell() -> Pty {
+    Pty::spawn_program(
+        "/bin/bash",
+        &["--norc", "--noprofile", "-i"],
+        100,
+        &[("TERM", "xterm-256color"), ("PS1", "$ ")],
+    )
+}
+
+#[test]
+fn started_in_the_background_then_brought_to_the_foreground_it_reads_the_terminal() {
+    let marker = token();
+    let _leftovers = Leftovers(vec![marker.clone()]);
+    let mut shell = interactive_shell();
+    let script = format!("sleep 0.3; read x; echo \"got $x\"; : {marker}");
+    // `set -b`: the shell says at once that its job stopped, without waiting for a prompt.
+    shell.send(format!("set -b; {} run -- sh -c '{script}' &\r", bin()).as_bytes());
+    shell.wait_for("Stopped", GENEROUS);
+    shell.send(b"fg\r");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    shell.send(b"answer\r");
+    shell.wait_for("got answer", GENEROUS);
+    shell.wait_for("✔ sh -c", GENEROUS);
+    shell.send(b"exit\r");
+    shell.read_to_end(GENEROUS);
+    assert_gone(&[&marker]);
+}
+
+#[test]
+fn a_command_that_stops_itself_stops_spinner_and_fg_continues_both() {
+    let marker = token();
+    let _leftovers = Leftovers(vec![marker.clone()]);
+    let mut shell = interactive_shell();
+    let script = format!("read x; kill -STOP $$; echo \"after $x\"; : {marker}");
+    shell.send(format!("{} run -- sh -c '{script}'\r", bin()).as_bytes());
+    wait_until("the command started", || {
+        !pids(|args| args.first() == Some(&"sh") && args.iter().any(|arg| arg.contains(&marker)))
+            .is_empty()
+    });
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    shell.send(b"line\r");
+    shell.wait_for("Stopped", GENEROUS);
+    shell.send(b"fg\r");
+    shell.wait_for("after line", GENEROUS);
+    shell.wait_for("✔ sh -c", GENEROUS);
+    shell.send(b"exit\r");
+    shell.read_to_end(GENEROUS);
+    assert_gone(&[&marker]);
+}
+
+#[test]
+fn a_line_that_grows_without_pause_is_shown_as_it_grows() {
+    let marker = sleep_arg(1);
+    let _leftovers = Leftovers(vec![marker.clone()]);
+    // A dot every 0.1 s, never a newline: the pipe is never quiet for long.
+    let script = format!("while :; do printf .; sleep 0.1; : {marker}; done");
+    let mut pty = Pty::spawn(&["run", "--", "sh", "-c", &script], 80);
+    pty.wait_for("...", GENEROUS);
+    pty.signal(Signal::SIGINT);
+    pty.read_to_end(GENEROUS);
+    assert_eq!(pty.exit_code(GENEROUS), 130, "{:?}", pty.text());
+}
+
+#[test]
+fn the_modes_a_command_sets_on_the_terminal_stay() {
+    // (`susp` is `^Z` on a new terminal.)
+    let line = format!("{} run -- stty susp ^Y; stty -a", bin());
+    let mut pty = Pty::spawn_program(
+        "/bin/sh",
+        &["-c", &line],
+        200,
+        &[("TERM", "xterm-256color")],
+    );
+    pty.read_to_end(GENEROUS);
+    assert_eq!(pty.exit_code(GENEROUS), 0, "{:?}", pty.text());
+    let text = pty.text();
+    assert!(
+        text.contains("susp = ^Y;") && !text.contains(" tostop"),
+        "{text}"
+    );
+}

@@ -118,8 +118,13 @@ impl Shared<'_> {
     fn stop(&self, forward: Forward) {
         if !self.stop.is_cancelled() {
             *lock(&self.forward) = forward;
-            self.stop.cancel();
-            self.returned.notify_all();
+            {
+                // Under the lock `take_place` waits with: raised between its look and its wait,
+                // the stop would not wake it.
+                let _free = lock(&self.free);
+                self.stop.cancel();
+                self.returned.notify_all();
+            }
             self.wake.notify();
         }
     }

@@ -128,10 +128,10 @@ impl Process {
             other => other,
         };
         let child = child.map_err(|err| spawn_error(program, err))?;
-        Ok(Process::watch(child, wake))
+        Process::watch(child, wake)
     }
 
-    fn watch(mut child: Child, wake: &Wake) -> (Process, Pipes) {
+    fn watch(mut child: Child, wake: &Wake) -> Result<(Process, Pipes), CommandError> {
         let started = Instant::now();
         let pipes = Pipes {
             stdout: child.stdout.take(),
@@ -151,11 +151,13 @@ impl Process {
             .name("wait".to_owned())
             .stack_size(64 * 1024)
             .spawn(watcher);
-        if waiting.is_err() {
-            // No thread to wait with: waited for here, now, so that the run still ends.
-            wait_for_group(pid, &state, wake);
+        if let Err(err) = waiting {
+            // No thread to wait with: the command cannot be let run unwatched.
+            group.signal(Signal::KILL);
+            let _ = waitpid(Some(pid), WaitOptions::empty());
+            return Err(CommandError::Other(err));
         }
-        (
+        Ok((
             Process {
                 pid,
                 started,
@@ -163,7 +165,7 @@ impl Process {
                 group,
             },
             pipes,
-        )
+        ))
     }
 
     /// When it started.
@@ -308,7 +310,20 @@ fn wait_for_group(pid: Pid, state: &Mutex<ProcessState>, wake: &Wake) {
     }
     let mut pause = Duration::from_millis(1);
     loop {
-        while let Ok(Some(_)) = waitpgid(pid, WaitOptions::NOHANG) {}
+        // The group's processes whose parent ended are this process's children: reaped here, and
+        // a stop of theirs is told as the command's own (one that wants the terminal must get it
+        // even after the command itself has ended).
+        while let Ok(Some((_, status))) = waitpgid(
+            pid,
+            WaitOptions::NOHANG | WaitOptions::UNTRACED | WaitOptions::CONTINUED,
+        ) {
+            let stopped = status.stopped().then(|| status.stopping_signal()).flatten();
+            if stopped.is_some() || status.continued() {
+                lock(state).stopped = stopped;
+                wake.notify();
+                pause = Duration::from_millis(1);
+            }
+        }
         // ESRCH: no process has the group's id. EPERM means some do (set-user-id ones).
         if rustix::process::test_kill_process_group(pid) == Err(rustix::io::Errno::SRCH) {
             break;

@@ -29,12 +29,12 @@ pub(crate) trait Sink: Send {
     /// output any more) is not reported, as a shell reports none.
     fn take(&mut self, bytes: &[u8]) -> io::Result<()>;
 
-    /// How long the pipe may stay quiet before [`Sink::quiet`]; `None`: as long as it likes.
+    /// How long until [`Sink::quiet`] is due (zero: now); `None`: nothing waits for it.
     fn patience(&self) -> Option<Duration> {
         None
     }
 
-    /// The pipe was quiet for [`Sink::patience`].
+    /// The time [`Sink::patience`] gave has passed, however much came meanwhile.
     fn quiet(&mut self) -> io::Result<()> {
         Ok(())
     }
@@ -189,16 +189,14 @@ fn pump(mut pipes: Vec<(OwnedFd, Box<dyn Sink>)>, listen: &OwnedFd, state: &Pump
             }
             ready
         };
-        if !ready.iter().any(|&ready| ready) {
-            // Quiet: the sinks that wait for quiet hear of it.
-            for (_, sink) in pipes.iter_mut() {
-                if sink.patience().is_some() {
-                    if let Err(err) = sink.quiet() {
-                        note(&mut end, err);
-                    }
+        // The sinks whose time has come hear of it, whether or not their pipe is busy: a line
+        // that grows a dot at a time is shown all the same.
+        for (_, sink) in pipes.iter_mut() {
+            if sink.patience() == Some(Duration::ZERO) {
+                if let Err(err) = sink.quiet() {
+                    note(&mut end, err);
                 }
             }
-            continue;
         }
         let mut closed = Vec::new();
         for (index, (fd, sink)) in pipes.iter_mut().enumerate() {
@@ -305,8 +303,10 @@ const LONGEST_HELD: usize = 64 * 1024;
 pub(crate) struct AboveSpinner {
     spinner: SpinnerHandle,
     stream: Stream,
-    /// The start of a line, held until its end comes.
+    /// The start of a line, held until its end comes, or [`QUIET`] after it began.
     held: Vec<u8>,
+    /// When the bytes held began to be.
+    held_since: Option<Instant>,
     /// A line is being shown as it comes: the spinner stays away until it ends.
     showing: Option<Hidden>,
     /// Whether the terminal's cursor is at the start of a line, as far as the command's output
@@ -324,6 +324,7 @@ impl AboveSpinner {
             spinner,
             stream,
             held: Vec::new(),
+            held_since: None,
             showing: None,
             at_line_start,
         }
@@ -342,6 +343,7 @@ impl AboveSpinner {
             self.showing = Some(self.spinner.hide());
         }
         let held = std::mem::take(&mut self.held);
+        self.held_since = None;
         self.write(&held)
     }
 }
@@ -366,8 +368,14 @@ impl Sink for AboveSpinner {
                     self.write(lines)
                 })?;
                 self.held.extend_from_slice(rest);
+                self.held_since = (!rest.is_empty()).then(Instant::now);
             }
-            None => self.held.extend_from_slice(bytes),
+            None => {
+                if self.held.is_empty() {
+                    self.held_since = Some(Instant::now());
+                }
+                self.held.extend_from_slice(bytes);
+            }
         }
         if self.held.len() >= LONGEST_HELD {
             self.show_held()?;
@@ -376,7 +384,8 @@ impl Sink for AboveSpinner {
     }
 
     fn patience(&self) -> Option<Duration> {
-        (!self.held.is_empty() && self.showing.is_none()).then_some(QUIET)
+        let since = self.held_since.filter(|_| self.showing.is_none())?;
+        Some(QUIET.saturating_sub(since.elapsed()))
     }
 
     fn quiet(&mut self) -> io::Result<()> {

@@ -45,6 +45,15 @@ pub(crate) enum Next {
     Done,
 }
 
+impl Drop for Run {
+    fn drop(&mut self) {
+        // A run given up before its end (an error on the way): its command must not outlive it.
+        if self.process.state().group_gone.is_none() {
+            self.process.signal(Signal::KILL);
+        }
+    }
+}
+
 impl Run {
     /// Starts `program` with `args` and `streams`; `sinks` says where each pipe asked for goes.
     ///

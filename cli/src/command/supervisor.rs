@@ -96,7 +96,12 @@ pub fn run_command(
     };
     let mut terminal = Terminal::open();
     if animates {
-        if let Some(terminal) = &mut terminal {
+        // Only spinner in the foreground owns the terminal's settings: in the background, TOSTOP
+        // would stop the user's other background jobs as they write.
+        if let Some(terminal) = terminal
+            .as_mut()
+            .filter(|terminal| terminal.is_foreground())
+        {
             terminal.stop_background_writes();
         }
     }
@@ -144,6 +149,7 @@ pub fn run_command(
         said_waiting: false,
         said_no_terminal: false,
         had_terminal: false,
+        stopped_with_it: false,
         tail,
     };
     let spin_stop = Cancel::new();
@@ -153,6 +159,9 @@ pub fn run_command(
     };
     Ok(supervisor.outcome(spin, &spin_stop, &at_line_start))
 }
+
+/// How often a command stopped for the terminal is looked at again.
+const STOPPED_LOOK: Duration = Duration::from_millis(100);
 
 /// How long a stopped command may take to go before spinner says what it waits for.
 const SAY_WAITING_AFTER: Duration = Duration::from_millis(300);
@@ -171,6 +180,8 @@ struct Supervisor<'a> {
     said_waiting: bool,
     said_no_terminal: bool,
     had_terminal: bool,
+    /// Spinner stopped itself for the command's current stop (a Ctrl-Z, a SIGSTOP).
+    stopped_with_it: bool,
     /// The command's stderr, kept for a failure (`--output on-error`).
     tail: Option<pump::TailReader>,
 }
@@ -184,13 +195,35 @@ impl Supervisor<'_> {
             .then(|| StopCause::Signal((self.forward)()));
         let mut next = self.run.step(asked);
         let state = self.run.state();
+        if state.stopped.is_none() {
+            self.stopped_with_it = false;
+        }
         if state.group_gone.is_none() {
+            let given = self.terminal.as_ref().is_some_and(Terminal::given);
             match state.stopped {
-                Some(libc::SIGTTIN | libc::SIGTTOU) => self.wants_terminal(),
-                // Ctrl-Z reached the command, which held the terminal: the terminal goes back to
-                // spinner's group, which stops as the command did (a shell sees it stopped; `fg`
-                // continues both, and the command gets the terminal again when it next wants it).
-                Some(libc::SIGTSTP) if self.terminal.as_ref().is_some_and(Terminal::given) => {
+                Some(libc::SIGTTIN | libc::SIGTTOU) => {
+                    self.wants_terminal();
+                    // Looked at again soon: spinner may have stopped itself (it was in the
+                    // background), and a `fg` that continues it changes nothing of the command's.
+                    if let Next::Wait(at) = &mut next {
+                        let soon = Instant::now() + STOPPED_LOOK;
+                        *at = Some(at.map_or(soon, |at| at.min(soon)));
+                    }
+                }
+                // Ctrl-Z reached the command, which held the terminal, or the command stopped
+                // itself (SIGSTOP): spinner takes the terminal back, and stops as the command did,
+                // as a shell's job would (`fg` continues both; the command gets the terminal again
+                // when it next wants it). Once for each stop.
+                Some(libc::SIGTSTP | libc::SIGSTOP)
+                    if !self.stopped_with_it
+                        && (given
+                            || (state.stopped == Some(libc::SIGSTOP)
+                                && self
+                                    .terminal
+                                    .as_ref()
+                                    .is_some_and(Terminal::is_foreground))) =>
+                {
+                    self.stopped_with_it = true;
                     if let Some(terminal) = &mut self.terminal {
                         terminal.take_back();
                     }

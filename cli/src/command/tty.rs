@@ -12,12 +12,39 @@ use std::os::fd::{AsFd, OwnedFd};
 use std::sync::{Mutex, PoisonError};
 
 use rustix::process::{Pid, getpgrp};
-use rustix::termios::{
-    LocalModes, OptionalActions, Termios, tcgetattr, tcgetpgrp, tcsetattr, tcsetpgrp,
-};
+use rustix::termios::{LocalModes, OptionalActions, tcgetattr, tcgetpgrp, tcsetattr, tcsetpgrp};
 
-/// The modes to put back on the terminal, for an exit that does not unwind ([`restore`]).
-static SAVED: Mutex<Option<(OwnedFd, Termios)>> = Mutex::new(None);
+/// What spinner changed on the terminal, for an exit that does not unwind ([`restore`]): the
+/// terminal, whether spinner set `tostop`, whether the command's group holds the foreground.
+static SAVED: Mutex<Option<Changed>> = Mutex::new(None);
+
+#[derive(Debug)]
+struct Changed {
+    tty: OwnedFd,
+    tostop: bool,
+    given: bool,
+}
+
+/// Runs `change` on what spinner changed, if it shares a terminal now.
+fn changed(change: impl FnOnce(&mut Changed)) {
+    if let Some(changed) = SAVED
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .as_mut()
+    {
+        change(changed);
+    }
+}
+
+/// Sets or clears `tostop` on `tty`, keeping every other mode as it is now (the command may have
+/// changed some: `stty -echo`).
+fn set_tostop(tty: &OwnedFd, on: bool) {
+    let Ok(mut modes) = tcgetattr(tty.as_fd()) else {
+        return;
+    };
+    modes.local_modes.set(LocalModes::TOSTOP, on);
+    let _ = tcsetattr(tty.as_fd(), OptionalActions::Now, &modes);
+}
 
 /// The controlling terminal, while spinner shares it with a command.
 #[derive(Debug)]
@@ -41,6 +68,13 @@ impl Terminal {
             .write(true)
             .open("/dev/tty")
             .ok()?;
+        if let Ok(fd) = tty.as_fd().try_clone_to_owned() {
+            *SAVED.lock().unwrap_or_else(PoisonError::into_inner) = Some(Changed {
+                tty: fd,
+                tostop: false,
+                given: false,
+            });
+        }
         Some(Terminal {
             tty,
             set_tostop: false,
@@ -65,13 +99,10 @@ impl Terminal {
         if modes.local_modes.contains(LocalModes::TOSTOP) {
             return;
         }
-        let before = modes.clone();
         modes.local_modes |= LocalModes::TOSTOP;
         if tcsetattr(self.tty.as_fd(), OptionalActions::Now, &modes).is_ok() {
             self.set_tostop = true;
-            if let Ok(fd) = self.tty.as_fd().try_clone_to_owned() {
-                *SAVED.lock().unwrap_or_else(PoisonError::into_inner) = Some((fd, before));
-            }
+            changed(|changed| changed.tostop = true);
         }
     }
 
@@ -85,6 +116,7 @@ impl Terminal {
             Pid::from_raw(group).ok_or_else(|| std::io::Error::other("no process group"))?;
         tcsetpgrp(self.tty.as_fd(), group)?;
         self.given = true;
+        changed(|changed| changed.given = true);
         Ok(())
     }
 
@@ -92,6 +124,7 @@ impl Terminal {
     pub(crate) fn take_back(&mut self) {
         if self.given {
             self.given = false;
+            changed(|changed| changed.given = false);
             let _ = tcsetpgrp(self.tty.as_fd(), getpgrp());
         }
     }
@@ -105,18 +138,23 @@ impl Terminal {
 impl Drop for Terminal {
     fn drop(&mut self) {
         self.take_back();
-        if self.set_tostop {
-            restore();
-        }
+        restore();
         set_ttou(self.ttou_before);
     }
 }
 
-/// Puts back the terminal modes spinner changed (`tostop`), if it changed any: for an exit that
-/// skips `Drop` (a second Ctrl-C, a panic).
+/// Puts back what spinner changed on the terminal, if anything: the foreground to spinner's group
+/// if the command held it, `tostop` off if spinner set it (every other mode as the command left
+/// it). For an exit that skips `Drop` (a second Ctrl-C, a panic) too.
 pub fn restore() {
-    if let Some((fd, modes)) = SAVED.lock().unwrap_or_else(PoisonError::into_inner).take() {
-        let _ = tcsetattr(fd.as_fd(), OptionalActions::Now, &modes);
+    if let Some(changed) = SAVED.lock().unwrap_or_else(PoisonError::into_inner).take() {
+        if changed.given {
+            // SIGTTOU is ignored while a `Terminal` lives: a background group may take it back.
+            let _ = tcsetpgrp(changed.tty.as_fd(), getpgrp());
+        }
+        if changed.tostop {
+            set_tostop(&changed.tty, false);
+        }
     }
 }
 
@@ -129,16 +167,18 @@ fn set_ttou(action: libc::sighandler_t) -> libc::sighandler_t {
 /// Puts the terminal modes back as they were before spinner stops (Ctrl-Z), keeping them to be
 /// changed again by [`resume_after_stop`]: the shell gets its terminal as it left it.
 pub fn restore_for_stop() {
-    if let Some((fd, modes)) = &*SAVED.lock().unwrap_or_else(PoisonError::into_inner) {
-        let _ = tcsetattr(fd.as_fd(), OptionalActions::Now, modes);
-    }
+    changed(|changed| {
+        if changed.tostop {
+            set_tostop(&changed.tty, false);
+        }
+    });
 }
 
 /// Sets `tostop` again once spinner is continued, if it had set it.
 pub fn resume_after_stop() {
-    if let Some((fd, modes)) = &*SAVED.lock().unwrap_or_else(PoisonError::into_inner) {
-        let mut modes = modes.clone();
-        modes.local_modes |= LocalModes::TOSTOP;
-        let _ = tcsetattr(fd.as_fd(), OptionalActions::Now, &modes);
-    }
+    changed(|changed| {
+        if changed.tostop {
+            set_tostop(&changed.tty, true);
+        }
+    });
 }
