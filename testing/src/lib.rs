@@ -144,10 +144,16 @@ impl Pty {
         while !self.eof {
             let before = self.output.len();
             if !self.read_some(deadline) && !self.eof {
-                panic!(
-                    "no end of output within {timeout:?}; its last bytes: {:?}",
-                    self.text()
-                );
+                let text = self.text();
+                let tail: String = text
+                    .chars()
+                    .rev()
+                    .take(2000)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                panic!("no end of output within {timeout:?}; its last bytes: {tail:?}");
             }
             came += (self.output.len() - before) as u64;
             let over = self.output.len().saturating_sub(keep);
