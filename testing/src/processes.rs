@@ -224,3 +224,32 @@ impl Running {
 pub fn run(command: Command) -> Ran {
     Running::start(command).finish()
 }
+
+/// Whether the main thread of process `pid` is blocked in a sleep, read from `/proc/<pid>/syscall`:
+/// the sign that a blocking sleep has begun. (`std::thread::sleep` is `clock_nanosleep` there.)
+pub fn sleeping(pid: u32) -> bool {
+    let Ok(syscall) = fs::read_to_string(format!("/proc/{pid}/syscall")) else {
+        return false;
+    };
+    let number = syscall
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse::<libc::c_long>().ok());
+    number == Some(libc::SYS_clock_nanosleep)
+}
+
+/// Whether process `pid` catches signal `signal` with a handler (`caught`) and whether it ignores
+/// it (`ignored`), from the `SigCgt` and `SigIgn` masks of `/proc/<pid>/status`.
+pub fn disposition(pid: u32, signal: super::Signal) -> (bool, bool) {
+    let bit = 1u64 << (signal as i32 - 1);
+    let status =
+        fs::read_to_string(format!("/proc/{pid}/status")).expect("the status of a live process");
+    let mask = |field: &str| {
+        let hex = status
+            .lines()
+            .find_map(|line| line.strip_prefix(field))
+            .unwrap_or_else(|| panic!("no {field} in /proc/{pid}/status"));
+        u64::from_str_radix(hex.trim(), 16).expect("a hexadecimal mask") & bit != 0
+    };
+    (mask("SigCgt:"), mask("SigIgn:"))
+}

@@ -112,8 +112,11 @@ fn ctrl_c_during_a_frozen_task_is_seen_when_the_blocking_call_returns() {
     );
     pty.wait_for("thinking!", GENEROUS);
     // The first frame comes a few microseconds before the sleep starts; a signal in between would
-    // find the spinner free to stop at once. Well after that, the sleep holds the thread.
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    // find the spinner free to stop at once. Once the thread is in the sleep, it holds the loop.
+    let pid = pty.pid();
+    spinner_testing::processes::wait_until("the blocking sleep begins", || {
+        spinner_testing::processes::sleeping(pid)
+    });
     pty.signal(spinner_testing::Signal::SIGINT);
     let output = pty.read_to_end(GENEROUS).to_vec();
     let text = pty.text();

@@ -5,7 +5,7 @@ use spinner_testing as util;
 
 use std::process::Command;
 
-use util::{GENEROUS, Pty, Screen, bin};
+use util::{GENEROUS, Pty, Screen, Signal, bin};
 
 #[test]
 fn stats_block_has_every_figure_in_both_modes() {
@@ -193,8 +193,8 @@ fn a_stats_json_path_that_cannot_be_written_is_refused_before_the_run() {
 fn compare_stops_within_a_frame_of_ctrl_c_even_at_long_intervals() {
     // Each run of a 2 s interval is cancelled between its 2nd and 6th frame (4 to 12 s in): only a
     // Ctrl-C that cuts the run short ends the program within the bound.
-    let mut child = Command::new(bin())
-        .args([
+    let mut pty = Pty::spawn(
+        &[
             "compare",
             "--trials",
             "3",
@@ -202,29 +202,18 @@ fn compare_stops_within_a_frame_of_ctrl_c_even_at_long_intervals() {
             "2s",
             "--seed",
             "1",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("run the binary");
-    std::thread::sleep(std::time::Duration::from_millis(500));
-    let sent = std::time::Instant::now();
-    // SAFETY: `kill` on the pid of our own child, which has not been reaped.
-    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if sent.elapsed() > GENEROUS {
-            child.kill().unwrap();
-            panic!("compare still running {GENEROUS:?} after Ctrl-C");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    };
-    let output = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8(output.stderr).unwrap();
-    assert_eq!(status.code(), Some(130), "{stderr}");
-    assert!(stderr.contains("compare cancelled by Ctrl-C"), "{stderr}");
+        ],
+        200,
+    );
+    // The progress spinner starts once the signal handlers are in place: its first frame is the
+    // sign that a Ctrl-C now is seen as one.
+    pty.wait_for("[1/", GENEROUS);
+    pty.signal(Signal::SIGINT);
+    // Bounded by GENEROUS: a run that ignored the Ctrl-C would go on for 4 to 12 s more.
+    pty.read_to_end(GENEROUS);
+    let text = pty.text();
+    assert_eq!(pty.exit_code(GENEROUS), 130, "{text:?}");
+    assert!(text.contains("compare cancelled by Ctrl-C"), "{text:?}");
 }
 
 #[test]

@@ -9,7 +9,7 @@
 //! Every bound is generous ([`GENEROUS`]): these tests count events, they do not time them.
 //!
 //! The tests marked `#[ignore = "bug: ..."]` show bugs found while writing these; run them with
-//! `cargo test --test jobs_from -- --ignored`.
+//! `cargo test --test program jobs_from -- --ignored`.
 
 use spinner_testing as util;
 
@@ -18,7 +18,6 @@ use std::fs;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::Stdio;
-use std::time::Duration;
 
 use spinner_testing::Signal;
 use util::processes::{
@@ -166,8 +165,6 @@ fn at_most_limit_commands_run_at_once_and_limit_do() {
         assert_eq!(ran.code, Some(0), "{mode}: {}", ran.stderr);
         let most = most_at_once(&dir.lines("log"), 12);
         assert_eq!(most, 4, "{mode}: at most and at least 4 at once");
-        // 3 rounds of 0.5 s: a bound against running them one by one (6 s), not a timing.
-        assert!(ran.took < Duration::from_secs(6), "{mode}: {:?}", ran.took);
         assert!(
             ran.stderr
                 .contains(": 12 succeeded, 0 failed, 0 timed out, 0 stopped"),

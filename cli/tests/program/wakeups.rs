@@ -1,0 +1,80 @@
+//! How often the program wakes while it spins, counted from outside in /proc (voluntary context
+//! switches of all its threads): the floor is one wake-up a frame. The bounds are generous (a busy
+//! machine adds a few), but a return to the half-dozen a frame of a polling event loop fails.
+
+use spinner_testing as util;
+
+use std::thread;
+use std::time::Duration;
+
+use util::{GENEROUS, Pty, frames};
+
+/// Voluntary context switches of every thread of process `pid` now, while it runs (`None` once it
+/// has ended: a thread that ended takes its count with it).
+fn wakeups(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The state follows the command name in parentheses: `Z` once the process has exited.
+    let state = stat.rsplit_once(") ")?.1.chars().next()?;
+    if state == 'Z' || state == 'X' {
+        return None;
+    }
+    let threads = std::fs::read_dir(format!("/proc/{pid}/task")).ok()?;
+    threads
+        .flatten()
+        .map(|thread| {
+            let status = std::fs::read_to_string(thread.path().join("status")).ok()?;
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix("voluntary_ctxt_switches:"))
+                .and_then(|count| count.trim().parse::<u64>().ok())
+        })
+        .sum()
+}
+
+/// Wake-ups per frame drawn of the program run with `args` (a 100 ms frame, 1.5 s of spinning):
+/// both counted from its first frame to its last moments, so that a busy machine, which draws
+/// fewer frames, is not mistaken for one that wakes more often.
+fn wakeups_per_frame(args: &[&str]) -> f64 {
+    let mut all = args.to_vec();
+    all.extend(["--delay", "1500ms", "--interval", "100ms"]);
+    let mut pty = Pty::spawn(&all, 80);
+    pty.wait_for("thinking!", GENEROUS);
+    let pid = pty.pid();
+    let first = wakeups(pid).expect("the program runs");
+    let drawn_before = frames(pty.output()).len();
+    // The last count taken while the program still ran: at most a sampling period before its end.
+    let mut last = first;
+    while let Some(now) = wakeups(pid) {
+        last = now;
+        thread::sleep(Duration::from_millis(5));
+    }
+    let output = pty.read_to_end(GENEROUS).to_vec();
+    assert_eq!(pty.exit_code(GENEROUS), 0, "{args:?}: {:?}", pty.text());
+    // Frames drawn after the first count; the final one (the answer) is not a frame.
+    let drawn = frames(&output).len() - drawn_before;
+    assert!(drawn >= 5, "{args:?}: {drawn} frames drawn in 1.5 s");
+    assert!(last > first, "{args:?}: no wake-up counted at all");
+    (last - first) as f64 / drawn as f64
+}
+
+#[test]
+fn task_mode_wakes_about_once_a_frame() {
+    let per_frame = wakeups_per_frame(&["--mode", "task"]);
+    println!("--mode task: {per_frame:.2} wake-ups per frame");
+    assert!(per_frame <= 3.0, "{per_frame:.2} wake-ups per frame");
+}
+
+#[test]
+fn the_woken_wait_wakes_about_once_a_frame() {
+    let per_frame = wakeups_per_frame(&["--mode", "thread", "--wait", "event"]);
+    println!("--mode thread --wait event: {per_frame:.2} wake-ups per frame");
+    assert!(per_frame <= 3.0, "{per_frame:.2} wake-ups per frame");
+}
+
+#[test]
+fn the_signal_flag_pays_a_second_wake_up_a_frame_and_no_more() {
+    // The spinner thread wakes for its frame; the slow operation wakes to look at the flag.
+    let per_frame = wakeups_per_frame(&["--mode", "thread"]);
+    println!("--mode thread: {per_frame:.2} wake-ups per frame");
+    assert!(per_frame <= 4.0, "{per_frame:.2} wake-ups per frame");
+}
