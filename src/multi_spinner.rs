@@ -326,44 +326,14 @@ impl fmt::Debug for MultiSpinner {
 
 #[cfg(test)]
 mod tests {
-    use std::io::{self, Write};
-    use std::thread;
-    use std::time::{Duration, Instant};
+    use std::io::Write;
+
+    use std::time::Duration;
+
+    use spinner_testing::Capture;
 
     use super::*;
     use crate::Symbols;
-
-    #[derive(Clone, Default)]
-    struct Out(Arc<Mutex<Vec<u8>>>);
-
-    impl Write for Out {
-        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
-
-    impl Out {
-        fn text(&self) -> String {
-            String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-        }
-
-        /// Waits, generously (the machine may be busy), until `needle` was written.
-        fn wait_for(&self, needle: &str) {
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while !self.text().contains(needle) {
-                assert!(
-                    Instant::now() < deadline,
-                    "{needle:?} not in {:?}",
-                    self.text()
-                );
-                thread::sleep(Duration::from_millis(1));
-            }
-        }
-    }
 
     /// How many rows named `row {n}` (not `row {n}0`) `write` draws.
     fn rows_named(write: &str, n: usize) -> usize {
@@ -374,7 +344,7 @@ mod tests {
             .count()
     }
 
-    fn drawn(out: &Out) -> MultiSpinner {
+    fn drawn(out: &Capture) -> MultiSpinner {
         MultiSpinner::with_options(
             SpinnerOptions::new("")
                 .interval(Duration::from_millis(5))
@@ -386,7 +356,7 @@ mod tests {
 
     #[test]
     fn every_row_is_drawn_in_one_block_and_a_finished_row_leaves_its_line_above() {
-        let out = Out::default();
+        let out = Capture::default();
         let spinners = drawn(&out);
         let one = spinners.add("one");
         let two = spinners.add("two");
@@ -407,18 +377,7 @@ mod tests {
 
     #[test]
     fn every_frame_of_twenty_rows_is_one_write() {
-        #[derive(Clone, Default)]
-        struct Writes(Arc<Mutex<Vec<Vec<u8>>>>);
-        impl Write for Writes {
-            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-                self.0.lock().unwrap().push(buf.to_vec());
-                Ok(buf.len())
-            }
-            fn flush(&mut self) -> io::Result<()> {
-                Ok(())
-            }
-        }
-        let writes = Writes::default();
+        let writes = Capture::default();
         let spinners = MultiSpinner::with_options(
             SpinnerOptions::new("")
                 .interval(Duration::from_millis(2))
@@ -426,19 +385,14 @@ mod tests {
                 .draw_when_not_terminal(true),
         );
         let rows: Vec<SpinnerRow> = (0..20).map(|n| spinners.add(format!("row {n}"))).collect();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while writes.0.lock().unwrap().len() < 20 {
-            assert!(Instant::now() < deadline, "no frames drawn");
-            thread::sleep(Duration::from_millis(1));
-        }
+        writes.wait_until("20 writes", |writes| writes.len() >= 20);
         drop(rows);
         spinners.stop();
-        let writes = writes.0.lock().unwrap();
         // A write that draws the block draws all of it: with the first row and the last (added
         // last, removed last), all 20, each once.
         let whole: Vec<String> = writes
-            .iter()
-            .map(|write| String::from_utf8_lossy(write).into_owned())
+            .writes()
+            .into_iter()
             .filter(|write| rows_named(write, 0) > 0 && rows_named(write, 19) > 0)
             .collect();
         assert!(!whole.is_empty());
@@ -451,7 +405,7 @@ mod tests {
 
     #[test]
     fn where_nothing_is_drawn_only_the_final_lines_are_written() {
-        let out = Out::default();
+        let out = Capture::default();
         let spinners = MultiSpinner::with_options(
             SpinnerOptions::new("")
                 .output(out.clone())
@@ -475,7 +429,7 @@ mod tests {
 
     #[test]
     fn a_logger_writes_above_the_block() {
-        let out = Out::default();
+        let out = Capture::default();
         let spinners = drawn(&out);
         let row = spinners.add("migrating");
         out.wait_for(" migrating");
@@ -498,7 +452,7 @@ mod tests {
 
     #[test]
     fn rows_finished_after_the_stop_still_write_their_lines() {
-        let out = Out::default();
+        let out = Capture::default();
         let spinners = drawn(&out);
         let row = spinners.add("late");
         out.wait_for(" late");

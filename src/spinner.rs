@@ -812,33 +812,14 @@ impl Draw for Spinner {
 
 #[cfg(test)]
 mod tests {
+    use spinner_testing::Capture;
+
     use super::*;
     use crate::spinner_handle::MAX_PENDING;
-    use std::io;
-    use std::sync::Mutex;
+
     use std::thread;
 
-    /// A writer whose bytes the test can read after the spinner's thread is done with it.
-    #[derive(Clone, Default)]
-    struct Shared(Arc<Mutex<Vec<u8>>>);
-
-    impl Write for Shared {
-        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
-
-    impl Shared {
-        fn text(&self) -> String {
-            String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-        }
-    }
-
-    fn options(out: &Shared) -> SpinnerOptions {
+    fn options(out: &Capture) -> SpinnerOptions {
         SpinnerOptions::new("thinking!")
             .interval(Duration::from_millis(10))
             .output(out.clone())
@@ -848,7 +829,7 @@ mod tests {
 
     #[test]
     fn nothing_is_drawn_on_a_stream_that_is_not_a_terminal_by_default() {
-        let out = Shared::default();
+        let out = Capture::default();
         let answer = SpinnerOptions::new("thinking!")
             .output(out.clone())
             .spin_while(|| {
@@ -861,13 +842,13 @@ mod tests {
 
     #[test]
     fn where_nothing_is_drawn_the_heartbeat_says_the_work_goes_on() {
-        let out = Shared::default();
+        let out = Capture::default();
         let spinner = SpinnerOptions::new("thinking!")
             .interval(Duration::from_millis(5))
             .heartbeat(Duration::from_millis(20))
             .output(out.clone())
             .start();
-        wait_for(&out, "still thinking! (");
+        out.wait_for("still thinking! (");
         spinner.success("done");
         let text = out.text();
         // Whole lines only: at least one heartbeat, then the final line; no escape, no frame.
@@ -885,7 +866,7 @@ mod tests {
 
     #[test]
     fn a_line_longer_than_the_writer_holds_is_cut_between_characters() {
-        let out = Shared::default();
+        let out = Capture::default();
         let spinner = SpinnerOptions::new("thinking!").output(out.clone()).start();
         let mut writer = spinner.writer();
         // 'é' is two bytes: the 64 KiB mark falls inside one.
@@ -901,7 +882,7 @@ mod tests {
 
     #[test]
     fn lines_printed_where_nothing_is_drawn_are_plain_lines() {
-        let out = Shared::default();
+        let out = Capture::default();
         let spinner = SpinnerOptions::new("thinking!")
             .output(out.clone())
             .symbols(Symbols::Ascii)
@@ -914,48 +895,14 @@ mod tests {
         assert_eq!(out.text(), "one\ntwo\nthree\nfour\n+ done\n");
     }
 
-    /// Every write made, each on its own.
-    #[derive(Clone, Default)]
-    struct Writes(Arc<Mutex<Vec<String>>>);
-
-    impl Write for Writes {
-        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-            let write = String::from_utf8_lossy(buf).into_owned();
-            self.0.lock().unwrap().push(write);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
-
-    impl Writes {
-        fn wait_for(&self, needle: &str) {
-            let deadline = std::time::Instant::now() + Duration::from_secs(10);
-            while !self
-                .0
-                .lock()
-                .unwrap()
-                .iter()
-                .any(|write| write.contains(needle))
-            {
-                assert!(
-                    std::time::Instant::now() < deadline,
-                    "{needle:?} never written"
-                );
-                thread::sleep(Duration::from_millis(1));
-            }
-        }
-    }
-
     #[test]
     fn a_line_printed_while_spinning_is_one_write_with_the_frame_below() {
-        let writes = Writes::default();
-        let spinner = options(&Shared::default()).output(writes.clone()).start();
+        let writes = Capture::default();
+        let spinner = options(&Capture::default()).output(writes.clone()).start();
         writes.wait_for(" thinking!");
         spinner.println("compiled");
         spinner.stop();
-        let writes = writes.0.lock().unwrap();
+        let writes = writes.writes();
         let printed: Vec<&String> = writes.iter().filter(|w| w.contains("compiled")).collect();
         assert_eq!(printed.len(), 1, "{writes:?}");
         let (before, after) = printed[0].split_once("compiled\n").unwrap();
@@ -968,14 +915,14 @@ mod tests {
 
     #[test]
     fn suspend_shows_the_cursor_and_lines_printed_meanwhile_go_above_without_the_spinner() {
-        let writes = Writes::default();
-        let spinner = options(&Shared::default()).output(writes.clone()).start();
+        let writes = Capture::default();
+        let spinner = options(&Capture::default()).output(writes.clone()).start();
         writes.wait_for(" thinking!");
         let during = spinner.suspend(|| {
             spinner.println("Continue? [y/N]");
             spinner.set_message("asked");
             thread::sleep(Duration::from_millis(30)); // frames due meanwhile: none drawn
-            writes.0.lock().unwrap().drain(..).collect::<Vec<_>>()
+            writes.take()
         });
         let last = during.len() - 2;
         assert!(
@@ -989,7 +936,7 @@ mod tests {
         );
         writes.wait_for(" asked");
         spinner.stop();
-        let after = writes.0.lock().unwrap();
+        let after = writes.writes();
         assert!(
             after[0].starts_with("\x1b[?25l\r"),
             "drawn again, cursor hidden: {after:?}"
@@ -998,29 +945,21 @@ mod tests {
 
     #[test]
     fn a_spinner_can_be_stopped_from_inside_suspend() {
-        let out = Shared::default();
+        let out = Capture::default();
         let spinner = options(&out).start();
         let handle = spinner.handle();
-        wait_for(&out, " thinking!");
+        out.wait_for(" thinking!");
         handle.suspend(move || spinner.success("done"));
         assert!(out.text().ends_with("✔ done\n"), "{:?}", out.text());
     }
 
-    /// Waits, generously (the machine may be busy), until the spinner's thread wrote `needle`.
-    fn wait_for(out: &Shared, needle: &str) {
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
-        while !out.text().contains(needle) && std::time::Instant::now() < deadline {
-            thread::sleep(Duration::from_millis(5));
-        }
-    }
-
     #[test]
     fn a_message_set_while_spinning_is_drawn() {
-        let out = Shared::default();
+        let out = Capture::default();
         let spinner = options(&out).start();
-        wait_for(&out, "thinking!");
+        out.wait_for("thinking!");
         spinner.set_message("unpacking");
-        wait_for(&out, "unpacking");
+        out.wait_for("unpacking");
         spinner.stop();
         let text = out.text();
         assert!(
@@ -1033,8 +972,8 @@ mod tests {
 
     #[test]
     fn success_and_failure_leave_a_final_line() {
-        let drawn = |out: &Shared| wait_for(out, "thinking!");
-        let out = Shared::default();
+        let drawn = |out: &Capture| out.wait_for("thinking!");
+        let out = Capture::default();
         let spinner = options(&out).start();
         drawn(&out);
         spinner.success("done in 1.2 s");
@@ -1044,7 +983,7 @@ mod tests {
             out.text()
         );
 
-        let out = Shared::default();
+        let out = Capture::default();
         let spinner = options(&out).symbols(Symbols::Ascii).start();
         drawn(&out);
         spinner.fail("failed: no route");
@@ -1055,14 +994,14 @@ mod tests {
         );
 
         // Stopped at once: the final line, whether or not a first frame came before it.
-        let out = Shared::default();
+        let out = Capture::default();
         options(&out).start().success("done");
         assert!(out.text().ends_with("✔ done\n"), "{:?}", out.text());
     }
 
     #[test]
     fn a_final_line_is_written_even_where_no_frame_is_drawn() {
-        let out = Shared::default();
+        let out = Capture::default();
         let spinner = SpinnerOptions::new("thinking!")
             .output(out.clone())
             .symbols(Symbols::Ascii)
@@ -1074,7 +1013,7 @@ mod tests {
 
     #[test]
     fn stopping_does_not_wait_for_the_next_frame() {
-        let out = Shared::default();
+        let out = Capture::default();
         let spinner = options(&out).interval(Duration::from_secs(10)).start();
         thread::sleep(Duration::from_millis(50));
         let stopping = std::time::Instant::now();
@@ -1089,10 +1028,10 @@ mod tests {
 
     #[test]
     fn dropping_the_guard_clears_the_line() {
-        let out = Shared::default();
+        let out = Capture::default();
         {
             let _spinner = options(&out).start();
-            wait_for(&out, "thinking!");
+            out.wait_for("thinking!");
         }
         assert!(
             out.text().ends_with("\r\x1b[2K\x1b[?25h"),
@@ -1103,7 +1042,7 @@ mod tests {
 
     #[test]
     fn dropping_the_future_clears_the_line() {
-        let out = Shared::default();
+        let out = Capture::default();
         let never = options(&out).spin_until(std::future::pending::<()>());
         let timeout = async {
             async_io::Timer::after(Duration::from_millis(50)).await;

@@ -7,7 +7,8 @@
 //!   program's `cli/src/lib.rs`, a crate with its own graph) by following `mod x;`.
 //! - Edges: file A depends on file B when A names an item defined in B, in a `use` statement
 //!   (`crate::`, `super::`, `self::`, a child module, braces nested or not) or in a path written in
-//!   code (`crate::x::y`, `super::x`, `child::f`). Comments are skipped. `mod x;` is not a
+//!   code (`crate::x::y`, `super::x`, `child::f`), macro arguments included. Files are parsed with
+//!   `syn`, so comments and literals are never taken for code. `mod x;` is not a
 //!   dependency, nor is a `pub use` (a re-export) in the file that writes it; but a name reached
 //!   through a re-export leads to the file that defines it (`crate::Cancel` is in `spin.rs`).
 //!   Paths that do not start in the crate (std, other crates, `Self`) and self-edges are ignored.
@@ -20,6 +21,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+
+use syn::visit::{self, Visit};
+use syn::{Item, ItemMod, ItemUse, Macro, UseTree, Visibility};
 
 /// A graph of files: each file (a path under `src/`) and the files it depends on.
 type Graph = BTreeMap<String, BTreeSet<String>>;
@@ -116,9 +120,9 @@ fn read_crate(root: &str, read: &dyn Fn(&str) -> Option<String>) -> Crate {
     let mut pending = vec![(root.to_string(), ModulePath::new())];
     while let Some((name, module)) = pending.pop() {
         let text = read(&name).unwrap_or_else(|| panic!("cannot read {name}"));
-        let file = parse_file(module, &tokenize(&text));
+        let file = parse_file(module, &text, &name);
         for child in &file.children {
-            let path = child_file(&name, &file.module, child, read)
+            let path = child_file(&name, child, read)
                 .unwrap_or_else(|| panic!("{name} declares `mod {child};` but it has no file"));
             let mut child_module = file.module.clone();
             child_module.push(child.clone());
@@ -129,270 +133,160 @@ fn read_crate(root: &str, read: &dyn Fn(&str) -> Option<String>) -> Crate {
     krate
 }
 
-/// Where `mod child;` in `parent` lives: `child.rs` or `child/mod.rs`, in the parent's
-/// directory for a crate root or a `mod.rs`, else in a directory named after the parent.
-fn child_file(
-    parent: &str,
-    parent_module: &[String],
-    child: &str,
-    read: &dyn Fn(&str) -> Option<String>,
-) -> Option<String> {
-    let (dir, file) = parent.rsplit_once('/').unwrap_or(("", parent));
-    let dir = if parent_module.is_empty() || file == "mod.rs" {
-        dir.to_string()
-    } else {
-        format!("{dir}/{}", file.trim_end_matches(".rs"))
+/// Where `mod child;` in `parent` lives: `child.rs` or `child/mod.rs`, beside the crate root
+/// (`lib.rs`) or a `mod.rs`, else in a directory named after the parent (`a.rs`: `a/child.rs`).
+fn child_file(parent: &str, child: &str, read: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    let dir = match parent
+        .strip_suffix("lib.rs")
+        .or(parent.strip_suffix("mod.rs"))
+    {
+        Some(dir) => dir.to_string(),
+        None => format!("{}/", parent.trim_end_matches(".rs")),
     };
-    let in_dir = |path: String| match dir.as_str() {
-        "" => path,
-        dir => format!("{dir}/{path}"),
-    };
-    [
-        in_dir(format!("{child}.rs")),
-        in_dir(format!("{child}/mod.rs")),
-    ]
-    .into_iter()
-    .find(|path| read(path).is_some())
+    [format!("{dir}{child}.rs"), format!("{dir}{child}/mod.rs")]
+        .into_iter()
+        .find(|path| read(path).is_some())
 }
 
 // ---------------------------------------------------------------------------------------------
-// Tokens: just enough of Rust's lexer to find paths and skip comments and literals
+// Parsing: `mod` declarations, `use` items and paths in code
 // ---------------------------------------------------------------------------------------------
 
-/// Splits source text into identifiers, `::` and single punctuation characters. Comments and
-/// string and character literals are dropped, so that a path in them is not taken for code.
-fn tokenize(text: &str) -> Vec<String> {
-    let chars: Vec<char> = text.chars().collect();
-    let at = |i: usize| chars.get(i).copied().unwrap_or('\0');
-    let mut tokens = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c.is_whitespace() {
-            i += 1;
-        } else if c == '/' && at(i + 1) == '/' {
-            // `//`, `///` and `//!` comments, whole lines or after code.
-            while i < chars.len() && chars[i] != '\n' {
-                i += 1;
-            }
-        } else if c == '/' && at(i + 1) == '*' {
-            i = skip_block_comment(&chars, i);
-        } else if c == '"' {
-            i = skip_string(&chars, i + 1, 0);
-        } else if c == '\'' && (at(i + 1) == '\\' || at(i + 2) == '\'') {
-            // A character literal; a lifetime (`'a`) has no closing quote and is left alone.
-            i += 1;
-            while i < chars.len() && chars[i] != '\'' {
-                i += if chars[i] == '\\' { 2 } else { 1 };
-            }
-            i += 1;
-        } else if c.is_alphanumeric() || c == '_' {
-            let start = i;
-            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
-                i += 1;
-            }
-            let word: String = chars[start..i].iter().collect();
-            let hashes = chars[i..].iter().take_while(|&&c| c == '#').count();
-            if (word == "r" || word == "br") && at(i + hashes) == '"' {
-                // A raw string: `r"..."`, `r#"..."#` (but `r#type` is an identifier).
-                i = skip_string(&chars, i + hashes + 1, hashes);
-            } else {
-                tokens.push(word);
-            }
-        } else if c == ':' && at(i + 1) == ':' {
-            tokens.push("::".to_string());
-            i += 2;
-        } else {
-            tokens.push(c.to_string());
-            i += 1;
-        }
-    }
-    tokens
-}
-
-/// Skips a string whose text starts at `i`, up to its closing quote and `hashes` `#` (a raw
-/// string has no escapes, but then a `\` is never followed by its closing quote either).
-fn skip_string(chars: &[char], mut i: usize, hashes: usize) -> usize {
-    while i < chars.len() {
-        if chars[i] == '\\' && hashes == 0 {
-            i += 2;
-        } else if chars[i] == '"'
-            && chars[i + 1..].iter().take_while(|&&c| c == '#').count() >= hashes
-        {
-            return i + 1 + hashes;
-        } else {
-            i += 1;
-        }
-    }
-    i
-}
-
-/// Skips a `/* ... */` comment starting at `i`; they nest.
-fn skip_block_comment(chars: &[char], mut i: usize) -> usize {
-    let mut depth = 0;
-    while i + 1 < chars.len() {
-        match (chars[i], chars[i + 1]) {
-            ('/', '*') => depth += 1,
-            ('*', '/') => depth -= 1,
-            _ => {
-                i += 1;
-                continue;
-            }
-        }
-        i += 2;
-        if depth == 0 {
-            return i;
-        }
-    }
-    chars.len()
-}
-
-// ---------------------------------------------------------------------------------------------
-// Parsing: `mod` declarations, `use` statements and paths in code
-// ---------------------------------------------------------------------------------------------
-
-fn is_ident(token: &str) -> bool {
-    token.starts_with(|c: char| c.is_alphabetic() || c == '_')
-}
-
-fn parse_file(module: ModulePath, tokens: &[String]) -> SourceFile {
+fn parse_file(module: ModulePath, text: &str, name: &str) -> SourceFile {
+    let syntax = syn::parse_file(text).unwrap_or_else(|err| panic!("{name}: {err}"));
     let mut file = SourceFile {
-        module,
+        module: module.clone(),
         children: Vec::new(),
         reexports: BTreeMap::new(),
         paths: Vec::new(),
     };
-    let token = |i: usize| tokens.get(i).map_or("", String::as_str);
-    // One entry per open brace: the name of an inline module (`mod tests {`), or `None`.
-    let mut braces: Vec<Option<String>> = Vec::new();
-    let mut i = 0;
-    while i < tokens.len() {
-        match token(i) {
-            "{" => braces.push(None),
-            "}" => {
-                braces.pop();
-            }
-            "mod" if is_ident(token(i + 1)) && token(i + 2) == ";" => {
-                file.children.push(token(i + 1).to_string());
-                i += 2;
-            }
-            "mod" if is_ident(token(i + 1)) && token(i + 2) == "{" => {
-                braces.push(Some(token(i + 1).to_string()));
-                i += 2;
-            }
-            // `use<'a>` is precise capturing in an `impl Trait`, not an import.
-            "use" if token(i + 1) != "<" => {
-                let public = is_pub_use(tokens, i);
-                let mut leaves = Vec::new();
-                i += 1;
-                use_tree(tokens, &mut i, Vec::new(), &mut leaves);
-                if public {
-                    // A re-export is not a dependency here, but a way to the defining file.
-                    for (path, name) in leaves {
-                        file.reexports.insert(name, path);
-                    }
-                } else {
-                    let module = current_module(&file.module, &braces);
-                    file.paths
-                        .extend(leaves.into_iter().map(|(path, _)| (module.clone(), path)));
-                }
-                continue;
-            }
-            word if is_ident(word) && token(i + 1) == "::" && (i == 0 || token(i - 1) != "::") => {
-                let path = code_path(tokens, &mut i);
-                file.paths
-                    .push((current_module(&file.module, &braces), path));
-                continue;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
+    let mut visitor = Paths {
+        module,
+        file: &mut file,
+    };
+    visitor.visit_file(&syntax);
     file
 }
 
-/// The module at this point of the file: the file's own, then the inline modules we are in.
-fn current_module(file_module: &[String], braces: &[Option<String>]) -> ModulePath {
-    let inline = braces.iter().flatten();
-    file_module.iter().chain(inline).cloned().collect()
+/// Walks a file's syntax tree, keeping the module it is in (inline ones included).
+struct Paths<'a> {
+    module: ModulePath,
+    file: &'a mut SourceFile,
 }
 
-/// Reads a path in code, `a::b::c`, from `i`, leaving `i` after it.
-fn code_path(tokens: &[String], i: &mut usize) -> Vec<String> {
-    let mut path = vec![tokens[*i].clone()];
-    *i += 1;
-    while tokens.get(*i).is_some_and(|t| t == "::")
-        && tokens.get(*i + 1).is_some_and(|t| is_ident(t))
-    {
-        path.push(tokens[*i + 1].clone());
-        *i += 2;
+impl<'ast> Visit<'ast> for Paths<'_> {
+    fn visit_item_mod(&mut self, item: &'ast ItemMod) {
+        let name = item.ident.to_string();
+        match &item.content {
+            None => self.file.children.push(name),
+            Some((_, items)) => {
+                self.module.push(name);
+                items.iter().for_each(|item: &Item| self.visit_item(item));
+                self.module.pop();
+            }
+        }
     }
-    path
-}
 
-/// Reads a use tree (`a::b`, `a::{b, c::{d, e}}`, `a::*`, `a as b`) from `i` into `leaves`, each
-/// a full path and the name it brings in; `i` is left after the tree.
-fn use_tree(
-    tokens: &[String],
-    i: &mut usize,
-    mut prefix: Vec<String>,
-    leaves: &mut Vec<(Vec<String>, String)>,
-) {
-    let token = |i: usize| tokens.get(i).map_or("", String::as_str);
-    loop {
-        match token(*i) {
-            "::" => *i += 1, // A leading `::`, or the one before a `{` or a `*`.
-            "{" => {
-                *i += 1;
-                while !matches!(token(*i), "}" | "") {
-                    use_tree(tokens, i, prefix.clone(), leaves);
-                    if token(*i) == "," {
-                        *i += 1;
-                    }
-                }
-                *i += 1;
-                return;
+    fn visit_item_use(&mut self, item: &'ast ItemUse) {
+        let mut leaves = Vec::new();
+        use_tree(&item.tree, Vec::new(), &mut leaves);
+        if matches!(item.vis, Visibility::Inherited) {
+            let module = &self.module;
+            let paths = leaves.into_iter().map(|(path, _)| (module.clone(), path));
+            self.file.paths.extend(paths);
+        } else {
+            // A re-export is not a dependency here, but a way to the defining file.
+            for (path, name) in leaves {
+                self.file.reexports.insert(name, path);
             }
-            "*" => {
-                *i += 1;
-                prefix.push("*".to_string());
-                leaves.push((prefix, "*".to_string()));
-                return;
+        }
+    }
+
+    /// `a::b` in code; one segment (`x`, `crate` in `pub(crate)`) names nothing in another file.
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        if path.segments.len() > 1 {
+            let segments = path.segments.iter().map(|s| s.ident.to_string());
+            let module = self.module.clone();
+            self.file.paths.push((module, segments.collect()));
+        }
+        visit::visit_path(self, path);
+    }
+
+    /// A macro's arguments are tokens, not syntax: every `a::b::c` among them is a path.
+    fn visit_macro(&mut self, mac: &'ast Macro) {
+        let mut tokens = Vec::new();
+        flatten(mac.tokens.clone(), &mut tokens);
+        let word = |at: usize| tokens.get(at).filter(|t| *t != "::" && *t != ".");
+        for at in 0..tokens.len() {
+            if word(at).is_none() || (at > 0 && tokens[at - 1] == "::") {
+                continue;
             }
-            word if is_ident(word) && word != "as" => {
-                prefix.push(word.to_string());
-                *i += 1;
-                if token(*i) == "::" {
-                    continue;
-                }
-                // The name brought in: an alias, else the last segment (the module's for `self`).
-                let mut name = match prefix.as_slice() {
-                    [.., module, last] if last == "self" => module.clone(),
-                    [.., last] => last.clone(),
-                    [] => unreachable!(),
+            let mut path = vec![tokens[at].clone()];
+            while tokens
+                .get(at + 2 * path.len() - 1)
+                .is_some_and(|t| t == "::")
+            {
+                let Some(next) = word(at + 2 * path.len()) else {
+                    break;
                 };
-                if token(*i) == "as" {
-                    name = token(*i + 1).to_string();
-                    *i += 2;
-                }
-                leaves.push((prefix, name));
-                return;
+                path.push(next.clone());
             }
-            // `;`, `,`, `}` or the end: the tree is over.
-            _ => return,
+            if path.len() > 1 {
+                self.file.paths.push((self.module.clone(), path));
+            }
+        }
+        visit::visit_macro(self, mac);
+    }
+}
+
+/// A macro's tokens as identifiers, `::` and other punctuation, groups opened up.
+fn flatten(tokens: proc_macro2::TokenStream, out: &mut Vec<String>) {
+    let mut tokens = tokens.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        match token {
+            proc_macro2::TokenTree::Group(group) => flatten(group.stream(), out),
+            proc_macro2::TokenTree::Ident(ident) => out.push(ident.to_string()),
+            proc_macro2::TokenTree::Punct(punct) if punct.as_char() == ':' => {
+                if tokens.next_if(|next| matches!(next, proc_macro2::TokenTree::Punct(p) if p.as_char() == ':')).is_some() {
+                    out.push("::".to_string());
+                }
+            }
+            _ => out.push(".".to_string()),
         }
     }
 }
 
-/// Whether the `use` at `i` is public: `pub use`, `pub(crate) use`, `pub(in path) use`.
-fn is_pub_use(tokens: &[String], i: usize) -> bool {
-    match i.checked_sub(1).map(|j| tokens[j].as_str()) {
-        Some("pub") => true,
-        Some(")") => {
-            let open = (0..i).rev().find(|&j| tokens[j] == "(");
-            open.is_some_and(|j| j > 0 && tokens[j - 1] == "pub")
+/// A use tree (`a::b`, `a::{b, c::{d, e}}`, `a::*`, `a as b`) as its leaves, each a full path and
+/// the name it brings in.
+fn use_tree(tree: &UseTree, mut prefix: Vec<String>, leaves: &mut Vec<(Vec<String>, String)>) {
+    match tree {
+        UseTree::Path(path) => {
+            prefix.push(path.ident.to_string());
+            use_tree(&path.tree, prefix, leaves);
         }
-        _ => false,
+        UseTree::Name(name) => {
+            // The name brought in: the last segment, or the module's for `self`.
+            let name = name.ident.to_string();
+            let brought = match name.as_str() {
+                "self" => prefix.last().cloned().unwrap_or_default(),
+                _ => name.clone(),
+            };
+            prefix.push(name);
+            leaves.push((prefix, brought));
+        }
+        UseTree::Rename(rename) => {
+            prefix.push(rename.ident.to_string());
+            leaves.push((prefix, rename.rename.to_string()));
+        }
+        UseTree::Glob(_) => {
+            prefix.push("*".to_string());
+            leaves.push((prefix, "*".to_string()));
+        }
+        UseTree::Group(group) => {
+            for tree in &group.items {
+                use_tree(tree, prefix.clone(), leaves);
+            }
+        }
     }
 }
 

@@ -7,39 +7,12 @@
 
 use spinner_testing as util;
 
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
-use std::sync::OnceLock;
-use std::thread;
-use std::time::Duration;
-
 use spinner_testing::{Signal, WaitStatus};
 use util::{GENEROUS, Pty, Screen, cursor_escapes};
 
-/// The example, built once for all the tests of this file. `cargo test --test restore_on_signals`
-/// builds no example (only a whole `cargo test` does), so it is built here, where cargo puts it.
+/// The example the tests run.
 fn example() -> &'static str {
-    static PATH: OnceLock<PathBuf> = OnceLock::new();
-    let path = PATH.get_or_init(|| {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");
-        let output = Command::new(cargo)
-            .args(["build", "--example", "restore_on_signals"])
-            .args(["--manifest-path", manifest])
-            .arg("--message-format=json-render-diagnostics")
-            .stderr(Stdio::inherit())
-            .output()
-            .expect("run cargo");
-        assert!(output.status.success(), "cargo build --example failed");
-        let messages = String::from_utf8_lossy(&output.stdout);
-        let executable = messages
-            .lines()
-            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-            .filter(|message| message["target"]["name"] == "restore_on_signals")
-            .find_map(|message| message["executable"].as_str().map(PathBuf::from));
-        executable.expect("cargo names the example's executable")
-    });
-    path.to_str().expect("a UTF-8 path")
+    util::example("restore_on_signals")
 }
 
 /// Runs the example with `args` in a pty and waits for its first frame. `shell` runs first, in the
@@ -125,9 +98,18 @@ fn the_other_signals_still_restore_beside_the_programs_own_handler() {
 #[test]
 fn a_signal_ignored_from_the_start_stays_ignored() {
     let mut pty = spawn("trap '' HUP;", &[]);
+    // The handlers are in place (the first frame is drawn after them): SIGHUP is still ignored, not
+    // caught, and SIGTERM caught. The kernel drops an ignored signal when it is sent.
+    let (caught, ignored) = util::processes::disposition(pty.pid(), Signal::SIGHUP);
+    assert!(
+        ignored && !caught,
+        "SIGHUP caught: {caught}, ignored: {ignored}"
+    );
+    assert_eq!(
+        util::processes::disposition(pty.pid(), Signal::SIGTERM),
+        (true, false)
+    );
     pty.signal(Signal::SIGHUP);
-    // Time to be killed, if SIGHUP were caught; then SIGTERM, which is not ignored.
-    thread::sleep(Duration::from_millis(500));
     pty.signal(Signal::SIGTERM);
     pty.read_to_end(GENEROUS);
     match pty.wait_status(GENEROUS) {

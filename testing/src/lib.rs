@@ -7,12 +7,13 @@
 
 pub mod processes;
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
-use std::process::Command;
-use std::sync::OnceLock;
+use std::process::{Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -39,6 +40,43 @@ pub fn bin() -> &'static str {
         );
         bin.to_str().expect("a UTF-8 path").to_owned()
     })
+}
+
+/// The library's example `name`, built by cargo (only a whole `cargo test` builds the examples: a
+/// test run alone with `--test` would find one missing or stale), once per test binary. Returns
+/// the path of its executable.
+pub fn example(name: &str) -> &'static str {
+    static BUILT: OnceLock<Mutex<HashMap<String, &'static str>>> = OnceLock::new();
+    let mut built = BUILT
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    if let Some(path) = built.get(name) {
+        return path;
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.toml");
+    let output = Command::new(cargo)
+        .args(["build", "--package", "spinner", "--example", name])
+        .args(["--manifest-path", manifest])
+        .arg("--message-format=json-render-diagnostics")
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("run cargo");
+    assert!(
+        output.status.success(),
+        "cargo build --example {name} failed"
+    );
+    let messages = String::from_utf8_lossy(&output.stdout);
+    let path = messages
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|message| message["target"]["name"] == name)
+        .find_map(|message| message["executable"].as_str().map(str::to_owned))
+        .unwrap_or_else(|| panic!("cargo names no executable for the example {name}"));
+    let path: &'static str = Box::leak(path.into_boxed_str());
+    built.insert(name.to_owned(), path);
+    path
 }
 
 /// How long anything may take before a test gives up. The machines are shared and noisy: this is a
@@ -480,14 +518,29 @@ impl Capture {
         self.lock().clear();
     }
 
+    /// Each write so far, as text, forgotten as it is returned.
+    pub fn take(&self) -> Vec<String> {
+        let writes = self.writes();
+        self.clear();
+        writes
+    }
+
     /// Waits until `needle` was written, for [`GENEROUS`] at most; then fails the test, saying what
     /// it waited for and what was written.
     pub fn wait_for(&self, needle: &str) {
+        self.wait_until(&format!("{needle:?}"), |writes| {
+            writes.concat().contains(needle)
+        });
+    }
+
+    /// Waits until the writes so far satisfy `done`, for [`GENEROUS`] at most; then fails the test,
+    /// saying what it waited for (`what`) and what was written.
+    pub fn wait_until(&self, what: &str, done: impl Fn(&[String]) -> bool) {
         let deadline = Instant::now() + GENEROUS;
-        while !self.text().contains(needle) {
+        while !done(&self.writes()) {
             assert!(
                 Instant::now() < deadline,
-                "waited {GENEROUS:?} for {needle:?}; written: {:?}",
+                "waited {GENEROUS:?} for {what}; written: {:?}",
                 self.text()
             );
             thread::sleep(Duration::from_millis(1));
