@@ -253,3 +253,27 @@ pub fn disposition(pid: u32, signal: super::Signal) -> (bool, bool) {
     };
     (mask("SigCgt:"), mask("SigIgn:"))
 }
+
+/// Whether the process group of process `pid` is the foreground group of its terminal (fields
+/// `pgrp` and `tpgid` of `/proc/<pid>/stat`): what it reads from the terminal now reaches it.
+pub fn foreground(pid: i32) -> bool {
+    let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    // After the command name in parentheses: state, ppid, pgrp, session, tty_nr, tpgid.
+    let fields: Vec<&str> = stat
+        .rsplit_once(") ")
+        .map_or(Vec::new(), |(_, rest)| rest.split(' ').collect());
+    matches!(fields.as_slice(), [_, _, pgrp, _, _, tpgid, ..] if pgrp == tpgid)
+}
+
+/// Whether process `pid` is still running: it exists and has not exited (a zombie has).
+pub fn running(pid: u32) -> bool {
+    let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    let state = stat
+        .rsplit_once(") ")
+        .and_then(|(_, rest)| rest.chars().next());
+    !matches!(state, None | Some('Z' | 'X'))
+}

@@ -1,9 +1,10 @@
 //! Every output the README and the guides show is the program's: each ```` ```console ```` block of
 //! `README.md` and `docs/*.md` is run, each `$ ` line with `sh -c` in a pseudo-terminal 200 columns
-//! wide (wide enough that the terminal wraps nothing: every line is as the program wrote it) (the built `spinner` first on the `PATH`, in a directory of the block's own), and the final
-//! screen it leaves is compared with the lines shown under it. What varies from run to run matches
-//! anything of its kind: a figure with its unit (`474 µs`, `2.8 MB`, `100.0 %`) and a thread's id;
-//! `[..]` in a shown line matches any text. A `^C` in a shown line is a Ctrl-C typed 1.35 s in (the
+//! wide (the terminal wraps nothing: every line is as the program wrote it), the built `spinner`
+//! first on the `PATH`, in a directory of the block's own; the final screen it leaves is compared
+//! with the lines shown under it. What varies from run to run matches anything of its kind: a
+//! figure with its unit (`474 µs`, `2.8 MB`, `100.0 %`) and a thread's id; `[..]` in a shown line
+//! matches any text. A `^C` in a shown line is a Ctrl-C typed 1.35 s after the spinner starts (the
 //! terminal echoes it where the cursor is, so it is not compared).
 //!
 //! Blocks run in parallel; each takes as long as its commands (a few seconds at most).
@@ -12,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use spinner_testing::{Pty, Screen, bin};
+use spinner_testing::{GENEROUS, Pty, Screen, bin};
 
 /// A `$ ` line of a block and the lines shown under it.
 #[derive(Debug)]
@@ -140,6 +141,9 @@ fn run(step: &Step, dir: &Path) -> Vec<String> {
         &[("PATH", &path), ("TERM", "xterm-256color")],
     );
     if step.shown.iter().any(|line| line.contains("^C")) {
+        // The spinner hides the cursor when it starts, after the program's signal handlers are
+        // in place: from then on a Ctrl-C is the program's to report.
+        pty.wait_for("\x1b[?25l", GENEROUS);
         thread::sleep(Duration::from_millis(1350));
         pty.send(b"\x03");
     }

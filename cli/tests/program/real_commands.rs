@@ -14,7 +14,8 @@ use std::process::Stdio;
 use std::time::Instant;
 
 use util::processes::{
-    Leftovers, Running, assert_gone, pids, sleep_arg, spinner, token, wait_until, with_arg,
+    Leftovers, Running, assert_gone, foreground, pids, sleep_arg, spinner, token, wait_until,
+    with_arg,
 };
 use util::{GENEROUS, Pty, Screen, Signal, bin};
 
@@ -665,10 +666,13 @@ fn a_process_left_by_the_command_that_reads_the_terminal_gets_it() {
         // The command ends at once; what it left reads the terminal afterwards.
         let script = format!("(sleep 0.3; head -n1 </dev/tty; : {marker}) & exit 0");
         let mut pty = Pty::spawn(&["run", "--mode", mode, "--", "sh", "-c", &script], 80);
-        wait_until("the reader started", || {
-            !pids(|args| args.iter().any(|arg| arg.contains(&marker))).is_empty()
+        // The line is typed once the process left behind has the terminal: before, the spinner
+        // or no one would be the terminal's foreground.
+        wait_until("the process left behind has the terminal", || {
+            pids(|args| args.iter().any(|arg| arg.contains(&marker)))
+                .into_iter()
+                .any(foreground)
         });
-        std::thread::sleep(std::time::Duration::from_millis(500));
         pty.send(b"typed-line\r");
         pty.wait_for("typed-line", GENEROUS);
         pty.read_to_end(GENEROUS);
@@ -697,7 +701,12 @@ fn started_in_the_background_then_brought_to_the_foreground_it_reads_the_termina
     shell.send(format!("set -b; {} run -- sh -c '{script}' &\r", bin()).as_bytes());
     shell.wait_for("Stopped", GENEROUS);
     shell.send(b"fg\r");
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    // Typed before the command has the terminal, the answer would be the shell's next command.
+    wait_until("the command has the terminal", || {
+        pids(|args| args.first() == Some(&"sh") && args.iter().any(|arg| arg.contains(&marker)))
+            .into_iter()
+            .any(foreground)
+    });
     shell.send(b"answer\r");
     shell.wait_for("got answer", GENEROUS);
     shell.wait_for("✔ sh -c", GENEROUS);
@@ -713,11 +722,11 @@ fn a_command_that_stops_itself_stops_spinner_and_fg_continues_both() {
     let mut shell = interactive_shell();
     let script = format!("read x; kill -STOP $$; echo \"after $x\"; : {marker}");
     shell.send(format!("{} run -- sh -c '{script}'\r", bin()).as_bytes());
-    wait_until("the command started", || {
-        !pids(|args| args.first() == Some(&"sh") && args.iter().any(|arg| arg.contains(&marker)))
-            .is_empty()
+    wait_until("the command has the terminal", || {
+        pids(|args| args.first() == Some(&"sh") && args.iter().any(|arg| arg.contains(&marker)))
+            .into_iter()
+            .any(foreground)
     });
-    std::thread::sleep(std::time::Duration::from_millis(300));
     shell.send(b"line\r");
     shell.wait_for("Stopped", GENEROUS);
     shell.send(b"fg\r");

@@ -12,10 +12,7 @@ use util::{GENEROUS, Pty, frames};
 /// Voluntary context switches of every thread of process `pid` now, while it runs (`None` once it
 /// has ended: a thread that ended takes its count with it).
 fn wakeups(pid: u32) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // The state follows the command name in parentheses: `Z` once the process has exited.
-    let state = stat.rsplit_once(") ")?.1.chars().next()?;
-    if state == 'Z' || state == 'X' {
+    if !util::processes::running(pid) {
         return None;
     }
     let threads = std::fs::read_dir(format!("/proc/{pid}/task")).ok()?;
