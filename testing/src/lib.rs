@@ -42,6 +42,30 @@ pub fn bin() -> &'static str {
     })
 }
 
+/// Gives the program the signal dispositions a shell in a new terminal has: none ignored. A test
+/// run started in the background by a shell without job control (`cargo test &` in a script)
+/// ignores SIGINT and SIGQUIT, and a program inherits that: its Ctrl-C would do nothing.
+pub fn default_signals(command: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: between fork and exec only `signal`, which is async-signal-safe, is called.
+    unsafe {
+        command.pre_exec(|| {
+            for signal in [
+                libc::SIGINT,
+                libc::SIGQUIT,
+                libc::SIGHUP,
+                libc::SIGTERM,
+                libc::SIGTSTP,
+                libc::SIGTTIN,
+                libc::SIGTTOU,
+            ] {
+                libc::signal(signal, libc::SIG_DFL);
+            }
+            Ok(())
+        });
+    }
+}
+
 /// The library's example `name`, built by cargo (only a whole `cargo test` builds the examples: a
 /// test run alone with `--test` would find one missing or stale), once per test binary. Returns
 /// the path of its executable.
@@ -116,6 +140,7 @@ impl Pty {
             .args(args)
             .env("LC_ALL", "C.UTF-8")
             .envs(env.iter().copied());
+        default_signals(&mut command);
         let mut session = expectrl::Session::spawn(command).expect("spawn the binary in a pty");
         session
             .get_process_mut()

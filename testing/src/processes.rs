@@ -111,6 +111,7 @@ pub fn spinner(args: &[&str]) -> Command {
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    super::default_signals(&mut command);
     command
 }
 
