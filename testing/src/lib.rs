@@ -81,7 +81,9 @@ pub fn example(name: &str) -> &'static str {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.toml");
     let output = Command::new(cargo)
-        .args(["build", "--package", "spinner", "--example", name])
+        // The workspace's default members, as a plain `cargo test` builds them: the same features
+        // of every crate, so nothing is built again (`--package spinner` would unify fewer).
+        .args(["build", "--example", name])
         .args(["--manifest-path", manifest])
         .arg("--message-format=json-render-diagnostics")
         .stderr(Stdio::inherit())
