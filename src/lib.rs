@@ -44,31 +44,39 @@
 )]
 #![forbid(unsafe_code)]
 
-// One clear error on another system, not a hundred about missing Unix APIs.
+// One clear error on another system, not a hundred about missing Unix APIs: the crate's Unix-only
+// dependencies are left out there (Cargo.toml), and so is everything below.
 #[cfg(not(unix))]
 compile_error!(
     "the spinner crate runs on Unix only (Linux, macOS): it restores the terminal on Unix signals \
      and writes to descriptor 2"
 );
 
-mod frames;
-mod multi_spinner;
-mod screen;
-mod spin;
-mod spinner;
-mod spinner_handle;
+/// Its items on Unix only.
+macro_rules! unix {
+    ($($item:item)*) => { $(#[cfg(unix)] $item)* };
+}
 
-pub mod event_loop;
-pub mod task_supervisor;
-pub mod terminal;
-pub mod thread_supervisor;
+unix! {
+    mod frames;
+    mod multi_spinner;
+    mod screen;
+    mod spin;
+    mod spinner;
+    mod spinner_handle;
 
-pub use frames::Frames;
-pub use multi_spinner::{MultiSpinner, SpinnerRow};
-pub use spin::{Cancel, Draw, Mechanism, Spin, SpinReport};
-pub use spinner::{Spinner, SpinnerOptions, Symbols, spin_until, spin_while};
-pub use spinner_handle::{Hidden, SpinnerHandle, SpinnerWriter};
-pub use terminal::restore_on_signals::{RestoreOnSignals, restore_on_signals};
+    pub mod event_loop;
+    pub mod task_supervisor;
+    pub mod terminal;
+    pub mod thread_supervisor;
+
+    pub use frames::Frames;
+    pub use multi_spinner::{MultiSpinner, SpinnerRow};
+    pub use spin::{Cancel, Draw, Mechanism, Spin, SpinReport};
+    pub use spinner::{Spinner, SpinnerOptions, Symbols, spin_until, spin_while};
+    pub use spinner_handle::{Hidden, SpinnerHandle, SpinnerWriter};
+    pub use terminal::restore_on_signals::{RestoreOnSignals, restore_on_signals};
+}
 
 /// The Rust snippets of the README, compiled as doc tests: they cannot go stale.
 #[cfg(doctest)]
