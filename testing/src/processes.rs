@@ -278,3 +278,23 @@ pub fn running(pid: u32) -> bool {
         .and_then(|(_, rest)| rest.chars().next());
     !matches!(state, None | Some('Z' | 'X'))
 }
+
+/// A file of a test's own in the temporary directory (`spinner-{name}-{token}`), removed on drop.
+pub struct TempFile(std::path::PathBuf);
+
+impl TempFile {
+    pub fn new(name: &str) -> TempFile {
+        TempFile(std::env::temp_dir().join(format!("spinner-{name}-{}", token())))
+    }
+
+    /// Its path, as text for a command line.
+    pub fn path(&self) -> &str {
+        self.0.to_str().expect("a UTF-8 temporary path")
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.0);
+    }
+}

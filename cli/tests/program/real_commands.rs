@@ -9,36 +9,16 @@ use spinner_testing as util;
 
 use std::fs;
 use std::io::Read;
-use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Instant;
 
 use util::processes::{
-    Leftovers, Running, assert_gone, foreground, pids, sleep_arg, spinner, token, wait_until,
-    with_arg,
+    Leftovers, Running, TempFile, assert_gone, foreground, pids, sleep_arg, spinner, token,
+    wait_until, with_arg,
 };
 use util::{GENEROUS, Pty, Screen, Signal, bin};
 
 const MODES: [&str; 2] = ["thread", "task"];
-
-/// A file of this test's own in the temporary directory, removed on drop.
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn new(name: &str) -> TempFile {
-        TempFile(std::env::temp_dir().join(format!("spinner-real-{name}-{}", token())))
-    }
-
-    fn path(&self) -> &str {
-        self.0.to_str().expect("a UTF-8 temporary path")
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = fs::remove_file(&self.0);
-    }
-}
 
 // A command that floods the terminal: the stop, the timeout and the frames are not held back by
 // its output (a copy that never yielded kept task mode from seeing Ctrl-C for good).
@@ -204,7 +184,7 @@ fn jobs_end_when_a_process_that_left_the_group_holds_their_output() {
     let _leftovers = Leftovers(vec![held.clone()]);
     let jobs = TempFile::new("held-jobs");
     fs::write(
-        &jobs.0,
+        jobs.path(),
         format!("setsid sleep {held} & echo started\necho second\n"),
     )
     .unwrap();
@@ -372,10 +352,10 @@ fn a_jobs_file_without_newlines_is_one_clear_error() {
 fn a_job_writing_100_mb_is_written_whole_in_bounded_memory() {
     const LINES: u64 = 14_000_000; // `seq` writes 107 MB.
     let jobs = TempFile::new("big-job");
-    fs::write(&jobs.0, format!("seq 1 {LINES}\n")).unwrap();
+    fs::write(jobs.path(), format!("seq 1 {LINES}\n")).unwrap();
     let out = TempFile::new("big-out");
     let mut command = spinner(&["run", "--jobs-from", jobs.path()]);
-    command.stdout(fs::File::create(&out.0).unwrap());
+    command.stdout(fs::File::create(out.path()).unwrap());
     let child = command.spawn().expect("spawn the binary");
     // The peak resident memory of spinner alone, which `wait4` gives for the child it reaps.
     let mut status = 0;
@@ -390,7 +370,7 @@ fn a_job_writing_100_mb_is_written_whole_in_bounded_memory() {
     let peak_mib = usage.ru_maxrss / 1024;
     assert!(peak_mib <= 64, "spinner peaked at {peak_mib} MiB");
     let mut expected = String::new();
-    let mut written = fs::File::open(&out.0).unwrap();
+    let mut written = fs::File::open(out.path()).unwrap();
     let mut chunk = String::new();
     let mut next = 1;
     // Compared a million lines at a time: the test keeps its memory bounded too.
@@ -459,7 +439,7 @@ fn the_final_line_starts_a_line_of_its_own() {
 #[test]
 fn output_that_cannot_be_written_is_an_error() {
     let jobs = TempFile::new("full-jobs");
-    fs::write(&jobs.0, "echo hi\n").unwrap();
+    fs::write(jobs.path(), "echo hi\n").unwrap();
     for args in [
         &["run", "--", "echo", "hi"][..],
         &["run", "--jobs-from", jobs.path()],
@@ -515,9 +495,9 @@ fn a_reader_that_goes_away_ends_the_command_quietly() {
 #[test]
 fn a_script_without_an_interpreter_line_runs_with_sh() {
     let script = TempFile::new("no-shebang.sh");
-    fs::write(&script.0, "echo from-sh\nexit 3\n").unwrap();
+    fs::write(script.path(), "echo from-sh\nexit 3\n").unwrap();
     fs::set_permissions(
-        &script.0,
+        script.path(),
         std::os::unix::fs::PermissionsExt::from_mode(0o755),
     )
     .unwrap();
@@ -529,9 +509,9 @@ fn a_script_without_an_interpreter_line_runs_with_sh() {
 #[test]
 fn a_script_whose_interpreter_is_missing_names_it() {
     let script = TempFile::new("bad-interpreter.sh");
-    fs::write(&script.0, "#!/nonexistent/interpreter\necho hi\n").unwrap();
+    fs::write(script.path(), "#!/nonexistent/interpreter\necho hi\n").unwrap();
     fs::set_permissions(
-        &script.0,
+        script.path(),
         std::os::unix::fs::PermissionsExt::from_mode(0o755),
     )
     .unwrap();
@@ -591,7 +571,7 @@ fn the_jobs_summary_counts_what_the_lines_above_it_say() {
         .iter()
         .map(|marker| format!("sleep {marker}"))
         .collect();
-    fs::write(&jobs.0, lines.join("\n")).unwrap();
+    fs::write(jobs.path(), lines.join("\n")).unwrap();
     let running = Running::start(spinner(&[
         "run",
         "--limit",
@@ -644,7 +624,7 @@ fn the_message_leads_the_board_of_jobs() {
     let marker = sleep_arg(311);
     let _leftovers = Leftovers(vec![marker.clone()]);
     let jobs = TempFile::new("message");
-    fs::write(&jobs.0, format!("sleep {marker}\n")).unwrap();
+    fs::write(jobs.path(), format!("sleep {marker}\n")).unwrap();
     let mut pty = Pty::spawn(
         &["run", "--message", "building", "--jobs-from", jobs.path()],
         100,

@@ -11,14 +11,13 @@ use spinner_testing as util;
 
 use std::fs::{self, File};
 use std::io::{Read, Write};
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use spinner_testing::Signal;
 use util::processes::{
-    Leftovers, Running, assert_gone, pids, read_all, run, sleep_arg, spinner, token, wait_until,
-    with_arg,
+    Leftovers, Running, TempFile, assert_gone, pids, read_all, run, sleep_arg, spinner, token,
+    wait_until, with_arg,
 };
 use util::{GENEROUS, Pty, Screen, bin, cursor_escapes};
 
@@ -32,25 +31,6 @@ fn last_line(text: &str) -> &str {
 /// `... killed after the 1 s grace`.
 fn joined(text: &str) -> String {
     text.replace("\nspinner: ", " ")
-}
-
-/// A file of this test's own in the temporary directory, removed on drop.
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn new(name: &str) -> TempFile {
-        TempFile(std::env::temp_dir().join(format!("spinner-run-{name}-{}", token())))
-    }
-
-    fn path(&self) -> &str {
-        self.0.to_str().expect("a UTF-8 temporary path")
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = fs::remove_file(&self.0);
-    }
 }
 
 // 1. Exit codes.
@@ -192,7 +172,7 @@ fn ctrl_c_in_a_terminal(mode: &str, stdout_to_file: bool) {
     assert_eq!(cursor_escapes(&output).last(), Some(&true), "{text:?}");
     assert!(screen.cursor_visible(), "{text:?}");
     if stdout_to_file {
-        assert_eq!(fs::read_to_string(&file.0).unwrap(), "started\n");
+        assert_eq!(fs::read_to_string(file.path()).unwrap(), "started\n");
     }
 }
 
@@ -223,7 +203,7 @@ fn ctrl_c_without_a_terminal(mode: &str) {
     let mut command = spinner(&[
         "run", "--mode", mode, "--grace", "1s", "--", "sh", "-c", &script,
     ]);
-    command.stdout(File::create(&file.0).expect("create the output file"));
+    command.stdout(File::create(file.path()).expect("create the output file"));
     let running = Running::start(command);
     wait_until("both sleeps started", || {
         !with_arg(&first).is_empty() && !with_arg(&second).is_empty()
@@ -234,7 +214,7 @@ fn ctrl_c_without_a_terminal(mode: &str) {
     assert_gone(&[&first, &second]);
     check_ctrl_c_report(mode, &ran.stderr);
     assert!(last_line(&ran.stderr).starts_with("✖ "), "{:?}", ran.stderr);
-    assert_eq!(fs::read_to_string(&file.0).unwrap(), "started\n");
+    assert_eq!(fs::read_to_string(file.path()).unwrap(), "started\n");
 }
 
 #[test]
@@ -487,7 +467,7 @@ fn random_file(size: usize) -> (TempFile, Vec<u8>) {
         .and_then(|mut random| random.read_exact(&mut bytes))
         .expect("read /dev/urandom");
     let file = TempFile::new("blob");
-    File::create(&file.0)
+    File::create(file.path())
         .and_then(|mut out| out.write_all(&bytes))
         .expect("write the blob");
     (file, bytes)
