@@ -4,7 +4,8 @@
 //! and to split up, so this test keeps the graph of files acyclic. The rules:
 //!
 //! - Nodes: the `.rs` files of a crate, found from its root (the library's `src/lib.rs`, and the
-//!   program's `cli/src/lib.rs`, a crate with its own graph) by following `mod x;`.
+//!   program's `cli/src/lib.rs`, a crate with its own graph) by following `mod x;` (written bare or
+//!   in a macro called with items, as `unix! { mod x; }`).
 //! - Edges: file A depends on file B when A names an item defined in B, in a `use` statement
 //!   (`crate::`, `super::`, `self::`, a child module, braces nested or not) or in a path written in
 //!   code (`crate::x::y`, `super::x`, `child::f`), macro arguments included. Files are parsed with
@@ -210,6 +211,14 @@ impl<'ast> Visit<'ast> for Paths<'_> {
             self.file.paths.push((module, segments.collect()));
         }
         visit::visit_path(self, path);
+    }
+
+    /// A macro called with items (`unix! { mod a; pub use a::A; }`): its items, as if written bare.
+    fn visit_item_macro(&mut self, item: &'ast syn::ItemMacro) {
+        match syn::parse2::<syn::File>(item.mac.tokens.clone()) {
+            Ok(items) => items.items.iter().for_each(|item| self.visit_item(item)),
+            Err(_) => visit::visit_item_macro(self, item),
+        }
     }
 
     /// A macro's arguments are tokens, not syntax: every `a::b::c` among them is a path.
