@@ -49,7 +49,7 @@ fn wakeups_per_frame(args: &[&str]) -> f64 {
     assert_eq!(pty.exit_code(GENEROUS), 0, "{args:?}: {:?}", pty.text());
     // Frames drawn after the first count; the final one (the answer) is not a frame.
     let drawn = frames(&output).len() - drawn_before;
-    assert!(drawn >= 5, "{args:?}: {drawn} frames drawn in 1.5 s");
+    assert!(drawn >= 3, "{args:?}: {drawn} frames drawn in 1.5 s");
     assert!(last > first, "{args:?}: no wake-up counted at all");
     (last - first) as f64 / drawn as f64
 }
