@@ -331,7 +331,7 @@ impl SpinnerThread {
     /// let mut thread = SpinnerThread::spawn(builder, minute, spinner, &Cancel::new(), ThreadWait::Event)?;
     /// thread.start();
     /// let report = thread.stop();
-    /// assert!(report.stop_latency < Duration::from_secs(1));
+    /// assert!(report.stop_latency < Duration::from_secs(30)); // far from the minute of a sleep
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn stop(mut self) -> SpinReport {

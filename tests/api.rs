@@ -1,10 +1,10 @@
 //! The library API as a program would use it: the async spinner on tokio and on a plain
 //! `block_on`, and the blocking spinner, drawing into memory.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use spinner::{SpinnerOptions, Symbols};
-use spinner_testing::Capture;
+use spinner_testing::{Capture, GENEROUS};
 
 /// Frames to see before the work ends: the work waits for them rather than for a time, so that a
 /// slow machine draws them all the same.
@@ -13,6 +13,17 @@ const FRAMES: usize = 3;
 /// Whether `screen` shows the spinner drawn `FRAMES` times.
 fn spun(screen: &Capture) -> bool {
     screen.text().matches("thinking!").count() >= FRAMES
+}
+
+/// Whether `screen` shows the frames yet; fails the test once `deadline` has passed without them.
+fn spun_by(screen: &Capture, deadline: Instant) -> bool {
+    let spun = spun(screen);
+    assert!(
+        spun || Instant::now() < deadline,
+        "no {FRAMES} frames within {GENEROUS:?}: {:?}",
+        screen.text()
+    );
+    spun
 }
 
 /// Frames drawn, cursor hidden first, line cleared and cursor shown at the end.
@@ -40,7 +51,8 @@ async fn spin_until_works_under_tokio() {
     // The future sleeps on tokio's timer; the spinner ticks on async-io's, in the same task.
     let answer = options(&screen)
         .spin_until(async {
-            while !spun(&screen) {
+            let deadline = Instant::now() + GENEROUS;
+            while !spun_by(&screen, deadline) {
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
             42
@@ -71,7 +83,8 @@ async fn a_spinner_future_dropped_by_tokio_select_clears_the_line() {
 fn spin_until_works_under_a_plain_block_on() {
     let screen = Capture::default();
     let answer = futures_lite::future::block_on(options(&screen).spin_until(async {
-        while !spun(&screen) {
+        let deadline = Instant::now() + GENEROUS;
+        while !spun_by(&screen, deadline) {
             async_io::Timer::after(Duration::from_millis(5)).await;
         }
         42

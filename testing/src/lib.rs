@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Mutex, OnceLock, PoisonError};
 use std::thread;
@@ -86,12 +86,12 @@ pub fn example(name: &str) -> &'static str {
         .args(["build", "--example", name])
         .args(["--manifest-path", manifest])
         .arg("--message-format=json-render-diagnostics")
-        .stderr(Stdio::inherit())
         .output()
         .expect("run cargo");
     assert!(
         output.status.success(),
-        "cargo build --example {name} failed"
+        "cargo build --example {name} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
     );
     let messages = String::from_utf8_lossy(&output.stdout);
     let path = messages

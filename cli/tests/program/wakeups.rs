@@ -5,7 +5,7 @@
 use spinner_testing as util;
 
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use util::{GENEROUS, Pty, frames};
 
@@ -41,7 +41,12 @@ fn wakeups_per_frame(args: &[&str]) -> f64 {
     let drawn_before = frames(pty.output()).len();
     // The last count taken while the program still ran: at most a sampling period before its end.
     let mut last = first;
+    let deadline = Instant::now() + GENEROUS;
     while let Some(now) = wakeups(pid) {
+        assert!(
+            Instant::now() < deadline,
+            "{args:?}: still running after {GENEROUS:?}"
+        );
         last = now;
         thread::sleep(Duration::from_millis(5));
     }
