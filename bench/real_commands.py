@@ -2,7 +2,7 @@
 """The figures of `spinner run` under real commands, as BENCHMARKS.md gives them.
 
     python3 bench/real_commands.py                 # all of them, about 2 minutes once built
-    python3 bench/real_commands.py relay           # one part: ctrl-c, relay, memory, no-newline
+    python3 bench/real_commands.py relay           # one part: ctrl-c, relay, memory, no-newline, short
     SPINNER=path/to/spinner python3 bench/real_commands.py ...   # another build
 
 Linux, python3 (standard library only), `script` (util-linux) for a terminal, `bench/measure.py` for
@@ -18,6 +18,9 @@ Ctrl-C under a flood. Every figure is a median of several runs; each run's own f
 - memory: the peak resident memory of spinner (getrusage of the waited child) while one job of
   `--jobs-from` writes 300 MB.
 - no-newline: `head -c 100000000 /dev/zero` on a terminal (`script`), under spinner and alone.
+- short: `true` alone and under `spinner run` in each way of stopping (40 runs each, no terminal):
+  what spinner adds to a command that ends at once. The signal flag's thread, asleep for its
+  interval, is joined when it wakes: up to one 100 ms interval, about half of one on average.
 """
 
 import json
@@ -125,8 +128,18 @@ def no_newline():
         print(f"{mode}: {took:.3f} s ({took / alone:.2f}x)")
 
 
+def short():
+    print("## a command that ends at once (medians of 40 runs, no terminal)")
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    alone = timed(["true"], 40, **quiet)
+    print(f"true alone: {alone * 1000:.1f} ms")
+    for how in (["--mode", "task"], ["--mode", "thread"], ["--mode", "thread", "--wait", "event"]):
+        took = timed([SPINNER, "run", *how, "--", "true"], 40, **quiet)
+        print(f"spinner run {' '.join(how)} -- true: {took * 1000:.1f} ms")
+
+
 def main():
-    parts = sys.argv[1:] or ["ctrl-c", "relay", "memory", "no-newline"]
+    parts = sys.argv[1:] or ["ctrl-c", "relay", "memory", "no-newline", "short"]
     if not os.path.exists(SPINNER):
         sys.exit(f"{SPINNER} is missing: cargo build --release")
     with tempfile.TemporaryDirectory(prefix="spinner-bench-") as tmp:
@@ -137,7 +150,7 @@ def main():
                     file.write(os.urandom(1_000_000))
         for part in parts:
             {"ctrl-c": ctrl_c, "relay": lambda: relay(big), "memory": lambda: memory(big),
-             "no-newline": no_newline}[part]()
+             "no-newline": no_newline, "short": short}[part]()
 
 
 if __name__ == "__main__":

@@ -348,11 +348,19 @@ fn command(program: &OsStr, args: &[OsString], streams: Streams) -> std::process
         .stdout(streams.stdout.stdio())
         .stderr(streams.stderr.stdio());
     let stdout_closed = streams.stdout_closed;
+    const JOB_CONTROL: [libc::c_int; 3] = [libc::SIGTTOU, libc::SIGTTIN, libc::SIGTSTP];
+    // Only when there is something to undo: a `pre_exec` makes `std` fork this process, page
+    // tables and all, where it would otherwise spawn with `posix_spawn`; with its threads running,
+    // the copy-on-write faults that follow a fork cost about a millisecond a command (1 000 `true`
+    // commands at `--limit 8` took 1.1 to 1.5 s that way, 0.7 s without).
+    if !stdout_closed && !JOB_CONTROL.into_iter().any(ignored) {
+        return command;
+    }
     // SAFETY: between `fork` and `exec` only async-signal-safe calls are made: `signal` and
     // `close`, on plain integers.
     unsafe {
         command.pre_exec(move || {
-            for signal in [libc::SIGTTOU, libc::SIGTTIN, libc::SIGTSTP] {
+            for signal in JOB_CONTROL {
                 libc::signal(signal, libc::SIG_DFL);
             }
             if stdout_closed {
@@ -362,6 +370,17 @@ fn command(program: &OsStr, args: &[OsString], streams: Streams) -> std::process
         });
     }
     command
+}
+
+/// Whether this process ignores `signal` now (an ignored signal stays ignored across `exec`).
+fn ignored(signal: libc::c_int) -> bool {
+    let mut action = std::mem::MaybeUninit::<libc::sigaction>::zeroed();
+    // SAFETY: `sigaction` with no new action only fills `action`, which lives for the call; zeroed,
+    // it is a valid `sigaction` whatever the call does.
+    unsafe {
+        libc::sigaction(signal, std::ptr::null(), action.as_mut_ptr()) == 0
+            && action.assume_init().sa_sigaction == libc::SIG_IGN
+    }
 }
 
 /// Why `program` did not start: not found (127), found but not runnable (126), with the missing
