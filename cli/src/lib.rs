@@ -321,10 +321,6 @@ fn one_command(
         .start();
     let forward = || forward(signals);
     let outcome = command::run_command(command, cancel, &forward, spinner, display)?;
-    // The run's spinner is gone; whatever a race may have left drawn on stderr (a frame, a hidden
-    // cursor) is cleared before the final lines, which must start on a clean line. Writes nothing
-    // when nothing is drawn.
-    terminal::restore_stderr();
     let failed = !outcome.status.success() || outcome.stopping.is_some();
     // Killed by SIGPIPE, unasked: whatever read its output went away (`spinner run -- seq 1 1000000
     // | head -1`), which a shell does not call a failure, nor does spinner; the code says it.

@@ -376,19 +376,14 @@ impl Board {
         } else {
             format!("{}: ", self.label)
         };
-        if self.commands {
-            return format!(
-                "{label}{} succeeded, {} failed, {} timed out, {} stopped, {} running, {} waiting",
-                counts.answered,
-                counts.failed,
-                counts.timed_out,
-                counts.cancelled(),
-                counts.running,
-                counts.pending,
-            );
-        }
+        // Commands succeed, are stopped and wait; simulated jobs are done, cancelled and pending.
+        let (done, stopped, waiting) = if self.commands {
+            ("succeeded", "stopped", "waiting")
+        } else {
+            ("done", "cancelled", "pending")
+        };
         format!(
-            "{label}{} done, {} failed, {} timed out, {} cancelled, {} running, {} pending",
+            "{label}{} {done}, {} failed, {} timed out, {} {stopped}, {} running, {} {waiting}",
             counts.answered,
             counts.failed,
             counts.timed_out,
