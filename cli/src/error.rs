@@ -30,8 +30,10 @@ use crate::report;
 #[derive(Debug)]
 pub struct Error {
     code: u8,
-    /// The lines to say, each led by `spinner: `.
+    /// The lines to say, each led by `spinner: ` (none: all was said already).
     text: String,
+    /// The signal the program ends by, once the lines are said.
+    signal: Option<i32>,
 }
 
 impl Error {
@@ -40,6 +42,7 @@ impl Error {
         Error {
             code,
             text: format!("spinner: {line}"),
+            signal: None,
         }
     }
 
@@ -56,7 +59,35 @@ impl Error {
     /// A report already worded, its lines led by `spinner: ` (what a signal stopped, say), with
     /// the exit code `code`.
     pub(crate) fn report(code: u8, text: String) -> Error {
-        Error { code, text }
+        Error {
+            code,
+            text,
+            signal: None,
+        }
+    }
+
+    /// A run that `signal` stopped: the program says `text` (its lines led by `spinner: `, or
+    /// nothing if empty), then ends by that signal, as a shell expects of a program stopped by it
+    /// (its exit code, 128 + the signal's number, is what a shell then shows).
+    pub(crate) fn signalled(signal: crate::signals::Signal, text: String) -> Error {
+        Error {
+            code: signal.exit_code(),
+            text,
+            signal: Some(signal.number()),
+        }
+    }
+
+    /// The signal the program ends by, once [`Error`]'s lines are said (see [`crate::end_by`]):
+    /// the one that stopped the run.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let err = spinner_cli::run(["spinner", "--mode", "fiber"]).unwrap_err();
+    /// assert_eq!(err.signal(), None);
+    /// ```
+    pub fn signal(&self) -> Option<i32> {
+        self.signal
     }
 
     /// This error, followed by the lines of `other`; the exit code stays this one's.

@@ -33,6 +33,23 @@ pub mod work;
 pub use closed_stdout::note_closed_stdout;
 pub use error::Error;
 
+/// Ends the process by `signal` (a number, as [`Error::signal`] gives it), as its default action
+/// would, once the terminal is restored: a program stopped by Ctrl-C ends by SIGINT, so that a shell
+/// running it in a script stops the script, as it would without spinner (`$?` is 130 all the same).
+///
+/// # Examples
+///
+/// ```no_run
+/// // no_run: it ends the process.
+/// let ended = spinner_cli::run(["spinner", "--delay", "10s"]); // Ctrl-C meanwhile
+/// if let Some(signal) = ended.as_ref().err().and_then(spinner_cli::Error::signal) {
+///     spinner_cli::end_by(signal);
+/// }
+/// ```
+pub fn end_by(signal: i32) -> ! {
+    signals::end_by(signal)
+}
+
 use std::ffi::OsString;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -229,8 +246,8 @@ fn lesson(
         (Some(answer), _) => say(&mut stdout, &format!("Answer: {answer}"))
             .map(|()| ExitCode::SUCCESS)
             .map_err(|err| Error::failure(format!("cannot write the answer: {err}"))),
-        (None, Some(signal)) => Err(Error::report(
-            signal.exit_code(),
+        (None, Some(signal)) => Err(Error::signalled(
+            signal,
             report::cancelled(&outcome, signal.name()),
         )),
         (None, None) => Err(Error::failure("the operation was cancelled")),
@@ -281,8 +298,8 @@ fn lesson_jobs(
     let ended = match say(&mut stdout, &report::jobs_summary(&summary)) {
         Err(err) => Err(Error::failure(format!("cannot write the report: {err}"))),
         Ok(()) => match (signals.received(), cancel.requested_at()) {
-            (Some(signal), Some(signal_at)) => Err(Error::report(
-                signal.exit_code(),
+            (Some(signal), Some(signal_at)) => Err(Error::signalled(
+                signal,
                 report::jobs_cancelled(&summary, signal.name(), signal_at, started),
             )),
             _ if summary.all_answered() => Ok(ExitCode::SUCCESS),
@@ -389,13 +406,36 @@ fn one_command(
             "cannot write the command's output: {err} (the command: {})",
             report::exit_words(code)
         ))),
-        None => Ok(ExitCode::from(code)),
+        None => match (signal, stopped_by(&outcome)) {
+            // Stopped by a signal to spinner, or by one of those that a terminal's keys or a
+            // service manager send, to the command alone: spinner ends by it too, as the
+            // command would have ended without it, so that a calling script stops.
+            (Some(signal), _) | (None, Some(signal)) => {
+                Err(Error::signalled(signal, String::new()))
+            }
+            (None, None) => Ok(ExitCode::from(code)),
+        },
     };
     Ok(Ran {
         ended,
         longest_gap: outcome.spin.longest_gap,
         stop_latency: outcome.spin.stop_latency,
     })
+}
+
+/// The signal among SIGINT, SIGTERM, SIGHUP and SIGQUIT that ended the command when nothing asked
+/// it to stop.
+fn stopped_by(outcome: &command::CommandOutcome) -> Option<Signal> {
+    if outcome.stopping.is_some() {
+        return None;
+    }
+    match command::ended_by_signal(&outcome.status)? {
+        libc::SIGINT => Some(Signal::Interrupt),
+        libc::SIGTERM => Some(Signal::Terminate),
+        libc::SIGHUP => Some(Signal::Hangup),
+        libc::SIGQUIT => Some(Signal::Quit),
+        _ => None,
+    }
 }
 
 /// What moves the cursor to the start of a line of its own on the terminal on stderr, wherever it
@@ -486,7 +526,9 @@ fn command_file(
     );
     let counts = summary.counts;
     let ended = match (signals.received(), unread, summary.write_error) {
-        (Some(signal), _, _) if cancel.is_cancelled() => Ok(ExitCode::from(signal.exit_code())),
+        (Some(signal), _, _) if cancel.is_cancelled() => {
+            Err(Error::signalled(signal, String::new()))
+        }
         // The commands started were stopped first, and counted above.
         (_, Some(err), _) if err.kind() == io::ErrorKind::InvalidData => {
             Err(Error::usage(format!("--jobs-from {shown}: {err}")))
@@ -524,9 +566,9 @@ fn compare(options: &CompareOptions) -> Result<ExitCode, Error> {
             .map_err(|err| Error::failure(format!("cannot write the report: {err}"))),
         Err(CompareError::Interrupted) => {
             let signal = signals.received().unwrap_or(Signal::Interrupt);
-            Err(Error::new(
-                signal.exit_code(),
-                format!("compare cancelled by {signal}"),
+            Err(Error::signalled(
+                signal,
+                format!("spinner: compare cancelled by {signal}"),
             ))
         }
         Err(err) => Err(err.into()),

@@ -9,7 +9,14 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             // Never a panic, even with stderr closed.
-            let _ = writeln!(std::io::stderr(), "{err}");
+            let text = err.to_string();
+            if !text.is_empty() {
+                let _ = writeln!(std::io::stderr(), "{text}");
+            }
+            if let Some(signal) = err.signal() {
+                // Stopped by a signal: ended by it, so that a calling script stops.
+                spinner_cli::end_by(signal);
+            }
             err.exit_code()
         }
     }

@@ -40,6 +40,11 @@ impl Signal {
         }
     }
 
+    /// Its number.
+    pub(crate) fn number(self) -> libc::c_int {
+        i32::from(self.exit_code()) - 128
+    }
+
     /// How the cancel report names it: `Ctrl-C` or `SIGTERM`.
     pub(crate) fn name(self) -> &'static str {
         match self {
@@ -64,6 +69,66 @@ pub(crate) struct Signals {
     count: Arc<AtomicUsize>,
 }
 
+/// The handlers installed, for a key typed at a command's terminal ([`typed`]).
+static HANDLERS: OnceLock<(Signals, Cancel)> = OnceLock::new();
+
+/// Whether the first stop came from a key typed at a command's terminal, which turned it into a
+/// signal to the command itself.
+static FIRST_TYPED: AtomicBool = AtomicBool::new(false);
+
+/// A key typed at a command's terminal that the terminal turns into `forward`'s signal (Ctrl-C,
+/// Ctrl-\): the user's terminal takes its keys raw while the command has a terminal of its own,
+/// so this is the Ctrl-C that would have reached spinner, and it means the same: the first stops
+/// the run, the second ends it at once.
+pub(crate) fn typed(forward: crate::command::Forward) {
+    let signal = match forward {
+        crate::command::Forward::Interrupt => Signal::Interrupt,
+        crate::command::Forward::Quit => Signal::Quit,
+        crate::command::Forward::Terminate => Signal::Terminate,
+        crate::command::Forward::Hangup => Signal::Hangup,
+    };
+    if let Some((signals, cancel)) = HANDLERS.get() {
+        if signals.count.load(Ordering::SeqCst) == 0 {
+            FIRST_TYPED.store(true, Ordering::SeqCst);
+        }
+        signals.deliver(signal, cancel);
+    }
+}
+
+/// Whether the first stop came from a key typed at a command's terminal, whose line discipline
+/// sent its signal to the command already.
+pub(crate) fn first_was_typed() -> bool {
+    FIRST_TYPED.load(Ordering::SeqCst)
+}
+
+/// Ends the process by `signal`, as if its default action had run, once the terminal is restored
+/// (within half a second: a terminal that takes no writes must not hold up the exit): so that a
+/// shell running spinner in a script sees it die of Ctrl-C, and stops the script as it would
+/// without spinner. SIGQUIT leaves no core file.
+pub(crate) fn end_by(signal: libc::c_int) -> ! {
+    crate::command::tty::restore();
+    let (restored, done) = std::sync::mpsc::channel();
+    let _ = thread::Builder::new()
+        .name("restore".to_owned())
+        .spawn(move || {
+            spinner::terminal::restore_stderr();
+            let _ = restored.send(());
+        });
+    let _ = done.recv_timeout(std::time::Duration::from_millis(500));
+    if signal == libc::SIGQUIT {
+        let none = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: `setrlimit` with a valid, fully initialized limit.
+        unsafe {
+            libc::setrlimit(libc::RLIMIT_CORE, &none);
+        }
+    }
+    let _ = signal_hook::low_level::emulate_default_handler(signal);
+    std::process::exit(128 + signal)
+}
+
 impl Signals {
     /// The first signal received, if any.
     pub(crate) fn received(&self) -> Option<Signal> {
@@ -78,8 +143,7 @@ impl Signals {
             // A second signal while the run is stopping: the user wants out now. A command of
             // `spinner run` gets no more grace: its process group is killed.
             crate::command::kill_running_commands();
-            crate::command::tty::restore();
-            spinner::terminal::exit_restoring_stderr(signal.exit_code().into());
+            end_by(signal.number());
         }
     }
 }
@@ -100,6 +164,7 @@ pub(crate) fn install(cancel: Cancel) -> io::Result<Signals> {
         ));
     }
     let signals = Signals::default();
+    let _ = HANDLERS.set((signals.clone(), cancel.clone()));
 
     let mut caught =
         signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP])?;
@@ -123,7 +188,9 @@ pub(crate) fn install(cancel: Cancel) -> io::Result<Signals> {
                         spinner::terminal::suspend_restoring_stderr(|| {
                             crate::command::tty::restore_for_stop();
                             let _ = signal_hook::low_level::emulate_default_handler(SIGTSTP);
-                            crate::command::tty::resume_after_stop();
+                            // Continued: the keys are taken again, if spinner is in the
+                            // foreground (`fg`, not `bg`).
+                            crate::command::tty::raw_while_foreground();
                         });
                         crate::command::signal_running_commands(rustix::process::Signal::CONT);
                     }

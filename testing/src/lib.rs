@@ -107,7 +107,7 @@ pub fn example(name: &str) -> &'static str {
 
 /// How long anything may take before a test gives up. The machines are shared and noisy: this is a
 /// bound against hangs, not a measurement.
-pub const GENEROUS: Duration = Duration::from_secs(10);
+pub const GENEROUS: Duration = Duration::from_secs(60);
 
 /// The binary running in a pseudo-terminal, with everything it wrote so far.
 pub struct Pty {
@@ -277,12 +277,24 @@ impl Pty {
         &self.output
     }
 
-    /// Waits for the program to exit and returns its exit code. Panics if it is still running after
-    /// `timeout` or was killed by a signal.
+    /// Waits for the program to end and returns its status as a shell shows it in `$?`: its exit
+    /// code, or 128 + the number of the signal that ended it. Panics if it is still running after
+    /// `timeout`.
     pub fn exit_code(&mut self, timeout: Duration) -> i32 {
         match self.wait_status(timeout) {
             WaitStatus::Exited(_, code) => code,
-            other => panic!("the program did not exit normally in time: {other:?}"),
+            WaitStatus::Signaled(_, signal, _) => 128 + signal as i32,
+            other => panic!("the program did not end in time: {other:?}"),
+        }
+    }
+
+    /// Waits for the program to end and returns the signal that ended it (`None`: it exited).
+    /// Panics if it is still running after `timeout`.
+    pub fn ended_by(&mut self, timeout: Duration) -> Option<Signal> {
+        match self.wait_status(timeout) {
+            WaitStatus::Exited(..) => None,
+            WaitStatus::Signaled(_, signal, _) => Some(signal),
+            other => panic!("the program did not end in time: {other:?}"),
         }
     }
 

@@ -126,7 +126,10 @@ pub struct Running {
 /// What a run without a terminal gave.
 #[derive(Debug)]
 pub struct Ran {
+    /// The status as a shell shows it in `$?`: the exit code, or 128 + the signal that ended it.
     pub code: Option<i32>,
+    /// The signal that ended it, if one did.
+    pub signal: Option<i32>,
     pub stdout: String,
     pub stderr: String,
     /// From the start until the program exited.
@@ -212,7 +215,10 @@ impl Running {
             String::from_utf8(bytes).expect("UTF-8 output")
         };
         Ran {
-            code: status.code(),
+            code: status.code().or_else(|| {
+                std::os::unix::process::ExitStatusExt::signal(&status).map(|n| 128 + n)
+            }),
+            signal: std::os::unix::process::ExitStatusExt::signal(&status),
             stdout: collect(self.stdout, "stdout"),
             stderr: collect(self.stderr, "stderr"),
             took,

@@ -162,6 +162,7 @@ impl Shared<'_> {
             stdout: Route::Pipe,
             stderr: if quiet { Route::Null } else { Route::Pipe },
             stdout_closed: false,
+            session: None,
         };
         let sinks = |pipes: super::process::Pipes| {
             let mut sinks: Vec<(std::os::fd::OwnedFd, Box<dyn Sink>)> = Vec::new();
@@ -171,7 +172,7 @@ impl Shared<'_> {
             if let Some(err) = pipes.stderr {
                 sinks.push((err.into(), Box::new(stderr.clone())));
             }
-            sinks
+            Ok(sinks)
         };
         let args = [OsString::from("-c"), line.clone()];
         let started = Run::start(
@@ -179,6 +180,7 @@ impl Shared<'_> {
             &args,
             streams,
             sinks,
+            None,
             self.options.timeout,
             self.options.grace,
             &self.wake,
@@ -208,7 +210,7 @@ impl Shared<'_> {
                     .is_cancelled()
                     .then(|| StopCause::Signal(*lock(&self.forward)))
             };
-            match run.step(asked) {
+            match run.step(asked.map(|cause| (cause, false))) {
                 Next::Done => break,
                 Next::Wait(Some(deadline)) => {
                     let _ = listener.wait_deadline(deadline);

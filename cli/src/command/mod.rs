@@ -14,7 +14,9 @@
 
 pub mod jobs;
 mod process;
+mod pty;
 mod pump;
+mod relay;
 mod runner;
 mod supervisor;
 pub mod tty;

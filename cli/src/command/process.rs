@@ -14,6 +14,7 @@
 use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::io::{self, Read};
+use std::os::fd::{BorrowedFd, RawFd};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
@@ -51,6 +52,9 @@ pub(crate) enum Route {
     Pipe,
     /// `/dev/null`.
     Null,
+    /// This descriptor of spinner's (a pseudo-terminal's end), which lives until the command has
+    /// started.
+    Fd(RawFd),
 }
 
 impl Route {
@@ -59,6 +63,11 @@ impl Route {
             Route::Inherit => Stdio::inherit(),
             Route::Pipe => Stdio::piped(),
             Route::Null => Stdio::null(),
+            // SAFETY: the descriptor is open until the command has started (see `Route::Fd`).
+            Route::Fd(fd) => match unsafe { BorrowedFd::borrow_raw(fd) }.try_clone_to_owned() {
+                Ok(fd) => Stdio::from(fd),
+                Err(_) => Stdio::null(),
+            },
         }
     }
 }
@@ -71,6 +80,10 @@ pub(crate) struct Streams {
     pub(crate) stderr: Route,
     /// Descriptor 1 of spinner was closed when it started: the command gets it closed too.
     pub(crate) stdout_closed: bool,
+    /// The command leads a session of its own, with this terminal (a pseudo-terminal's end that
+    /// lives until the command has started) as its controlling terminal; `None`: it runs in a
+    /// process group of its own in spinner's session.
+    pub(crate) session: Option<RawFd>,
 }
 
 /// What the kernel said of a command's processes so far.
@@ -343,25 +356,34 @@ fn command(program: &OsStr, args: &[OsString], streams: Streams) -> std::process
     let mut command = std::process::Command::new(program);
     command
         .args(args)
-        .process_group(0)
         .stdin(streams.stdin.stdio())
         .stdout(streams.stdout.stdio())
         .stderr(streams.stderr.stdio());
+    if streams.session.is_none() {
+        // A session leader leads its group already (and may not make another).
+        command.process_group(0);
+    }
     let stdout_closed = streams.stdout_closed;
+    let session = streams.session;
     const JOB_CONTROL: [libc::c_int; 3] = [libc::SIGTTOU, libc::SIGTTIN, libc::SIGTSTP];
-    // Only when there is something to undo: a `pre_exec` makes `std` fork this process, page
-    // tables and all, where it would otherwise spawn with `posix_spawn`; with its threads running,
-    // the copy-on-write faults that follow a fork cost about a millisecond a command (1 000 `true`
-    // commands at `--limit 8` took 1.1 to 1.5 s that way, 0.7 s without).
-    if !stdout_closed && !JOB_CONTROL.into_iter().any(ignored) {
+    // Only when there is something to undo or to do: a `pre_exec` makes `std` fork this process,
+    // page tables and all, where it would otherwise spawn with `posix_spawn`; with its threads
+    // running, the copy-on-write faults that follow a fork cost about a millisecond a command
+    // (1 000 `true` commands at `--limit 8` took 1.1 to 1.5 s that way, 0.7 s without).
+    if session.is_none() && !stdout_closed && !JOB_CONTROL.into_iter().any(ignored) {
         return command;
     }
-    // SAFETY: between `fork` and `exec` only async-signal-safe calls are made: `signal` and
-    // `close`, on plain integers.
+    // SAFETY: between `fork` and `exec` only async-signal-safe calls are made: `signal`, `close`,
+    // `setsid` and `ioctl`, on plain integers.
     unsafe {
         command.pre_exec(move || {
             for signal in JOB_CONTROL {
                 libc::signal(signal, libc::SIG_DFL);
+            }
+            if let Some(terminal) = session {
+                if libc::setsid() < 0 || libc::ioctl(terminal, libc::TIOCSCTTY, 0) < 0 {
+                    return Err(io::Error::last_os_error());
+                }
             }
             if stdout_closed {
                 libc::close(1);

@@ -18,6 +18,7 @@ use rustix::event::{PollFd, PollFlags, poll};
 use spinner::{Hidden, SpinnerHandle};
 
 use super::process::Wake;
+use super::relay::Keys;
 
 /// Where a pipe's bytes go.
 pub(crate) trait Sink: Send {
@@ -118,10 +119,12 @@ impl Nudge {
     }
 }
 
-/// Starts a pump of `pipes` into their sinks, on a thread of its own; `wake` hears when it is done.
+/// Starts a pump of `pipes` into their sinks, on a thread of its own, and of the user's `keys` to
+/// the command's terminal if it has one; `wake` hears when it is done.
 /// Returns its state, and what nudges it.
 pub(crate) fn start(
     pipes: Vec<(OwnedFd, Box<dyn Sink>)>,
+    keys: Option<Keys>,
     wake: &Wake,
 ) -> io::Result<(Arc<PumpState>, Nudge)> {
     let state = Arc::new(PumpState::default());
@@ -129,7 +132,7 @@ pub(crate) fn start(
     let pumping = {
         let (state, wake) = (Arc::clone(&state), wake.clone());
         move || {
-            let end = pump(pipes, &listen, &state);
+            let end = pump(pipes, keys, &listen, &state);
             *state.end.lock().unwrap_or_else(PoisonError::into_inner) = end;
             state.done.store(true, Ordering::SeqCst);
             wake.notify();
@@ -143,7 +146,12 @@ pub(crate) fn start(
 
 /// The pump's loop: reads whichever pipe has data, until every pipe has closed or the deadline to
 /// give up on them has passed.
-fn pump(mut pipes: Vec<(OwnedFd, Box<dyn Sink>)>, listen: &OwnedFd, state: &PumpState) -> PumpEnd {
+fn pump(
+    mut pipes: Vec<(OwnedFd, Box<dyn Sink>)>,
+    mut keys: Option<Keys>,
+    listen: &OwnedFd,
+    state: &PumpState,
+) -> PumpEnd {
     let mut end = PumpEnd::default();
     let mut buf = vec![0; 64 * 1024];
     while !pipes.is_empty() {
@@ -157,16 +165,35 @@ fn pump(mut pipes: Vec<(OwnedFd, Box<dyn Sink>)>, listen: &OwnedFd, state: &Pump
             }
             break;
         }
-        let wait = [patience, deadline.map(|deadline| deadline - now)]
-            .into_iter()
-            .flatten()
-            .min();
-        let ready = {
+        let want = keys.as_mut().map(Keys::want).unwrap_or_default();
+        let wait = [
+            patience,
+            deadline.map(|deadline| deadline - now),
+            want.look_again,
+        ]
+        .into_iter()
+        .flatten()
+        .min();
+        let (ready, keys_ready) = {
             let mut fds: Vec<PollFd<'_>> = pipes
                 .iter()
                 .map(|(fd, _)| PollFd::new(fd, PollFlags::IN))
                 .collect();
             fds.push(PollFd::new(listen, PollFlags::IN));
+            if let Some(keys) = &keys {
+                let [tty, master, resized] = keys.fds();
+                let flags =
+                    |on: bool, flags: PollFlags| if on { flags } else { PollFlags::empty() };
+                fds.push(PollFd::from_borrowed_fd(
+                    tty,
+                    flags(want.keys, PollFlags::IN),
+                ));
+                fds.push(PollFd::from_borrowed_fd(
+                    master,
+                    flags(want.room, PollFlags::OUT),
+                ));
+                fds.push(PollFd::from_borrowed_fd(resized, PollFlags::IN));
+            }
             let timeout = wait.map(|wait| rustix::event::Timespec {
                 tv_sec: i64::try_from(wait.as_secs()).unwrap_or(i64::MAX),
                 tv_nsec: i64::from(wait.subsec_nanos()),
@@ -179,16 +206,23 @@ fn pump(mut pipes: Vec<(OwnedFd, Box<dyn Sink>)>, listen: &OwnedFd, state: &Pump
                     break;
                 }
             }
-            let nudged = fds.last().is_some_and(|fd| !fd.revents().is_empty());
+            let nudged = !fds[pipes.len()].revents().is_empty();
             let ready: Vec<bool> = fds[..pipes.len()]
+                .iter()
+                .map(|fd| !fd.revents().is_empty())
+                .collect();
+            let keys_ready: Vec<bool> = fds[pipes.len() + 1..]
                 .iter()
                 .map(|fd| !fd.revents().is_empty())
                 .collect();
             if nudged {
                 let _ = rustix::io::read(listen, &mut [0; 64]);
             }
-            ready
+            (ready, keys_ready)
         };
+        if let (Some(keys), &[typed, room, resized]) = (&mut keys, &keys_ready[..]) {
+            keys.ready(typed, room, resized);
+        }
         // The sinks whose time has come hear of it, whether or not their pipe is busy: a line
         // that grows a dot at a time is shown all the same.
         for (_, sink) in pipes.iter_mut() {
@@ -337,8 +371,13 @@ impl AboveSpinner {
         self.stream.write(bytes)
     }
 
+    /// Writes `bytes` as they are, the spinner off the screen (the command has it).
+    pub(crate) fn write_through(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.write(bytes)
+    }
+
     /// Shows the held start of a line, and keeps the spinner away until the line ends.
-    fn show_held(&mut self) -> io::Result<()> {
+    pub(crate) fn show_held(&mut self) -> io::Result<()> {
         if self.showing.is_none() {
             self.showing = Some(self.spinner.hide());
         }
@@ -456,10 +495,22 @@ impl Sink for Tail {
 }
 
 /// What a [`Tail`] kept, read once the pump is done.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct TailReader(Arc<Mutex<TailState>>);
 
 impl TailReader {
+    /// Takes the line begun and not finished, if any, from what was kept: it is to be shown (a
+    /// prompt); the lines before it stay kept, for a failure, and are not shown twice.
+    pub(crate) fn take_unfinished_line(&self) -> Vec<u8> {
+        let mut state = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let begun = state
+            .kept
+            .iter()
+            .rposition(|&byte| byte == b'\n')
+            .map_or(0, |newline| newline + 1);
+        state.kept.split_off(begun).into()
+    }
+
     /// The bytes kept, and how many were dropped before them.
     pub(crate) fn take(&self) -> (Vec<u8>, u64) {
         let mut state = self.0.lock().unwrap_or_else(PoisonError::into_inner);

@@ -12,6 +12,7 @@ use rustix::process::Signal;
 
 use super::process::{Pipes, Process, ProcessState, Streams, Wake};
 use super::pump::{self, Nudge, PumpEnd, PumpState, Sink};
+use super::relay::Keys;
 use super::{CommandError, StopCause, Stopping};
 
 /// How long, once the command's whole group is gone, its output is waited for: a process that left
@@ -27,6 +28,8 @@ pub(crate) struct Run {
     timeout: Option<Duration>,
     grace: Duration,
     stop: Option<Stop>,
+    /// The run went to its end: what the command left running is its own.
+    finished: bool,
 }
 
 /// A stop under way: what asked for it, and when SIGKILL follows.
@@ -48,14 +51,15 @@ pub(crate) enum Next {
 impl Drop for Run {
     fn drop(&mut self) {
         // A run given up before its end (an error on the way): its command must not outlive it.
-        if self.process.state().group_gone.is_none() {
+        if !self.finished && self.process.state().group_gone.is_none() {
             self.process.signal(Signal::KILL);
         }
     }
 }
 
 impl Run {
-    /// Starts `program` with `args` and `streams`; `sinks` says where each pipe asked for goes.
+    /// Starts `program` with `args` and `streams`; `sinks` says where each pipe asked for goes (and
+    /// a terminal of the command's, read like a pipe), `keys` carries the user's keys to it.
     ///
     /// # Errors
     ///
@@ -64,13 +68,14 @@ impl Run {
         program: &OsStr,
         args: &[OsString],
         streams: Streams,
-        sinks: impl FnOnce(Pipes) -> Vec<(OwnedFd, Box<dyn Sink>)>,
+        sinks: impl FnOnce(Pipes) -> std::io::Result<Vec<(OwnedFd, Box<dyn Sink>)>>,
+        keys: Option<Keys>,
         timeout: Option<Duration>,
         grace: Duration,
         wake: &Wake,
     ) -> Result<Run, CommandError> {
         let (process, pipes) = Process::spawn(program, args, streams, wake)?;
-        let (pump, nudge) = match pump::start(sinks(pipes), wake) {
+        let (pump, nudge) = match sinks(pipes).and_then(|sinks| pump::start(sinks, keys, wake)) {
             Ok(started) => started,
             Err(err) => {
                 // No pump: the command cannot be let run with nobody reading its output.
@@ -85,6 +90,7 @@ impl Run {
             timeout,
             grace,
             stop: None,
+            finished: false,
         })
     }
 
@@ -99,15 +105,18 @@ impl Run {
     }
 
     /// Looks at what happened, acts, and says when to look again. `asked` is a stop asked for from
-    /// outside (a signal, a failure elsewhere), seen now.
-    pub(crate) fn step(&mut self, asked: Option<StopCause>) -> Next {
+    /// outside (a signal, a failure elsewhere), seen now, and whether its signal reached the
+    /// command already (see [`Run::begin_stop`]).
+    pub(crate) fn step(&mut self, asked: Option<(StopCause, bool)>) -> Next {
         let now = Instant::now();
         let state = self.process.state();
-        if self.stop.is_none() && state.group_gone.is_none() {
-            if let Some(cause) = asked {
-                self.begin_stop(cause);
-            } else if self.timeout_at().is_some_and(|at| now >= at) {
-                self.begin_stop(StopCause::Timeout);
+        if self.stop.is_none() {
+            if let Some((cause, delivered)) = asked {
+                // Asked for even if the group is gone by now: a key typed at its terminal may
+                // have ended it before this look (the stop is still what ended it).
+                self.begin_stop(cause, delivered || state.group_gone.is_some());
+            } else if state.group_gone.is_none() && self.timeout_at().is_some_and(|at| now >= at) {
+                self.begin_stop(StopCause::Timeout, false);
             }
         }
         if let Some(stop) = &mut self.stop {
@@ -122,10 +131,18 @@ impl Run {
                 stop.stopping.killed = true;
             }
         }
+        // Over when the command has ended and its output has closed: a process it left behind
+        // that holds none of its output (a daemon, `nohup server &`) is its own, as in a shell.
+        // One that holds the output is waited for while it is in the command's group (a stop
+        // reaches it); once the group is gone, only a little. A stop waits for the whole group.
+        if state.exited.is_some()
+            && self.pump.done()
+            && (self.stop.is_none() || state.group_gone.is_some())
+        {
+            self.finished = true;
+            return Next::Done;
+        }
         if let Some(gone) = state.group_gone {
-            if self.pump.done() {
-                return Next::Done;
-            }
             self.pump.give_up_at(gone + HELD_PATIENCE, &self.nudge);
             return Next::Wait(None);
         }
@@ -137,8 +154,9 @@ impl Run {
         Next::Wait(next)
     }
 
-    /// Asks the command to stop: its group gets the first signal now, SIGKILL after the grace.
-    pub(crate) fn begin_stop(&mut self, cause: StopCause) {
+    /// Asks the command to stop: its group gets the first signal now (unless `delivered`: its
+    /// terminal sent it already, for a key the user typed), SIGKILL after the grace.
+    pub(crate) fn begin_stop(&mut self, cause: StopCause, delivered: bool) {
         if self.stop.is_some() {
             return;
         }
@@ -146,7 +164,9 @@ impl Run {
             StopCause::Timeout | StopCause::Terminal => Signal::TERM,
             StopCause::Signal(forward) => forward.signal(),
         };
-        self.process.signal(signal);
+        if !delivered {
+            self.process.signal(signal);
+        }
         let requested = Instant::now();
         self.stop = Some(Stop {
             stopping: Stopping {

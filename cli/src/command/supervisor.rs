@@ -2,6 +2,7 @@
 //! supervisor wait, as in the lesson; the command's waiting and relaying are the runner's.
 
 use std::io::{self, IsTerminal};
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::process::ExitStatusExt;
 use std::process::ExitStatus;
 use std::sync::Arc;
@@ -19,7 +20,9 @@ use spinner::{
 };
 
 use super::process::{self, Route, Streams, Wake};
+use super::pty::Pty;
 use super::pump::{self, AboveSpinner, Sink, Stream, Tail};
+use super::relay::{CommandScreen, KeptStderr, Keys};
 use super::runner::{Next, Run};
 use super::tty::Terminal;
 use super::{
@@ -75,73 +78,142 @@ pub fn run_command(
     let animates = !spinner.is_hidden();
     let handle = spinner.handle();
     let at_line_start = Arc::new(AtomicBool::new(true));
-    // The command's stdout is spinner's own, passed through untouched (its own write errors are
-    // its own), unless it is the terminal the spinner is drawn on: then its lines go above the
-    // spinner.
-    let stdout_above = animates && io::stdout().is_terminal();
-    let streams = Streams {
-        stdin: Route::Inherit,
-        stdout: if stdout_above {
-            Route::Pipe
-        } else {
-            Route::Inherit
-        },
-        stderr: match options.output {
-            OutputMode::OnError => Route::Pipe,
-            OutputMode::Live if animates => Route::Pipe,
-            OutputMode::Live => Route::Inherit,
-            OutputMode::Quiet => Route::Null,
-        },
-        stdout_closed: stdout_closed(),
+    let had_screen = Arc::new(AtomicBool::new(false));
+    // The user's terminal, its modes saved now and put back however the run ends.
+    let terminal = Terminal::open();
+    // Where the spinner is drawn, the command gets a terminal of its own, made like the user's:
+    // spinner is the terminal in the middle.
+    let middle = match (&terminal, animates) {
+        (Some(terminal), true) => Middle::open(terminal, options.output).ok(),
+        _ => None,
     };
-    let mut terminal = Terminal::open();
-    if animates {
-        // Only spinner in the foreground owns the terminal's settings: in the background, TOSTOP
-        // would stop the user's other background jobs as they write.
-        if let Some(terminal) = terminal
-            .as_mut()
-            .filter(|terminal| terminal.is_foreground())
-        {
-            terminal.stop_background_writes();
-        }
-    }
     let wake = Wake::default();
     let mut tail = None;
-    let sinks = |pipes: process::Pipes| {
-        let mut sinks: Vec<(std::os::fd::OwnedFd, Box<dyn Sink>)> = Vec::new();
+    let (streams, keys) = match &middle {
+        Some(middle) => {
+            let slave = middle.pty.slave.as_raw_fd();
+            // Each stream that is a terminal gets the command's terminal; the others (a file, a
+            // pipe) are the command's directly, byte for byte.
+            let terminal_or = |is_terminal: bool| {
+                if is_terminal {
+                    Route::Fd(slave)
+                } else {
+                    Route::Inherit
+                }
+            };
+            let streams = Streams {
+                stdin: terminal_or(io::stdin().is_terminal()),
+                stdout: terminal_or(io::stdout().is_terminal()),
+                stderr: match (options.output, &middle.stderr) {
+                    (OutputMode::Quiet, _) => Route::Null,
+                    (OutputMode::OnError, Some(stderr)) => Route::Fd(stderr.slave.as_raw_fd()),
+                    (OutputMode::OnError, None) => Route::Pipe,
+                    (OutputMode::Live, _) => terminal_or(io::stderr().is_terminal()),
+                },
+                stdout_closed: stdout_closed(),
+                session: Some(slave),
+            };
+            let mut terminals = vec![(middle.pty.master.try_clone()?, middle.pty.first)];
+            if let Some(stderr) = &middle.stderr {
+                terminals.push((stderr.master.try_clone()?, stderr.first));
+            }
+            let keys = Keys::new(
+                &middle.pty.master,
+                terminals,
+                Box::new(crate::signals::typed),
+            )?;
+            (streams, Some(keys))
+        }
+        None => {
+            // The command's stdout is spinner's own, passed through untouched (its own write
+            // errors are its own), unless it is the terminal the spinner is drawn on: then its
+            // lines go above the spinner.
+            let stdout_above = animates && io::stdout().is_terminal();
+            let streams = Streams {
+                stdin: Route::Inherit,
+                stdout: if stdout_above {
+                    Route::Pipe
+                } else {
+                    Route::Inherit
+                },
+                stderr: match options.output {
+                    OutputMode::OnError => Route::Pipe,
+                    OutputMode::Live if animates => Route::Pipe,
+                    OutputMode::Live => Route::Inherit,
+                    OutputMode::Quiet => Route::Null,
+                },
+                stdout_closed: stdout_closed(),
+                session: None,
+            };
+            (streams, None)
+        }
+    };
+    let sinks = |pipes: process::Pipes| -> io::Result<Vec<(OwnedFd, Box<dyn Sink>)>> {
+        let mut sinks: Vec<(OwnedFd, Box<dyn Sink>)> = Vec::new();
+        if let Some(middle) = &middle {
+            // What the command's terminal shows goes to the user's terminal: stdout's, if the
+            // command writes there, else stderr's.
+            let stream = if io::stdout().is_terminal() {
+                Stream::Stdout
+            } else {
+                Stream::Stderr
+            };
+            let above = AboveSpinner::new(handle.clone(), stream, Arc::clone(&at_line_start));
+            let screen = CommandScreen::new(
+                above,
+                &middle.pty.master,
+                middle.pty.first,
+                handle.clone(),
+                Arc::clone(&had_screen),
+            )?;
+            sinks.push((middle.pty.master.try_clone()?, Box::new(screen)));
+            if let Some(stderr) = &middle.stderr {
+                let above =
+                    AboveSpinner::new(handle.clone(), Stream::Stderr, Arc::clone(&at_line_start));
+                let (sink, reader) =
+                    KeptStderr::new(above, stderr.master.try_clone()?, stderr.first);
+                tail = Some(reader);
+                sinks.push((stderr.master.try_clone()?, Box::new(sink)));
+            }
+        }
         if let Some(stdout) = pipes.stdout {
             let above =
                 AboveSpinner::new(handle.clone(), Stream::Stdout, Arc::clone(&at_line_start));
             sinks.push((stdout.into(), Box::new(above)));
         }
         if let Some(stderr) = pipes.stderr {
-            let sink: Box<dyn Sink> = if options.output == OutputMode::OnError {
+            if options.output == OutputMode::OnError {
                 let (sink, reader) = Tail::new();
                 tail = Some(reader);
-                Box::new(sink)
+                sinks.push((stderr.into(), Box::new(sink)));
             } else {
                 let above =
                     AboveSpinner::new(handle.clone(), Stream::Stderr, Arc::clone(&at_line_start));
-                Box::new(above)
-            };
-            sinks.push((stderr.into(), sink));
+                sinks.push((stderr.into(), Box::new(above)));
+            }
         }
-        sinks
+        Ok(sinks)
     };
     let run = Run::start(
         &options.program,
         &options.args,
         streams,
         sinks,
+        keys,
         options.timeout,
         options.grace,
         &wake,
     )?;
+    // The command has its terminal: spinner keeps only the other end, so that the terminal hangs
+    // up when the command's last process lets go of it.
+    let in_middle = middle.is_some();
+    drop(middle);
     let line = FrameRecorder::new(spinner, display.clone());
     let mut supervisor = Supervisor {
         options,
         run,
         terminal,
+        in_middle,
         handle: handle.clone(),
         cancel,
         forward,
@@ -157,7 +229,28 @@ pub fn run_command(
         Mode::Thread => supervisor.on_threads(line, &spin_stop, &wake)?,
         Mode::Task => supervisor.as_task(line, &spin_stop, &wake),
     };
-    Ok(supervisor.outcome(spin, &spin_stop, &at_line_start))
+    Ok(supervisor.outcome(spin, &spin_stop, &at_line_start, &had_screen))
+}
+
+/// The command's terminals: the one it runs on, and, when its stderr is kept for a failure
+/// (`--output on-error`) on a terminal, a second one for it (one terminal merges what is written to
+/// it, as a real one does; the command's stderr is still a terminal).
+struct Middle {
+    pty: Pty,
+    stderr: Option<Pty>,
+}
+
+impl Middle {
+    fn open(terminal: &Terminal, output: OutputMode) -> io::Result<Middle> {
+        let pty = Pty::open(terminal.modes(), terminal.fd())?;
+        let stderr = match output {
+            OutputMode::OnError if io::stderr().is_terminal() => {
+                Some(Pty::open(terminal.modes(), terminal.fd())?)
+            }
+            _ => None,
+        };
+        Ok(Middle { pty, stderr })
+    }
 }
 
 /// How often a command stopped for the terminal is looked at again.
@@ -172,6 +265,8 @@ struct Supervisor<'a> {
     options: &'a CommandOptions,
     run: Run,
     terminal: Option<Terminal>,
+    /// The command runs on a terminal of its own ([`Middle`]).
+    in_middle: bool,
     handle: SpinnerHandle,
     cancel: &'a Cancel,
     forward: &'a (dyn Fn() -> Forward + Sync),
@@ -189,16 +284,28 @@ struct Supervisor<'a> {
 impl Supervisor<'_> {
     /// Looks at everything that may have happened, acts, and says when to look again.
     fn step(&mut self) -> Next {
-        let asked = self
-            .cancel
-            .is_cancelled()
-            .then(|| StopCause::Signal((self.forward)()));
+        // A key typed at the command's terminal (Ctrl-C) reached it as a signal already.
+        let asked = self.cancel.is_cancelled().then(|| {
+            (
+                StopCause::Signal((self.forward)()),
+                crate::signals::first_was_typed(),
+            )
+        });
         let mut next = self.run.step(asked);
         let state = self.run.state();
         if state.stopped.is_none() {
             self.stopped_with_it = false;
         }
-        if state.group_gone.is_none() {
+        if self.in_middle && state.group_gone.is_none() {
+            // On its own terminal, the command is stopped by a key its terminal turned into a
+            // signal (Ctrl-Z), or by a signal from elsewhere: spinner stops as the command did, as
+            // a shell's job would, giving the user's terminal back as it was (`fg` continues
+            // both). Once for each stop.
+            if state.stopped.is_some() && !self.stopped_with_it {
+                self.stopped_with_it = true;
+                let _ = rustix::process::kill_process(rustix::process::getpid(), Signal::TSTP);
+            }
+        } else if state.group_gone.is_none() {
             let given = self.terminal.as_ref().is_some_and(Terminal::given);
             match state.stopped {
                 Some(libc::SIGTTIN | libc::SIGTTOU) => {
@@ -299,7 +406,7 @@ impl Supervisor<'_> {
                  without spinner: {command}"
             ));
         }
-        self.run.begin_stop(StopCause::Terminal);
+        self.run.begin_stop(StopCause::Terminal, false);
     }
 
     /// Says what spinner waits for during the grace, and how not to: a signal (a second one, if
@@ -456,6 +563,7 @@ impl Supervisor<'_> {
         spin: SpinReport,
         spin_stop: &Cancel,
         at_line_start: &AtomicBool,
+        had_screen: &AtomicBool,
     ) -> CommandOutcome {
         if let Some(terminal) = &mut self.terminal {
             terminal.take_back();
@@ -482,7 +590,7 @@ impl Supervisor<'_> {
             write_error: end.write_error,
             held_by: end.held_by,
             mid_line: !at_line_start.load(Ordering::SeqCst),
-            had_terminal: self.had_terminal,
+            had_terminal: self.had_terminal || had_screen.load(Ordering::SeqCst),
         }
     }
 }

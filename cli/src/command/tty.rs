@@ -1,57 +1,79 @@
-//! The terminal, shared with a command as a shell shares it with a job.
+//! The user's terminal, while a command runs under the spinner: its modes saved before the run and
+//! put back after it, however the run ends (its end, a second Ctrl-C, a panic, Ctrl-Z), so that
+//! nothing a command or spinner changed on it outlives the run.
 //!
-//! The command runs in a process group of its own, in the terminal's background. When it reads the
-//! terminal (a password prompt) the kernel stops it (SIGTTIN); with the terminal's `tostop` flag,
-//! which spinner sets while a spinner is drawn, a write straight to the terminal stops it too
-//! (SIGTTOU), before its text can land on the spinner's row. Then spinner does what a shell does
-//! for a job brought to the foreground: it clears the spinner, makes the command's group the
-//! terminal's foreground, and continues it. The command keeps the terminal until it ends.
+//! Where the spinner is drawn, the command has a terminal of its own ([`pty`](super::pty)) and the
+//! user's terminal only carries keys: its input is raw while the run lasts, so that every key,
+//! Ctrl-C and Ctrl-Z included, reaches the command's terminal, whose own line discipline makes of
+//! them what a terminal would. Elsewhere (no spinner drawn: `TERM=dumb`) the command shares the
+//! user's terminal as a shell's job does: in a process group of its own, given the terminal's
+//! foreground when it reads it (the kernel stops it with SIGTTIN), and taken back after.
 
 use std::fs::File;
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::sync::{Mutex, PoisonError};
 
 use rustix::process::{Pid, getpgrp};
-use rustix::termios::{LocalModes, OptionalActions, tcgetattr, tcgetpgrp, tcsetattr, tcsetpgrp};
+use rustix::termios::{
+    InputModes, LocalModes, OptionalActions, OutputModes, SpecialCodeIndex, Termios, tcgetattr,
+    tcgetpgrp, tcsetattr, tcsetpgrp,
+};
 
-/// What spinner changed on the terminal, for an exit that does not unwind ([`restore`]): the
-/// terminal, whether spinner set `tostop`, whether the command's group holds the foreground.
-static SAVED: Mutex<Option<Changed>> = Mutex::new(None);
+/// What spinner must put back on the terminal, for an exit that does not unwind ([`restore`]).
+static SAVED: Mutex<Option<Saved>> = Mutex::new(None);
 
 #[derive(Debug)]
-struct Changed {
+struct Saved {
     tty: OwnedFd,
-    tostop: bool,
+    /// The modes before the run.
+    modes: Termios,
+    /// The keys are relayed: the input is raw.
+    raw: bool,
+    /// While the keys are relayed, the output too is passed as it is (no `\n` made `\r\n`).
+    output_as_is: bool,
+    /// The command's group holds the foreground.
     given: bool,
 }
 
-/// Runs `change` on what spinner changed, if it shares a terminal now.
-fn changed(change: impl FnOnce(&mut Changed)) {
-    if let Some(changed) = SAVED
+/// Runs `change` on what is saved, if a run shares the terminal now.
+fn saved(change: impl FnOnce(&mut Saved)) {
+    if let Some(saved) = SAVED
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .as_mut()
     {
-        change(changed);
+        change(saved);
     }
 }
 
-/// Sets or clears `tostop` on `tty`, keeping every other mode as it is now (the command may have
-/// changed some: `stty -echo`).
-fn set_tostop(tty: &OwnedFd, on: bool) {
-    let Ok(mut modes) = tcgetattr(tty.as_fd()) else {
-        return;
-    };
-    modes.local_modes.set(LocalModes::TOSTOP, on);
-    let _ = tcsetattr(tty.as_fd(), OptionalActions::Now, &modes);
+/// The modes with raw input: no line editing, no echo, no signals, no flow control, no `\r` to
+/// `\n`; each key as it is typed. The output modes stay: spinner's lines keep their line ends.
+fn raw_input(modes: &Termios, output_as_is: bool) -> Termios {
+    let mut raw = modes.clone();
+    if output_as_is {
+        raw.output_modes.remove(OutputModes::OPOST);
+    }
+    raw.local_modes
+        .remove(LocalModes::ICANON | LocalModes::ECHO | LocalModes::ISIG | LocalModes::IEXTEN);
+    raw.input_modes.remove(
+        InputModes::ICRNL
+            | InputModes::INLCR
+            | InputModes::IGNCR
+            | InputModes::IXON
+            | InputModes::IXOFF
+            | InputModes::ISTRIP,
+    );
+    raw.special_codes[SpecialCodeIndex::VMIN] = 1;
+    raw.special_codes[SpecialCodeIndex::VTIME] = 0;
+    raw
 }
 
-/// The controlling terminal, while spinner shares it with a command.
+/// The controlling terminal, while a command runs.
 #[derive(Debug)]
 pub(crate) struct Terminal {
     tty: File,
-    /// Whether spinner set `tostop` (and so takes it off again).
-    set_tostop: bool,
+    /// The modes before the run (`None`: they could not be read, so none are changed).
+    modes: Option<Termios>,
     /// The command's group holds the foreground.
     given: bool,
     /// SIGTTOU's disposition before, put back when the value is dropped.
@@ -59,51 +81,47 @@ pub(crate) struct Terminal {
 }
 
 impl Terminal {
-    /// The controlling terminal (`/dev/tty`), if this process has one. From here until the value is
-    /// dropped, SIGTTOU is ignored here: spinner takes the foreground back (which a background
-    /// process may do only so), and writes the command's output while the command holds it.
+    /// The controlling terminal (`/dev/tty`), if this process has one, its modes saved now. From
+    /// here until the value is dropped, SIGTTOU is ignored here: spinner puts the modes back and
+    /// takes the foreground back, which a background process may do only so.
     pub(crate) fn open() -> Option<Terminal> {
         let tty = File::options()
             .read(true)
             .write(true)
             .open("/dev/tty")
             .ok()?;
-        if let Ok(fd) = tty.as_fd().try_clone_to_owned() {
-            *SAVED.lock().unwrap_or_else(PoisonError::into_inner) = Some(Changed {
+        let modes = tcgetattr(tty.as_fd()).ok();
+        if let (Some(modes), Ok(fd)) = (&modes, tty.as_fd().try_clone_to_owned()) {
+            *SAVED.lock().unwrap_or_else(PoisonError::into_inner) = Some(Saved {
                 tty: fd,
-                tostop: false,
+                modes: modes.clone(),
+                raw: false,
+                output_as_is: false,
                 given: false,
             });
         }
         Some(Terminal {
             tty,
-            set_tostop: false,
+            modes,
             given: false,
             ttou_before: set_ttou(libc::SIG_IGN),
         })
+    }
+
+    /// The terminal itself.
+    pub(crate) fn fd(&self) -> BorrowedFd<'_> {
+        self.tty.as_fd()
+    }
+
+    /// The modes it had before the run.
+    pub(crate) fn modes(&self) -> Option<&Termios> {
+        self.modes.as_ref()
     }
 
     /// Whether spinner's own group holds the terminal's foreground (it does not when it runs as a
     /// shell's background job).
     pub(crate) fn is_foreground(&self) -> bool {
         tcgetpgrp(self.tty.as_fd()).is_ok_and(|group| group == getpgrp())
-    }
-
-    /// Sets `tostop`, so that a background process that writes to the terminal is stopped: a
-    /// command's direct writes then wait for it to be given the terminal. Put back as it was when
-    /// the value is dropped, and by [`restore`].
-    pub(crate) fn stop_background_writes(&mut self) {
-        let Ok(mut modes) = tcgetattr(self.tty.as_fd()) else {
-            return;
-        };
-        if modes.local_modes.contains(LocalModes::TOSTOP) {
-            return;
-        }
-        modes.local_modes |= LocalModes::TOSTOP;
-        if tcsetattr(self.tty.as_fd(), OptionalActions::Now, &modes).is_ok() {
-            self.set_tostop = true;
-            changed(|changed| changed.tostop = true);
-        }
     }
 
     /// Makes `group` the terminal's foreground: its reads and writes go through.
@@ -116,7 +134,7 @@ impl Terminal {
             Pid::from_raw(group).ok_or_else(|| std::io::Error::other("no process group"))?;
         tcsetpgrp(self.tty.as_fd(), group)?;
         self.given = true;
-        changed(|changed| changed.given = true);
+        saved(|saved| saved.given = true);
         Ok(())
     }
 
@@ -124,7 +142,7 @@ impl Terminal {
     pub(crate) fn take_back(&mut self) {
         if self.given {
             self.given = false;
-            changed(|changed| changed.given = false);
+            saved(|saved| saved.given = false);
             let _ = tcsetpgrp(self.tty.as_fd(), getpgrp());
         }
     }
@@ -143,18 +161,19 @@ impl Drop for Terminal {
     }
 }
 
-/// Puts back what spinner changed on the terminal, if anything: the foreground to spinner's group
-/// if the command held it, `tostop` off if spinner set it (every other mode as the command left
-/// it). For an exit that skips `Drop` (a second Ctrl-C, a panic) too.
+/// Puts back what a run changed on the terminal, if one is under way: the foreground to spinner's
+/// group if the command held it, and every mode as it was before the run (whatever the command
+/// set: `stty -echo` at a password prompt). For an exit that skips `Drop` (a second Ctrl-C, a
+/// panic) too.
 pub fn restore() {
-    if let Some(changed) = SAVED.lock().unwrap_or_else(PoisonError::into_inner).take() {
-        if changed.given {
+    if let Some(saved) = SAVED.lock().unwrap_or_else(PoisonError::into_inner).take() {
+        if saved.given {
             // SIGTTOU is ignored while a `Terminal` lives: a background group may take it back.
-            let _ = tcsetpgrp(changed.tty.as_fd(), getpgrp());
+            let _ = tcsetpgrp(saved.tty.as_fd(), getpgrp());
         }
-        if changed.tostop {
-            set_tostop(&changed.tty, false);
-        }
+        // `Now`: a terminal that takes no writes (Ctrl-S, a paused ssh) would hold a drain for
+        // ever.
+        let _ = tcsetattr(saved.tty.as_fd(), OptionalActions::Now, &saved.modes);
     }
 }
 
@@ -164,21 +183,57 @@ fn set_ttou(action: libc::sighandler_t) -> libc::sighandler_t {
     unsafe { libc::signal(libc::SIGTTOU, action) }
 }
 
-/// Puts the terminal modes back as they were before spinner stops (Ctrl-Z), keeping them to be
-/// changed again by [`resume_after_stop`]: the shell gets its terminal as it left it.
+/// Makes the terminal's input raw while spinner is in its foreground, so that each key can go to
+/// the command's terminal as it is typed, and puts the modes back while it is not (a shell's `bg`
+/// gave the terminal to the shell). Returns whether the keys are to be relayed now. Cheap (two
+/// `ioctl`s): called whenever the relay looks at the keys.
+pub(crate) fn raw_while_foreground() -> bool {
+    let mut raw = false;
+    saved(|saved| {
+        let foreground = tcgetpgrp(saved.tty.as_fd()).is_ok_and(|group| group == getpgrp());
+        if foreground != saved.raw {
+            let modes = if foreground {
+                raw_input(&saved.modes, saved.output_as_is)
+            } else {
+                saved.modes.clone()
+            };
+            if tcsetattr(saved.tty.as_fd(), OptionalActions::Now, &modes).is_ok() {
+                saved.raw = foreground;
+            }
+        }
+        raw = saved.raw;
+    });
+    raw
+}
+
+/// Puts the terminal's modes back as they were before the run, as spinner stops (Ctrl-Z): the
+/// shell gets its terminal as it left it. Once spinner is continued in the foreground,
+/// [`raw_while_foreground`] makes the input raw again.
 pub fn restore_for_stop() {
-    changed(|changed| {
-        if changed.tostop {
-            set_tostop(&changed.tty, false);
+    saved(|saved| {
+        if saved.raw {
+            saved.raw = false;
+            let _ = tcsetattr(saved.tty.as_fd(), OptionalActions::Now, &saved.modes);
         }
     });
 }
 
-/// Sets `tostop` again once spinner is continued, if it had set it.
-pub fn resume_after_stop() {
-    changed(|changed| {
-        if changed.tostop {
-            set_tostop(&changed.tty, true);
+/// While the keys are relayed, has the terminal write what it is sent as it is (`as_is`: the
+/// command's terminal made its line ends, or makes none: a curses program moves down with `\n`),
+/// or make each `\n` a `\r\n` as it did before (spinner's own lines need it). Changes the
+/// terminal only when this changes.
+pub(crate) fn output_as_is(as_is: bool) {
+    saved(|saved| {
+        if saved.output_as_is == as_is {
+            return;
+        }
+        saved.output_as_is = as_is;
+        if saved.raw {
+            let _ = tcsetattr(
+                saved.tty.as_fd(),
+                OptionalActions::Now,
+                &raw_input(&saved.modes, as_is),
+            );
         }
     });
 }

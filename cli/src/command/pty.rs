@@ -1,0 +1,223 @@
+//! A terminal of the command's own: a pseudo-terminal, made like the user's (its modes and its
+//! size), whose other end spinner holds. The command gets a terminal where it would have had one
+//! (colours, line buffering, pagers and curses programs work), and spinner is the terminal in the
+//! middle: it shows what the command writes, and passes on what the user types.
+//!
+//! The command is the leader of a session of its own, with this terminal as its controlling
+//! terminal: its `/dev/tty` is this one, the keys Ctrl-C, Ctrl-\ and Ctrl-Z become signals to its
+//! foreground group through this terminal's own line discipline, and when spinner goes (even by
+//! SIGKILL) the kernel hangs the terminal up, which ends the command as a closed terminal window
+//! would.
+
+use std::io;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+
+use rustix::fs::{Mode, OFlags};
+use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
+use rustix::termios::{
+    LocalModes, OutputModes, SpecialCodeIndex, Termios, Winsize, tcgetattr, tcgetwinsize,
+    tcsetattr, tcsetwinsize,
+};
+
+/// A pseudo-terminal: the end spinner keeps (`master`), and the one the command gets (`slave`).
+#[derive(Debug)]
+pub(crate) struct Pty {
+    /// Non-blocking: the relay waits for readiness, never in a read or a write.
+    pub(crate) master: OwnedFd,
+    /// Closed in spinner once the command has it: the terminal hangs up when the command's last
+    /// process lets go of it.
+    pub(crate) slave: OwnedFd,
+    /// Its modes as the command is given them.
+    pub(crate) first: Modes,
+}
+
+impl Pty {
+    /// A new pseudo-terminal with `modes` and the size of `like` (the user's terminal).
+    ///
+    /// # Errors
+    ///
+    /// No pseudo-terminal could be made.
+    pub(crate) fn open(modes: Option<&Termios>, like: BorrowedFd<'_>) -> io::Result<Pty> {
+        let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY | OpenptFlags::CLOEXEC)?;
+        grantpt(&master)?;
+        unlockpt(&master)?;
+        let name = ptsname(&master, Vec::new())?;
+        let slave = rustix::fs::open(
+            name.as_c_str(),
+            OFlags::RDWR | OFlags::NOCTTY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )?;
+        if let Some(modes) = modes {
+            tcsetattr(&slave, rustix::termios::OptionalActions::Now, modes)?;
+        }
+        let first = Modes::of(master.as_fd());
+        let pty = Pty {
+            master,
+            slave,
+            first,
+        };
+        pty.resize_like(like);
+        rustix::io::ioctl_fionbio(&pty.master, true)?;
+        Ok(pty)
+    }
+
+    /// Gives it the size of `like`, as a terminal window's size follows the window: the command's
+    /// foreground group hears of it (SIGWINCH) from the kernel.
+    pub(crate) fn resize_like(&self, like: BorrowedFd<'_>) {
+        resize(self.master.as_fd(), like);
+    }
+}
+
+/// Gives the terminal `master` the size of `like` if it differs.
+pub(crate) fn resize(master: BorrowedFd<'_>, like: BorrowedFd<'_>) {
+    let Ok(size) = tcgetwinsize(like) else {
+        return;
+    };
+    let now = tcgetwinsize(master).ok();
+    if now.is_none_or(|now| !same(&now, &size)) {
+        let _ = tcsetwinsize(master, size);
+    }
+}
+
+fn same(a: &Winsize, b: &Winsize) -> bool {
+    (a.ws_row, a.ws_col, a.ws_xpixel, a.ws_ypixel) == (b.ws_row, b.ws_col, b.ws_xpixel, b.ws_ypixel)
+}
+
+/// How the command uses its terminal now, read from the terminal's own modes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Modes {
+    /// Lines are edited by the terminal (`icanon`).
+    canonical: bool,
+    /// What is typed is echoed (`echo`).
+    echo: bool,
+    /// A line's end is written as `\r\n` (`opost` and `onlcr`).
+    pub(crate) crlf: bool,
+    /// Keys become signals (`isig`): the key that interrupts (Ctrl-C, as a rule) and the one that
+    /// quits (Ctrl-\).
+    pub(crate) interrupt: Option<u8>,
+    pub(crate) quit: Option<u8>,
+    /// The key that suspends (Ctrl-Z).
+    pub(crate) suspend: Option<u8>,
+}
+
+impl Modes {
+    /// The modes of the terminal whose other end is `master` (the command's terminal).
+    pub(crate) fn of(master: BorrowedFd<'_>) -> Modes {
+        let Ok(termios) = tcgetattr(master) else {
+            return Modes::default();
+        };
+        let local = termios.local_modes;
+        let signals = local.contains(LocalModes::ISIG);
+        // `_POSIX_VDISABLE` (0) turns a key off.
+        let key = |index| Some(termios.special_codes[index]).filter(|&key| signals && key != 0);
+        Modes {
+            canonical: local.contains(LocalModes::ICANON),
+            echo: local.contains(LocalModes::ECHO),
+            crlf: termios.output_modes.contains(OutputModes::OPOST)
+                && termios.output_modes.contains(OutputModes::ONLCR),
+            interrupt: key(SpecialCodeIndex::VINTR),
+            quit: key(SpecialCodeIndex::VQUIT),
+            suspend: key(SpecialCodeIndex::VSUSP),
+        }
+    }
+
+    /// Whether the command took its terminal out of line mode since `first` (the modes it was
+    /// given): it reads keys one by one (an editor, a pager, a curses program) or hides what is
+    /// typed (a password). It has the screen then.
+    pub(crate) fn took_screen(&self, first: &Modes) -> bool {
+        (first.canonical && !self.canonical) || (first.echo && !self.echo)
+    }
+}
+
+/// Watches what the command writes for the alternate screen (`ESC [ ? 1049 h`, and the older 47
+/// and 1047), which full-screen programs enter and leave, even when a sequence is split between
+/// two reads.
+#[derive(Debug, Default)]
+pub(crate) struct AlternateScreen {
+    on: bool,
+    /// The end of the last read, a sequence's beginning perhaps.
+    carry: Vec<u8>,
+}
+
+impl AlternateScreen {
+    const LONGEST: usize = b"\x1b[?1049h".len();
+
+    /// Reads `bytes`; returns whether the alternate screen is on after them.
+    pub(crate) fn see(&mut self, bytes: &[u8]) -> bool {
+        let mut look = std::mem::take(&mut self.carry);
+        look.extend_from_slice(bytes);
+        let mut at = 0;
+        while let Some(found) = look[at..].iter().position(|&byte| byte == 0x1b) {
+            let start = at + found + 1;
+            let Some(rest) = look[start..].strip_prefix(b"[?") else {
+                at = start;
+                continue;
+            };
+            for code in [&b"1049"[..], b"1047", b"47"] {
+                if let Some(after) = rest.strip_prefix(code) {
+                    match after.first() {
+                        Some(b'h') => self.on = true,
+                        Some(b'l') => self.on = false,
+                        _ => {}
+                    }
+                    break;
+                }
+            }
+            at = start;
+        }
+        let keep = look.len().min(Self::LONGEST - 1);
+        self.carry = look[look.len() - keep..].to_vec();
+        self.on
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_alternate_screen_is_seen_entered_and_left_even_split_between_reads() {
+        let mut screen = AlternateScreen::default();
+        assert!(!screen.see(b"plain text"));
+        assert!(screen.see(b"abc\x1b[?10"));
+        assert!(screen.see(b"49h drawn"));
+        assert!(screen.see(b"more"));
+        assert!(!screen.see(b"\x1b[?1049l back"));
+        assert!(screen.see(b"\x1b[?47h"));
+        assert!(!screen.see(b"\x1b[?47l"));
+    }
+
+    #[test]
+    fn line_ends_made_by_the_terminal_are_passed_on_as_written() {
+        assert_eq!(&*line_ends_as_written(b"a\r\nb\r\n"), b"a\nb\n");
+        assert_eq!(&*line_ends_as_written(b"50%\r60%\r"), b"50%\r60%\r");
+        assert_eq!(&*line_ends_as_written(b"\r\r\n"), b"\r\n");
+    }
+
+    #[test]
+    fn a_new_pseudo_terminal_reads_lines_and_turns_ctrl_c_into_a_signal() {
+        let stdin = io::stdin();
+        let pty = Pty::open(None, stdin.as_fd()).expect("a pseudo-terminal");
+        let modes = Modes::of(pty.master.as_fd());
+        assert!(!modes.took_screen(&pty.first));
+        assert_eq!(modes.interrupt, Some(3));
+    }
+}
+
+/// `bytes` with each `\r\n` made `\n`: the command's terminal made its line ends, and the user's
+/// terminal makes them again (as it does for spinner's own lines), so they are passed on as they
+/// were written.
+pub(crate) fn line_ends_as_written(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    if !bytes.windows(2).any(|pair| pair == b"\r\n") {
+        return std::borrow::Cow::Borrowed(bytes);
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut rest = bytes;
+    while let Some(at) = rest.windows(2).position(|pair| pair == b"\r\n") {
+        out.extend_from_slice(&rest[..at]);
+        out.push(b'\n');
+        rest = &rest[at + 2..];
+    }
+    out.extend_from_slice(rest);
+    std::borrow::Cow::Owned(out)
+}
