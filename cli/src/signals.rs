@@ -77,9 +77,11 @@ static HANDLERS: OnceLock<(Signals, Cancel)> = OnceLock::new();
 static FIRST_TYPED: AtomicBool = AtomicBool::new(false);
 
 /// A key typed at a command's terminal that the terminal turns into `forward`'s signal (Ctrl-C,
-/// Ctrl-\): the user's terminal takes its keys raw while the command has a terminal of its own,
-/// so this is the Ctrl-C that would have reached spinner, and it means the same: the first stops
-/// the run, the second ends it at once.
+/// Ctrl-\\): the user's terminal takes its keys raw while the command has a terminal of its own,
+/// so it sent no signal of its own. It is sent here as the user's terminal would have: to its
+/// foreground group, spinner and whatever runs it (a shell script stops only if it gets the
+/// signal too, and its command died of it); spinner's handler then stops the run as for any
+/// Ctrl-C, knowing that the command got its signal from its own terminal.
 pub(crate) fn typed(forward: crate::command::Forward) {
     let signal = match forward {
         crate::command::Forward::Interrupt => Signal::Interrupt,
@@ -87,10 +89,21 @@ pub(crate) fn typed(forward: crate::command::Forward) {
         crate::command::Forward::Terminate => Signal::Terminate,
         crate::command::Forward::Hangup => Signal::Hangup,
     };
-    if let Some((signals, cancel)) = HANDLERS.get() {
-        if signals.count.load(Ordering::SeqCst) == 0 {
-            FIRST_TYPED.store(true, Ordering::SeqCst);
-        }
+    let Some((signals, cancel)) = HANDLERS.get() else {
+        return;
+    };
+    if signals.count.load(Ordering::SeqCst) == 0 {
+        FIRST_TYPED.store(true, Ordering::SeqCst);
+    }
+    let group = std::fs::File::open("/dev/tty")
+        .ok()
+        .and_then(|tty| rustix::termios::tcgetpgrp(&tty).ok());
+    let number = rustix::process::Signal::from_named_raw(signal.number());
+    let sent = match (group, number) {
+        (Some(group), Some(number)) => rustix::process::kill_process_group(group, number).is_ok(),
+        _ => false,
+    };
+    if !sent {
         signals.deliver(signal, cancel);
     }
 }

@@ -13,5 +13,6 @@ mod resize;
 mod run;
 mod soak;
 mod stats;
+mod transparent;
 mod wakeups;
 mod work;

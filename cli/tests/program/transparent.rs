@@ -1,0 +1,304 @@
+//! `spinner run` is transparent: on a terminal the command gets a terminal of its own (colours,
+//! line buffering, pagers, curses programs), Ctrl-C means what it means in a shell (a calling
+//! script stops), nothing spinner or the command changes on the user's terminal outlives the run,
+//! and nothing holds spinner that holds none of the command's output.
+//!
+//! Every wait is for an event, with a deadline of [`GENEROUS`]; every process a test starts
+//! carries a marker, killed by a guard if it is left.
+
+use spinner_testing as util;
+
+use std::os::fd::{FromRawFd, OwnedFd};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use util::processes::{Leftovers, Running, TempFile, spinner, token, wait_until, with_arg};
+use util::{GENEROUS, Pty, Signal, bin};
+
+/// An interactive bash in a pty, its prompt `$ `.
+fn interactive_shell() -> Pty {
+    Pty::spawn_program(
+        "/bin/bash",
+        &["--norc", "--noprofile", "-i"],
+        100,
+        &[("TERM", "xterm-256color"), ("PS1", "$ ")],
+    )
+}
+
+#[test]
+fn a_command_on_a_terminal_sees_terminals_and_keeps_its_colours() {
+    let script = "test -t 0 && test -t 1 && test -t 2 && echo all-terminals; \
+                  echo abc | grep --color=auto b";
+    let mut pty = Pty::spawn(&["run", "--", "sh", "-c", script], 80);
+    pty.read_to_end(GENEROUS);
+    let text = pty.text();
+    assert_eq!(pty.exit_code(GENEROUS), 0, "{text:?}");
+    assert!(text.contains("all-terminals"), "{text:?}");
+    // grep colours the match only on a terminal.
+    assert!(text.contains("a\x1b["), "no colour: {text:?}");
+}
+
+#[test]
+fn a_program_that_buffers_on_a_pipe_shows_its_lines_as_they_come() {
+    let go = TempFile::new("go");
+    // Python buffers its stdout in blocks on a pipe, by lines on a terminal: `first` shows while
+    // it waits for the test's go only if it has a terminal.
+    let program = format!(
+        "import os, time\nprint('first')\nwhile not os.path.exists({:?}): time.sleep(0.02)\nprint('second')",
+        go.path()
+    );
+    let mut pty = Pty::spawn(&["run", "--", "python3", "-c", &program], 80);
+    pty.wait_for("first", GENEROUS);
+    std::fs::write(go.path(), b"").unwrap();
+    pty.read_to_end(GENEROUS);
+    assert_eq!(pty.exit_code(GENEROUS), 0, "{:?}", pty.text());
+    assert!(pty.text().contains("second"), "{:?}", pty.text());
+}
+
+#[test]
+fn less_pages_on_the_alternate_screen_and_quits_on_q() {
+    let file = TempFile::new("pages");
+    let lines: String = (1..=500).map(|n| format!("line {n}\n")).collect();
+    std::fs::write(file.path(), lines).unwrap();
+    let mut pty = Pty::spawn(&["run", "--", "less", file.path()], 80);
+    pty.wait_for("line 5\r\n", GENEROUS);
+    // A pager: the alternate screen, and it waits for its keys (it does not dump the file).
+    assert!(pty.text().contains("\x1b[?1049h"), "{:?}", pty.text());
+    assert!(!pty.text().contains("line 500"), "it dumped the file");
+    pty.send(b"q");
+    pty.read_to_end(GENEROUS);
+    assert_eq!(pty.exit_code(GENEROUS), 0, "{:?}", pty.text());
+    assert!(pty.text().contains("✔ less"), "{:?}", pty.text());
+}
+
+#[test]
+fn a_curses_program_gets_its_screen_and_its_keys() {
+    let program =
+        "import curses\ncurses.wrapper(lambda s: s.addstr(0, 0, 'press a key') or s.getch())";
+    let mut pty = Pty::spawn(&["run", "--", "python3", "-c", program], 80);
+    pty.wait_for("press a key", GENEROUS);
+    pty.send(b"x");
+    pty.read_to_end(GENEROUS);
+    assert_eq!(pty.exit_code(GENEROUS), 0, "{:?}", pty.text());
+}
+
+#[test]
+fn ctrl_c_stops_a_script_looping_over_spinner_as_it_would_over_the_command() {
+    let marker = token();
+    let _leftovers = Leftovers(vec![marker.clone()]);
+    let script = format!(
+        "for i in 1 2 3; do {} run -- sh -c 'sleep 30; : {marker}'; echo next $i; done; echo loop-over",
+        bin()
+    );
+    let mut pty = Pty::spawn_program(
+        "/bin/bash",
+        &["-c", &script],
+        100,
+        &[("TERM", "xterm-256color")],
+    );
+    pty.wait_for("sleep 30", GENEROUS);
+    pty.send(b"\x03");
+    pty.read_to_end(GENEROUS);
+    let text = pty.text();
+    assert!(text.contains("stopped by Ctrl-C"), "{text:?}");
+    assert!(
+        !text.contains("next") && !text.contains("loop-over"),
+        "the loop went on: {text:?}"
+    );
+    assert_eq!(pty.exit_code(GENEROUS), 130, "{text:?}");
+    wait_until("the command is gone", || {
+        util::processes::pids(|args| args.iter().any(|arg| arg.contains(&marker))).is_empty()
+    });
+}
+
+#[test]
+fn spinner_ends_by_the_signal_that_stopped_it() {
+    // The lesson, and a command under `spinner run`.
+    let marker = token();
+    let _leftovers = Leftovers(vec![marker.clone()]);
+    let sleep = format!("sleep 30; : {marker}");
+    let runs: [(&[&str], Signal); 3] = [
+        (&["--delay", "30s"], Signal::SIGINT),
+        (&["run", "--", "sh", "-c", &sleep], Signal::SIGTERM),
+        (
+            &["run", "--mode", "thread", "--", "sh", "-c", &sleep],
+            Signal::SIGHUP,
+        ),
+    ];
+    for (args, signal) in runs {
+        let mut pty = Pty::spawn(args, 80);
+        pty.wait_for("\x1b[?25l", GENEROUS);
+        pty.signal(signal);
+        pty.read_to_end(GENEROUS);
+        assert_eq!(
+            pty.ended_by(GENEROUS),
+            Some(signal),
+            "{args:?}: {:?}",
+            pty.text()
+        );
+        assert!(
+            pty.text().ends_with("\x1b[?25h") || pty.text().contains("\x1b[?25h"),
+            "{args:?}: cursor not shown: {:?}",
+            pty.text()
+        );
+    }
+}
+
+#[test]
+fn a_background_job_of_the_user_goes_on_writing_while_spinner_runs() {
+    let mut shell = interactive_shell();
+    // `tostop` on the user's terminal would stop the background job as it writes.
+    shell.send(format!("(sleep 0.5; echo BG-DONE) & {} run -- sleep 2\r", bin()).as_bytes());
+    shell.wait_for("✔ sleep 2", GENEROUS);
+    shell.wait_for("BG-DONE", GENEROUS);
+    shell.send(b"stty -a | grep -c -- ' tostop'; jobs -l\r");
+    shell.send(b"exit\r");
+    shell.read_to_end(GENEROUS);
+    let text = shell.text();
+    assert!(!text.contains("Stopped"), "{text:?}");
+}
+
+#[test]
+fn echo_is_back_after_spinner_is_stopped_at_a_prompt_without_echo() {
+    for (mode, signal) in [("task", Signal::SIGTERM), ("thread", Signal::SIGINT)] {
+        let marker = token();
+        let _leftovers = Leftovers(vec![marker.clone()]);
+        // (The test's terminal starts without echo.)
+        let line = format!(
+            "stty echo; {} run --mode {mode} -- sh -c 'stty -echo; echo ready; read p; : {marker}'; stty -a",
+            bin()
+        );
+        let mut pty = Pty::spawn_program(
+            "/bin/sh",
+            &["-c", &line],
+            200,
+            &[("TERM", "xterm-256color")],
+        );
+        pty.wait_for("ready", GENEROUS);
+        let run = util::processes::pids(|args| {
+            args.contains(&"run") && args.iter().any(|arg| arg.contains(&marker))
+        });
+        assert_eq!(run.len(), 1, "{run:?}");
+        // SAFETY: `kill` on a process this test started (through sh).
+        unsafe { libc::kill(run[0], signal as i32) };
+        pty.read_to_end(GENEROUS);
+        let text = pty.text();
+        let modes = text.split("speed ").nth(1).unwrap_or_default();
+        let words: Vec<&str> = modes.split_whitespace().collect();
+        assert!(
+            words.contains(&"echo") && !words.contains(&"-echo"),
+            "{mode}: {text}"
+        );
+    }
+}
+
+#[test]
+fn a_process_that_holds_none_of_the_output_does_not_hold_spinner() {
+    for terminal in [true, false] {
+        let marker = token();
+        let _leftovers = Leftovers(vec![marker.clone()]);
+        // A daemon: its output elsewhere, immune to the hangup of its terminal.
+        let script =
+            format!("trap '' HUP; sleep 300 >/dev/null 2>&1 </dev/null & echo started; : {marker}");
+        let args = ["run", "--", "sh", "-c", &script];
+        if terminal {
+            let mut pty = Pty::spawn(&args, 80);
+            pty.read_to_end(GENEROUS);
+            assert_eq!(pty.exit_code(GENEROUS), 0, "{:?}", pty.text());
+        } else {
+            let ran = Running::start(spinner(&args)).finish();
+            assert_eq!(ran.code, Some(0), "{ran:?}");
+            assert_eq!(ran.stdout, "started\n");
+        }
+        // Spinner ended while the daemon still runs: it was not waited for.
+        let daemon =
+            util::processes::pids(|args| args.first() == Some(&"sleep") && args.contains(&"300"));
+        assert!(!daemon.is_empty(), "terminal {terminal}: no daemon left");
+        for pid in daemon {
+            // SAFETY: `kill` on the daemon this test started.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+        }
+    }
+}
+
+#[test]
+fn a_command_does_not_outlive_spinner_killed_with_sigkill() {
+    for mode in ["task", "thread"] {
+        let marker = token();
+        let _leftovers = Leftovers(vec![marker.clone()]);
+        let script = format!("sleep 300; : {marker}");
+        let mut pty = Pty::spawn(&["run", "--mode", mode, "--", "sh", "-c", &script], 80);
+        pty.wait_for("sleep 300", GENEROUS);
+        let command = || {
+            util::processes::pids(|args| {
+                args.first() == Some(&"sh") && args.iter().any(|arg| arg.contains(&marker))
+            })
+        };
+        wait_until("the command runs", || !command().is_empty());
+        pty.signal(Signal::SIGKILL);
+        // Its terminal hangs up when spinner goes, as when a terminal window closes.
+        wait_until("the command is gone", || command().is_empty());
+    }
+}
+
+/// A pseudo-terminal whose other end this test holds and never reads: a terminal that takes no
+/// writes (Ctrl-S, a paused ssh). Returns the end to hold, and the one to give the program.
+fn unread_terminal() -> (OwnedFd, OwnedFd) {
+    let (mut master, mut slave) = (0, 0);
+    // SAFETY: `openpty` fills two descriptors, which are then owned here.
+    unsafe {
+        assert_eq!(
+            libc::openpty(
+                &mut master,
+                &mut slave,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                std::ptr::null()
+            ),
+            0
+        );
+        (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave))
+    }
+}
+
+#[test]
+fn a_second_ctrl_c_ends_spinner_on_a_terminal_that_takes_no_writes() {
+    for mode in ["task", "thread"] {
+        let marker = token();
+        let _leftovers = Leftovers(vec![marker.clone()]);
+        let (_held, slave) = unread_terminal();
+        let mut command = Command::new(bin());
+        command
+            .args(["run", "--mode", mode, "--", "yes", &marker])
+            .env("TERM", "xterm-256color")
+            .env("LC_ALL", "C.UTF-8")
+            .stdin(Stdio::from(slave.try_clone().unwrap()))
+            .stdout(Stdio::from(slave.try_clone().unwrap()))
+            .stderr(Stdio::from(slave));
+        util::default_signals(&mut command);
+        let mut running = Running::start(command);
+        // The terminal is full once nothing more is written to it: spinner is blocked in a write.
+        wait_until("the command runs", || !with_arg(&marker).is_empty());
+        // Once spinner's writes block, the command's own terminal fills and `yes` waits in its
+        // write too.
+        let blocked = || {
+            with_arg(&marker).into_iter().any(|yes| {
+                std::fs::read_to_string(format!("/proc/{yes}/wchan"))
+                    .is_ok_and(|wchan| wchan.contains("wait"))
+            })
+        };
+        let deadline = Instant::now() + GENEROUS;
+        while !blocked() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        running.signal(libc::SIGINT);
+        std::thread::sleep(Duration::from_millis(100));
+        running.signal(libc::SIGINT);
+        assert!(
+            running.exits_within(GENEROUS),
+            "{mode}: spinner still runs after a second Ctrl-C"
+        );
+        let _ = running.child.kill();
+        let _ = running.child.wait();
+    }
+}
