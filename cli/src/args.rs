@@ -640,6 +640,51 @@ pub(crate) enum Command {
     Print(String),
 }
 
+/// The manual page: one page, `spinner(1)`, with a section for each subcommand (its synopsis,
+/// description and options). clap_mangen's own page would refer to a page a subcommand (`see
+/// spinner-run(1)`) that nothing installs.
+fn manual_page() -> std::io::Result<Vec<u8>> {
+    use clap_mangen::Man;
+    // `spinner help run` is `spinner run --help`: not a command of the page's.
+    let mut command = Args::command().disable_help_subcommand(true);
+    command.build();
+    let mut page = Vec::new();
+    let man = Man::new(command.clone());
+    man.render_title(&mut page)?;
+    man.render_name_section(&mut page)?;
+    man.render_synopsis_section(&mut page)?;
+    man.render_description_section(&mut page)?;
+    man.render_options_section(&mut page)?;
+    let mut page = String::from_utf8_lossy(&page).into_owned();
+    for subcommand in command.get_subcommands() {
+        let name = subcommand.get_bin_name().unwrap_or(subcommand.get_name());
+        page.push_str(&format!(".SH \"{}\"\n", name.to_uppercase()));
+        let man = Man::new(subcommand.clone());
+        let mut section = Vec::new();
+        man.render_synopsis_section(&mut section)?;
+        man.render_description_section(&mut section)?;
+        if subcommand.get_arguments().any(|arg| !arg.is_hide_set()) {
+            man.render_options_section(&mut section)?;
+        }
+        for line in String::from_utf8_lossy(&section).lines() {
+            // Each part begins with the page's preamble, said once already, and a heading: the
+            // parts of a subcommand are paragraphs of its section, its options a subsection.
+            if line.starts_with(".ie \\n(.g .ds Aq") || line.starts_with(".el .ds Aq") {
+                continue;
+            }
+            match line.strip_prefix(".SH ") {
+                Some("OPTIONS") => page.push_str(".SS Options\n"),
+                Some(_) => page.push_str(".PP\n"),
+                None => {
+                    page.push_str(line);
+                    page.push('\n');
+                }
+            }
+        }
+    }
+    Ok(page.into_bytes())
+}
+
 /// Parses a command line (the first item is the program name).
 ///
 /// # Errors
@@ -700,9 +745,7 @@ where
             command: Some(Subcommand::Man),
             ..
         }) => {
-            let mut page = Vec::new();
-            clap_mangen::Man::new(Args::command())
-                .render(&mut page)
+            let page = manual_page()
                 .map_err(|err| Error::failure(format!("cannot write the manual page: {err}")))?;
             Ok(Command::Print(String::from_utf8_lossy(&page).into_owned()))
         }

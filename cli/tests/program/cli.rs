@@ -356,3 +356,21 @@ fn run_without_a_command_says_so_and_points_to_its_own_help() {
         );
     }
 }
+
+#[test]
+fn the_manual_page_is_one_page_naming_no_other() {
+    let out = run(&["man"]);
+    assert!(out.status.success(), "{out:?}");
+    let page = text(&out.stdout);
+    // No `spinner-run(1)`: the subcommands have no pages of their own.
+    assert!(!page.contains("spinner\\-"), "{page}");
+    // Their options are on this one.
+    for word in [
+        "\\-\\-jobs\\-from",
+        "\\-\\-grace",
+        "\\-\\-trials",
+        "completions",
+    ] {
+        assert!(page.contains(word), "{word} in {page}");
+    }
+}
