@@ -272,6 +272,7 @@ impl Shared<'_> {
             });
             if failed && self.options.fail_fast && !self.stop.is_cancelled() {
                 *lock(&self.failed_fast) = true;
+                // SIGTERM, as for a timeout: the stop is spinner's, not a Ctrl-C of the user's.
                 self.stop(Forward::Terminate);
             }
         }

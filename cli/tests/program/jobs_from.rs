@@ -444,6 +444,56 @@ fn fail_fast_stops_the_others_at_the_first_failure() {
     }
 }
 
+/// The signal `--fail-fast` sends the commands still running is the one the guide names.
+#[test]
+fn fail_fast_sends_the_running_commands_the_signal_the_guide_names() {
+    let guide = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/run.md"))
+        .expect("docs/run.md");
+    let said = guide
+        .split("`--fail-fast` stops everything at the first failure (")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .expect("the guide says what --fail-fast does")
+        .replace('\n', " ");
+    for mode in MODES {
+        let dir = TempDir::new("fail-fast-signal");
+        let marker = sleep_arg(321);
+        let _leftovers = Leftovers(vec![marker.clone()]);
+        let (got, trapped) = (dir.path("got"), dir.path("trapped"));
+        let lines = [
+            // Says which signal reached it, once its traps are set.
+            format!(
+                "trap 'echo SIGTERM > {got}; exit 0' TERM; trap 'echo SIGINT > {got}; exit 0' INT; \
+                 touch {trapped}; sleep {marker} & wait"
+            ),
+            format!("while [ ! -e {trapped} ]; do sleep 0.05; done; exit 3"),
+        ];
+        let file = dir.write("jobs", &lines);
+        let ran = run(spinner(&[
+            "run",
+            "--mode",
+            mode,
+            "--limit",
+            "2",
+            "--fail-fast",
+            "--jobs-from",
+            &file,
+        ]));
+        assert_eq!(ran.code, Some(1), "{mode}: {}", ran.stderr);
+        let got = dir.lines("got");
+        let [signal] = &got[..] else {
+            panic!(
+                "{mode}: no signal reached the running command: {}",
+                ran.stderr
+            );
+        };
+        assert!(
+            said.contains(&format!("get {signal}, then SIGKILL")),
+            "{mode}: it got {signal}; the guide says: {said:?}"
+        );
+    }
+}
+
 // 6. Lines run as `sh -c` would.
 
 #[test]
