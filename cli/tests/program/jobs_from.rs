@@ -720,6 +720,161 @@ fn ctrl_c_ends_the_run_while_stdin_stays_open() {
 }
 
 #[test]
+fn a_directory_is_a_usage_error_naming_it() {
+    let dir = TempDir::new("directory");
+    let path = dir.0.to_str().expect("a UTF-8 temporary path");
+    let ran = run(spinner(&["run", "--jobs-from", path]));
+    assert_eq!(ran.code, Some(2), "{:?}", ran.stderr);
+    assert_eq!(ran.stderr.lines().count(), 1, "{:?}", ran.stderr);
+    assert!(
+        ran.stderr.contains(&format!("'--jobs-from {path}'"))
+            && ran.stderr.contains("is a directory"),
+        "{:?}",
+        ran.stderr
+    );
+    assert!(ran.stdout.is_empty(), "{:?}", ran.stdout);
+}
+
+/// `dir/fifo`, a FIFO.
+fn fifo(dir: &TempDir) -> String {
+    let path = dir.path("fifo");
+    let name = std::ffi::CString::new(path.clone()).expect("a path without NUL");
+    // SAFETY: `mkfifo` reads the NUL-terminated path, which lives for the call.
+    assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0, "mkfifo");
+    path
+}
+
+#[test]
+fn ctrl_c_ends_the_run_while_a_fifo_waits_for_a_writer() {
+    for mode in MODES {
+        let dir = TempDir::new("fifo-ctrl-c");
+        let fifo = fifo(&dir);
+        let mut running = Running::start(spinner(&["run", "--mode", mode, "--jobs-from", &fifo]));
+        let pid = running.child.id();
+        // The FIFO is opened once the signal handlers are in place; its open waits for a writer.
+        wait_until("spinner opens the FIFO", || {
+            util::processes::in_syscall(pid, libc::SYS_openat)
+        });
+        running.signal(libc::SIGINT);
+        let ended = running.exits_within(GENEROUS);
+        if !ended {
+            running.signal(libc::SIGKILL);
+        }
+        let ran = running.finish();
+        assert!(ended, "{mode}: still waiting for a writer after Ctrl-C");
+        assert_eq!(ran.code, Some(130), "{mode}: {}", ran.stderr);
+        assert!(
+            joined(&ran.stderr).contains("cancelled by Ctrl-C"),
+            "{mode}: {}",
+            ran.stderr
+        );
+    }
+}
+
+#[test]
+fn a_fifo_is_read_once_a_writer_comes() {
+    for mode in MODES {
+        let dir = TempDir::new("fifo-read");
+        let fifo = fifo(&dir);
+        let running = Running::start(spinner(&["run", "--mode", mode, "--jobs-from", &fifo]));
+        let pid = running.child.id();
+        wait_until("spinner opens the FIFO", || {
+            util::processes::in_syscall(pid, libc::SYS_openat)
+        });
+        fs::write(&fifo, "echo from-the-fifo\n").expect("write to the FIFO");
+        let ran = running.finish();
+        assert_eq!(ran.code, Some(0), "{mode}: {}", ran.stderr);
+        assert_eq!(ran.stdout, "from-the-fifo\n", "{mode}");
+    }
+}
+
+/// After Ctrl-C, the summary counts every command of the file: those stopped, and those not
+/// started, read or not when the stop came.
+#[test]
+fn after_ctrl_c_the_summary_counts_every_command_of_the_file() {
+    for mode in MODES {
+        let dir = TempDir::new("ctrl-c-count");
+        let log = dir.path("log");
+        let markers: Vec<String> = (0..32).map(|_| sleep_arg(322)).collect();
+        let _leftovers = Leftovers(markers.clone());
+        let mut lines = vec!["# 32 commands, 4 at a time".to_owned()];
+        lines.extend(
+            markers
+                .iter()
+                .enumerate()
+                .map(|(i, marker)| format!("echo {} >> '{log}'; sleep {marker}", i + 1)),
+        );
+        let file = dir.write("jobs", &lines);
+        let running = Running::start(spinner(&[
+            "run",
+            "--mode",
+            mode,
+            "--limit",
+            "4",
+            "--grace",
+            "1s",
+            "--jobs-from",
+            &file,
+        ]));
+        wait_until("4 commands started", || dir.lines("log").len() >= 4);
+        running.signal(libc::SIGINT);
+        let ran = running.finish();
+        assert_eq!(ran.code, Some(130), "{mode}: {}", ran.stderr);
+        let report = joined(&ran.stderr);
+        let summary = &report[report.find(" commands in ").unwrap_or(0)..];
+        assert_eq!(
+            number_before(&report, " commands in "),
+            Some(32),
+            "{mode}: {report}"
+        );
+        assert_eq!(
+            number_before(summary, " stopped"),
+            Some(4),
+            "{mode}: {report}"
+        );
+        assert_eq!(
+            number_before(summary, " not started"),
+            Some(28),
+            "{mode}: {report}"
+        );
+        assert!(!report.contains("not read"), "{mode}: {report}");
+        assert_gone(&markers);
+    }
+}
+
+/// Where the rest cannot be read without waiting (stdin that stays open), the summary says it
+/// was not read.
+#[test]
+fn after_ctrl_c_the_summary_says_the_rest_of_stdin_was_not_read() {
+    for mode in MODES {
+        let marker = sleep_arg(323);
+        let _leftovers = Leftovers(vec![marker.clone()]);
+        let mut command = spinner(&["run", "--mode", mode, "--limit", "1", "--jobs-from", "-"]);
+        command.stdin(Stdio::piped());
+        let mut running = Running::start(command);
+        let mut stdin = running.child.stdin.take().expect("its stdin");
+        writeln!(stdin, "sleep {marker}\ntrue\ntrue").expect("write the commands");
+        stdin.flush().expect("flush stdin");
+        wait_until("the command started", || !with_marker(&marker).is_empty());
+        running.signal(libc::SIGINT);
+        let ended = running.exits_within(GENEROUS);
+        drop(stdin);
+        let ran = running.finish();
+        assert!(
+            ended,
+            "{mode}: still running with stdin open: {}",
+            ran.stderr
+        );
+        assert_eq!(ran.code, Some(130), "{mode}: {}", ran.stderr);
+        let report = joined(&ran.stderr);
+        assert!(
+            report.contains("; the rest of the input was not read"),
+            "{mode}: {report}"
+        );
+    }
+}
+
+#[test]
 fn a_line_that_is_not_utf8_is_run_as_its_bytes() {
     for mode in MODES {
         let dir = TempDir::new("bytes");
