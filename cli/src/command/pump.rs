@@ -550,7 +550,8 @@ impl Spool {
     }
 }
 
-/// A temporary file that no name leads to: created in the temporary directory, then unlinked.
+/// A temporary file that no name leads to: created in the temporary directory, then unlinked. Its
+/// error names the directory, and how to choose another.
 fn unnamed_file() -> io::Result<File> {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let dir = std::env::temp_dir();
@@ -572,7 +573,17 @@ fn unnamed_file() -> io::Result<File> {
                 return Ok(file);
             }
             Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {}
-            Err(err) => return Err(err),
+            Err(err) => {
+                return Err(io::Error::new(
+                    err.kind(),
+                    format!(
+                        "cannot create a temporary file in '{}' for its output past {} MiB (set \
+                         TMPDIR to another directory): {err}",
+                        spinner::terminal::sanitize(&dir.display().to_string()),
+                        Spool::IN_MEMORY / (1024 * 1024)
+                    ),
+                ));
+            }
         }
     }
 }

@@ -875,6 +875,30 @@ fn after_ctrl_c_the_summary_says_the_rest_of_stdin_was_not_read() {
 }
 
 #[test]
+fn output_that_cannot_be_kept_names_the_temporary_directory() {
+    let dir = TempDir::new("spool");
+    let missing = dir.path("no-such-directory");
+    // Past the 1 MiB kept in memory: the rest needs a temporary file.
+    let file = dir.write(
+        "jobs",
+        &["head -c 2000000 /dev/zero | tr '\\0' x".to_owned()],
+    );
+    let mut command = spinner(&["run", "--jobs-from", &file]);
+    command.env("TMPDIR", &missing);
+    let ran = run(command);
+    assert_eq!(ran.code, Some(1), "{}", ran.stderr);
+    let line = ran
+        .stderr
+        .lines()
+        .find(|line| line.contains("#1:"))
+        .unwrap_or_else(|| panic!("no line about #1: {}", ran.stderr));
+    assert!(
+        line.contains(&format!("'{missing}'")) && line.contains("TMPDIR"),
+        "{line}"
+    );
+}
+
+#[test]
 fn a_line_that_is_not_utf8_is_run_as_its_bytes() {
     for mode in MODES {
         let dir = TempDir::new("bytes");
