@@ -10,7 +10,7 @@
 //! frames and looks at the signal flag, or a task on the event loop, which the signal wakes.
 
 use std::ffi::OsString;
-use std::io::{self, BufRead, Read};
+use std::io::{self, BufRead, Read, Write};
 use std::os::unix::ffi::OsStringExt;
 use std::process::ExitStatus;
 use std::sync::{Condvar, Mutex, PoisonError};
@@ -145,6 +145,8 @@ struct Rest {
 struct Shared<'a> {
     options: &'a CommandJobsOptions,
     board: &'a Board,
+    /// Raised by a signal handler: a write-out of a command's output stops at its next block.
+    signal: &'a Cancel,
     /// What every command's watcher hears: a process, a pipe, the stop.
     wake: Wake,
     /// Raised once every command read has ended and no more will be read: the board closes.
@@ -296,15 +298,23 @@ impl Shared<'_> {
             OutputMode::OnError => !succeeded,
             OutputMode::Quiet => false,
         };
+        // A signal during a long write-out (megabytes to a slow reader) ends it at the next block:
+        // the user asked for the run to end, not for the rest of the output.
+        let signalled = || self.signal.is_cancelled();
         let written = self.board.print_above(|| -> io::Result<()> {
-            stdout
-                .lock()
-                .write_to(&mut Stdout(io::stdout().lock()), None)?;
+            let left =
+                stdout
+                    .lock()
+                    .write_to(&mut Stdout(io::stdout().lock()), None, &signalled)?;
+            not_written(number, "stdout", left);
             if show_stderr {
                 let prefix = format!("[#{number}] ");
-                stderr
-                    .lock()
-                    .write_to(&mut io::stderr().lock(), Some(prefix.as_bytes()))?;
+                let left = stderr.lock().write_to(
+                    &mut io::stderr().lock(),
+                    Some(prefix.as_bytes()),
+                    &signalled,
+                )?;
+                not_written(number, "stderr", left);
             }
             Ok(())
         });
@@ -336,6 +346,18 @@ impl Shared<'_> {
         end.finish(outcome);
         self.give_place();
         self.wake.notify();
+    }
+}
+
+/// Says, in one line on stderr, that the last `left` bytes of command `number`'s `stream` were not
+/// written (a signal stopped the write-out); nothing if it was all written.
+fn not_written(number: usize, stream: &str, left: u64) {
+    if left > 0 {
+        let _ = writeln!(
+            io::stderr(),
+            "spinner: #{number}: the last {} of its {stream} were not written: the run was stopped",
+            crate::measure::Bytes(left)
+        );
     }
 }
 
@@ -510,6 +532,7 @@ pub fn run_command_jobs(
     let shared = Shared {
         options,
         board: &board,
+        signal: cancel,
         wake: Wake::default(),
         done: Cancel::new(),
         last_so_far: Cancel::new(),

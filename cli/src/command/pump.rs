@@ -499,8 +499,15 @@ impl Spool {
     /// The most a spool keeps in memory.
     pub(crate) const IN_MEMORY: usize = 1024 * 1024;
 
+    /// The most written to `out` at once: the lines of a block, each led by the prefix, go in one
+    /// write (two writes a line made 20 MB to a pipe take half a minute), and a stop is looked at
+    /// between blocks.
+    pub(crate) const BLOCK: usize = 64 * 1024;
+
     /// Writes what was kept to `out`, each line led by `prefix` if there is one (a line's end added
-    /// after the last if it had none).
+    /// after the last if it had none), a block ([`Spool::BLOCK`] of the output) a write. Before
+    /// each block after the first, `stop` is asked: once it says so, no more is written (a line cut
+    /// short is ended). Returns how many bytes of the output were not written.
     ///
     /// # Errors
     ///
@@ -509,44 +516,59 @@ impl Spool {
         &mut self,
         out: &mut dyn Write,
         prefix: Option<&[u8]>,
-    ) -> io::Result<()> {
+        stop: &dyn Fn() -> bool,
+    ) -> io::Result<u64> {
         if let Some(err) = self.error.take() {
             return Err(err);
         }
+        let total = match &self.file {
+            None => self.memory.len() as u64,
+            Some(file) => file.metadata()?.len(),
+        };
+        let mut written = 0_u64;
+        let mut block = Vec::with_capacity(2 * Spool::BLOCK);
         let mut at_line_start = true;
-        let mut emit = |out: &mut dyn Write, chunk: &[u8]| -> io::Result<()> {
+        let mut chunk = vec![0; Spool::BLOCK];
+        if let Some(file) = &mut self.file {
+            file.seek(SeekFrom::Start(0))?;
+        }
+        while written < total {
+            if written > 0 && stop() {
+                break;
+            }
+            let read = match &mut self.file {
+                None => {
+                    let from = usize::try_from(written).unwrap_or(usize::MAX);
+                    let to = from.saturating_add(Spool::BLOCK).min(self.memory.len());
+                    chunk[..to - from].copy_from_slice(&self.memory[from..to]);
+                    to - from
+                }
+                Some(file) => file.read(&mut chunk)?,
+            };
+            if read == 0 {
+                break;
+            }
+            block.clear();
             match prefix {
-                None => out.write_all(chunk),
+                None => block.extend_from_slice(&chunk[..read]),
                 Some(prefix) => {
-                    for line in chunk.split_inclusive(|&byte| byte == b'\n') {
+                    for line in chunk[..read].split_inclusive(|&byte| byte == b'\n') {
                         if at_line_start {
-                            out.write_all(prefix)?;
+                            block.extend_from_slice(prefix);
                         }
-                        out.write_all(line)?;
+                        block.extend_from_slice(line);
                         at_line_start = line.ends_with(b"\n");
                     }
-                    Ok(())
                 }
             }
-        };
-        match &mut self.file {
-            None => emit(out, &self.memory)?,
-            Some(file) => {
-                file.seek(SeekFrom::Start(0))?;
-                let mut buf = vec![0; 64 * 1024];
-                loop {
-                    let read = file.read(&mut buf)?;
-                    if read == 0 {
-                        break;
-                    }
-                    emit(out, &buf[..read])?;
-                }
-            }
+            out.write_all(&block)?;
+            written += read as u64;
         }
         if prefix.is_some() && !at_line_start {
             out.write_all(b"\n")?;
         }
-        out.flush()
+        out.flush()?;
+        Ok(total.saturating_sub(written))
     }
 }
 
@@ -642,7 +664,7 @@ mod tests {
         assert!(spool.lock().file.is_some());
         assert!(spool.lock().memory.is_empty());
         let mut out = Vec::new();
-        spool.lock().write_to(&mut out, None).unwrap();
+        assert_eq!(spool.lock().write_to(&mut out, None, &|| false).unwrap(), 0);
         assert_eq!(out.len(), 3 * Spool::IN_MEMORY);
         assert!(out.chunks(256).all(|piece| piece == &chunk[..]));
     }
@@ -653,8 +675,56 @@ mod tests {
         spool.take(b"one\ntw").unwrap();
         spool.take(b"o\nthree").unwrap();
         let mut out = Vec::new();
-        spool.lock().write_to(&mut out, Some(b"[#2] ")).unwrap();
+        spool
+            .lock()
+            .write_to(&mut out, Some(b"[#2] "), &|| false)
+            .unwrap();
         assert_eq!(out, b"[#2] one\n[#2] two\n[#2] three\n");
+    }
+
+    /// What a writer was given, one `Vec` a write.
+    #[derive(Default)]
+    struct Writes(Vec<Vec<u8>>);
+
+    impl Write for Writes {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.push(buf.to_vec());
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_spool_is_written_a_block_at_a_time_and_stops_between_blocks() {
+        let mut spool = SharedSpool::default();
+        let line = [b'x'; 99].iter().chain(b"\n").copied().collect::<Vec<u8>>();
+        for _ in 0..30_000 {
+            spool.take(&line).unwrap(); // 3 MB, most of it in the file
+        }
+        let mut out = Writes::default();
+        let left = spool.lock().write_to(&mut out, Some(b"[#1] "), &|| false);
+        assert_eq!(left.unwrap(), 0);
+        let blocks = 3_000_000 / Spool::BLOCK + 1;
+        assert_eq!(out.0.len(), blocks, "one write a block");
+        let text = out.0.concat();
+        assert_eq!(text.len(), 30_000 * 105);
+        assert!(
+            text.split_inclusive(|&byte| byte == b'\n')
+                .all(|line| line.starts_with(b"[#1] x") && line.len() == 105)
+        );
+
+        // Stopped after the first block: the line cut short is ended, and the rest is counted.
+        let mut out = Writes::default();
+        let left = spool
+            .lock()
+            .write_to(&mut out, Some(b"[#1] "), &|| true)
+            .unwrap();
+        assert_eq!(left, 3_000_000 - Spool::BLOCK as u64);
+        assert_eq!(out.0.len(), 2, "the block and the end of its last line");
+        assert_eq!(out.0[1], b"\n");
     }
 
     #[test]

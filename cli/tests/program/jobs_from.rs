@@ -898,6 +898,72 @@ fn output_that_cannot_be_kept_names_the_temporary_directory() {
     );
 }
 
+/// A reader of the program's stderr that takes 1 KiB every 10 ms (about 100 KB/s), and keeps
+/// what it read.
+fn slow_reader(
+    mut pipe: impl std::io::Read + Send + 'static,
+) -> std::sync::Arc<std::sync::Mutex<Vec<u8>>> {
+    let read = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let keep = std::sync::Arc::clone(&read);
+    std::thread::spawn(move || {
+        let mut buf = [0; 1024];
+        while let Ok(n @ 1..) = pipe.read(&mut buf) {
+            keep.lock()
+                .expect("the bytes read")
+                .extend_from_slice(&buf[..n]);
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    });
+    read
+}
+
+/// Ctrl-C during the write-out of a failed command's 20 MB of stderr to a slow reader ends the run
+/// soon (at 100 KB/s the whole would take minutes), and says what was not written.
+#[test]
+fn ctrl_c_ends_a_long_write_out() {
+    for mode in MODES {
+        let dir = TempDir::new("write-out");
+        let file = dir.write(
+            "jobs",
+            &["head -c 20000000 /dev/zero | tr '\\0' x | fold -w 100 >&2; exit 1".to_owned()],
+        );
+        let mut child = spinner(&["run", "--mode", mode, "--jobs-from", &file])
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("spawn the binary");
+        let stderr = slow_reader(child.stderr.take().expect("its stderr"));
+        let seen = |needle: &str| {
+            let read = stderr.lock().expect("the bytes read");
+            String::from_utf8_lossy(&read).contains(needle)
+        };
+        wait_until("the write-out began", || seen("[#1] xxx"));
+        // SAFETY: `kill` on the pid of our own child, which has not been reaped.
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+        let deadline = std::time::Instant::now() + GENEROUS;
+        let status = loop {
+            match child.try_wait().expect("waitpid") {
+                Some(status) => break Some(status),
+                None if std::time::Instant::now() > deadline => break None,
+                None => std::thread::sleep(std::time::Duration::from_millis(10)),
+            }
+        };
+        let Some(status) = status else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{mode}: still writing {GENEROUS:?} after Ctrl-C");
+        };
+        assert_eq!(status.code(), Some(130), "{mode}");
+        wait_until("its stderr read to the end", || seen("cancelled by Ctrl-C"));
+        let read = stderr.lock().expect("the bytes read");
+        let text = String::from_utf8_lossy(&read);
+        let tail = &text[text.len().saturating_sub(2000)..];
+        assert!(
+            tail.contains("spinner: #1: ") && tail.contains(" of its stderr were not written"),
+            "{mode}: {tail}"
+        );
+    }
+}
+
 #[test]
 fn a_line_that_is_not_utf8_is_run_as_its_bytes() {
     for mode in MODES {
