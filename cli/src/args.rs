@@ -641,8 +641,8 @@ pub(crate) enum Command {
 }
 
 /// The manual page: one page, `spinner(1)`, with a section for each subcommand (its synopsis,
-/// description and options). clap_mangen's own page would refer to a page a subcommand (`see
-/// spinner-run(1)`) that nothing installs.
+/// description and options), and the version last. clap_mangen's own page would refer to a page
+/// for each subcommand (`spinner-run(1)`) that nothing installs.
 fn manual_page() -> std::io::Result<Vec<u8>> {
     use clap_mangen::Man;
     // `spinner help run` is `spinner run --help`: not a command of the page's.
@@ -659,12 +659,12 @@ fn manual_page() -> std::io::Result<Vec<u8>> {
     for subcommand in command.get_subcommands() {
         let name = subcommand.get_bin_name().unwrap_or(subcommand.get_name());
         page.push_str(&format!(".SH \"{}\"\n", name.to_uppercase()));
-        let man = Man::new(subcommand.clone());
+        let sub = Man::new(subcommand.clone());
         let mut section = Vec::new();
-        man.render_synopsis_section(&mut section)?;
-        man.render_description_section(&mut section)?;
+        sub.render_synopsis_section(&mut section)?;
+        sub.render_description_section(&mut section)?;
         if subcommand.get_arguments().any(|arg| !arg.is_hide_set()) {
-            man.render_options_section(&mut section)?;
+            sub.render_options_section(&mut section)?;
         }
         for line in String::from_utf8_lossy(&section).lines() {
             // Each part begins with the page's preamble, said once already, and a heading: the
@@ -682,6 +682,9 @@ fn manual_page() -> std::io::Result<Vec<u8>> {
             }
         }
     }
+    let mut version = Vec::new();
+    man.render_version_section(&mut version)?;
+    page.push_str(&String::from_utf8_lossy(&version));
     Ok(page.into_bytes())
 }
 
