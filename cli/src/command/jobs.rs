@@ -128,8 +128,8 @@ impl std::fmt::Debug for Input {
     }
 }
 
-/// The most of a file read after a stop to count the commands not started: 64 MiB, about half a
-/// second here.
+/// The most of a file read after a stop to count the commands not started: 64 MiB, 7.5 million
+/// short lines, took 0.7 s here (a debug build).
 pub const REST_COUNTED: u64 = 64 * 1024 * 1024;
 
 /// The commands of the input that were not read when the run stopped, counted after it.
@@ -371,8 +371,13 @@ fn how_it_ended(status: &ExitStatus) -> String {
     }
 }
 
-/// The command of a line read (its end taken off), if it is one: not blank, and its first non-blank
-/// character is not `#`.
+/// Whether a line is a command: not blank, and its first non-blank character is not `#`.
+fn is_command(line: &[u8]) -> bool {
+    let first = line.iter().find(|byte| !byte.is_ascii_whitespace());
+    first.is_some_and(|&byte| byte != b'#')
+}
+
+/// The command of a line read (its end taken off), if it is one.
 fn command_of(mut line: Vec<u8>) -> Option<OsString> {
     while line
         .last()
@@ -380,10 +385,7 @@ fn command_of(mut line: Vec<u8>) -> Option<OsString> {
     {
         line.pop();
     }
-    let first = line.iter().find(|byte| !byte.is_ascii_whitespace());
-    first
-        .is_some_and(|&byte| byte != b'#')
-        .then(|| OsString::from_vec(line))
+    is_command(&line).then(|| OsString::from_vec(line))
 }
 
 /// The commands of `lines`: each line that is not blank and whose first non-blank character is not
@@ -453,13 +455,14 @@ impl<R: BufRead> Commands<R> {
             };
         }
         let longest = u64::try_from(LONGEST_LINE + 1).unwrap_or(u64::MAX);
+        let mut line = Vec::new();
         loop {
             if budget == 0 {
                 // Read up to the budget: all, only if nothing is left.
                 let all = self.lines.fill_buf().is_ok_and(<[u8]>::is_empty);
                 return Rest { counted, all };
             }
-            let mut line = Vec::new();
+            line.clear();
             let read = self
                 .lines
                 .by_ref()
@@ -483,7 +486,7 @@ impl<R: BufRead> Commands<R> {
                     all: false,
                 };
             }
-            counted += usize::from(command_of(line).is_some());
+            counted += usize::from(is_command(&line));
         }
     }
 }
