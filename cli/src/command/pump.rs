@@ -499,9 +499,9 @@ impl Spool {
     /// The most a spool keeps in memory.
     pub(crate) const IN_MEMORY: usize = 1024 * 1024;
 
-    /// The most written to `out` at once: the lines of a block, each led by the prefix, go in one
-    /// write (two writes a line made 20 MB to a pipe take half a minute), and a stop is looked at
-    /// between blocks.
+    /// How much of the output is written to `out` at once: the lines of a block, each led by the
+    /// prefix, go in one write (two writes a line held an exit for 33 s after Ctrl-C, writing 20 MB
+    /// of stderr to a pipe), and a stop is looked at between blocks.
     pub(crate) const BLOCK: usize = 64 * 1024;
 
     /// Writes what was kept to `out`, each line led by `prefix` if there is one (a line's end added
@@ -536,33 +536,35 @@ impl Spool {
             if written > 0 && stop() {
                 break;
             }
-            let read = match &mut self.file {
+            let piece: &[u8] = match &mut self.file {
                 None => {
                     let from = usize::try_from(written).unwrap_or(usize::MAX);
                     let to = from.saturating_add(Spool::BLOCK).min(self.memory.len());
-                    chunk[..to - from].copy_from_slice(&self.memory[from..to]);
-                    to - from
+                    &self.memory[from..to]
                 }
-                Some(file) => file.read(&mut chunk)?,
+                Some(file) => {
+                    let read = file.read(&mut chunk)?;
+                    &chunk[..read]
+                }
             };
-            if read == 0 {
+            if piece.is_empty() {
                 break;
             }
-            block.clear();
             match prefix {
-                None => block.extend_from_slice(&chunk[..read]),
+                None => out.write_all(piece)?,
                 Some(prefix) => {
-                    for line in chunk[..read].split_inclusive(|&byte| byte == b'\n') {
+                    block.clear();
+                    for line in piece.split_inclusive(|&byte| byte == b'\n') {
                         if at_line_start {
                             block.extend_from_slice(prefix);
                         }
                         block.extend_from_slice(line);
                         at_line_start = line.ends_with(b"\n");
                     }
+                    out.write_all(&block)?;
                 }
             }
-            out.write_all(&block)?;
-            written += read as u64;
+            written += piece.len() as u64;
         }
         if prefix.is_some() && !at_line_start {
             out.write_all(b"\n")?;
