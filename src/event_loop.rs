@@ -386,7 +386,7 @@ mod tests {
         let started = Instant::now();
         // No timer is armed: only the other thread's cancel can wake the loop.
         block_on(cancel.cancelled());
-        assert!(started.elapsed() < Duration::from_secs(30));
+        assert!(started.elapsed() < Duration::from_secs(60));
     }
 
     #[test]
@@ -421,11 +421,11 @@ mod tests {
         assert_eq!(armed_timers(), 0);
         // Awaited in the next run: it arms itself there, and its own timer wakes the loop. (A sleep
         // whose timer is gone completes only when something else wakes the loop after its
-        // deadline: here the watchdog, ten seconds on.)
+        // deadline: here the watchdog, a minute on.)
         let started = Instant::now();
-        block_on((&mut nap).or(sleep(Duration::from_secs(10))));
+        block_on((&mut nap).or(sleep(Duration::from_secs(60))));
         assert!(
-            started.elapsed() < Duration::from_secs(10),
+            started.elapsed() < Duration::from_secs(60),
             "woken by the watchdog, not by its own timer"
         );
     }

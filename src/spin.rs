@@ -649,7 +649,7 @@ mod tests {
             stopper.cancel();
         });
         let started = Instant::now();
-        assert!(cancel.wait_deadline(started + Duration::from_secs(60)));
-        assert!(started.elapsed() < Duration::from_secs(30));
+        assert!(cancel.wait_deadline(started + Duration::from_secs(600)));
+        assert!(started.elapsed() < Duration::from_secs(60));
     }
 }

@@ -352,7 +352,7 @@ struct RunArgs {
     fail_fast: bool,
 
     /// The command and its arguments, after `--`
-    #[arg(value_name = "CMD", required_unless_present = "jobs_from", num_args = 1.., trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(value_name = "CMD", required_unless_present = "jobs_from", num_args = 1.., trailing_var_arg = true)]
     command: Vec<OsString>,
 }
 
@@ -407,9 +407,7 @@ impl RunArgs {
             });
         }
         let mut words = self.command.into_iter();
-        let program = words
-            .next()
-            .ok_or("a command to run is needed after '--'")?;
+        let program = words.next().ok_or(MISSING_COMMAND)?;
         let args: Vec<OsString> = words.collect();
         let shown = command_line(&program, &args);
         Ok(RunCommand {
@@ -642,6 +640,54 @@ pub(crate) enum Command {
     Print(String),
 }
 
+/// The manual page: one page, `spinner(1)`, with a section for each subcommand (its synopsis,
+/// description and options), and the version last. clap_mangen's own page would refer to a page
+/// for each subcommand (`spinner-run(1)`) that nothing installs.
+fn manual_page() -> std::io::Result<Vec<u8>> {
+    use clap_mangen::Man;
+    // `spinner help run` is `spinner run --help`: not a command of the page's.
+    let mut command = Args::command().disable_help_subcommand(true);
+    command.build();
+    let mut page = Vec::new();
+    let man = Man::new(command.clone());
+    man.render_title(&mut page)?;
+    man.render_name_section(&mut page)?;
+    man.render_synopsis_section(&mut page)?;
+    man.render_description_section(&mut page)?;
+    man.render_options_section(&mut page)?;
+    let mut page = String::from_utf8_lossy(&page).into_owned();
+    for subcommand in command.get_subcommands() {
+        let name = subcommand.get_bin_name().unwrap_or(subcommand.get_name());
+        page.push_str(&format!(".SH \"{}\"\n", name.to_uppercase()));
+        let sub = Man::new(subcommand.clone());
+        let mut section = Vec::new();
+        sub.render_synopsis_section(&mut section)?;
+        sub.render_description_section(&mut section)?;
+        if subcommand.get_arguments().any(|arg| !arg.is_hide_set()) {
+            sub.render_options_section(&mut section)?;
+        }
+        for line in String::from_utf8_lossy(&section).lines() {
+            // Each part begins with the page's preamble, said once already, and a heading: the
+            // parts of a subcommand are paragraphs of its section, its options a subsection.
+            if line.starts_with(".ie \\n(.g .ds Aq") || line.starts_with(".el .ds Aq") {
+                continue;
+            }
+            match line.strip_prefix(".SH ") {
+                Some("OPTIONS") => page.push_str(".SS Options\n"),
+                Some(_) => page.push_str(".PP\n"),
+                None => {
+                    page.push_str(line);
+                    page.push('\n');
+                }
+            }
+        }
+    }
+    let mut version = Vec::new();
+    man.render_version_section(&mut version)?;
+    page.push_str(&String::from_utf8_lossy(&version));
+    Ok(page.into_bytes())
+}
+
 /// Parses a command line (the first item is the program name).
 ///
 /// # Errors
@@ -661,7 +707,8 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    match Args::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    match Args::try_parse_from(&args) {
         Ok(Args {
             command: Some(Subcommand::Compare(compare)),
             ..
@@ -701,9 +748,7 @@ where
             command: Some(Subcommand::Man),
             ..
         }) => {
-            let mut page = Vec::new();
-            clap_mangen::Man::new(Args::command())
-                .render(&mut page)
+            let page = manual_page()
                 .map_err(|err| Error::failure(format!("cannot write the manual page: {err}")))?;
             Ok(Command::Print(String::from_utf8_lossy(&page).into_owned()))
         }
@@ -730,8 +775,19 @@ where
             }
             Ok(Command::Print(text))
         }
-        Err(err) => Err(Error::usage(one_line(&err))),
+        Err(err) => Err(Error::usage(one_line(&err, subcommand(&args)))),
     }
+}
+
+/// The subcommand a command line names (`run` in `spinner run --timout 5s`), if any: its own
+/// help is where a mistake in it is explained. Options of the lesson cannot come before a
+/// subcommand, so it is the first word after the program's name.
+fn subcommand(args: &[OsString]) -> Option<String> {
+    let word = args.get(1)?.to_str()?;
+    Args::command()
+        .get_subcommands()
+        .any(|subcommand| subcommand.get_name() == word)
+        .then(|| word.to_owned())
 }
 
 /// clap's message is several lines (the error, a tip, the usage); users get one, which names the
@@ -739,7 +795,11 @@ where
 ///
 /// The value on the command line may hold anything (an escape sequence, a newline): the line is made
 /// safe for the terminal, its controls shown as escapes, and so stays one line.
-fn one_line(err: &clap::Error) -> String {
+fn one_line(err: &clap::Error, subcommand: Option<String>) -> String {
+    let help = match &subcommand {
+        Some(name) => format!("(see 'spinner {name} --help')"),
+        None => "(see 'spinner --help')".to_owned(),
+    };
     let context = |kind| match err.get(kind) {
         Some(ContextValue::String(text)) => Some(text.clone()),
         _ => None,
@@ -781,22 +841,82 @@ fn one_line(err: &clap::Error) -> String {
         // "a value is required for '--delay <DURATION>' but none was supplied": add what it takes,
         // from the option's help.
         ErrorKind::InvalidValue if first.starts_with("a value is required") => {
-            match missing_value_help(err) {
-                Some(help) => format!("{first}: {help}"),
-                None => format!("{first} (see 'spinner --help')"),
+            match missing_value_help(err, subcommand.as_deref()) {
+                Some(what) => format!("{first}: {what}"),
+                None => format!("{first} {help}"),
             }
         }
         ErrorKind::ValueValidation | ErrorKind::InvalidValue => first.to_owned(),
-        _ => format!("{first} (see 'spinner --help')"),
+        // `spinner run` alone, or only options: clap would name `<CMD>...`, which says less.
+        ErrorKind::MissingRequiredArgument
+            if subcommand.as_deref() == Some("run") && first.contains("<CMD>") =>
+        {
+            format!("{MISSING_COMMAND} {help}")
+        }
+        // `--timout`: the option meant, if one is spelt much like it.
+        ErrorKind::UnknownArgument => match context(ContextKind::InvalidArg)
+            .and_then(|given| similar_option(&given, subcommand.as_deref()))
+        {
+            Some(similar) => format!("{first}; did you mean '{similar}'? {help}"),
+            None => format!("{first} {help}"),
+        },
+        _ => format!("{first} {help}"),
     }
 }
 
-fn missing_value_help(err: &clap::Error) -> Option<String> {
+/// The long option of `subcommand` (or of the lesson) spelt most like `given` (`--timeout` for
+/// `--timout`), if one is an edit away, or two for a name of five letters or more (`--nope` is two
+/// from `--mode`, and meant nothing like it). clap's own suggestions would cost a crate.
+fn similar_option(given: &str, subcommand: Option<&str>) -> Option<String> {
+    let given = given.strip_prefix("--")?;
+    let given = given.split_once('=').map_or(given, |(name, _)| name);
+    let command = Args::command();
+    let command = match subcommand {
+        Some(name) => command.find_subcommand(name)?.clone(),
+        None => command,
+    };
+    command
+        .get_arguments()
+        .filter_map(|arg| arg.get_long())
+        .chain(["help", "version"])
+        .map(|long| (edits(given, long), long))
+        .filter(|&(distance, _)| distance <= 1 || (distance == 2 && given.chars().count() >= 5))
+        .min()
+        .map(|(_, long)| format!("--{long}"))
+}
+
+/// How many characters must be inserted, removed or replaced to make `a` into `b` (Levenshtein).
+fn edits(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let replaced = diagonal + usize::from(ca != cb);
+            diagonal = row[j + 1];
+            row[j + 1] = replaced.min(row[j] + 1).min(diagonal + 1);
+        }
+    }
+    row[b.len()]
+}
+
+/// What `spinner run` says when it is given nothing to run.
+const MISSING_COMMAND: &str =
+    "the command to run is missing: spinner run [OPTIONS] -- CMD [ARGS...], or --jobs-from FILE";
+
+/// The help of the option whose value is missing, from the definition of `subcommand` (or of the
+/// lesson's options).
+fn missing_value_help(err: &clap::Error, subcommand: Option<&str>) -> Option<String> {
     let ContextValue::String(arg) = err.get(ContextKind::InvalidArg)? else {
         return None;
     };
     let long = arg.strip_prefix("--")?.split(' ').next()?;
     let command = Args::command();
+    let command = match subcommand {
+        Some(name) => command.find_subcommand(name)?.clone(),
+        None => command,
+    };
     let help = command
         .get_arguments()
         .find(|candidate| candidate.get_long() == Some(long))?
@@ -1099,6 +1219,17 @@ mod tests {
             "{line}"
         );
         assert!(usage(&["--delay"]).contains("--delay"));
+        let line = usage(&["run", "--timout", "5s", "--", "true"]);
+        assert!(
+            line.contains("did you mean '--timeout'?") && line.contains("'spinner run --help'"),
+            "{line}"
+        );
+        assert!(!usage(&["--nope"]).contains("did you mean"));
+        assert_eq!(
+            (edits("timout", "timeout"), edits("trails", "trials")),
+            (1, 2)
+        );
+        assert_eq!((edits("", "abc"), edits("abc", "abc")), (3, 0));
     }
 
     #[test]

@@ -838,8 +838,11 @@ mod tests {
         for figures in &report.mechanisms {
             assert_eq!(figures.stop_latencies.len(), 3);
             assert!(figures.wall > Duration::ZERO && figures.cpu > Duration::ZERO);
-            // Generous: a stop never takes seconds.
-            assert!(figures.latency(1.0) < Duration::from_secs(5), "{figures:?}");
+            // A bound against a stop that waits for something else, not a measurement.
+            assert!(
+                figures.latency(1.0) < Duration::from_secs(60),
+                "{figures:?}"
+            );
         }
         assert_eq!(report.spawns.len(), 3);
         let text = report.to_string();

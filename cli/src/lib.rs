@@ -493,19 +493,11 @@ fn command_file(
     display: &FrameLog,
 ) -> Result<Ran, Error> {
     let started = Instant::now();
-    let lines: Box<dyn io::BufRead + Send> = if path == Path::new("-") {
-        Box::new(io::BufReader::new(io::stdin()))
-    } else {
-        let file = std::fs::File::open(path).map_err(|err| {
-            let path = sanitize(&path.display().to_string()).into_owned();
-            Error::usage(format!("cannot read '--jobs-from {path}': {err}"))
-        })?;
-        Box::new(io::BufReader::new(file))
-    };
+    let shown = sanitize(&path.display().to_string()).into_owned();
+    let input = command_input(path, &shown)?;
     let forward = || forward(signals);
     let (summary, unread) =
-        command::jobs::run_command_jobs(options, lines, cancel, &forward, display);
-    let shown = sanitize(&path.display().to_string()).into_owned();
+        command::jobs::run_command_jobs(options, input, cancel, &forward, display);
     if let Some(err) = &unread {
         if err.kind() == io::ErrorKind::InvalidData && summary.counts.finished() == 0 {
             // Nothing ran: the input is wrong, and a summary of no commands would only hide it.
@@ -547,6 +539,42 @@ fn command_file(
         longest_gap: display.longest_gap(),
         stop_latency: Duration::ZERO,
     })
+}
+
+/// Where the commands of `--jobs-from PATH` come from (`shown`: the path as a message shows it).
+/// A regular file is opened here, so that an error in the path is said before anything runs; a
+/// FIFO (or a device) is opened by the thread that reads it, since its open waits for a writer and
+/// a signal must be heard meanwhile, and only whether it may be read is asked here.
+fn command_input(path: &Path, shown: &str) -> Result<command::jobs::Input, Error> {
+    use command::jobs::Input;
+    use rustix::fs::FileType;
+    let unreadable =
+        |err: io::Error| Error::usage(format!("cannot read '--jobs-from {shown}': {err}"));
+    if path == Path::new("-") {
+        let regular = rustix::fs::fstat(io::stdin())
+            .is_ok_and(|stat| FileType::from_raw_mode(stat.st_mode) == FileType::RegularFile);
+        return Ok(if regular {
+            Input::file(io::BufReader::new(io::stdin()))
+        } else {
+            Input::stream(|| Ok(io::BufReader::new(io::stdin())))
+        });
+    }
+    let metadata = std::fs::metadata(path).map_err(unreadable)?;
+    if metadata.is_dir() {
+        return Err(Error::usage(format!(
+            "'--jobs-from {shown}' is a directory: expected a file of commands, one a line, or - \
+             for stdin"
+        )));
+    }
+    if metadata.is_file() {
+        let file = std::fs::File::open(path).map_err(unreadable)?;
+        return Ok(Input::file(io::BufReader::new(file)));
+    }
+    rustix::fs::access(path, rustix::fs::Access::READ_OK).map_err(|err| unreadable(err.into()))?;
+    let path = path.to_owned();
+    Ok(Input::stream(move || {
+        std::fs::File::open(&path).map(io::BufReader::new)
+    }))
 }
 
 /// `spinner compare`: the experiment, its progress on a spinner of our own.

@@ -425,8 +425,14 @@ pub(crate) fn command_jobs(
     } else {
         String::new()
     };
+    // The counts add up to the commands of the input, unless some were never read.
+    let not_read = if summary.rest_not_read {
+        "; the rest of the input was not read"
+    } else {
+        ""
+    };
     lines.push(format!(
-        "{} in {}: {} succeeded, {} failed, {} timed out, {} stopped{not_started}",
+        "{} in {}: {} succeeded, {} failed, {} timed out, {} stopped{not_started}{not_read}",
         match total {
             1 => "1 command".to_owned(),
             total => format!("{total} commands"),

@@ -245,6 +245,23 @@ pub fn sleeping(pid: u32) -> bool {
     number == Some(libc::SYS_clock_nanosleep)
 }
 
+/// Whether a thread of process `pid` is blocked in system call `number` (`libc::SYS_openat`), read
+/// from `/proc/<pid>/task/*/syscall`: the sign that it waits there.
+pub fn in_syscall(pid: u32, number: libc::c_long) -> bool {
+    let Ok(tasks) = fs::read_dir(format!("/proc/{pid}/task")) else {
+        return false;
+    };
+    tasks.flatten().any(|task| {
+        fs::read_to_string(task.path().join("syscall")).is_ok_and(|syscall| {
+            syscall
+                .split(' ')
+                .next()
+                .and_then(|n| n.parse::<libc::c_long>().ok())
+                == Some(number)
+        })
+    })
+}
+
 /// Whether process `pid` catches signal `signal` with a handler (`caught`) and whether it ignores
 /// it (`ignored`), from the `SigCgt` and `SigIgn` masks of `/proc/<pid>/status`.
 pub fn disposition(pid: u32, signal: super::Signal) -> (bool, bool) {

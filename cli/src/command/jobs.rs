@@ -10,7 +10,7 @@
 //! frames and looks at the signal flag, or a task on the event loop, which the signal wakes.
 
 use std::ffi::OsString;
-use std::io::{self, BufRead, Read};
+use std::io::{self, BufRead, Read, Write};
 use std::os::unix::ffi::OsStringExt;
 use std::process::ExitStatus;
 use std::sync::{Condvar, Mutex, PoisonError};
@@ -82,12 +82,71 @@ pub struct CommandJobsSummary {
     /// The first write of a command's output that failed (not a reader that went away), and the
     /// command's number.
     pub write_error: Option<(usize, io::Error)>,
+    /// After a stop, whether the input had commands left that were neither read nor counted (in
+    /// `counts.cancelled_pending`): a stream that is not read after a stop, or a file past the
+    /// most that is read to count them.
+    pub rest_not_read: bool,
+}
+
+/// Where the commands come from: lines read on a thread of their own, one at a time, as they are
+/// run.
+pub struct Input {
+    open: Box<dyn FnOnce() -> io::Result<Box<dyn BufRead + Send>> + Send>,
+    /// Whether its end comes without anyone writing (a regular file): after a stop, the rest is
+    /// read to count the commands that were not started.
+    ends: bool,
+}
+
+impl Input {
+    /// Lines whose end comes without anyone writing: a regular file, bytes in memory. After a
+    /// stop, the rest is read (up to [`REST_COUNTED`] bytes) to count the commands not started.
+    pub fn file(lines: impl BufRead + Send + 'static) -> Input {
+        Input {
+            open: Box::new(move || Ok(Box::new(lines) as Box<dyn BufRead + Send>)),
+            ends: true,
+        }
+    }
+
+    /// Lines that another process writes (stdin, a FIFO), opened by `open` on the thread that
+    /// reads them: an open that waits for a writer (a FIFO's) or a read that waits for the next
+    /// line never holds up a stop. After a stop, the rest is not read.
+    pub fn stream<R: BufRead + Send + 'static>(
+        open: impl FnOnce() -> io::Result<R> + Send + 'static,
+    ) -> Input {
+        Input {
+            open: Box::new(move || open().map(|lines| Box::new(lines) as Box<dyn BufRead + Send>)),
+            ends: false,
+        }
+    }
+}
+
+impl std::fmt::Debug for Input {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Input")
+            .field("ends", &self.ends)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The most of a file read after a stop to count the commands not started: 64 MiB, 7.5 million
+/// short lines, took 0.7 s here (a debug build).
+pub const REST_COUNTED: u64 = 64 * 1024 * 1024;
+
+/// The commands of the input that were not read when the run stopped, counted after it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Rest {
+    /// Commands read after the stop (not started, then).
+    counted: usize,
+    /// Whether that was all of them: the end of the input was reached.
+    all: bool,
 }
 
 /// What the commands share: the stop, the board, the permits, the results.
 struct Shared<'a> {
     options: &'a CommandJobsOptions,
     board: &'a Board,
+    /// Raised by a signal handler: a write-out of a command's output stops at its next block.
+    signal: &'a Cancel,
     /// What every command's watcher hears: a process, a pipe, the stop.
     wake: Wake,
     /// Raised once every command read has ended and no more will be read: the board closes.
@@ -241,15 +300,23 @@ impl Shared<'_> {
             OutputMode::OnError => !succeeded,
             OutputMode::Quiet => false,
         };
+        // A signal during a long write-out (megabytes to a slow reader) ends it at the next block:
+        // the user asked for the run to end, not for the rest of the output.
+        let signalled = || self.signal.is_cancelled();
         let written = self.board.print_above(|| -> io::Result<()> {
-            stdout
-                .lock()
-                .write_to(&mut Stdout(io::stdout().lock()), None)?;
+            let left =
+                stdout
+                    .lock()
+                    .write_to(&mut Stdout(io::stdout().lock()), None, &signalled)?;
+            not_written(number, "stdout", left);
             if show_stderr {
                 let prefix = format!("[#{number}] ");
-                stderr
-                    .lock()
-                    .write_to(&mut io::stderr().lock(), Some(prefix.as_bytes()))?;
+                let left = stderr.lock().write_to(
+                    &mut io::stderr().lock(),
+                    Some(prefix.as_bytes()),
+                    &signalled,
+                )?;
+                not_written(number, "stderr", left);
             }
             Ok(())
         });
@@ -274,12 +341,25 @@ impl Shared<'_> {
             });
             if failed && self.options.fail_fast && !self.stop.is_cancelled() {
                 *lock(&self.failed_fast) = true;
+                // SIGTERM, as for a timeout: the stop is spinner's, not a Ctrl-C of the user's.
                 self.stop(Forward::Terminate);
             }
         }
         end.finish(outcome);
         self.give_place();
         self.wake.notify();
+    }
+}
+
+/// Says, in one line on stderr, that the last `left` bytes of command `number`'s `stream` were not
+/// written (a signal stopped the write-out); nothing if it was all written.
+fn not_written(number: usize, stream: &str, left: u64) {
+    if left > 0 {
+        let _ = writeln!(
+            io::stderr(),
+            "spinner: #{number}: the last {} of its {stream} were not written: the run was stopped",
+            crate::measure::Bytes(left)
+        );
     }
 }
 
@@ -293,57 +373,131 @@ fn how_it_ended(status: &ExitStatus) -> String {
     }
 }
 
+/// Whether a line is a command: not blank, and its first non-blank character is not `#`.
+fn is_command(line: &[u8]) -> bool {
+    let first = line.iter().find(|byte| !byte.is_ascii_whitespace());
+    first.is_some_and(|&byte| byte != b'#')
+}
+
+/// The command of a line read (its end taken off), if it is one.
+fn command_of(mut line: Vec<u8>) -> Option<OsString> {
+    while line
+        .last()
+        .is_some_and(|&byte| byte == b'\n' || byte == b'\r')
+    {
+        line.pop();
+    }
+    is_command(&line).then(|| OsString::from_vec(line))
+}
+
 /// The commands of `lines`: each line that is not blank and whose first non-blank character is not
 /// `#`, as bytes (a command need not be UTF-8; it is passed to `sh` as it is). A line longer than
 /// [`LONGEST_LINE`] is an error of kind [`io::ErrorKind::InvalidData`], read no further.
-fn commands(mut lines: impl BufRead) -> impl Iterator<Item = io::Result<OsString>> {
-    let mut number = 0_usize;
-    let mut failed = false;
-    std::iter::from_fn(move || {
-        if failed {
+struct Commands<R> {
+    lines: R,
+    number: usize,
+    failed: bool,
+}
+
+fn commands<R: BufRead>(lines: R) -> Commands<R> {
+    Commands {
+        lines,
+        number: 0,
+        failed: false,
+    }
+}
+
+impl<R: BufRead> Iterator for Commands<R> {
+    type Item = io::Result<OsString>;
+
+    fn next(&mut self) -> Option<io::Result<OsString>> {
+        if self.failed {
             return None;
         }
         loop {
-            number += 1;
+            self.number += 1;
             let mut line = Vec::new();
             let limit = u64::try_from(LONGEST_LINE + 1).unwrap_or(u64::MAX);
-            match lines.by_ref().take(limit).read_until(b'\n', &mut line) {
+            match self.lines.by_ref().take(limit).read_until(b'\n', &mut line) {
                 Ok(0) => return None,
                 Ok(_) => {}
                 Err(err) => {
-                    failed = true;
+                    self.failed = true;
                     return Some(Err(err));
                 }
             }
             if line.len() > LONGEST_LINE {
-                failed = true;
+                self.failed = true;
                 return Some(Err(io::Error::new(
                     io::ErrorKind::InvalidData,
                     format!(
-                        "line {number} is longer than {} KiB, the longest a command may be",
+                        "line {} is longer than {} KiB, the longest a command may be",
+                        self.number,
                         LONGEST_LINE / 1024
                     ),
                 )));
             }
-            while line
-                .last()
-                .is_some_and(|&byte| byte == b'\n' || byte == b'\r')
-            {
-                line.pop();
-            }
-            let first = line.iter().find(|byte| !byte.is_ascii_whitespace());
-            if first.is_some_and(|&byte| byte != b'#') {
-                return Some(Ok(OsString::from_vec(line)));
+            if let Some(command) = command_of(line) {
+                return Some(Ok(command));
             }
         }
-    })
+    }
 }
 
-/// Runs one command a line of `lines`, as `options` say, the board drawn on stderr (its frames
+impl<R: BufRead> Commands<R> {
+    /// Reads the rest, at most `budget` bytes, and counts its commands: what a stop left unread.
+    /// A line cut by the budget, too long, or that cannot be read ends the count, short of the
+    /// end.
+    fn count_rest(mut self, mut budget: u64) -> Rest {
+        let mut counted = 0;
+        if self.failed {
+            return Rest {
+                counted,
+                all: false,
+            };
+        }
+        let longest = u64::try_from(LONGEST_LINE + 1).unwrap_or(u64::MAX);
+        let mut line = Vec::new();
+        loop {
+            if budget == 0 {
+                // Read up to the budget: all, only if nothing is left.
+                let all = self.lines.fill_buf().is_ok_and(<[u8]>::is_empty);
+                return Rest { counted, all };
+            }
+            line.clear();
+            let read = self
+                .lines
+                .by_ref()
+                .take(budget.min(longest))
+                .read_until(b'\n', &mut line);
+            let read = match read {
+                Ok(0) => return Rest { counted, all: true },
+                Ok(read) => read,
+                Err(_) => {
+                    return Rest {
+                        counted,
+                        all: false,
+                    };
+                }
+            };
+            budget -= u64::try_from(read).unwrap_or(budget);
+            let cut = !line.ends_with(b"\n") && (budget == 0 || line.len() > LONGEST_LINE);
+            if cut {
+                return Rest {
+                    counted,
+                    all: false,
+                };
+            }
+            counted += usize::from(is_command(&line));
+        }
+    }
+}
+
+/// Runs one command a line of `input`, as `options` say, the board drawn on stderr (its frames
 /// recorded in `display`). `cancel` stops them all (a signal handler raises it; `forward` then
 /// says with which signal).
 ///
-/// Returns the summary, and the error that stopped the reading of `lines` if one did (the commands
+/// Returns the summary, and the error that stopped the reading of `input` if one did (the commands
 /// started were stopped first, and are counted in the summary).
 ///
 /// # Examples
@@ -351,7 +505,7 @@ fn commands(mut lines: impl BufRead) -> impl Iterator<Item = io::Result<OsString
 /// ```
 /// use std::time::Duration;
 /// use spinner::Cancel;
-/// use spinner_cli::command::jobs::{CommandJobsOptions, run_command_jobs};
+/// use spinner_cli::command::jobs::{CommandJobsOptions, Input, run_command_jobs};
 /// use spinner_cli::command::{Forward, OutputMode};
 /// use spinner_cli::lesson::Mode;
 /// use spinner_cli::measure::FrameLog;
@@ -365,7 +519,7 @@ fn commands(mut lines: impl BufRead) -> impl Iterator<Item = io::Result<OsString
 ///     output: OutputMode::OnError,
 ///     fail_fast: false,
 /// };
-/// let lines = "true\n# a comment\n\nexit 3\ntrue\n".as_bytes();
+/// let lines = Input::file("true\n# a comment\n\nexit 3\ntrue\n".as_bytes());
 /// let (summary, unread) = run_command_jobs(&options, lines, &Cancel::new(), &|| Forward::Interrupt, &FrameLog::new());
 /// assert!(unread.is_none());
 /// assert_eq!((summary.counts.answered, summary.counts.failed), (2, 1));
@@ -373,7 +527,7 @@ fn commands(mut lines: impl BufRead) -> impl Iterator<Item = io::Result<OsString
 /// ```
 pub fn run_command_jobs(
     options: &CommandJobsOptions,
-    lines: impl BufRead + Send + 'static,
+    input: Input,
     cancel: &Cancel,
     forward: &(dyn Fn() -> Forward + Sync),
     display: &FrameLog,
@@ -383,6 +537,7 @@ pub fn run_command_jobs(
     let shared = Shared {
         options,
         board: &board,
+        signal: cancel,
         wake: Wake::default(),
         done: Cancel::new(),
         last_so_far: Cancel::new(),
@@ -394,26 +549,51 @@ pub fn run_command_jobs(
         failures: Mutex::new(Vec::new()),
         write_error: Mutex::new(None),
     };
-    // The lines are read on a thread of their own, one at a time: a slow stdin never holds the board
-    // up. Not joined: on a stop it may be blocked reading a terminal or a pipe that stays open, and
-    // it ends with the process.
+    // The lines are opened and read on a thread of their own, one at a time: a slow stdin, or a
+    // FIFO that waits for a writer, never holds the board or a stop up. Not joined: on a stop it
+    // may be blocked opening a FIFO or reading a terminal or a pipe that stays open, and it ends
+    // with the process.
     let (lines_tx, lines_rx) = std::sync::mpsc::sync_channel::<io::Result<OsString>>(0);
+    // What a stop left of a file that ends, counted: sent only if the stop came before its end.
+    let (rest_tx, rest_rx) = std::sync::mpsc::channel::<Rest>();
+    let ends = input.ends;
     let reader = thread::Builder::new()
         .name("lines".to_owned())
         .spawn(move || {
-            for line in commands(lines) {
-                if lines_tx.send(line).is_err() {
+            let lines = match (input.open)() {
+                Ok(lines) => lines,
+                Err(err) => {
+                    let _ = lines_tx.send(Err(err));
+                    return;
+                }
+            };
+            let mut commands = commands(lines);
+            while let Some(line) = commands.next() {
+                if let Err(std::sync::mpsc::SendError(line)) = lines_tx.send(line) {
+                    // The run stopped: this line and the rest are not started.
+                    let rest = match line {
+                        Ok(_) if ends => {
+                            let rest = commands.count_rest(REST_COUNTED);
+                            Rest {
+                                counted: rest.counted + 1,
+                                ..rest
+                            }
+                        }
+                        _ => Rest::default(),
+                    };
+                    let _ = rest_tx.send(rest);
                     break;
                 }
             }
         });
     let mut unread = reader.err();
+    let mut read_to_the_end = false;
     let mut stdout = io::sink();
     let painter = Painter::new(&board, &mut stdout).without_result_lines();
     let mut painter = FrameRecorder::new(painter, display.clone());
     thread::scope(|scope| {
         let shared = &shared;
-        let dispatcher = scope.spawn(move || dispatch(shared, &lines_rx, scope));
+        let dispatcher = scope.spawn(move || dispatch(shared, lines_rx, scope));
         let mut watching = Watching {
             inner: &mut painter,
             shared,
@@ -449,30 +629,53 @@ pub fn run_command_jobs(
                 }));
             }
         }
-        if let Ok(Err(err)) = dispatcher.join() {
-            unread.get_or_insert(err);
+        match dispatcher.join() {
+            Ok(Err(err)) => {
+                unread.get_or_insert(err);
+            }
+            Ok(Ok(ended)) => read_to_the_end = ended,
+            Err(_) => {}
         }
     });
     drop(painter);
+    let mut counts = board.counts();
+    // Stopped before the end of the input: the commands not read are counted if the input ends
+    // (its reader has nothing to wait for, and was told of the stop when the dispatcher let go
+    // of the lines), else said not to be read.
+    let mut rest_not_read = false;
+    if unread.is_none() && !read_to_the_end {
+        let rest = if ends {
+            rest_rx.recv().unwrap_or(Rest {
+                counted: 0,
+                all: true,
+            })
+        } else {
+            Rest::default()
+        };
+        counts.cancelled_pending += rest.counted;
+        rest_not_read = !rest.all;
+    }
     let summary = CommandJobsSummary {
-        counts: board.counts(),
+        counts,
         failures: std::mem::take(&mut *lock(&shared.failures)),
         failed_fast: *lock(&shared.failed_fast),
         elapsed: started.elapsed(),
         write_error: lock(&shared.write_error).take(),
+        rest_not_read,
     };
     (summary, unread)
 }
 
 /// Reads the commands one by one and starts each, on a thread of its own, when a place among the
 /// `limit` is free; stops at the stop or at the end of the lines, then waits for every command to
-/// end and raises `done`. Returns the error that stopped the reading, if one did.
+/// end and raises `done`. Returns whether the lines were read to their end, or the error that
+/// stopped the reading.
 fn dispatch<'scope, 'env>(
     shared: &'scope Shared<'env>,
-    lines: &std::sync::mpsc::Receiver<io::Result<OsString>>,
+    lines: std::sync::mpsc::Receiver<io::Result<OsString>>,
     scope: &'scope thread::Scope<'scope, 'env>,
-) -> io::Result<()> {
-    let mut result = Ok(());
+) -> io::Result<bool> {
+    let mut result = Ok(false);
     while !shared.stop.is_cancelled() {
         // The next line, looking at the stop now and then: a stdin that stays open must not hold a
         // Ctrl-C up.
@@ -485,7 +688,10 @@ fn dispatch<'scope, 'env>(
                 break;
             }
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => continue,
-            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                result = Ok(true);
+                break;
+            }
         };
         let shown = line.to_string_lossy().into_owned();
         let number = shared.board.add(&shown);
@@ -504,6 +710,8 @@ fn dispatch<'scope, 'env>(
             shared.ended(number, &shown, end, outcome);
         }
     }
+    // The reader hears that no more lines are taken (its next send fails), and counts the rest.
+    drop(lines);
     // Every place back: every command started has ended, and the board can close.
     let mut free = lock(&shared.free);
     while *free < shared.options.limit.max(1) {
@@ -555,6 +763,44 @@ mod tests {
         // From an endless source, only a bounded amount is read.
         let mut zeros = commands(io::BufReader::new(io::repeat(0)));
         assert!(zeros.next().expect("an item").is_err());
+    }
+
+    #[test]
+    fn the_rest_is_counted_up_to_the_budget() {
+        let rest = |text: &'static [u8], budget| {
+            let mut read = commands(text);
+            read.next();
+            read.count_rest(budget)
+        };
+        let all = |counted| Rest { counted, all: true };
+        assert_eq!(rest(b"a\nb\n# c\n\nd", 100), all(2));
+        assert_eq!(rest(b"a\nb\n", 2), all(1));
+        assert_eq!(
+            rest(b"a\nb\nc\n", 2),
+            Rest {
+                counted: 1,
+                all: false
+            }
+        );
+        // A line cut by the budget is not counted.
+        assert_eq!(
+            rest(b"a\nbbbb\n", 3),
+            Rest {
+                counted: 0,
+                all: false
+            }
+        );
+        let mut long = b"a\n".to_vec();
+        long.extend(vec![b'x'; LONGEST_LINE + 10]);
+        let mut read = commands(&long[..]);
+        read.next();
+        assert_eq!(
+            read.count_rest(REST_COUNTED),
+            Rest {
+                counted: 0,
+                all: false
+            }
+        );
     }
 
     #[test]

@@ -307,3 +307,70 @@ fn text_from_the_command_line_reaches_the_terminal_escaped() {
         );
     }
 }
+
+#[test]
+fn a_mistyped_option_before_the_command_is_a_usage_error_naming_it() {
+    for args in [
+        &["run", "--timout", "5s", "--", "true"][..],
+        &["run", "--timout", "5s", "true"],
+    ] {
+        let out = run(args);
+        let stderr = text(&out.stderr);
+        // Not run as the command (`--timout: command not found`, exit 127).
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr:?}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr:?}");
+        assert!(
+            stderr.contains("'--timout'") && stderr.contains("'--timeout'"),
+            "{args:?}: {stderr:?}"
+        );
+        assert!(
+            stderr.contains("'spinner run --help'"),
+            "{args:?}: {stderr:?}"
+        );
+    }
+    // A command's own options pass through, after `--` or after the command's name.
+    for args in [
+        &["run", "--", "ls", "-d", "/"][..],
+        &["run", "ls", "-d", "/"],
+    ] {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {out:?}");
+        assert_eq!(text(&out.stdout), "/\n", "{args:?}");
+    }
+}
+
+#[test]
+fn run_without_a_command_says_so_and_points_to_its_own_help() {
+    for args in [&["run"][..], &["run", "--timeout", "5s"], &["run", "--"]] {
+        let out = run(args);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr:?}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr:?}");
+        assert!(
+            stderr.contains("the command to run is missing"),
+            "{args:?}: {stderr:?}"
+        );
+        assert!(
+            stderr.contains("'spinner run --help'"),
+            "{args:?}: {stderr:?}"
+        );
+    }
+}
+
+#[test]
+fn the_manual_page_is_one_page_naming_no_other() {
+    let out = run(&["man"]);
+    assert!(out.status.success(), "{out:?}");
+    let page = text(&out.stdout);
+    // No `spinner-run(1)`: the subcommands have no pages of their own.
+    assert!(!page.contains("spinner\\-"), "{page}");
+    // Their options are on this one.
+    for word in [
+        "\\-\\-jobs\\-from",
+        "\\-\\-grace",
+        "\\-\\-trials",
+        "completions",
+    ] {
+        assert!(page.contains(word), "{word} in {page}");
+    }
+}

@@ -444,6 +444,56 @@ fn fail_fast_stops_the_others_at_the_first_failure() {
     }
 }
 
+/// The signal `--fail-fast` sends the commands still running is the one the guide names.
+#[test]
+fn fail_fast_sends_the_running_commands_the_signal_the_guide_names() {
+    let guide = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/run.md"))
+        .expect("docs/run.md");
+    let said = guide
+        .split("`--fail-fast` stops everything at the first failure (")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .expect("the guide says what --fail-fast does")
+        .replace('\n', " ");
+    for mode in MODES {
+        let dir = TempDir::new("fail-fast-signal");
+        let marker = sleep_arg(321);
+        let _leftovers = Leftovers(vec![marker.clone()]);
+        let (got, trapped) = (dir.path("got"), dir.path("trapped"));
+        let lines = [
+            // Says which signal reached it, once its traps are set.
+            format!(
+                "trap 'echo SIGTERM > {got}; exit 0' TERM; trap 'echo SIGINT > {got}; exit 0' INT; \
+                 touch {trapped}; sleep {marker} & wait"
+            ),
+            format!("while [ ! -e {trapped} ]; do sleep 0.05; done; exit 3"),
+        ];
+        let file = dir.write("jobs", &lines);
+        let ran = run(spinner(&[
+            "run",
+            "--mode",
+            mode,
+            "--limit",
+            "2",
+            "--fail-fast",
+            "--jobs-from",
+            &file,
+        ]));
+        assert_eq!(ran.code, Some(1), "{mode}: {}", ran.stderr);
+        let got = dir.lines("got");
+        let [signal] = &got[..] else {
+            panic!(
+                "{mode}: no signal reached the running command: {}",
+                ran.stderr
+            );
+        };
+        assert!(
+            said.contains(&format!("get {signal}, then SIGKILL")),
+            "{mode}: it got {signal}; the guide says: {said:?}"
+        );
+    }
+}
+
 // 6. Lines run as `sh -c` would.
 
 #[test]
@@ -666,6 +716,251 @@ fn ctrl_c_ends_the_run_while_stdin_stays_open() {
         );
         assert_eq!(ran.code, Some(130), "{mode}: {}", ran.stderr);
         assert_gone(&[marker]);
+    }
+}
+
+#[test]
+fn a_directory_is_a_usage_error_naming_it() {
+    let dir = TempDir::new("directory");
+    let path = dir.0.to_str().expect("a UTF-8 temporary path");
+    let ran = run(spinner(&["run", "--jobs-from", path]));
+    assert_eq!(ran.code, Some(2), "{:?}", ran.stderr);
+    assert_eq!(ran.stderr.lines().count(), 1, "{:?}", ran.stderr);
+    assert!(
+        ran.stderr.contains(&format!("'--jobs-from {path}'"))
+            && ran.stderr.contains("is a directory"),
+        "{:?}",
+        ran.stderr
+    );
+    assert!(ran.stdout.is_empty(), "{:?}", ran.stdout);
+}
+
+/// `dir/fifo`, a FIFO.
+fn fifo(dir: &TempDir) -> String {
+    let path = dir.path("fifo");
+    let name = std::ffi::CString::new(path.clone()).expect("a path without NUL");
+    // SAFETY: `mkfifo` reads the NUL-terminated path, which lives for the call.
+    assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0, "mkfifo");
+    path
+}
+
+#[test]
+fn ctrl_c_ends_the_run_while_a_fifo_waits_for_a_writer() {
+    for mode in MODES {
+        let dir = TempDir::new("fifo-ctrl-c");
+        let fifo = fifo(&dir);
+        let mut running = Running::start(spinner(&["run", "--mode", mode, "--jobs-from", &fifo]));
+        let pid = running.child.id();
+        // The FIFO is opened once the signal handlers are in place; its open waits for a writer.
+        wait_until("spinner opens the FIFO", || {
+            util::processes::in_syscall(pid, libc::SYS_openat)
+        });
+        running.signal(libc::SIGINT);
+        let ended = running.exits_within(GENEROUS);
+        if !ended {
+            running.signal(libc::SIGKILL);
+        }
+        let ran = running.finish();
+        assert!(ended, "{mode}: still waiting for a writer after Ctrl-C");
+        assert_eq!(ran.code, Some(130), "{mode}: {}", ran.stderr);
+        assert!(
+            joined(&ran.stderr).contains("cancelled by Ctrl-C"),
+            "{mode}: {}",
+            ran.stderr
+        );
+    }
+}
+
+#[test]
+fn a_fifo_is_read_once_a_writer_comes() {
+    for mode in MODES {
+        let dir = TempDir::new("fifo-read");
+        let fifo = fifo(&dir);
+        let running = Running::start(spinner(&["run", "--mode", mode, "--jobs-from", &fifo]));
+        let pid = running.child.id();
+        wait_until("spinner opens the FIFO", || {
+            util::processes::in_syscall(pid, libc::SYS_openat)
+        });
+        fs::write(&fifo, "echo from-the-fifo\n").expect("write to the FIFO");
+        let ran = running.finish();
+        assert_eq!(ran.code, Some(0), "{mode}: {}", ran.stderr);
+        assert_eq!(ran.stdout, "from-the-fifo\n", "{mode}");
+    }
+}
+
+/// After Ctrl-C, the summary counts every command of the file: those stopped, and those not
+/// started, read or not when the stop came.
+#[test]
+fn after_ctrl_c_the_summary_counts_every_command_of_the_file() {
+    for mode in MODES {
+        let dir = TempDir::new("ctrl-c-count");
+        let log = dir.path("log");
+        let markers: Vec<String> = (0..32).map(|_| sleep_arg(322)).collect();
+        let _leftovers = Leftovers(markers.clone());
+        let mut lines = vec!["# 32 commands, 4 at a time".to_owned()];
+        lines.extend(
+            markers
+                .iter()
+                .enumerate()
+                .map(|(i, marker)| format!("echo {} >> '{log}'; sleep {marker}", i + 1)),
+        );
+        let file = dir.write("jobs", &lines);
+        let running = Running::start(spinner(&[
+            "run",
+            "--mode",
+            mode,
+            "--limit",
+            "4",
+            "--grace",
+            "1s",
+            "--jobs-from",
+            &file,
+        ]));
+        wait_until("4 commands started", || dir.lines("log").len() >= 4);
+        running.signal(libc::SIGINT);
+        let ran = running.finish();
+        assert_eq!(ran.code, Some(130), "{mode}: {}", ran.stderr);
+        let report = joined(&ran.stderr);
+        let summary = &report[report.find(" commands in ").unwrap_or(0)..];
+        assert_eq!(
+            number_before(&report, " commands in "),
+            Some(32),
+            "{mode}: {report}"
+        );
+        assert_eq!(
+            number_before(summary, " stopped"),
+            Some(4),
+            "{mode}: {report}"
+        );
+        assert_eq!(
+            number_before(summary, " not started"),
+            Some(28),
+            "{mode}: {report}"
+        );
+        assert!(!report.contains("not read"), "{mode}: {report}");
+        assert_gone(&markers);
+    }
+}
+
+/// Where the rest cannot be read without waiting (stdin that stays open), the summary says it
+/// was not read.
+#[test]
+fn after_ctrl_c_the_summary_says_the_rest_of_stdin_was_not_read() {
+    for mode in MODES {
+        let marker = sleep_arg(323);
+        let _leftovers = Leftovers(vec![marker.clone()]);
+        let mut command = spinner(&["run", "--mode", mode, "--limit", "1", "--jobs-from", "-"]);
+        command.stdin(Stdio::piped());
+        let mut running = Running::start(command);
+        let mut stdin = running.child.stdin.take().expect("its stdin");
+        writeln!(stdin, "sleep {marker}\ntrue\ntrue").expect("write the commands");
+        stdin.flush().expect("flush stdin");
+        wait_until("the command started", || !with_marker(&marker).is_empty());
+        running.signal(libc::SIGINT);
+        let ended = running.exits_within(GENEROUS);
+        drop(stdin);
+        let ran = running.finish();
+        assert!(
+            ended,
+            "{mode}: still running with stdin open: {}",
+            ran.stderr
+        );
+        assert_eq!(ran.code, Some(130), "{mode}: {}", ran.stderr);
+        let report = joined(&ran.stderr);
+        assert!(
+            report.contains("; the rest of the input was not read"),
+            "{mode}: {report}"
+        );
+    }
+}
+
+#[test]
+fn output_that_cannot_be_kept_names_the_temporary_directory() {
+    let dir = TempDir::new("spool");
+    let missing = dir.path("no-such-directory");
+    // Past the 1 MiB kept in memory: the rest needs a temporary file.
+    let file = dir.write(
+        "jobs",
+        &["head -c 2000000 /dev/zero | tr '\\0' x".to_owned()],
+    );
+    let mut command = spinner(&["run", "--jobs-from", &file]);
+    command.env("TMPDIR", &missing);
+    let ran = run(command);
+    assert_eq!(ran.code, Some(1), "{}", ran.stderr);
+    let line = ran
+        .stderr
+        .lines()
+        .find(|line| line.contains("#1:"))
+        .unwrap_or_else(|| panic!("no line about #1: {}", ran.stderr));
+    assert!(
+        line.contains(&format!("'{missing}'")) && line.contains("TMPDIR"),
+        "{line}"
+    );
+}
+
+/// A reader of the program's stderr that takes 1 KiB every 10 ms (about 100 KB/s), and keeps
+/// what it read.
+fn slow_reader(
+    mut pipe: impl std::io::Read + Send + 'static,
+) -> std::sync::Arc<std::sync::Mutex<Vec<u8>>> {
+    let read = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let keep = std::sync::Arc::clone(&read);
+    std::thread::spawn(move || {
+        let mut buf = [0; 1024];
+        while let Ok(n @ 1..) = pipe.read(&mut buf) {
+            keep.lock()
+                .expect("the bytes read")
+                .extend_from_slice(&buf[..n]);
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    });
+    read
+}
+
+/// Ctrl-C during the write-out of a failed command's 20 MB of stderr to a slow reader ends the run
+/// soon (at 100 KB/s the whole would take minutes), and says what was not written.
+#[test]
+fn ctrl_c_ends_a_long_write_out() {
+    for mode in MODES {
+        let dir = TempDir::new("write-out");
+        let file = dir.write(
+            "jobs",
+            &["head -c 20000000 /dev/zero | tr '\\0' x | fold -w 100 >&2; exit 1".to_owned()],
+        );
+        let mut child = spinner(&["run", "--mode", mode, "--jobs-from", &file])
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("spawn the binary");
+        let stderr = slow_reader(child.stderr.take().expect("its stderr"));
+        let seen = |needle: &str| {
+            let read = stderr.lock().expect("the bytes read");
+            String::from_utf8_lossy(&read).contains(needle)
+        };
+        wait_until("the write-out began", || seen("[#1] xxx"));
+        // SAFETY: `kill` on the pid of our own child, which has not been reaped.
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+        let deadline = std::time::Instant::now() + GENEROUS;
+        let status = loop {
+            match child.try_wait().expect("waitpid") {
+                Some(status) => break Some(status),
+                None if std::time::Instant::now() > deadline => break None,
+                None => std::thread::sleep(std::time::Duration::from_millis(10)),
+            }
+        };
+        let Some(status) = status else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{mode}: still writing {GENEROUS:?} after Ctrl-C");
+        };
+        assert_eq!(status.code(), Some(130), "{mode}");
+        wait_until("its stderr read to the end", || seen("cancelled by Ctrl-C"));
+        let read = stderr.lock().expect("the bytes read");
+        let text = String::from_utf8_lossy(&read);
+        let tail = &text[text.len().saturating_sub(2000)..];
+        assert!(
+            tail.contains("spinner: #1: ") && tail.contains(" of its stderr were not written"),
+            "{mode}: {tail}"
+        );
     }
 }
 

@@ -19,14 +19,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use spinner_testing::GENEROUS;
+
 /// The binary under test.
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_spinner")
 }
-
-/// How long anything may take before a test gives up. The machines are shared and noisy: this is a
-/// bound against hangs, not a measurement.
-const GENEROUS: Duration = Duration::from_secs(10);
 
 /// Long enough (a 94-column frame) to be rewrapped onto 4 rows at 30 columns and 3 at 40. Its
 /// numbered words tell which part of it a row holds: a cut frame shows only the first few.

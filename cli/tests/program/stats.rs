@@ -209,7 +209,7 @@ fn compare_stops_within_a_frame_of_ctrl_c_even_at_long_intervals() {
     // sign that a Ctrl-C now is seen as one.
     pty.wait_for("[1/", GENEROUS);
     pty.signal(Signal::SIGINT);
-    // Bounded by GENEROUS: a run that ignored the Ctrl-C would go on for 4 to 12 s more.
+    // A run that ignored the Ctrl-C would go on for 4 to 12 s more, then exit 0 with its report.
     pty.read_to_end(GENEROUS);
     let text = pty.text();
     assert_eq!(pty.exit_code(GENEROUS), 130, "{text:?}");
