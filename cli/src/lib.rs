@@ -330,11 +330,13 @@ fn one_command(
     signals: &Signals,
     display: &FrameLog,
 ) -> Result<Ran, Error> {
+    // A real command may run for minutes: its spinner says for how long so far.
     let spinner = command
         .style
         .spinner()
         .announce(true)
         .heartbeat(run.heartbeat)
+        .elapsed(true)
         .start();
     let forward = || forward(signals);
     let outcome = command::run_command(command, cancel, &forward, spinner, display)?;

@@ -351,8 +351,36 @@ pub(crate) fn command_ended(
     timeout: Option<std::time::Duration>,
 ) -> String {
     let symbols = Symbols::detect();
-    // The command line is the user's text: shown safely, cut to leave room for how it ended.
-    let command = fit(shown, 48);
+    // The command line is the user's text: shown safely; on a terminal, cut to leave room on the
+    // line for how it ended (off one, a log has room for all of it).
+    let command = fit(shown, usize::MAX);
+    let line = command_ended_as(&command, &symbols, outcome, signal, timeout);
+    let Some(columns) = stderr_columns() else {
+        return line;
+    };
+    let over = unicode_width::UnicodeWidthStr::width(line.as_str()).saturating_sub(columns - 1);
+    if over == 0 {
+        return line;
+    }
+    let room = unicode_width::UnicodeWidthStr::width(&*command)
+        .saturating_sub(over)
+        .max(16);
+    command_ended_as(&fit(shown, room), &symbols, outcome, signal, timeout)
+}
+
+/// The columns of the terminal on stderr, if it is one (at least 20).
+fn stderr_columns() -> Option<usize> {
+    let size = rustix::termios::tcgetwinsize(std::io::stderr()).ok()?;
+    Some(usize::from(size.ws_col)).filter(|&columns| columns >= 20)
+}
+
+fn command_ended_as(
+    command: &str,
+    symbols: &Symbols,
+    outcome: &CommandOutcome,
+    signal: Option<&str>,
+    timeout: Option<std::time::Duration>,
+) -> String {
     let elapsed = HumanDuration(outcome.elapsed);
     let timed_out = outcome
         .stopping

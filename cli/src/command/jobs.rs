@@ -25,8 +25,9 @@ use spinner::thread_supervisor::{self, ThreadWait};
 use spinner::{Cancel, Draw, Mechanism, Spin, event_loop};
 
 use super::process::{Route, Streams, Wake};
-use super::pump::{SharedSpool, Sink};
-use super::runner::{Next, Run};
+use super::runner::{Limits, Next, Run};
+use super::sink::Sink;
+use super::spool::SharedSpool;
 use super::{Forward, OutputMode, StopCause};
 use crate::closed_stdout::Stdout;
 use crate::jobs::{Board, Counts, JobEnd, JobOutcome, Painter};
@@ -240,8 +241,10 @@ impl Shared<'_> {
             streams,
             sinks,
             None,
-            self.options.timeout,
-            self.options.grace,
+            Limits {
+                timeout: self.options.timeout,
+                grace: self.options.grace,
+            },
             &self.wake,
         );
         let mut run = match started {

@@ -18,6 +18,8 @@ mod pty;
 mod pump;
 mod relay;
 mod runner;
+mod sink;
+mod spool;
 mod supervisor;
 pub mod tty;
 

@@ -171,6 +171,24 @@ impl AlternateScreen {
     }
 }
 
+/// `bytes` with each `\r\n` made `\n`: the command's terminal made its line ends, and the user's
+/// terminal makes them again (as it does for spinner's own lines), so they are passed on as they
+/// were written.
+pub(crate) fn line_ends_as_written(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    if !bytes.windows(2).any(|pair| pair == b"\r\n") {
+        return std::borrow::Cow::Borrowed(bytes);
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut rest = bytes;
+    while let Some(at) = rest.windows(2).position(|pair| pair == b"\r\n") {
+        out.extend_from_slice(&rest[..at]);
+        out.push(b'\n');
+        rest = &rest[at + 2..];
+    }
+    out.extend_from_slice(rest);
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,7 +197,7 @@ mod tests {
     fn the_alternate_screen_is_seen_entered_and_left_even_split_between_reads() {
         let mut screen = AlternateScreen::default();
         assert!(!screen.see(b"plain text"));
-        assert!(screen.see(b"abc\x1b[?10"));
+        assert!(!screen.see(b"abc\x1b[?10"));
         assert!(screen.see(b"49h drawn"));
         assert!(screen.see(b"more"));
         assert!(!screen.see(b"\x1b[?1049l back"));
@@ -202,22 +220,4 @@ mod tests {
         assert!(!modes.took_screen(&pty.first));
         assert_eq!(modes.interrupt, Some(3));
     }
-}
-
-/// `bytes` with each `\r\n` made `\n`: the command's terminal made its line ends, and the user's
-/// terminal makes them again (as it does for spinner's own lines), so they are passed on as they
-/// were written.
-pub(crate) fn line_ends_as_written(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
-    if !bytes.windows(2).any(|pair| pair == b"\r\n") {
-        return std::borrow::Cow::Borrowed(bytes);
-    }
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut rest = bytes;
-    while let Some(at) = rest.windows(2).position(|pair| pair == b"\r\n") {
-        out.extend_from_slice(&rest[..at]);
-        out.push(b'\n');
-        rest = &rest[at + 2..];
-    }
-    out.extend_from_slice(rest);
-    std::borrow::Cow::Owned(out)
 }

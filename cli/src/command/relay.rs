@@ -16,7 +16,7 @@ use spinner::{Hidden, SpinnerHandle};
 
 use super::Forward;
 use super::pty::{AlternateScreen, Modes, line_ends_as_written, resize};
-use super::pump::{AboveSpinner, QUIET, Sink, Tail, TailReader};
+use super::sink::{AboveSpinner, QUIET, Sink, Tail, TailReader};
 use super::tty;
 
 /// How often the keys' relay looks again whether spinner is in the foreground while it is not

@@ -11,8 +11,9 @@ use std::time::{Duration, Instant};
 use rustix::process::Signal;
 
 use super::process::{Pipes, Process, ProcessState, Streams, Wake};
-use super::pump::{self, Nudge, PumpEnd, PumpState, Sink};
+use super::pump::{self, Nudge, PumpEnd, PumpState};
 use super::relay::Keys;
+use super::sink::Sink;
 use super::{CommandError, StopCause, Stopping};
 
 /// How long, once the command's whole group is gone, its output is waited for: a process that left
@@ -30,6 +31,15 @@ pub(crate) struct Run {
     stop: Option<Stop>,
     /// The run went to its end: what the command left running is its own.
     finished: bool,
+}
+
+/// How long a command may run, and how long it has to stop when asked.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    /// Stop it after this long.
+    pub(crate) timeout: Option<Duration>,
+    /// After asking it to stop, how long before SIGKILL.
+    pub(crate) grace: Duration,
 }
 
 /// A stop under way: what asked for it, and when SIGKILL follows.
@@ -70,8 +80,7 @@ impl Run {
         streams: Streams,
         sinks: impl FnOnce(Pipes) -> std::io::Result<Vec<(OwnedFd, Box<dyn Sink>)>>,
         keys: Option<Keys>,
-        timeout: Option<Duration>,
-        grace: Duration,
+        limits: Limits,
         wake: &Wake,
     ) -> Result<Run, CommandError> {
         let (process, pipes) = Process::spawn(program, args, streams, wake)?;
@@ -87,8 +96,8 @@ impl Run {
             process,
             pump,
             nudge,
-            timeout,
-            grace,
+            timeout: limits.timeout,
+            grace: limits.grace,
             stop: None,
             finished: false,
         })

@@ -21,9 +21,9 @@ use spinner::{
 
 use super::process::{self, Route, Streams, Wake};
 use super::pty::Pty;
-use super::pump::{self, AboveSpinner, Sink, Stream, Tail};
 use super::relay::{CommandScreen, KeptStderr, Keys};
-use super::runner::{Next, Run};
+use super::runner::{Limits, Next, Run};
+use super::sink::{self, AboveSpinner, Sink, Stream, Tail};
 use super::tty::Terminal;
 use super::{
     Captured, CommandError, CommandOptions, CommandOutcome, Forward, OutputMode, StopCause,
@@ -200,8 +200,10 @@ pub fn run_command(
         streams,
         sinks,
         keys,
-        options.timeout,
-        options.grace,
+        Limits {
+            timeout: options.timeout,
+            grace: options.grace,
+        },
         &wake,
     )?;
     // The command has its terminal: spinner keeps only the other end, so that the terminal hangs
@@ -278,7 +280,7 @@ struct Supervisor<'a> {
     /// Spinner stopped itself for the command's current stop (a Ctrl-Z, a SIGSTOP).
     stopped_with_it: bool,
     /// The command's stderr, kept for a failure (`--output on-error`).
-    tail: Option<pump::TailReader>,
+    tail: Option<sink::TailReader>,
 }
 
 impl Supervisor<'_> {
@@ -578,7 +580,7 @@ impl Supervisor<'_> {
         let (bytes, dropped) = self
             .tail
             .as_ref()
-            .map_or((Vec::new(), 0), pump::TailReader::take);
+            .map_or((Vec::new(), 0), sink::TailReader::take);
         CommandOutcome {
             status,
             started,

@@ -2,7 +2,7 @@
 //! put back after it, however the run ends (its end, a second Ctrl-C, a panic, Ctrl-Z), so that
 //! nothing a command or spinner changed on it outlives the run.
 //!
-//! Where the spinner is drawn, the command has a terminal of its own ([`pty`](super::pty)) and the
+//! Where the spinner is drawn, the command has a terminal of its own (a pseudo-terminal) and the
 //! user's terminal only carries keys: its input is raw while the run lasts, so that every key,
 //! Ctrl-C and Ctrl-Z included, reaches the command's terminal, whose own line discipline makes of
 //! them what a terminal would. Elsewhere (no spinner drawn: `TERM=dumb`) the command shares the
@@ -208,7 +208,7 @@ pub(crate) fn raw_while_foreground() -> bool {
 
 /// Puts the terminal's modes back as they were before the run, as spinner stops (Ctrl-Z): the
 /// shell gets its terminal as it left it. Once spinner is continued in the foreground,
-/// [`raw_while_foreground`] makes the input raw again.
+/// the keys are taken raw again.
 pub fn restore_for_stop() {
     saved(|saved| {
         if saved.raw {

@@ -12,7 +12,9 @@ use std::os::fd::{FromRawFd, OwnedFd};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use util::processes::{Leftovers, Running, TempFile, spinner, token, wait_until, with_arg};
+use util::processes::{
+    Leftovers, Running, TempFile, sleep_arg, spinner, token, wait_until, with_arg,
+};
 use util::{GENEROUS, Pty, Signal, bin};
 
 /// An interactive bash in a pty, its prompt `$ `.
@@ -195,11 +197,11 @@ fn echo_is_back_after_spinner_is_stopped_at_a_prompt_without_echo() {
 #[test]
 fn a_process_that_holds_none_of_the_output_does_not_hold_spinner() {
     for terminal in [true, false] {
-        let marker = token();
-        let _leftovers = Leftovers(vec![marker.clone()]);
+        let daemon = sleep_arg(300);
+        let _leftovers = Leftovers(vec![daemon.clone()]);
         // A daemon: its output elsewhere, immune to the hangup of its terminal.
         let script =
-            format!("trap '' HUP; sleep 300 >/dev/null 2>&1 </dev/null & echo started; : {marker}");
+            format!("trap '' HUP; sleep {daemon} >/dev/null 2>&1 </dev/null & echo started");
         let args = ["run", "--", "sh", "-c", &script];
         if terminal {
             let mut pty = Pty::spawn(&args, 80);
@@ -211,10 +213,9 @@ fn a_process_that_holds_none_of_the_output_does_not_hold_spinner() {
             assert_eq!(ran.stdout, "started\n");
         }
         // Spinner ended while the daemon still runs: it was not waited for.
-        let daemon =
-            util::processes::pids(|args| args.first() == Some(&"sleep") && args.contains(&"300"));
-        assert!(!daemon.is_empty(), "terminal {terminal}: no daemon left");
-        for pid in daemon {
+        let left = with_arg(&daemon);
+        assert!(!left.is_empty(), "terminal {terminal}: no daemon left");
+        for pid in left {
             // SAFETY: `kill` on the daemon this test started.
             unsafe { libc::kill(pid, libc::SIGKILL) };
         }
@@ -301,4 +302,23 @@ fn a_second_ctrl_c_ends_spinner_on_a_terminal_that_takes_no_writes() {
         let _ = running.child.kill();
         let _ = running.child.wait();
     }
+}
+
+#[test]
+fn the_final_line_uses_the_terminal_s_width_and_the_spinner_says_how_long_so_far() {
+    let marker = token();
+    let _leftovers = Leftovers(vec![marker.clone()]);
+    // 70 columns of command line: whole on a 100-column terminal.
+    let script = format!("sleep 1; : {marker} {}", "x".repeat(30));
+    let mut pty = Pty::spawn(&["run", "--", "sh", "-c", &script], 100);
+    // The spinner's line: the command, then the time it has run so far.
+    pty.wait_for(&format!("{}'  0.", "x".repeat(30)), GENEROUS);
+    pty.read_to_end(GENEROUS);
+    assert_eq!(pty.exit_code(GENEROUS), 0, "{:?}", pty.text());
+    let screen = util::Screen::replay(100, pty.output());
+    let last = screen.last_non_blank_line();
+    assert!(
+        last.starts_with("✔ sh -c") && last.contains(&format!("{}'", "x".repeat(30))),
+        "{last:?}"
+    );
 }
