@@ -339,6 +339,13 @@ fn one_command(
         .elapsed(true)
         .start();
     let forward = || forward(signals);
+    {
+        // A second signal ends the run at once: its final line says so.
+        let (shown, started) = (shown.to_owned(), Instant::now());
+        signals::last_words_are(move |signal| {
+            report::cut_short(&shown, signal.name(), started.elapsed())
+        });
+    }
     let outcome = command::run_command(command, cancel, &forward, spinner, display)?;
     let failed = !outcome.status.success() || outcome.stopping.is_some();
     // Killed by SIGPIPE, unasked: whatever read its output went away (`spinner run -- seq 1 1000000

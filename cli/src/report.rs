@@ -368,6 +368,20 @@ pub(crate) fn command_ended(
     command_ended_as(&fit(shown, room), &symbols, outcome, signal, timeout)
 }
 
+/// The last line of `spinner run` when a second signal cut the grace short: the command's group
+/// was killed at once.
+pub(crate) fn cut_short(shown: &str, signal: &str, elapsed: std::time::Duration) -> String {
+    let command = fit(
+        shown,
+        stderr_columns().map_or(usize::MAX, |columns| columns / 2),
+    );
+    format!(
+        "{} {command}: killed by a second {signal} ({})",
+        Symbols::detect().failure(),
+        HumanDuration(elapsed)
+    )
+}
+
 /// The columns of the terminal on stderr, if it is one (at least 20).
 fn stderr_columns() -> Option<usize> {
     let size = rustix::termios::tcgetwinsize(std::io::stderr()).ok()?;

@@ -9,8 +9,9 @@
 
 use std::fmt;
 use std::io;
+use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::thread;
 
 use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
@@ -119,12 +120,35 @@ pub(crate) fn first_was_typed() -> bool {
 /// shell running spinner in a script sees it die of Ctrl-C, and stops the script as it would
 /// without spinner. SIGQUIT leaves no core file.
 pub(crate) fn end_by(signal: libc::c_int) -> ! {
+    end_saying(signal, None)
+}
+
+/// The line that ends a run cut short by a second signal, if the run gave one ([`last_words_are`]).
+static LAST_WORDS: Mutex<Option<Box<dyn Fn(Signal) -> String + Send>>> = Mutex::new(None);
+
+/// Sets what a second signal says last, as the run's final line would have: the run ends at
+/// once, and the line says how.
+pub(crate) fn last_words_are(words: impl Fn(Signal) -> String + Send + 'static) {
+    *LAST_WORDS.lock().unwrap_or_else(PoisonError::into_inner) = Some(Box::new(words));
+}
+
+fn last_words(signal: Signal) -> Option<String> {
+    // Not waited for: the thread that holds it may be the one stuck (a paused terminal).
+    let words = LAST_WORDS.try_lock().ok()?;
+    words.as_ref().map(|words| words(signal))
+}
+
+/// [`end_by`], saying `words` on stderr once the terminal is restored.
+fn end_saying(signal: libc::c_int, words: Option<String>) -> ! {
     crate::command::tty::restore();
     let (restored, done) = std::sync::mpsc::channel();
     let _ = thread::Builder::new()
         .name("restore".to_owned())
         .spawn(move || {
             spinner::terminal::restore_stderr();
+            if let Some(words) = words {
+                let _ = writeln!(io::stderr(), "{words}");
+            }
             let _ = restored.send(());
         });
     let _ = done.recv_timeout(std::time::Duration::from_millis(500));
@@ -156,7 +180,7 @@ impl Signals {
             // A second signal while the run is stopping: the user wants out now. A command of
             // `spinner run` gets no more grace: its process group is killed.
             crate::command::kill_running_commands();
-            end_by(signal.number());
+            end_saying(signal.number(), last_words(signal));
         }
     }
 }

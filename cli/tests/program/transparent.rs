@@ -322,3 +322,36 @@ fn the_final_line_uses_the_terminal_s_width_and_the_spinner_says_how_long_so_far
         "{last:?}"
     );
 }
+
+#[test]
+fn a_second_ctrl_c_during_the_grace_ends_with_a_final_line() {
+    for mode in ["task", "thread"] {
+        let marker = token();
+        let _leftovers = Leftovers(vec![marker.clone()]);
+        // A command that ignores Ctrl-C: the grace is waited out, unless a second one comes.
+        let script = format!("trap '' INT; echo ignoring; sleep 300; : {marker}");
+        let args = [
+            "run", "--mode", mode, "--grace", "5m", "--", "sh", "-c", &script,
+        ];
+        let mut pty = Pty::spawn(&args, 100);
+        pty.wait_for("ignoring\r\n", GENEROUS);
+        pty.signal(Signal::SIGINT);
+        pty.wait_for("kills it now", GENEROUS);
+        pty.signal(Signal::SIGINT);
+        pty.read_to_end(GENEROUS);
+        let text = pty.text();
+        assert_eq!(
+            pty.ended_by(GENEROUS),
+            Some(Signal::SIGINT),
+            "{mode}: {text:?}"
+        );
+        let last = util::Screen::replay(100, pty.output()).last_non_blank_line();
+        assert!(
+            last.starts_with("✖ sh -c") && last.contains("killed by a second Ctrl-C"),
+            "{mode}: {last:?} in {text:?}"
+        );
+        wait_until("the command is gone", || {
+            util::processes::pids(|args| args.iter().any(|arg| arg.contains(&marker))).is_empty()
+        });
+    }
+}
