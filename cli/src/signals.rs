@@ -124,7 +124,10 @@ pub(crate) fn end_by(signal: libc::c_int) -> ! {
 }
 
 /// The line that ends a run cut short by a second signal, if the run gave one ([`last_words_are`]).
-static LAST_WORDS: Mutex<Option<Box<dyn Fn(Signal) -> String + Send>>> = Mutex::new(None);
+static LAST_WORDS: Mutex<Option<LastWords>> = Mutex::new(None);
+
+/// What makes the final line of a run that a second signal ends.
+type LastWords = Box<dyn Fn(Signal) -> String + Send>;
 
 /// Sets what a second signal says last, as the run's final line would have: the run ends at
 /// once, and the line says how.
