@@ -355,3 +355,18 @@ fn a_second_ctrl_c_during_the_grace_ends_with_a_final_line() {
         });
     }
 }
+
+#[test]
+fn live_output_keeps_the_order_of_stdout_and_stderr_on_a_terminal() {
+    let script = "echo 1; echo 2 >&2; echo 3; echo 4 >&2; echo 5; echo 6 >&2";
+    let mut pty = Pty::spawn(&["run", "--output", "live", "--", "sh", "-c", script], 80);
+    pty.read_to_end(GENEROUS);
+    assert_eq!(pty.exit_code(GENEROUS), 0, "{:?}", pty.text());
+    let lines = util::Screen::replay(80, pty.output()).lines();
+    let numbers: Vec<&str> = lines
+        .iter()
+        .map(|line| line.trim())
+        .filter(|line| line.len() == 1)
+        .collect();
+    assert_eq!(numbers, ["1", "2", "3", "4", "5", "6"], "{lines:?}");
+}
