@@ -38,7 +38,19 @@ pub(crate) struct Block<W: Write> {
     batching: bool,
     /// The text lines in `buf`, alone: what is still written when the block may not draw.
     lines: Vec<u8>,
+    /// A resize was seen and its size not yet taken (see [`Block::resized`]).
+    resize_pending: bool,
+    /// While the terminal is being resized (a window dragged), the narrowest width it had, and
+    /// when it was last resized. The terminal rewraps what is on it at every step, and a frame it
+    /// receives at one width may be drawn after the next step: a frame wider than a width the
+    /// terminal may have again would be rewrapped onto rows that the next frame cannot know of
+    /// (pieces left behind, or rows above it cleared). Until the size has stayed the same for
+    /// [`SETTLE`], frames are cut to that narrowest width, and take one row at any of them.
+    storm: Option<(usize, std::time::Instant)>,
 }
+
+/// How long the terminal's size must stay the same before frames take its whole width again.
+const SETTLE: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl Block<Output> {
     /// A block on the process's stderr, drawn in `style`, sharing the terminal's state with the
@@ -81,6 +93,8 @@ impl<W: Write> Block<W> {
             ellipsis: "…",
             batching: false,
             lines: Vec::new(),
+            resize_pending: false,
+            storm: None,
         }
     }
 
@@ -134,7 +148,11 @@ impl<W: Write> Block<W> {
         // Leave the last two columns free: the terminal echoes a Ctrl-C as `^C` after the frame,
         // and a `C` in the last column would wrap, leaving the frame a row above the cursor where
         // the clear cannot reach it; a character in the last column makes some terminals wrap too.
-        let room = usize::from(columns).saturating_sub(MARGIN);
+        let room = self
+            .narrowest()
+            .unwrap_or(usize::MAX)
+            .min(usize::from(columns))
+            .saturating_sub(MARGIN);
         for (index, &(row, measured)) in rows.iter().enumerate() {
             if index > 0 {
                 self.buf.push(b'\n');
@@ -264,14 +282,50 @@ impl<W: Write> Block<W> {
             .is_some_and(|flag| flag.swap(false, Ordering::Relaxed))
             && matches!(self.style, Style::Animated { .. })
         {
-            self.resized(terminal_size());
-            if let Some(shared) = &self.shared {
-                if shared.may_draw() {
-                    shared.on_screen(self.rows_on_screen, self.cursor_hidden);
-                }
-            }
+            self.resize_pending = true;
         }
         Some(lock)
+    }
+
+    /// The narrowest width of a resize under way (see `storm`), if one is.
+    fn narrowest(&mut self) -> Option<usize> {
+        if self.resize_pending {
+            self.take_new_size();
+        }
+        match self.storm {
+            Some((narrowest, last)) if last.elapsed() < SETTLE => Some(narrowest),
+            _ => {
+                self.storm = None;
+                None
+            }
+        }
+    }
+
+    /// Takes the terminal's size now, after a resize, and tells the terminal's shared state how
+    /// many rows the block takes.
+    fn take_new_size(&mut self) {
+        self.resize_pending = false;
+        let style = terminal_size();
+        if let Style::Animated { columns, .. } = style {
+            let narrowest = match self.storm {
+                Some((narrowest, last)) if last.elapsed() < SETTLE => narrowest,
+                // The first resize: the width the frames on the screen were drawn at counts too.
+                _ => match self.style {
+                    Style::Animated { columns, .. } => usize::from(columns),
+                    _ => usize::MAX,
+                },
+            };
+            self.storm = Some((
+                narrowest.min(usize::from(columns)),
+                std::time::Instant::now(),
+            ));
+        }
+        self.resized(style);
+        if let Some(shared) = &self.shared {
+            if shared.may_draw() {
+                shared.on_screen(self.rows_on_screen, self.cursor_hidden);
+            }
+        }
     }
 
     /// Takes the terminal's new size. A terminal that reflows its lines when it narrows (most do;
@@ -296,6 +350,10 @@ impl<W: Write> Block<W> {
 
     /// Moves to the first column of the block's first row.
     fn move_to_start(&mut self) {
+        if self.resize_pending {
+            // The rows the block takes now, at the size the terminal has now.
+            self.take_new_size();
+        }
         if self.rows_on_screen == 0 {
             return;
         }

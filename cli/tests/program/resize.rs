@@ -131,6 +131,43 @@ fn leaves_one_spinner_line_after_resizes(mode: &str) {
     );
 }
 
+/// A window dragged: 50 resizes in about 2 s, between 30 and 100 columns, faster than frames come.
+/// Frames drawn meanwhile are cut to the narrowest width, so no rewrap can leave pieces of them;
+/// once the size settles, the spinner line is whole again, and alone.
+#[test]
+fn a_storm_of_resizes_leaves_one_spinner_line() {
+    let tmux = Tmux::start(&[
+        "--delay",
+        "600s",
+        "--interval",
+        "50ms",
+        "--message",
+        MESSAGE,
+    ]);
+    tmux.wait_for("the first full frame", |screen| {
+        frames(screen).iter().any(|frame| frame.is_whole())
+    });
+    for columns in [30, 100].repeat(25) {
+        let (columns, rows) = (columns.to_string(), ROWS.to_string());
+        tmux.run(&["resize-window", "-t", SESSION, "-x", &columns, "-y", &rows]);
+        thread::sleep(Duration::from_millis(40));
+    }
+    let screen = tmux.wait_for("a whole frame at 100 columns", |screen| {
+        frames(screen).iter().any(|frame| frame.is_whole())
+    });
+    // (Whether the line above survives depends on a race no program can win: tmux may report the
+    // size of one step while it shows the screen of the next, and the first frame of the storm,
+    // drawn whole before it, takes as many rows as the width tmux shows.)
+    let shown = show(&screen);
+    let found = frames(&screen);
+    assert_eq!(found.len(), 1, "pieces of old frames left behind:\n{shown}");
+    assert!(found[0].is_whole(), "{shown}");
+    tmux.send_keys("C-c");
+    tmux.wait_for("the program to exit", |screen| {
+        screen.iter().any(|line| line.starts_with(EXITED))
+    });
+}
+
 /// `spinner run --jobs-from` draws a board: a row per running command and a summary row below.
 /// Narrowed, the terminal rewraps every row wider than the new width; the next frame must take
 /// back all of those rows and leave the board whole, each row once, with nothing of older frames
