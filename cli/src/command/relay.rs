@@ -47,8 +47,12 @@ pub(crate) struct Keys {
     /// Whether the keys are taken now (spinner is in the foreground).
     taking: bool,
     /// Told of a key that interrupts (Ctrl-C) or quits (Ctrl-\), typed while the command's terminal
-    /// turns it into a signal: the user asks the command, and spinner, to stop.
+    /// turns it into a signal and the command has not taken the screen: the user asks the command,
+    /// and spinner, to stop. (A full-screen program, a REPL reading keys one by one, hears the key
+    /// as it would without spinner, and decides.)
     typed: Box<dyn FnMut(Forward) + Send>,
+    /// Whether the command has the screen, as its output says ([`CommandScreen`]).
+    has_screen: Arc<AtomicBool>,
 }
 
 impl std::fmt::Debug for Keys {
@@ -88,6 +92,7 @@ impl Keys {
         master: &OwnedFd,
         terminals: Vec<(OwnedFd, Modes)>,
         typed: Box<dyn FnMut(Forward) + Send>,
+        has_screen: Arc<AtomicBool>,
     ) -> io::Result<Keys> {
         let tty = rustix::fs::open(
             "/dev/tty",
@@ -111,6 +116,7 @@ impl Keys {
             open: true,
             taking: false,
             typed,
+            has_screen,
         };
         // A resize between the terminal's making and now.
         keys.resize();
@@ -177,11 +183,16 @@ impl Keys {
     /// into a signal is told, so that spinner knows the command was asked to stop.
     fn typed(&mut self, bytes: &[u8]) {
         let modes = Modes::of(self.target());
+        let has_screen = self.has_screen.load(Ordering::SeqCst)
+            || self
+                .terminals
+                .iter()
+                .any(|(terminal, first)| Modes::of(terminal.as_fd()).took_screen(first));
         let mut suspend = false;
         for &byte in bytes {
-            if Some(byte) == modes.interrupt {
+            if Some(byte) == modes.interrupt && !has_screen {
                 (self.typed)(Forward::Interrupt);
-            } else if Some(byte) == modes.quit {
+            } else if Some(byte) == modes.quit && !has_screen {
                 (self.typed)(Forward::Quit);
             } else if Some(byte) == modes.suspend {
                 suspend = true;
@@ -239,6 +250,8 @@ pub(crate) struct CommandScreen {
     hidden: Option<Hidden>,
     /// Whether the command ever had the screen: where it left the cursor, spinner cannot know.
     had_screen: Arc<AtomicBool>,
+    /// Whether it has the screen now, for [`Keys`].
+    has_screen: Arc<AtomicBool>,
 }
 
 impl CommandScreen {
@@ -248,6 +261,7 @@ impl CommandScreen {
         first: Modes,
         spinner: SpinnerHandle,
         had_screen: Arc<AtomicBool>,
+        has_screen: Arc<AtomicBool>,
     ) -> io::Result<CommandScreen> {
         Ok(CommandScreen {
             above,
@@ -257,6 +271,7 @@ impl CommandScreen {
             spinner,
             hidden: None,
             had_screen,
+            has_screen,
         })
     }
 }
@@ -266,6 +281,7 @@ impl Sink for CommandScreen {
         let alternate = self.alternate.see(bytes);
         let modes = Modes::of(self.master.as_fd());
         let has_screen = alternate || modes.took_screen(&self.first);
+        self.has_screen.store(has_screen, Ordering::SeqCst);
         tty::output_as_is(!modes.crlf);
         let bytes = if modes.crlf {
             line_ends_as_written(bytes)

@@ -79,6 +79,7 @@ pub fn run_command(
     let handle = spinner.handle();
     let at_line_start = Arc::new(AtomicBool::new(true));
     let had_screen = Arc::new(AtomicBool::new(false));
+    let has_screen = Arc::new(AtomicBool::new(false));
     // The user's terminal, its modes saved now and put back however the run ends.
     let terminal = Terminal::open();
     // Where the spinner is drawn, the command gets a terminal of its own, made like the user's:
@@ -121,6 +122,7 @@ pub fn run_command(
                 &middle.pty.master,
                 terminals,
                 Box::new(crate::signals::typed),
+                Arc::clone(&has_screen),
             )?;
             (streams, Some(keys))
         }
@@ -165,6 +167,7 @@ pub fn run_command(
                 middle.pty.first,
                 handle.clone(),
                 Arc::clone(&had_screen),
+                Arc::clone(&has_screen),
             )?;
             sinks.push((middle.pty.master.try_clone()?, Box::new(screen)));
             if let Some(stderr) = &middle.stderr {

@@ -370,3 +370,27 @@ fn live_output_keeps_the_order_of_stdout_and_stderr_on_a_terminal() {
         .collect();
     assert_eq!(numbers, ["1", "2", "3", "4", "5", "6"], "{lines:?}");
 }
+
+#[test]
+fn a_program_that_reads_keys_one_by_one_decides_what_ctrl_c_does() {
+    // A REPL's way: keys one by one, Ctrl-C heard and survived.
+    let program = "import sys, termios, tty\n\
+                   tty.setcbreak(0)\n\
+                   print('ready', flush=True)\n\
+                   try:\n    sys.stdin.read(1)\n\
+                   except KeyboardInterrupt:\n    print('caught', flush=True)\n\
+                   sys.stdin.read(1)\n\
+                   print('bye', flush=True)";
+    let mut pty = Pty::spawn(&["run", "--", "python3", "-c", program], 80);
+    pty.wait_for("ready", GENEROUS);
+    pty.send(b"\x03");
+    pty.wait_for("caught", GENEROUS);
+    pty.send(b"q");
+    pty.read_to_end(GENEROUS);
+    let text = pty.text();
+    assert_eq!(pty.exit_code(GENEROUS), 0, "{text:?}");
+    assert!(
+        text.contains("bye") && text.contains("✔ python3"),
+        "{text:?}"
+    );
+}
