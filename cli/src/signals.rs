@@ -225,12 +225,15 @@ pub(crate) fn install(cancel: Cancel) -> io::Result<Signals> {
                     // continue too, and the spinner is drawn again at its next frame.
                     _ => {
                         crate::command::signal_running_commands(rustix::process::Signal::TSTP);
+                        // A command on a terminal of its own leads a session of its own, where
+                        // the kernel drops a SIGTSTP it does not catch: SIGSTOP stops it for sure.
+                        crate::command::signal_running_commands(rustix::process::Signal::STOP);
                         spinner::terminal::suspend_restoring_stderr(|| {
                             crate::command::tty::restore_for_stop();
                             let _ = signal_hook::low_level::emulate_default_handler(SIGTSTP);
                             // Continued: the keys are taken again, if spinner is in the
                             // foreground (`fg`, not `bg`).
-                            crate::command::tty::raw_while_foreground();
+                            crate::command::tty::resume_after_stop();
                         });
                         crate::command::signal_running_commands(rustix::process::Signal::CONT);
                     }

@@ -107,6 +107,9 @@ impl<W: Write> Block<W> {
     /// so that [`Block::style`] gives the size the next frame is drawn in.
     pub(crate) fn catch_up(&mut self) {
         let _stderr = self.lock_stderr();
+        if self.resize_pending {
+            self.take_new_size();
+        }
     }
 
     /// Whether rows are on the screen (drawn and not cleared since).

@@ -213,7 +213,8 @@ pub fn exit_restoring_stderr(code: i32) -> ! {
 
 /// Restores the terminal, then runs `stop` (which stops the process, as Ctrl-Z does) holding the
 /// terminal's lock, so nothing is drawn until the process is continued; the next frame then hides
-/// the cursor and draws afresh.
+/// the cursor and draws afresh. If a spinner holds the lock for more than a second (its write to a
+/// terminal that takes none blocks), `stop` runs without it.
 ///
 /// # Examples
 ///
@@ -234,8 +235,12 @@ pub fn exit_restoring_stderr(code: i32) -> ! {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn suspend_restoring_stderr(stop: impl FnOnce()) {
-    let _terminal = stderr::lock();
-    stderr::restore_locked();
+    // A spinner stuck in a write to a terminal that takes none (a paused ssh) holds the lock: the
+    // stop goes on without it after a second, rather than never.
+    let terminal = stderr::lock_within(std::time::Duration::from_secs(1));
+    if terminal.is_some() {
+        stderr::restore_locked();
+    }
     stop();
 }
 

@@ -103,20 +103,32 @@ pub(crate) fn start(
     wake: &Wake,
 ) -> io::Result<(Arc<PumpState>, Nudge)> {
     let state = Arc::new(PumpState::default());
-    let (listen, nudge) = rustix::pipe::pipe()?;
+    // Close-on-exec: the commands started later must not hold it.
+    let (listen, nudge) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)?;
     let pumping = {
         let (state, wake) = (Arc::clone(&state), wake.clone());
         move || {
+            // Done however the loop ends, a panic included: whoever waits for it must not wait
+            // for ever.
+            let _done = Done(&state, &wake);
             let end = pump(pipes, keys, &listen, &state);
             *state.end.lock().unwrap_or_else(PoisonError::into_inner) = end;
-            state.done.store(true, Ordering::SeqCst);
-            wake.notify();
         }
     };
     std::thread::Builder::new()
         .name("pump".to_owned())
         .spawn(pumping)?;
     Ok((state, Nudge(nudge)))
+}
+
+/// Marks the pump done, and says so, when it is dropped.
+struct Done<'a>(&'a PumpState, &'a Wake);
+
+impl Drop for Done<'_> {
+    fn drop(&mut self) {
+        self.0.done.store(true, Ordering::SeqCst);
+        self.1.notify();
+    }
 }
 
 /// The pump's loop: reads whichever pipe has data, until every pipe has closed or the deadline to
@@ -155,19 +167,24 @@ fn pump(
                 .map(|(fd, _)| PollFd::new(fd, PollFlags::IN))
                 .collect();
             fds.push(PollFd::new(listen, PollFlags::IN));
+            // Only what is waited for: a descriptor polled for nothing still reports a hangup
+            // (a terminal whose other end has closed), and the loop would never sleep.
+            let mut keys_at = [None; 3];
             if let Some(keys) = &keys {
                 let [tty, master, resized] = keys.fds();
-                let flags =
-                    |on: bool, flags: PollFlags| if on { flags } else { PollFlags::empty() };
-                fds.push(PollFd::from_borrowed_fd(
-                    tty,
-                    flags(want.keys, PollFlags::IN),
-                ));
-                fds.push(PollFd::from_borrowed_fd(
-                    master,
-                    flags(want.room, PollFlags::OUT),
-                ));
-                fds.push(PollFd::from_borrowed_fd(resized, PollFlags::IN));
+                for (slot, (fd, on, flags)) in [
+                    (tty, want.keys, PollFlags::IN),
+                    (master, want.room, PollFlags::OUT),
+                    (resized, true, PollFlags::IN),
+                ]
+                .into_iter()
+                .enumerate()
+                {
+                    if on {
+                        keys_at[slot] = Some(fds.len());
+                        fds.push(PollFd::from_borrowed_fd(fd, flags));
+                    }
+                }
             }
             let timeout = wait.map(|wait| rustix::event::Timespec {
                 tv_sec: i64::try_from(wait.as_secs()).unwrap_or(i64::MAX),
@@ -186,16 +203,15 @@ fn pump(
                 .iter()
                 .map(|fd| !fd.revents().is_empty())
                 .collect();
-            let keys_ready: Vec<bool> = fds[pipes.len() + 1..]
-                .iter()
-                .map(|fd| !fd.revents().is_empty())
-                .collect();
+            let keys_ready =
+                keys_at.map(|at| at.map(|at| fds[at].revents()).unwrap_or_else(PollFlags::empty));
             if nudged {
                 let _ = rustix::io::read(listen, &mut [0; 64]);
             }
             (ready, keys_ready)
         };
-        if let (Some(keys), &[typed, room, resized]) = (&mut keys, &keys_ready[..]) {
+        if let Some(keys) = &mut keys {
+            let [typed, room, resized] = keys_ready;
             keys.ready(typed, room, resized);
         }
         // The sinks whose time has come hear of it, whether or not their pipe is busy: a line

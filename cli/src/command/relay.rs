@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use rustix::event::PollFlags;
 use spinner::{Hidden, SpinnerHandle};
 
 use super::Forward;
@@ -53,6 +54,9 @@ pub(crate) struct Keys {
     typed: Box<dyn FnMut(Forward) + Send>,
     /// Whether the command has the screen, as its output says ([`CommandScreen`]).
     has_screen: Arc<AtomicBool>,
+    /// Whether a stop is under way (a timeout, a signal): then the interrupt key means what spinner
+    /// says it means ("Ctrl-C kills it now"), whoever has the screen.
+    stopping: Arc<AtomicBool>,
 }
 
 impl std::fmt::Debug for Keys {
@@ -93,6 +97,7 @@ impl Keys {
         terminals: Vec<(OwnedFd, Modes)>,
         typed: Box<dyn FnMut(Forward) + Send>,
         has_screen: Arc<AtomicBool>,
+        stopping: Arc<AtomicBool>,
     ) -> io::Result<Keys> {
         let tty = rustix::fs::open(
             "/dev/tty",
@@ -117,6 +122,7 @@ impl Keys {
             taking: false,
             typed,
             has_screen,
+            stopping,
         };
         // A resize between the terminal's making and now.
         keys.resize();
@@ -145,25 +151,33 @@ impl Keys {
         [self.tty.as_fd(), self.master.as_fd(), self.resized.as_fd()]
     }
 
-    /// Acts on what is ready: `keys` to read, `room` to write them, `resized`.
-    pub(crate) fn ready(&mut self, keys: bool, room: bool, resized: bool) {
-        if resized {
+    /// Acts on what poll said of the user's terminal (`keys`), of the command's (`room`), and of
+    /// the resize pipe. A hangup of either terminal ends what goes through it.
+    pub(crate) fn ready(&mut self, keys: PollFlags, room: PollFlags, resized: PollFlags) {
+        let over = PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL;
+        if !resized.is_empty() {
             let _ = rustix::io::read(&self.resized, &mut [0; 64]);
             self.resize();
         }
-        if keys && self.taking {
+        if !keys.is_empty() && self.taking {
             let mut buf = [0; 1024];
             let room = KEYS_HELD.saturating_sub(self.held.len()).min(buf.len());
             match rustix::io::read(&self.tty, &mut buf[..room]) {
                 Ok(0) => self.open = false,
                 Ok(read) => self.typed(&buf[..read]),
-                Err(rustix::io::Errno::AGAIN | rustix::io::Errno::INTR) => {}
-                // EIO: spinner went to the background (its reads are refused there).
-                Err(rustix::io::Errno::IO) => {}
+                Err(rustix::io::Errno::AGAIN | rustix::io::Errno::INTR) => {
+                    // Nothing to read, and said so again and again: a hangup.
+                    if keys.intersects(over) {
+                        self.open = false;
+                    }
+                }
+                // EIO: spinner went to the background (its reads are refused there), or the
+                // terminal hung up.
+                Err(rustix::io::Errno::IO) if !keys.intersects(over) => {}
                 Err(_) => self.open = false,
             }
         }
-        if room || keys {
+        if !room.is_empty() || !keys.is_empty() {
             self.pass_on();
         }
     }
@@ -182,12 +196,18 @@ impl Keys {
     /// The user typed `bytes`: held for the command's terminal, and a key that the terminal turns
     /// into a signal is told, so that spinner knows the command was asked to stop.
     fn typed(&mut self, bytes: &[u8]) {
-        let modes = Modes::of(self.target());
-        let has_screen = self.has_screen.load(Ordering::SeqCst)
-            || self
-                .terminals
-                .iter()
-                .any(|(terminal, first)| Modes::of(terminal.as_fd()).took_screen(first));
+        let mut modes = Modes::of(self.target());
+        let stopping = self.stopping.load(Ordering::SeqCst);
+        if stopping {
+            // Ctrl-C, even where the command's terminal makes no signal of it (an editor).
+            modes.interrupt = modes.interrupt.or(Some(3));
+        }
+        let has_screen = !stopping
+            && (self.has_screen.load(Ordering::SeqCst)
+                || self
+                    .terminals
+                    .iter()
+                    .any(|(terminal, first)| Modes::of(terminal.as_fd()).took_screen(first)));
         let mut suspend = false;
         for &byte in bytes {
             if Some(byte) == modes.interrupt && !has_screen {

@@ -80,6 +80,7 @@ pub fn run_command(
     let at_line_start = Arc::new(AtomicBool::new(true));
     let had_screen = Arc::new(AtomicBool::new(false));
     let has_screen = Arc::new(AtomicBool::new(false));
+    let stopping = Arc::new(AtomicBool::new(false));
     // The user's terminal, its modes saved now and put back however the run ends.
     let terminal = Terminal::open();
     // Where the spinner is drawn, the command gets a terminal of its own, made like the user's:
@@ -123,6 +124,7 @@ pub fn run_command(
                 terminals,
                 Box::new(crate::signals::typed),
                 Arc::clone(&has_screen),
+                Arc::clone(&stopping),
             )?;
             (streams, Some(keys))
         }
@@ -209,16 +211,15 @@ pub fn run_command(
         },
         &wake,
     )?;
-    // The command has its terminal: spinner keeps only the other end, so that the terminal hangs
-    // up when the command's last process lets go of it.
     let in_middle = middle.is_some();
-    drop(middle);
     let line = FrameRecorder::new(spinner, display.clone());
     let mut supervisor = Supervisor {
         options,
         run,
         terminal,
         in_middle,
+        middle,
+        stopping,
         handle: handle.clone(),
         cancel,
         forward,
@@ -272,6 +273,13 @@ struct Supervisor<'a> {
     terminal: Option<Terminal>,
     /// The command runs on a terminal of its own ([`Middle`]).
     in_middle: bool,
+    /// Its terminals, both ends, while the command runs: spinner holds them open, so that the
+    /// command's terminal lives while the command does even if none of its standard streams is it
+    /// (`sudo` opens `/dev/tty` for its prompt later). Closed once the command has ended: then the
+    /// terminal hangs up when the last process that holds it lets go.
+    middle: Option<Middle>,
+    /// A stop is under way: the keys' relay hears of it.
+    stopping: Arc<AtomicBool>,
     handle: SpinnerHandle,
     cancel: &'a Cancel,
     forward: &'a (dyn Fn() -> Forward + Sync),
@@ -308,7 +316,7 @@ impl Supervisor<'_> {
             // both). Once for each stop.
             if state.stopped.is_some() && !self.stopped_with_it {
                 self.stopped_with_it = true;
-                let _ = rustix::process::kill_process(rustix::process::getpid(), Signal::TSTP);
+                stop_as_a_job();
             }
         } else if state.group_gone.is_none() {
             let given = self.terminal.as_ref().is_some_and(Terminal::given);
@@ -346,6 +354,7 @@ impl Supervisor<'_> {
         }
         if let Some((stopping, kill_at)) = self.run.stopping() {
             self.spinner_done = true;
+            self.stopping.store(true, Ordering::SeqCst);
             let say_at = stopping.requested + SAY_WAITING_AFTER;
             if let (false, Some(kill_at)) = (self.said_waiting, kill_at) {
                 if Instant::now() >= say_at {
@@ -359,6 +368,7 @@ impl Supervisor<'_> {
         }
         if state.exited.is_some() {
             self.spinner_done = true;
+            self.middle = None;
         }
         next
     }
@@ -596,6 +606,25 @@ impl Supervisor<'_> {
             held_by: end.held_by,
             mid_line: !at_line_start.load(Ordering::SeqCst),
             had_terminal: self.had_terminal || had_screen.load(Ordering::SeqCst),
+        }
+    }
+}
+
+/// Stops spinner as Ctrl-Z stops a job: the terminal's foreground group gets SIGTSTP, spinner and
+/// whatever runs it there (a script: the shell must see its job stop, or its prompt never comes
+/// back); only spinner if it is not in the foreground.
+fn stop_as_a_job() {
+    let me = rustix::process::getpgrp();
+    let group = std::fs::File::open("/dev/tty")
+        .ok()
+        .and_then(|tty| rustix::termios::tcgetpgrp(&tty).ok())
+        .filter(|&group| group == me);
+    match group {
+        Some(group) => {
+            let _ = rustix::process::kill_process_group(group, Signal::TSTP);
+        }
+        None => {
+            let _ = rustix::process::kill_process(rustix::process::getpid(), Signal::TSTP);
         }
     }
 }

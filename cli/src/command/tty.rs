@@ -33,6 +33,41 @@ struct Saved {
     output_as_is: bool,
     /// The command's group holds the foreground.
     given: bool,
+    /// The command's group held the foreground at some time: it may have changed the modes.
+    was_given: bool,
+    /// Spinner is stopping or stopped (Ctrl-Z): the keys are not taken until it is continued.
+    stopped: bool,
+}
+
+/// The local modes raw input clears.
+const RAW_LOCAL: LocalModes = LocalModes::ICANON
+    .union(LocalModes::ECHO)
+    .union(LocalModes::ISIG)
+    .union(LocalModes::IEXTEN);
+
+/// The input modes raw input clears.
+const RAW_INPUT: InputModes = InputModes::ICRNL
+    .union(InputModes::INLCR)
+    .union(InputModes::IGNCR)
+    .union(InputModes::IXON)
+    .union(InputModes::IXOFF)
+    .union(InputModes::ISTRIP);
+
+/// Undoes what raw input changed, and only that: each flag it cleared is set again if it was set
+/// before the run, and the rest stays as it is now. (Two spinners run by one script share the
+/// terminal: the second saw the first's raw modes as its "before", and must not put them back.)
+fn undo_raw(saved: &Saved) {
+    let Ok(mut now) = tcgetattr(saved.tty.as_fd()) else {
+        return;
+    };
+    now.local_modes |= saved.modes.local_modes & RAW_LOCAL;
+    now.input_modes |= saved.modes.input_modes & RAW_INPUT;
+    now.output_modes |= saved.modes.output_modes & OutputModes::OPOST;
+    for index in [SpecialCodeIndex::VMIN, SpecialCodeIndex::VTIME] {
+        now.special_codes[index] = saved.modes.special_codes[index];
+    }
+    // `Now`: a terminal that takes no writes (Ctrl-S, a paused ssh) would hold a drain for ever.
+    let _ = tcsetattr(saved.tty.as_fd(), OptionalActions::Now, &now);
 }
 
 /// Runs `change` on what is saved, if a run shares the terminal now.
@@ -53,16 +88,8 @@ fn raw_input(modes: &Termios, output_as_is: bool) -> Termios {
     if output_as_is {
         raw.output_modes.remove(OutputModes::OPOST);
     }
-    raw.local_modes
-        .remove(LocalModes::ICANON | LocalModes::ECHO | LocalModes::ISIG | LocalModes::IEXTEN);
-    raw.input_modes.remove(
-        InputModes::ICRNL
-            | InputModes::INLCR
-            | InputModes::IGNCR
-            | InputModes::IXON
-            | InputModes::IXOFF
-            | InputModes::ISTRIP,
-    );
+    raw.local_modes.remove(RAW_LOCAL);
+    raw.input_modes.remove(RAW_INPUT);
     raw.special_codes[SpecialCodeIndex::VMIN] = 1;
     raw.special_codes[SpecialCodeIndex::VTIME] = 0;
     raw
@@ -98,6 +125,8 @@ impl Terminal {
                 raw: false,
                 output_as_is: false,
                 given: false,
+                was_given: false,
+                stopped: false,
             });
         }
         Some(Terminal {
@@ -134,7 +163,10 @@ impl Terminal {
             Pid::from_raw(group).ok_or_else(|| std::io::Error::other("no process group"))?;
         tcsetpgrp(self.tty.as_fd(), group)?;
         self.given = true;
-        saved(|saved| saved.given = true);
+        saved(|saved| {
+            saved.given = true;
+            saved.was_given = true;
+        });
         Ok(())
     }
 
@@ -162,18 +194,21 @@ impl Drop for Terminal {
 }
 
 /// Puts back what a run changed on the terminal, if one is under way: the foreground to spinner's
-/// group if the command held it, and every mode as it was before the run (whatever the command
-/// set: `stty -echo` at a password prompt). For an exit that skips `Drop` (a second Ctrl-C, a
-/// panic) too.
+/// group if the command held it; every mode as it was before the run if the command had the
+/// terminal (whatever it set: `stty -echo` at a password prompt); else what raw input changed, if
+/// the keys were taken. For an exit that skips `Drop` (a second Ctrl-C, a panic) too.
 pub fn restore() {
     if let Some(saved) = SAVED.lock().unwrap_or_else(PoisonError::into_inner).take() {
         if saved.given {
             // SIGTTOU is ignored while a `Terminal` lives: a background group may take it back.
             let _ = tcsetpgrp(saved.tty.as_fd(), getpgrp());
         }
-        // `Now`: a terminal that takes no writes (Ctrl-S, a paused ssh) would hold a drain for
-        // ever.
-        let _ = tcsetattr(saved.tty.as_fd(), OptionalActions::Now, &saved.modes);
+        if saved.was_given {
+            // `Now`: a terminal that takes no writes would hold a drain for ever.
+            let _ = tcsetattr(saved.tty.as_fd(), OptionalActions::Now, &saved.modes);
+        } else if saved.raw {
+            undo_raw(&saved);
+        }
     }
 }
 
@@ -190,16 +225,18 @@ fn set_ttou(action: libc::sighandler_t) -> libc::sighandler_t {
 pub(crate) fn raw_while_foreground() -> bool {
     let mut raw = false;
     saved(|saved| {
-        let foreground = tcgetpgrp(saved.tty.as_fd()).is_ok_and(|group| group == getpgrp());
-        if foreground != saved.raw {
-            let modes = if foreground {
-                raw_input(&saved.modes, saved.output_as_is)
-            } else {
-                saved.modes.clone()
-            };
-            if tcsetattr(saved.tty.as_fd(), OptionalActions::Now, &modes).is_ok() {
-                saved.raw = foreground;
+        let foreground = !saved.stopped
+            && tcgetpgrp(saved.tty.as_fd()).is_ok_and(|group| group == getpgrp());
+        if foreground && !saved.raw {
+            if let Ok(now) = tcgetattr(saved.tty.as_fd()) {
+                let raw = raw_input(&now, saved.output_as_is);
+                if tcsetattr(saved.tty.as_fd(), OptionalActions::Now, &raw).is_ok() {
+                    saved.raw = true;
+                }
             }
+        } else if !foreground && saved.raw {
+            undo_raw(saved);
+            saved.raw = false;
         }
         raw = saved.raw;
     });
@@ -207,15 +244,22 @@ pub(crate) fn raw_while_foreground() -> bool {
 }
 
 /// Puts the terminal's modes back as they were before the run, as spinner stops (Ctrl-Z): the
-/// shell gets its terminal as it left it. Once spinner is continued in the foreground,
-/// the keys are taken raw again.
+/// shell gets its terminal as it left it. The keys are not taken again until
+/// [`resume_after_stop`].
 pub fn restore_for_stop() {
     saved(|saved| {
+        saved.stopped = true;
         if saved.raw {
             saved.raw = false;
-            let _ = tcsetattr(saved.tty.as_fd(), OptionalActions::Now, &saved.modes);
+            undo_raw(saved);
         }
     });
+}
+
+/// Spinner was continued: the keys are taken again if it is in the foreground (`fg`, not `bg`).
+pub fn resume_after_stop() {
+    saved(|saved| saved.stopped = false);
+    raw_while_foreground();
 }
 
 /// While the keys are relayed, has the terminal write what it is sent as it is (`as_is`: the
@@ -229,11 +273,11 @@ pub(crate) fn output_as_is(as_is: bool) {
         }
         saved.output_as_is = as_is;
         if saved.raw {
-            let _ = tcsetattr(
-                saved.tty.as_fd(),
-                OptionalActions::Now,
-                &raw_input(&saved.modes, as_is),
-            );
+            if let Ok(mut now) = tcgetattr(saved.tty.as_fd()) {
+                now.output_modes
+                    .set(OutputModes::OPOST, !as_is && saved.modes.output_modes.contains(OutputModes::OPOST));
+                let _ = tcsetattr(saved.tty.as_fd(), OptionalActions::Now, &now);
+            }
         }
     });
 }
