@@ -203,8 +203,10 @@ fn pump(
                 .iter()
                 .map(|fd| !fd.revents().is_empty())
                 .collect();
-            let keys_ready =
-                keys_at.map(|at| at.map(|at| fds[at].revents()).unwrap_or_else(PollFlags::empty));
+            let keys_ready = keys_at.map(|at| {
+                at.map(|at| fds[at].revents())
+                    .unwrap_or_else(PollFlags::empty)
+            });
             if nudged {
                 let _ = rustix::io::read(listen, &mut [0; 64]);
             }

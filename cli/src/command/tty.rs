@@ -225,8 +225,8 @@ fn set_ttou(action: libc::sighandler_t) -> libc::sighandler_t {
 pub(crate) fn raw_while_foreground() -> bool {
     let mut raw = false;
     saved(|saved| {
-        let foreground = !saved.stopped
-            && tcgetpgrp(saved.tty.as_fd()).is_ok_and(|group| group == getpgrp());
+        let foreground =
+            !saved.stopped && tcgetpgrp(saved.tty.as_fd()).is_ok_and(|group| group == getpgrp());
         if foreground && !saved.raw {
             if let Ok(now) = tcgetattr(saved.tty.as_fd()) {
                 let raw = raw_input(&now, saved.output_as_is);
@@ -274,8 +274,10 @@ pub(crate) fn output_as_is(as_is: bool) {
         saved.output_as_is = as_is;
         if saved.raw {
             if let Ok(mut now) = tcgetattr(saved.tty.as_fd()) {
-                now.output_modes
-                    .set(OutputModes::OPOST, !as_is && saved.modes.output_modes.contains(OutputModes::OPOST));
+                now.output_modes.set(
+                    OutputModes::OPOST,
+                    !as_is && saved.modes.output_modes.contains(OutputModes::OPOST),
+                );
                 let _ = tcsetattr(saved.tty.as_fd(), OptionalActions::Now, &now);
             }
         }

@@ -89,7 +89,7 @@ fn ctrl_c_stops_a_script_looping_over_spinner_as_it_would_over_the_command() {
     let marker = token();
     let _leftovers = Leftovers(vec![marker.clone()]);
     let script = format!(
-        "for i in 1 2 3; do {} run -- sh -c 'sleep 30; : {marker}'; echo next $i; done; echo loop-over",
+        "for i in 1 2 3; do {} run -- sh -c 'echo ready; sleep 30; : {marker}'; echo next $i; done; echo loop-over",
         bin()
     );
     let mut pty = Pty::spawn_program(
@@ -98,7 +98,9 @@ fn ctrl_c_stops_a_script_looping_over_spinner_as_it_would_over_the_command() {
         100,
         &[("TERM", "xterm-256color")],
     );
-    pty.wait_for("sleep 30", GENEROUS);
+    // The command's output has come through spinner's relay: the user's terminal takes its keys
+    // raw, and the Ctrl-C below is a key that spinner reads, not a signal of the terminal's.
+    pty.wait_for("ready\r\n", GENEROUS);
     pty.send(b"\x03");
     pty.read_to_end(GENEROUS);
     let text = pty.text();
@@ -153,7 +155,7 @@ fn a_background_job_of_the_user_goes_on_writing_while_spinner_runs() {
     shell.send(format!("(sleep 0.5; echo BG-DONE) & {} run -- sleep 2\r", bin()).as_bytes());
     shell.wait_for("✔ sleep 2", GENEROUS);
     shell.wait_for("BG-DONE", GENEROUS);
-    shell.send(b"stty -a | grep -c -- ' tostop'; jobs -l\r");
+    shell.send(b"jobs -l\r");
     shell.send(b"exit\r");
     shell.read_to_end(GENEROUS);
     let text = shell.text();
@@ -277,9 +279,18 @@ fn a_second_ctrl_c_ends_spinner_on_a_terminal_that_takes_no_writes() {
             .stdout(Stdio::from(slave.try_clone().unwrap()))
             .stderr(Stdio::from(slave));
         util::default_signals(&mut command);
+        // The unread terminal is spinner's controlling terminal, as a user's terminal is: the
+        // command gets a terminal of its own, and spinner relays it.
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            std::os::unix::process::CommandExt::pre_exec(&mut command, || {
+                if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
         let mut running = Running::start(command);
-        // The terminal is full once nothing more is written to it: spinner is blocked in a write.
-        wait_until("the command runs", || !with_arg(&marker).is_empty());
         // Once spinner's writes block, the command's own terminal fills and `yes` waits in its
         // write too.
         let blocked = || {
@@ -288,19 +299,22 @@ fn a_second_ctrl_c_ends_spinner_on_a_terminal_that_takes_no_writes() {
                     .is_ok_and(|wchan| wchan.contains("wait"))
             })
         };
+        wait_until("the command waits in a write", blocked);
+        // SIGINT until it ends (two signals sent close together may arrive as one).
         let deadline = Instant::now() + GENEROUS;
-        while !blocked() && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(20));
+        while !running.exits_within(Duration::from_millis(200)) {
+            assert!(
+                Instant::now() < deadline,
+                "{mode}: spinner still runs after Ctrl-Cs on a terminal that takes no writes"
+            );
+            running.signal(libc::SIGINT);
         }
-        running.signal(libc::SIGINT);
-        std::thread::sleep(Duration::from_millis(100));
-        running.signal(libc::SIGINT);
-        assert!(
-            running.exits_within(GENEROUS),
-            "{mode}: spinner still runs after a second Ctrl-C"
+        let status = running.child.wait().expect("waitpid");
+        assert_eq!(
+            std::os::unix::process::ExitStatusExt::signal(&status),
+            Some(libc::SIGINT),
+            "{mode}: {status:?}"
         );
-        let _ = running.child.kill();
-        let _ = running.child.wait();
     }
 }
 
