@@ -248,6 +248,11 @@ struct Middle {
 
 impl Middle {
     fn open(terminal: &Terminal, output: OutputMode) -> io::Result<Middle> {
+        if cfg!(target_os = "macos") {
+            // macOS's `poll` does not wait on terminals (it answers POLLNVAL), and the relay waits
+            // on two: there, the command shares the user's terminal as a shell's job does.
+            return Err(io::Error::other("no terminal in the middle on macOS"));
+        }
         let pty = Pty::open(terminal.modes(), terminal.fd())?;
         let stderr = match output {
             OutputMode::OnError if io::stderr().is_terminal() => {
