@@ -408,3 +408,43 @@ fn a_program_that_reads_keys_one_by_one_decides_what_ctrl_c_does() {
         "{text:?}"
     );
 }
+
+#[test]
+fn ctrl_z_stops_a_script_running_spinner_and_fg_continues_it() {
+    let marker = token();
+    let _leftovers = Leftovers(vec![marker.clone()]);
+    let mut shell = interactive_shell();
+    let script = TempFile::new("ticks");
+    std::fs::write(
+        script.path(),
+        format!("for i in $(seq 100); do echo tick $i; sleep 0.1; done; : {marker}\n"),
+    )
+    .unwrap();
+    // The shell's job is the script: it must stop too, or the shell never says so.
+    let line = format!(
+        "sh -c '{} run -- sh {} {marker}; echo script-went-on'\r",
+        bin(),
+        script.path()
+    );
+    shell.send(line.as_bytes());
+    shell.wait_for("tick 2\r\n", GENEROUS);
+    shell.send(b"\x1a");
+    shell.wait_for("Stopped", GENEROUS);
+    shell.send(b"fg\r");
+    let ticks = shell.text().matches("tick ").count();
+    shell.wait_for(&format!("tick {}\r\n", ticks + 2), GENEROUS);
+    shell.send(b"\x03");
+    shell.wait_for("stopped by Ctrl-C", GENEROUS);
+    shell.send(b"echo ended $?\r");
+    shell.wait_for("ended 130", GENEROUS);
+    shell.send(b"exit\r");
+    shell.read_to_end(GENEROUS);
+    assert!(
+        !shell.text().contains("\nscript-went-on"),
+        "{:?}",
+        shell.text()
+    );
+    wait_until("the command is gone", || {
+        util::processes::pids(|args| args.iter().any(|arg| arg.contains(&marker))).is_empty()
+    });
+}
