@@ -135,6 +135,17 @@ impl Pty {
         Pty::spawn_program(bin(), args, columns, &[("TERM", term)])
     }
 
+    /// An interactive bash, its prompt `$ `, 100 columns wide: a shell with job control, where
+    /// Ctrl-Z, `fg` and `&` work as for a user.
+    pub fn interactive_shell() -> Pty {
+        Pty::spawn_program(
+            "/bin/bash",
+            &["--norc", "--noprofile", "-i"],
+            100,
+            &[("TERM", "xterm-256color"), ("PS1", "$ ")],
+        )
+    }
+
     /// Runs `program` with `args` and the extra environment `env` in a pseudo-terminal `columns`
     /// wide. The locale is `C.UTF-8` unless `env` says otherwise: what the program draws depends on
     /// it (`…` or `...`), and the machine running the tests may have none.

@@ -21,7 +21,7 @@ use std::process::Stdio;
 
 use spinner_testing::Signal;
 use util::processes::{
-    Leftovers, Running, assert_gone, run, sleep_arg, spinner, token, wait_until, with_marker,
+    Leftovers, Ran, Running, assert_gone, run, sleep_arg, spinner, token, wait_until, with_marker,
 };
 use util::{GENEROUS, Pty, Screen, cursor_escapes};
 
@@ -319,26 +319,32 @@ fn check_ctrl_c(mode: &str, dir: &TempDir, markers: &[String], report: &str) {
     );
 }
 
+/// Runs the commands of `file` 4 at a time (each appends a line to `dir`'s `log` as it starts),
+/// and sends Ctrl-C once 4 have started.
+fn ctrl_c_once_four_started(mode: &str, dir: &TempDir, file: &str) -> Ran {
+    let running = Running::start(spinner(&[
+        "run",
+        "--mode",
+        mode,
+        "--limit",
+        "4",
+        "--grace",
+        "1s",
+        "--jobs-from",
+        file,
+    ]));
+    wait_until("4 commands started", || dir.lines("log").len() >= 4);
+    running.signal(libc::SIGINT);
+    running.finish()
+}
+
 #[test]
 fn ctrl_c_without_a_terminal_stops_the_running_and_starts_no_more() {
     for mode in MODES {
         let dir = TempDir::new("ctrl-c");
         let (file, markers) = ten_sleeps(&dir);
         let _leftovers = Leftovers(markers.clone());
-        let running = Running::start(spinner(&[
-            "run",
-            "--mode",
-            mode,
-            "--limit",
-            "4",
-            "--grace",
-            "1s",
-            "--jobs-from",
-            &file,
-        ]));
-        wait_until("4 commands started", || dir.lines("log").len() >= 4);
-        running.signal(libc::SIGINT);
-        let ran = running.finish();
+        let ran = ctrl_c_once_four_started(mode, &dir, &file);
         assert_eq!(ran.code, Some(130), "{mode}: {}", ran.stderr);
         check_ctrl_c(mode, &dir, &markers, &ran.stderr);
         assert!(ran.stdout.is_empty(), "{mode}: {:?}", ran.stdout);
@@ -692,30 +698,41 @@ fn jobs_from_options_need_jobs_from_even_with_a_command() {
     }
 }
 
+/// Runs `--jobs-from -` with `extra` options, its stdin a pipe kept open: writes `sleep MARKER`
+/// and `more` lines, sends Ctrl-C once the sleep runs, and closes stdin only after the run has
+/// ended (or not, within the deadline). Returns the run, and whether it ended with stdin open.
+fn ctrl_c_with_stdin_open(mode: &str, extra: &[&str], seconds: u32, more: &str) -> (Ran, bool) {
+    let marker = sleep_arg(seconds);
+    let _leftovers = Leftovers(vec![marker.clone()]);
+    let mut args = vec!["run", "--mode", mode];
+    args.extend_from_slice(extra);
+    args.extend(["--jobs-from", "-"]);
+    let mut command = spinner(&args);
+    command.stdin(Stdio::piped());
+    let mut running = Running::start(command);
+    let mut stdin = running.child.stdin.take().expect("its stdin");
+    writeln!(stdin, "sleep {marker}{more}").expect("write the commands");
+    stdin.flush().expect("flush stdin");
+    wait_until("the command started", || !with_marker(&marker).is_empty());
+    running.signal(libc::SIGINT);
+    let ended = running.exits_within(GENEROUS);
+    // Closed only now: with the bug, this is what ends the run.
+    drop(stdin);
+    let ran = running.finish();
+    assert_gone(&[marker]);
+    (ran, ended)
+}
+
 #[test]
 fn ctrl_c_ends_the_run_while_stdin_stays_open() {
     for mode in MODES {
-        let marker = sleep_arg(320);
-        let _leftovers = Leftovers(vec![marker.clone()]);
-        let mut command = spinner(&["run", "--mode", mode, "--jobs-from", "-"]);
-        command.stdin(Stdio::piped());
-        let mut running = Running::start(command);
-        let mut stdin = running.child.stdin.take().expect("its stdin");
-        writeln!(stdin, "sleep {marker}").expect("write a command");
-        stdin.flush().expect("flush stdin");
-        wait_until("the command started", || !with_marker(&marker).is_empty());
-        running.signal(libc::SIGINT);
-        let ended = running.exits_within(GENEROUS);
-        // Closed only now: with the bug, this is what ends the run.
-        drop(stdin);
-        let ran = running.finish();
+        let (ran, ended) = ctrl_c_with_stdin_open(mode, &[], 320, "");
         assert!(
             ended,
             "{mode}: still running with stdin open: {}",
             ran.stderr
         );
         assert_eq!(ran.code, Some(130), "{mode}: {}", ran.stderr);
-        assert_gone(&[marker]);
     }
 }
 
@@ -805,20 +822,7 @@ fn after_ctrl_c_the_summary_counts_every_command_of_the_file() {
                 .map(|(i, marker)| format!("echo {} >> '{log}'; sleep {marker}", i + 1)),
         );
         let file = dir.write("jobs", &lines);
-        let running = Running::start(spinner(&[
-            "run",
-            "--mode",
-            mode,
-            "--limit",
-            "4",
-            "--grace",
-            "1s",
-            "--jobs-from",
-            &file,
-        ]));
-        wait_until("4 commands started", || dir.lines("log").len() >= 4);
-        running.signal(libc::SIGINT);
-        let ran = running.finish();
+        let ran = ctrl_c_once_four_started(mode, &dir, &file);
         assert_eq!(ran.code, Some(130), "{mode}: {}", ran.stderr);
         let report = joined(&ran.stderr);
         let summary = &report[report.find(" commands in ").unwrap_or(0)..];
@@ -847,19 +851,7 @@ fn after_ctrl_c_the_summary_counts_every_command_of_the_file() {
 #[test]
 fn after_ctrl_c_the_summary_says_the_rest_of_stdin_was_not_read() {
     for mode in MODES {
-        let marker = sleep_arg(323);
-        let _leftovers = Leftovers(vec![marker.clone()]);
-        let mut command = spinner(&["run", "--mode", mode, "--limit", "1", "--jobs-from", "-"]);
-        command.stdin(Stdio::piped());
-        let mut running = Running::start(command);
-        let mut stdin = running.child.stdin.take().expect("its stdin");
-        writeln!(stdin, "sleep {marker}\ntrue\ntrue").expect("write the commands");
-        stdin.flush().expect("flush stdin");
-        wait_until("the command started", || !with_marker(&marker).is_empty());
-        running.signal(libc::SIGINT);
-        let ended = running.exits_within(GENEROUS);
-        drop(stdin);
-        let ran = running.finish();
+        let (ran, ended) = ctrl_c_with_stdin_open(mode, &["--limit", "1"], 323, "\ntrue\ntrue");
         assert!(
             ended,
             "{mode}: still running with stdin open: {}",

@@ -274,12 +274,7 @@ fn a_command_writing_to_the_terminal_directly_gets_lines_of_its_own() {
 fn ctrl_z_stops_the_command_and_fg_continues_it() {
     let marker = token();
     let _leftovers = Leftovers(vec![marker.clone()]);
-    let mut shell = Pty::spawn_program(
-        "/bin/bash",
-        &["--norc", "--noprofile", "-i"],
-        100,
-        &[("TERM", "xterm-256color"), ("PS1", "$ ")],
-    );
+    let mut shell = Pty::interactive_shell();
     let script = format!("for i in $(seq 100); do echo tick $i; sleep 0.1; done; : {marker}");
     let line = format!("{} run -- sh -c '{script}'\r", bin());
     shell.send(line.as_bytes());
@@ -658,21 +653,11 @@ fn a_process_left_by_the_command_that_reads_the_terminal_ends_with_its_terminal(
     }
 }
 
-/// An interactive bash in a pty, its prompt `$ `.
-fn interactive_shell() -> Pty {
-    Pty::spawn_program(
-        "/bin/bash",
-        &["--norc", "--noprofile", "-i"],
-        100,
-        &[("TERM", "xterm-256color"), ("PS1", "$ ")],
-    )
-}
-
 #[test]
 fn started_in_the_background_then_brought_to_the_foreground_it_reads_the_terminal() {
     let marker = token();
     let _leftovers = Leftovers(vec![marker.clone()]);
-    let mut shell = interactive_shell();
+    let mut shell = Pty::interactive_shell();
     let script = format!("sleep 0.3; read x; echo \"got $x\"; : {marker}");
     // In the background spinner takes no keys: the command waits on its own terminal, as a
     // background job would wait for the terminal, until `fg`.
@@ -696,7 +681,7 @@ fn started_in_the_background_then_brought_to_the_foreground_it_reads_the_termina
 fn a_command_that_stops_itself_stops_spinner_and_fg_continues_both() {
     let marker = token();
     let _leftovers = Leftovers(vec![marker.clone()]);
-    let mut shell = interactive_shell();
+    let mut shell = Pty::interactive_shell();
     let script = format!("read x; kill -STOP $$; echo \"after $x\"; : {marker}");
     shell.send(format!("{} run -- sh -c '{script}'\r", bin()).as_bytes());
     wait_until("the command has the terminal", || {

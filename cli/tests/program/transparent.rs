@@ -17,16 +17,6 @@ use util::processes::{
 };
 use util::{GENEROUS, Pty, Signal, bin};
 
-/// An interactive bash in a pty, its prompt `$ `.
-fn interactive_shell() -> Pty {
-    Pty::spawn_program(
-        "/bin/bash",
-        &["--norc", "--noprofile", "-i"],
-        100,
-        &[("TERM", "xterm-256color"), ("PS1", "$ ")],
-    )
-}
-
 #[test]
 fn a_command_on_a_terminal_sees_terminals_and_keeps_its_colours() {
     let script = "test -t 0 && test -t 1 && test -t 2 && echo all-terminals; \
@@ -150,7 +140,7 @@ fn spinner_ends_by_the_signal_that_stopped_it() {
 
 #[test]
 fn a_background_job_of_the_user_goes_on_writing_while_spinner_runs() {
-    let mut shell = interactive_shell();
+    let mut shell = Pty::interactive_shell();
     // `tostop` on the user's terminal would stop the background job as it writes.
     shell.send(format!("(sleep 0.5; echo BG-DONE) & {} run -- sleep 2\r", bin()).as_bytes());
     shell.wait_for("✔ sleep 2", GENEROUS);
@@ -413,7 +403,7 @@ fn a_program_that_reads_keys_one_by_one_decides_what_ctrl_c_does() {
 fn ctrl_z_stops_a_script_running_spinner_and_fg_continues_it() {
     let marker = token();
     let _leftovers = Leftovers(vec![marker.clone()]);
-    let mut shell = interactive_shell();
+    let mut shell = Pty::interactive_shell();
     let script = TempFile::new("ticks");
     std::fs::write(
         script.path(),
