@@ -380,8 +380,7 @@ fn a_program_that_reads_keys_one_by_one_decides_what_ctrl_c_does() {
     // A REPL's way: keys one by one, Ctrl-C heard and survived.
     let program = "import sys, termios, tty\n\
                    tty.setcbreak(0)\n\
-                   print('ready', flush=True)\n\
-                   try:\n    sys.stdin.read(1)\n\
+                   try:\n    print('ready', flush=True)\n    sys.stdin.read(1)\n\
                    except KeyboardInterrupt:\n    print('caught', flush=True)\n\
                    sys.stdin.read(1)\n\
                    print('bye', flush=True)";
