@@ -315,8 +315,9 @@ fn the_final_line_uses_the_terminal_s_width_and_the_spinner_says_how_long_so_far
     // 70 columns of command line: whole on a 100-column terminal.
     let script = format!("sleep 1; : {marker} {}", "x".repeat(30));
     let mut pty = Pty::spawn(&["run", "--", "sh", "-c", &script], 100);
-    // The spinner's line: the command, then the time it has run so far.
-    pty.wait_for(&format!("{}'  0.", "x".repeat(30)), GENEROUS);
+    // The spinner's line: the command, then the time it has run so far (its first frame is drawn
+    // as the command starts).
+    pty.wait_for(&format!("{}'  ", "x".repeat(30)), GENEROUS);
     pty.read_to_end(GENEROUS);
     assert_eq!(pty.exit_code(GENEROUS), 0, "{:?}", pty.text());
     let screen = util::Screen::replay(100, pty.output());
