@@ -3,6 +3,7 @@
 
     python3 bench/real_commands.py                 # all of them, about 2 minutes once built
     python3 bench/real_commands.py relay           # one part: ctrl-c, relay, memory, no-newline, short
+    python3 bench/real_commands.py lines           # not in the default set: 50 MB of lines on a terminal
     SPINNER=path/to/spinner python3 bench/real_commands.py ...   # another build
 
 Linux, python3 (standard library only), `script` (util-linux) for a terminal, `bench/measure.py` for
@@ -18,6 +19,9 @@ Ctrl-C under a flood. Every figure is a median of several runs; each run's own f
 - memory: the peak resident memory of spinner (getrusage of the waited child) while one job of
   `--jobs-from` writes 300 MB.
 - no-newline: `head -c 100000000 /dev/zero` on a terminal (`script`), under spinner and alone.
+- lines: 50 MB of text lines (`seq 1 7000000 | head -c 50000000`) on a terminal (`script`): `cat FILE`
+  alone against `spinner run --mode MODE -- cat FILE`, 15 runs each, interleaved (a round runs each
+  once), against `cat` alone on the same terminal, not `cat FILE | cat`. Not in the default set.
 - short: `true` alone and under `spinner run` in each way of stopping (40 runs each, no terminal):
   what spinner adds to a command that ends at once. The signal flag's thread, asleep for its
   interval, is joined when it wakes: up to one 100 ms interval, about half of one on average.
@@ -128,6 +132,22 @@ def no_newline():
         print(f"{mode}: {took:.3f} s ({took / alone:.2f}x)")
 
 
+def lines(text):
+    print("## 50 MB of text lines on a terminal, against cat alone (medians of 15 interleaved runs)")
+    commands = [("cat FILE alone", f"cat {text}")] + [
+        (f"{mode}: run -- cat FILE", f"{SPINNER} run --mode {mode} -- cat {text}") for mode in MODES]
+    times = {label: [] for label, _ in commands}
+    # 15 rounds: on this terminal `cat` alone takes from 1.6 to 4 s from one run to the next.
+    for _ in range(15):
+        for label, command in commands:
+            times[label].append(on_terminal(command, 1))
+    alone = statistics.median(times["cat FILE alone"])
+    print(f"cat FILE alone: {alone:.3f} s")
+    for label, _ in commands[1:]:
+        took = statistics.median(times[label])
+        print(f"{label} {took:.3f} s ({took / alone:.2f}x)")
+
+
 def short():
     print("## a command that ends at once (medians of 40 runs, no terminal)")
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
@@ -148,9 +168,13 @@ def main():
             with open(big, "wb") as file:
                 for _ in range(300):
                     file.write(os.urandom(1_000_000))
+        text = os.path.join(tmp, "lines50")
+        if "lines" in parts:
+            with open(text, "wb") as file:
+                file.write(b"".join(b"%d\n" % n for n in range(1, 7_000_001))[:50_000_000])
         for part in parts:
             {"ctrl-c": ctrl_c, "relay": lambda: relay(big), "memory": lambda: memory(big),
-             "no-newline": no_newline, "short": short}[part]()
+             "no-newline": no_newline, "short": short, "lines": lambda: lines(text)}[part]()
 
 
 if __name__ == "__main__":

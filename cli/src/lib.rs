@@ -466,19 +466,20 @@ fn fresh_line() -> String {
     format!("{}\r\x1b[K", " ".repeat(usize::from(size.ws_col)))
 }
 
-/// With `panic = "abort"` (the release profile) nothing unwinds: a panic would leave the commands
-/// running and the terminal as spinner changed it (`tostop`, the foreground). The hook, chained
-/// before the library's, kills their groups and puts the terminal back first. (Unwinding, the
-/// values that own them do it in `Drop`.)
+/// A panic's message must land on a terminal whose modes are back (a terminal in the middle has
+/// its input raw and its output processing off): the hook, chained before the library's, puts
+/// them back first. With `panic = "abort"` (the release profile) nothing unwinds, so it also kills
+/// the commands' groups. (Unwinding, the values that own them do it in `Drop`.)
 fn install_command_panic_hook() {
-    if cfg!(panic = "abort") {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if cfg!(panic = "abort") {
             command::kill_running_commands();
-            command::tty::restore();
-            previous(info);
-        }));
-    }
+        }
+        // Before the message: a terminal in the middle has its output processing off.
+        command::tty::restore();
+        previous(info);
+    }));
 }
 
 /// The signal a stop forwards to the commands: the one spinner received.

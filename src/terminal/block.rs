@@ -156,9 +156,10 @@ impl<W: Write> Block<W> {
             .unwrap_or(usize::MAX)
             .min(usize::from(columns))
             .saturating_sub(MARGIN);
+        let line_end = self.line_end();
         for (index, &(row, measured)) in rows.iter().enumerate() {
             if index > 0 {
-                self.buf.push(b'\n');
+                self.buf.extend_from_slice(line_end);
             }
             let (row, row_width) = match measured {
                 Some(measured) if measured <= room => (Cow::Borrowed(row), measured),
@@ -194,10 +195,11 @@ impl<W: Write> Block<W> {
         self.move_to_start();
         self.clear_from_start();
         let text = fit(text, usize::MAX);
+        let line_end = self.line_end();
         self.buf.extend_from_slice(text.as_bytes());
-        self.buf.push(b'\n');
+        self.buf.extend_from_slice(line_end);
         self.lines.extend_from_slice(text.as_bytes());
-        self.lines.push(b'\n');
+        self.lines.extend_from_slice(line_end);
         self.write_buf();
     }
 
@@ -383,6 +385,19 @@ impl<W: Write> Block<W> {
         }
         self.rows_on_screen = 0;
         self.row_widths.clear();
+    }
+
+    /// How a line ends: `\n`, which a terminal writes as `\r\n`; or `\r\n` on a terminal whose
+    /// output processing is off (a program that relays another terminal's bytes as they are turns
+    /// it off), where a `\n` alone would only move down.
+    fn line_end(&self) -> &'static [u8] {
+        let on_terminal = self.shared.is_some() && matches!(self.style, Style::Animated { .. });
+        let as_is = on_terminal
+            && rustix::termios::tcgetattr(std::io::stderr()).is_ok_and(|modes| {
+                !modes.output_modes.contains(rustix::termios::OutputModes::OPOST)
+                    || !modes.output_modes.contains(rustix::termios::OutputModes::ONLCR)
+            });
+        if as_is { b"\r\n" } else { b"\n" }
     }
 
     /// Starts an operation's bytes: a fresh buffer, or more of the batch being built.

@@ -15,8 +15,8 @@ use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use rustix::fs::{Mode, OFlags};
 use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
 use rustix::termios::{
-    LocalModes, OutputModes, SpecialCodeIndex, Termios, Winsize, tcgetattr, tcgetwinsize,
-    tcsetattr, tcsetwinsize,
+    LocalModes, SpecialCodeIndex, Termios, Winsize, tcgetattr, tcgetwinsize, tcsetattr,
+    tcsetwinsize,
 };
 
 /// A pseudo-terminal: the end spinner keeps (`master`), and the one the command gets (`slave`).
@@ -90,8 +90,6 @@ pub(crate) struct Modes {
     canonical: bool,
     /// What is typed is echoed (`echo`).
     echo: bool,
-    /// A line's end is written as `\r\n` (`opost` and `onlcr`).
-    pub(crate) crlf: bool,
     /// Keys become signals (`isig`): the key that interrupts (Ctrl-C, as a rule) and the one that
     /// quits (Ctrl-\).
     pub(crate) interrupt: Option<u8>,
@@ -113,8 +111,6 @@ impl Modes {
         Modes {
             canonical: local.contains(LocalModes::ICANON),
             echo: local.contains(LocalModes::ECHO),
-            crlf: termios.output_modes.contains(OutputModes::OPOST)
-                && termios.output_modes.contains(OutputModes::ONLCR),
             interrupt: key(SpecialCodeIndex::VINTR),
             quit: key(SpecialCodeIndex::VQUIT),
             suspend: key(SpecialCodeIndex::VSUSP),
@@ -144,13 +140,26 @@ impl AlternateScreen {
 
     /// Reads `bytes`; returns whether the alternate screen is on after them.
     pub(crate) fn see(&mut self, bytes: &[u8]) -> bool {
-        let mut look = std::mem::take(&mut self.carry);
-        look.extend_from_slice(bytes);
+        // A sequence begun at the end of the last read is looked at whole with this one's start;
+        // the rest is looked at where it is, each byte once.
+        if !self.carry.is_empty() {
+            let mut edge = std::mem::take(&mut self.carry);
+            edge.extend_from_slice(&bytes[..bytes.len().min(Self::LONGEST)]);
+            self.scan(&edge, edge.len().min(Self::LONGEST - 1));
+        }
+        self.scan(bytes, bytes.len());
+        let keep = bytes.len().min(Self::LONGEST - 1);
+        self.carry = bytes[bytes.len() - keep..].to_vec();
+        self.on
+    }
+
+    /// Looks for the sequences that start in `bytes[..starts]`.
+    fn scan(&mut self, bytes: &[u8], starts: usize) {
         let mut at = 0;
-        while let Some(found) = look[at..].iter().position(|&byte| byte == 0x1b) {
+        while let Some(found) = bytes[at..starts].iter().position(|&byte| byte == 0x1b) {
             let start = at + found + 1;
-            let Some(rest) = look[start..].strip_prefix(b"[?") else {
-                at = start;
+            at = start;
+            let Some(rest) = bytes[start..].strip_prefix(b"[?") else {
                 continue;
             };
             for code in [&b"1049"[..], b"1047", b"47"] {
@@ -163,30 +172,8 @@ impl AlternateScreen {
                     break;
                 }
             }
-            at = start;
         }
-        let keep = look.len().min(Self::LONGEST - 1);
-        self.carry = look[look.len() - keep..].to_vec();
-        self.on
     }
-}
-
-/// `bytes` with each `\r\n` made `\n`: the command's terminal made its line ends, and the user's
-/// terminal makes them again (as it does for spinner's own lines), so they are passed on as they
-/// were written.
-pub(crate) fn line_ends_as_written(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
-    if !bytes.windows(2).any(|pair| pair == b"\r\n") {
-        return std::borrow::Cow::Borrowed(bytes);
-    }
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut rest = bytes;
-    while let Some(at) = rest.windows(2).position(|pair| pair == b"\r\n") {
-        out.extend_from_slice(&rest[..at]);
-        out.push(b'\n');
-        rest = &rest[at + 2..];
-    }
-    out.extend_from_slice(rest);
-    std::borrow::Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -203,13 +190,6 @@ mod tests {
         assert!(!screen.see(b"\x1b[?1049l back"));
         assert!(screen.see(b"\x1b[?47h"));
         assert!(!screen.see(b"\x1b[?47l"));
-    }
-
-    #[test]
-    fn line_ends_made_by_the_terminal_are_passed_on_as_written() {
-        assert_eq!(&*line_ends_as_written(b"a\r\nb\r\n"), b"a\nb\n");
-        assert_eq!(&*line_ends_as_written(b"50%\r60%\r"), b"50%\r60%\r");
-        assert_eq!(&*line_ends_as_written(b"\r\r\n"), b"\r\n");
     }
 
     #[test]

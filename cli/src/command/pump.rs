@@ -230,7 +230,7 @@ fn pump(
             if !ready[index] {
                 continue;
             }
-            match rustix::io::read(&*fd, &mut buf) {
+            match read_some(fd, &mut buf) {
                 Ok(0) => closed.push(index),
                 Ok(read) => {
                     if let Err(err) = sink.take(&buf[..read]) {
@@ -252,6 +252,23 @@ fn pump(
         }
     }
     end
+}
+
+/// Reads what `fd` has, up to `buf`'s size. A terminal hands its output over a few KiB a read
+/// where a pipe hands over all it holds: from a terminal (non-blocking here), reads go on while it
+/// has more, so that a sink takes its output in large pieces (each piece may redraw the spinner).
+fn read_some(fd: &OwnedFd, buf: &mut [u8]) -> rustix::io::Result<usize> {
+    let mut filled = rustix::io::read(fd, &mut *buf)?;
+    if filled == 0 || filled == buf.len() || !rustix::termios::isatty(fd) {
+        return Ok(filled);
+    }
+    while filled < buf.len() {
+        match rustix::io::read(fd, &mut buf[filled..]) {
+            Ok(0) | Err(_) => break,
+            Ok(read) => filled += read,
+        }
+    }
+    Ok(filled)
 }
 
 /// Keeps the first write error; a broken pipe is none (see [`Sink::take`]).

@@ -5,7 +5,6 @@
 //! Both are state over readiness: they never wait in a read or a write of their own, so one loop
 //! (the pump's) drives them beside the command's pipes, and a task could as well.
 
-use std::borrow::Cow;
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::sync::Arc;
@@ -16,7 +15,7 @@ use rustix::event::PollFlags;
 use spinner::{Hidden, SpinnerHandle};
 
 use super::Forward;
-use super::pty::{AlternateScreen, Modes, line_ends_as_written, resize};
+use super::pty::{AlternateScreen, Modes, resize};
 use super::sink::{AboveSpinner, QUIET, Sink, Tail, TailReader};
 use super::tty;
 
@@ -302,23 +301,18 @@ impl Sink for CommandScreen {
         let modes = Modes::of(self.master.as_fd());
         let has_screen = alternate || modes.took_screen(&self.first);
         self.has_screen.store(has_screen, Ordering::SeqCst);
-        tty::output_as_is(!modes.crlf);
-        let bytes = if modes.crlf {
-            line_ends_as_written(bytes)
-        } else {
-            Cow::Borrowed(bytes)
-        };
+        // As the command's terminal wrote them: the user's terminal passes them as they are.
         if has_screen {
             if self.hidden.is_none() {
                 self.above.show_held()?;
                 self.hidden = Some(self.spinner.hide());
                 self.had_screen.store(true, Ordering::SeqCst);
             }
-            return self.above.write_through(&bytes);
+            return self.above.write_through(bytes);
         }
         // Given back: the spinner returns below what comes next.
         self.hidden = None;
-        self.above.take(&bytes)
+        self.above.take(bytes)
     }
 
     fn patience(&self) -> Option<Duration> {
@@ -384,15 +378,10 @@ impl KeptStderr {
 
 impl Sink for KeptStderr {
     fn take(&mut self, bytes: &[u8]) -> io::Result<()> {
-        let modes = Modes::of(self.master.as_fd());
         if self.live {
-            let bytes = if modes.crlf {
-                line_ends_as_written(bytes)
-            } else {
-                Cow::Borrowed(bytes)
-            };
-            return self.above.take(&bytes);
+            return self.above.take(bytes);
         }
+        let modes = Modes::of(self.master.as_fd());
         self.kept.take(bytes)?;
         let last_line = match bytes.iter().rposition(|&byte| byte == b'\n') {
             Some(end) => {

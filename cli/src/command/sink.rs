@@ -171,7 +171,7 @@ impl Sink for AboveSpinner {
         if self.showing.is_some() && !self.at_line_start.load(Ordering::SeqCst) {
             // The output ended in the middle of a line (`printf hello`): ended here, on the
             // terminal, before the spinner may come back and draw over it.
-            self.write(b"\n")?;
+            self.write(super::tty::line_end())?;
         }
         self.showing = None;
         Ok(())

@@ -29,8 +29,6 @@ struct Saved {
     modes: Termios,
     /// The keys are relayed: the input is raw.
     raw: bool,
-    /// While the keys are relayed, the output too is passed as it is (no `\n` made `\r\n`).
-    output_as_is: bool,
     /// The command's group holds the foreground.
     given: bool,
     /// The command's group held the foreground at some time: it may have changed the modes.
@@ -81,13 +79,14 @@ fn saved(change: impl FnOnce(&mut Saved)) {
     }
 }
 
-/// The modes with raw input: no line editing, no echo, no signals, no flow control, no `\r` to
-/// `\n`; each key as it is typed. The output modes stay: spinner's lines keep their line ends.
-fn raw_input(modes: &Termios, output_as_is: bool) -> Termios {
+/// The modes of a terminal in the middle: raw input (no line editing, no echo, no signals, no flow
+/// control, no `\r` to `\n`: each key as it is typed, for the command's terminal to make of it what
+/// it makes), and raw output: what the command's terminal wrote is final (its line ends made, or
+/// none: a curses program moves down with `\n`), and passes as it is. (Each byte the terminal's
+/// output processing looks at costs: a relay with it on took 1.5 times as long as `cat`.)
+fn raw_input(modes: &Termios) -> Termios {
     let mut raw = modes.clone();
-    if output_as_is {
-        raw.output_modes.remove(OutputModes::OPOST);
-    }
+    raw.output_modes.remove(OutputModes::OPOST);
     raw.local_modes.remove(RAW_LOCAL);
     raw.input_modes.remove(RAW_INPUT);
     raw.special_codes[SpecialCodeIndex::VMIN] = 1;
@@ -123,7 +122,6 @@ impl Terminal {
                 tty: fd,
                 modes: modes.clone(),
                 raw: false,
-                output_as_is: false,
                 given: false,
                 was_given: false,
                 stopped: false,
@@ -229,7 +227,7 @@ pub(crate) fn raw_while_foreground() -> bool {
             !saved.stopped && tcgetpgrp(saved.tty.as_fd()).is_ok_and(|group| group == getpgrp());
         if foreground && !saved.raw {
             if let Ok(now) = tcgetattr(saved.tty.as_fd()) {
-                let raw = raw_input(&now, saved.output_as_is);
+                let raw = raw_input(&now);
                 if tcsetattr(saved.tty.as_fd(), OptionalActions::Now, &raw).is_ok() {
                     saved.raw = true;
                 }
@@ -262,24 +260,10 @@ pub fn resume_after_stop() {
     raw_while_foreground();
 }
 
-/// While the keys are relayed, has the terminal write what it is sent as it is (`as_is`: the
-/// command's terminal made its line ends, or makes none: a curses program moves down with `\n`),
-/// or make each `\n` a `\r\n` as it did before (spinner's own lines need it). Changes the
-/// terminal only when this changes.
-pub(crate) fn output_as_is(as_is: bool) {
-    saved(|saved| {
-        if saved.output_as_is == as_is {
-            return;
-        }
-        saved.output_as_is = as_is;
-        if saved.raw {
-            if let Ok(mut now) = tcgetattr(saved.tty.as_fd()) {
-                now.output_modes.set(
-                    OutputModes::OPOST,
-                    !as_is && saved.modes.output_modes.contains(OutputModes::OPOST),
-                );
-                let _ = tcsetattr(saved.tty.as_fd(), OptionalActions::Now, &now);
-            }
-        }
-    });
+/// How a line spinner writes ends on the terminal now: `\r\n` while it is a terminal in the
+/// middle (its output processing off), `\n` otherwise.
+pub(crate) fn line_end() -> &'static [u8] {
+    let mut raw = false;
+    saved(|saved| raw = saved.raw);
+    if raw { b"\r\n" } else { b"\n" }
 }
