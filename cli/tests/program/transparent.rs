@@ -25,7 +25,8 @@ fn a_command_on_a_terminal_sees_terminals_and_keeps_its_colours() {
     pty.read_to_end(GENEROUS);
     let text = pty.text();
     assert_eq!(pty.exit_code(GENEROUS), 0, "{text:?}");
-    assert!(text.contains("all-terminals"), "{text:?}");
+    // (The spinner's line shows the command line: the command's own output ends its line.)
+    assert!(text.contains("all-terminals\r\n"), "{text:?}");
     // grep colours the match only on a terminal.
     assert!(text.contains("a\x1b["), "no colour: {text:?}");
 }
@@ -39,8 +40,14 @@ fn a_program_that_buffers_on_a_pipe_shows_its_lines_as_they_come() {
         "import os, time\nprint('first')\nwhile not os.path.exists({:?}): time.sleep(0.02)\nprint('second')",
         go.path()
     );
-    let mut pty = Pty::spawn(&["run", "--", "python3", "-c", &program], 80);
-    pty.wait_for("first", GENEROUS);
+    // (PYTHONUNBUFFERED, set on some machines, would make it write at once even to a pipe.)
+    let mut pty = Pty::spawn_program(
+        bin(),
+        &["run", "--", "python3", "-c", &program],
+        80,
+        &[("TERM", "xterm-256color"), ("PYTHONUNBUFFERED", "")],
+    );
+    pty.wait_for("first\r\n", GENEROUS);
     std::fs::write(go.path(), b"").unwrap();
     pty.read_to_end(GENEROUS);
     assert_eq!(pty.exit_code(GENEROUS), 0, "{:?}", pty.text());
@@ -144,12 +151,17 @@ fn a_background_job_of_the_user_goes_on_writing_while_spinner_runs() {
     // `tostop` on the user's terminal would stop the background job as it writes.
     shell.send(format!("(sleep 0.5; echo BG-DONE) & {} run -- sleep 2\r", bin()).as_bytes());
     shell.wait_for("✔ sleep 2", GENEROUS);
-    shell.wait_for("BG-DONE", GENEROUS);
-    shell.send(b"jobs -l\r");
+    shell.send(b"wait; echo waited\r");
+    shell.wait_for("\nwaited", GENEROUS);
     shell.send(b"exit\r");
     shell.read_to_end(GENEROUS);
     let text = shell.text();
     assert!(!text.contains("Stopped"), "{text:?}");
+    // Its own output, not the shell's echo of what was typed (`echo BG-DONE) &`).
+    assert!(
+        text.contains("BG-DONE\n") || text.contains("BG-DONE\r\n"),
+        "{text:?}"
+    );
 }
 
 #[test]
@@ -157,27 +169,26 @@ fn echo_is_back_after_spinner_is_stopped_at_a_prompt_without_echo() {
     for (mode, signal) in [("task", Signal::SIGTERM), ("thread", Signal::SIGINT)] {
         let marker = token();
         let _leftovers = Leftovers(vec![marker.clone()]);
+        let mut shell = Pty::interactive_shell();
         // (The test's terminal starts without echo.)
+        shell.send(b"stty echo\r");
         let line = format!(
-            "stty echo; {} run --mode {mode} -- sh -c 'stty -echo; echo ready; read p; : {marker}'; stty -a",
+            "{} run --mode {mode} -- sh -c 'stty -echo; echo ready; read p; : {marker}'\r",
             bin()
         );
-        let mut pty = Pty::spawn_program(
-            "/bin/sh",
-            &["-c", &line],
-            200,
-            &[("TERM", "xterm-256color")],
-        );
-        pty.wait_for("ready", GENEROUS);
+        shell.send(line.as_bytes());
+        shell.wait_for("ready\r\n", GENEROUS);
         let run = util::processes::pids(|args| {
             args.contains(&"run") && args.iter().any(|arg| arg.contains(&marker))
         });
         assert_eq!(run.len(), 1, "{run:?}");
-        // SAFETY: `kill` on a process this test started (through sh).
+        // SAFETY: `kill` on a process this test started (through the shell).
         unsafe { libc::kill(run[0], signal as i32) };
-        pty.read_to_end(GENEROUS);
-        let text = pty.text();
-        let modes = text.split("speed ").nth(1).unwrap_or_default();
+        shell.wait_for("stopped by", GENEROUS);
+        shell.send(b"stty -a; exit\r");
+        shell.read_to_end(GENEROUS);
+        let text = shell.text();
+        let modes = text.rsplit("speed ").next().unwrap_or_default();
         let words: Vec<&str> = modes.split_whitespace().collect();
         assert!(
             words.contains(&"echo") && !words.contains(&"-echo"),
