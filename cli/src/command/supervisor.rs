@@ -85,13 +85,17 @@ pub fn run_command(
     let terminal = Terminal::open();
     // Where the spinner is drawn, the command gets a terminal of its own, made like the user's:
     // spinner is the terminal in the middle.
-    let middle = match (&terminal, animates) {
-        (Some(terminal), true) => Middle::open(terminal, options.output).ok(),
+    let mut middle = match (&terminal, animates) {
+        (Some(terminal), true) => {
+            let watch = (Arc::clone(&has_screen), Arc::clone(&stopping));
+            Middle::open(terminal, options.output, watch).ok()
+        }
         _ => None,
     };
+    let keys = middle.as_mut().and_then(|middle| middle.keys.take());
     let wake = Wake::default();
     let mut tail = None;
-    let (streams, keys) = match &middle {
+    let streams = match &middle {
         Some(middle) => {
             let slave = middle.pty.slave.as_raw_fd();
             // Each stream that is a terminal gets the command's terminal; the others (a file, a
@@ -103,7 +107,7 @@ pub fn run_command(
                     Route::Inherit
                 }
             };
-            let streams = Streams {
+            Streams {
                 stdin: terminal_or(io::stdin().is_terminal()),
                 stdout: terminal_or(io::stdout().is_terminal()),
                 stderr: match (options.output, &middle.stderr) {
@@ -114,26 +118,14 @@ pub fn run_command(
                 },
                 stdout_closed: stdout_closed(),
                 session: Some(slave),
-            };
-            let mut terminals = vec![(middle.pty.master.try_clone()?, middle.pty.first)];
-            if let Some(stderr) = &middle.stderr {
-                terminals.push((stderr.master.try_clone()?, stderr.first));
             }
-            let keys = Keys::new(
-                &middle.pty.master,
-                terminals,
-                Box::new(crate::signals::typed),
-                Arc::clone(&has_screen),
-                Arc::clone(&stopping),
-            )?;
-            (streams, Some(keys))
         }
         None => {
             // The command's stdout is spinner's own, passed through untouched (its own write
             // errors are its own), unless it is the terminal the spinner is drawn on: then its
             // lines go above the spinner.
             let stdout_above = animates && io::stdout().is_terminal();
-            let streams = Streams {
+            Streams {
                 stdin: Route::Inherit,
                 stdout: if stdout_above {
                     Route::Pipe
@@ -148,8 +140,7 @@ pub fn run_command(
                 },
                 stdout_closed: stdout_closed(),
                 session: None,
-            };
-            (streams, None)
+            }
         }
     };
     let sinks = |pipes: process::Pipes| -> io::Result<Vec<(OwnedFd, Box<dyn Sink>)>> {
@@ -244,13 +235,24 @@ pub fn run_command(
 struct Middle {
     pty: Pty,
     stderr: Option<Pty>,
+    /// The user's keys, on their way to the command's terminal (taken by the pump).
+    keys: Option<Keys>,
 }
 
 impl Middle {
-    fn open(terminal: &Terminal, output: OutputMode) -> io::Result<Middle> {
+    /// The command's terminals, made like `terminal`, and the relay of the user's keys to them,
+    /// which hears whether the command has the screen and whether a stop is under way (`watch`).
+    ///
+    /// # Errors
+    ///
+    /// No pseudo-terminal could be made, or the keys cannot be relayed (macOS, whose `poll` does
+    /// not wait on terminals): the command then shares the user's terminal.
+    fn open(
+        terminal: &Terminal,
+        output: OutputMode,
+        watch: (Arc<AtomicBool>, Arc<AtomicBool>),
+    ) -> io::Result<Middle> {
         if cfg!(target_os = "macos") {
-            // macOS's `poll` does not wait on terminals (it answers POLLNVAL), and the relay waits
-            // on two: there, the command shares the user's terminal as a shell's job does.
             return Err(io::Error::other("no terminal in the middle on macOS"));
         }
         let pty = Pty::open(terminal.modes(), terminal.fd())?;
@@ -260,7 +262,23 @@ impl Middle {
             }
             _ => None,
         };
-        Ok(Middle { pty, stderr })
+        let mut terminals = vec![(pty.master.try_clone()?, pty.first)];
+        if let Some(stderr) = &stderr {
+            terminals.push((stderr.master.try_clone()?, stderr.first));
+        }
+        let (has_screen, stopping) = watch;
+        let keys = Keys::new(
+            &pty.master,
+            terminals,
+            Box::new(crate::signals::typed),
+            has_screen,
+            stopping,
+        )?;
+        Ok(Middle {
+            pty,
+            stderr,
+            keys: Some(keys),
+        })
     }
 }
 
