@@ -116,7 +116,7 @@ pub(crate) fn first_was_typed() -> bool {
 }
 
 /// Ends the process by `signal`, as if its default action had run, once the terminal is restored
-/// (within half a second: a terminal that takes no writes must not hold up the exit): so that a
+/// (within a second: a terminal that takes no writes must not hold up the exit): so that a
 /// shell running spinner in a script sees it die of Ctrl-C, and stops the script as it would
 /// without spinner. SIGQUIT leaves no core file.
 pub(crate) fn end_by(signal: libc::c_int) -> ! {
@@ -154,7 +154,7 @@ fn end_saying(signal: libc::c_int, words: Option<String>) -> ! {
             }
             let _ = restored.send(());
         });
-    let _ = done.recv_timeout(std::time::Duration::from_millis(500));
+    let _ = done.recv_timeout(std::time::Duration::from_secs(1));
     if signal == libc::SIGQUIT {
         let none = libc::rlimit {
             rlim_cur: 0,
@@ -206,6 +206,21 @@ pub(crate) fn install(cancel: Cancel) -> io::Result<Signals> {
     let signals = Signals::default();
     let _ = HANDLERS.set((signals.clone(), cancel.clone()));
 
+    // Whether spinner was continued since the last Ctrl-Z arrived, kept by the handlers
+    // themselves, at once: a `fg` that comes while the Ctrl-Z below is still being handled (its
+    // restore can wait on the terminal) must not be lost, nor one that came before it be counted.
+    let continued = Arc::new(AtomicBool::new(false));
+    {
+        let continued = Arc::clone(&continued);
+        // SAFETY: the action only stores to an atomic, which is async-signal-safe; registered
+        // before the iterator's, it runs first.
+        unsafe {
+            signal_hook::low_level::register(SIGTSTP, move || {
+                continued.store(false, Ordering::SeqCst);
+            })?;
+        }
+    }
+    signal_hook::flag::register(signal_hook::consts::SIGCONT, Arc::clone(&continued))?;
     let mut caught =
         signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP])?;
     let on_signal = signals.clone();
@@ -230,7 +245,11 @@ pub(crate) fn install(cancel: Cancel) -> io::Result<Signals> {
                         crate::command::signal_running_commands(rustix::process::Signal::STOP);
                         spinner::terminal::suspend_restoring_stderr(|| {
                             crate::command::tty::restore_for_stop();
-                            let _ = signal_hook::low_level::emulate_default_handler(SIGTSTP);
+                            // Continued already (the shell saw the rest of the job stop, and the
+                            // user typed `fg`): stopping now would be for good.
+                            if !continued.load(Ordering::SeqCst) {
+                                let _ = signal_hook::low_level::emulate_default_handler(SIGTSTP);
+                            }
                             // Continued: the keys are taken again, if spinner is in the
                             // foreground (`fg`, not `bg`).
                             crate::command::tty::resume_after_stop();

@@ -70,6 +70,7 @@ impl std::fmt::Debug for Keys {
 impl Drop for Keys {
     fn drop(&mut self) {
         signal_hook::low_level::unregister(self.resized_id);
+        tty::relaying(false);
     }
 }
 
@@ -125,6 +126,7 @@ impl Keys {
         };
         // A resize between the terminal's making and now.
         keys.resize();
+        tty::relaying(true);
         Ok(keys)
     }
 

@@ -35,6 +35,8 @@ struct Saved {
     was_given: bool,
     /// Spinner is stopping or stopped (Ctrl-Z): the keys are not taken until it is continued.
     stopped: bool,
+    /// A relay takes the keys (see [`relaying`]).
+    relaying: bool,
 }
 
 /// The local modes raw input clears.
@@ -125,6 +127,7 @@ impl Terminal {
                 given: false,
                 was_given: false,
                 stopped: false,
+                relaying: false,
             });
         }
         Some(Terminal {
@@ -239,6 +242,16 @@ pub(crate) fn raw_while_foreground() -> bool {
         raw = saved.raw;
     });
     raw
+}
+
+/// Whether a relay takes the keys: from its start to its end. Once it has ended (the command's
+/// output has closed, and a stop may still wait for its group), the terminal's input is no longer
+/// raw: a second Ctrl-C is a signal to spinner again.
+pub(crate) fn relaying(on: bool) {
+    saved(|saved| saved.relaying = on);
+    if !on {
+        raw_while_foreground();
+    }
 }
 
 /// Puts the terminal's modes back as they were before the run, as spinner stops (Ctrl-Z): the
