@@ -77,6 +77,14 @@ static HANDLERS: OnceLock<(Signals, Cancel)> = OnceLock::new();
 /// signal to the command itself.
 static FIRST_TYPED: AtomicBool = AtomicBool::new(false);
 
+/// How many times spinner was continued (SIGCONT).
+static CONTINUED: AtomicUsize = AtomicUsize::new(0);
+
+/// How many times spinner was continued (SIGCONT) so far: a `fg` changes it.
+pub(crate) fn times_continued() -> usize {
+    CONTINUED.load(Ordering::SeqCst)
+}
+
 /// A key typed at a command's terminal that the terminal turns into `forward`'s signal (Ctrl-C,
 /// Ctrl-\\): the user's terminal takes its keys raw while the command has a terminal of its own,
 /// so it sent no signal of its own. It is sent here as the user's terminal would have: to its
@@ -221,6 +229,12 @@ pub(crate) fn install(cancel: Cancel) -> io::Result<Signals> {
         }
     }
     signal_hook::flag::register(signal_hook::consts::SIGCONT, Arc::clone(&continued))?;
+    // SAFETY: the action only adds to an atomic, which is async-signal-safe.
+    unsafe {
+        signal_hook::low_level::register(signal_hook::consts::SIGCONT, || {
+            CONTINUED.fetch_add(1, Ordering::SeqCst);
+        })?;
+    }
     let mut caught =
         signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP])?;
     let on_signal = signals.clone();

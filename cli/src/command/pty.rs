@@ -15,8 +15,8 @@ use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use rustix::fs::{Mode, OFlags};
 use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
 use rustix::termios::{
-    LocalModes, SpecialCodeIndex, Termios, Winsize, tcgetattr, tcgetwinsize, tcsetattr,
-    tcsetwinsize,
+    InputModes, LocalModes, OutputModes, SpecialCodeIndex, Termios, Winsize, tcgetattr,
+    tcgetwinsize, tcsetattr, tcsetwinsize,
 };
 
 /// A pseudo-terminal: the end spinner keeps (`master`), and the one the command gets (`slave`).
@@ -32,7 +32,8 @@ pub(crate) struct Pty {
 }
 
 impl Pty {
-    /// A new pseudo-terminal with `modes` and the size of `like` (the user's terminal).
+    /// A new pseudo-terminal with `modes` (in line mode, see [`in_line_mode`]) and the size of
+    /// `like` (the user's terminal).
     ///
     /// # Errors
     ///
@@ -48,7 +49,11 @@ impl Pty {
             Mode::empty(),
         )?;
         if let Some(modes) = modes {
-            tcsetattr(&slave, rustix::termios::OptionalActions::Now, modes)?;
+            tcsetattr(
+                &slave,
+                rustix::termios::OptionalActions::Now,
+                &in_line_mode(modes),
+            )?;
         }
         let first = Modes::of(master.as_fd());
         let pty = Pty {
@@ -66,6 +71,25 @@ impl Pty {
     pub(crate) fn resize_like(&self, like: BorrowedFd<'_>) {
         resize(self.master.as_fd(), like);
     }
+}
+
+/// `modes` (the user's terminal's: its keys, its speed, its character size) in line mode, as a new
+/// terminal window starts: lines edited and echoed, keys that make signals, `\r` read as `\n`, line
+/// ends written as `\r\n`. The user's terminal may be out of line mode when spinner starts: a shell
+/// that reads its next command line (spinner started with `&`) has it raw.
+fn in_line_mode(modes: &Termios) -> Termios {
+    let mut line = modes.clone();
+    line.local_modes |= LocalModes::ICANON
+        | LocalModes::ECHO
+        | LocalModes::ECHOE
+        | LocalModes::ECHOK
+        | LocalModes::ISIG
+        | LocalModes::IEXTEN;
+    line.input_modes |= InputModes::ICRNL;
+    line.input_modes
+        .remove(InputModes::INLCR | InputModes::IGNCR);
+    line.output_modes |= OutputModes::OPOST | OutputModes::ONLCR;
+    line
 }
 
 /// Gives the terminal `master` the size of `like` if it differs.

@@ -219,6 +219,7 @@ pub fn run_command(
         said_no_terminal: false,
         had_terminal: false,
         stopped_with_it: false,
+        continued_at_stop: 0,
         tail,
     };
     let spin_stop = Cancel::new();
@@ -313,6 +314,8 @@ struct Supervisor<'a> {
     had_terminal: bool,
     /// Spinner stopped itself for the command's current stop (a Ctrl-Z, a SIGSTOP).
     stopped_with_it: bool,
+    /// How many times spinner had been continued when it stopped with its command.
+    continued_at_stop: usize,
     /// The command's stderr, kept for a failure (`--output on-error`).
     tail: Option<sink::TailReader>,
 }
@@ -339,7 +342,24 @@ impl Supervisor<'_> {
             // both). Once for each stop.
             if state.stopped.is_some() && !self.stopped_with_it {
                 self.stopped_with_it = true;
+                self.continued_at_stop = crate::signals::times_continued();
                 stop_as_a_job();
+            } else if state.stopped.is_some()
+                && crate::signals::times_continued() != self.continued_at_stop
+            {
+                // Spinner was continued (`fg`) and its command was not: the shell's SIGCONT can
+                // come before spinner took its own stop, and then the kernel drops that stop (a
+                // continue discards the stops pending): spinner never stopped, and continues its
+                // command itself.
+                self.continued_at_stop = crate::signals::times_continued();
+                self.run.process().signal(Signal::CONT);
+            }
+            if state.stopped.is_some() {
+                // Looked at again soon: a `fg` says nothing to this loop.
+                if let Next::Wait(at) = &mut next {
+                    let soon = Instant::now() + STOPPED_LOOK;
+                    *at = Some(at.map_or(soon, |at| at.min(soon)));
+                }
             }
         } else if state.group_gone.is_none() {
             let given = self.terminal.as_ref().is_some_and(Terminal::given);
