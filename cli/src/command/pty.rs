@@ -1,5 +1,5 @@
-//! A terminal of the command's own: a pseudo-terminal, made like the user's (its modes and its
-//! size), whose other end spinner holds. The command gets a terminal where it would have had one
+//! A terminal of the command's own: a pseudo-terminal, made like the user's (its keys, in line
+//! mode, and its size), whose other end spinner holds. The command gets a terminal where it would have had one
 //! (colours, line buffering, pagers and curses programs work), and spinner is the terminal in the
 //! middle: it shows what the command writes, and passes on what the user types.
 //!
