@@ -2,10 +2,11 @@
 //! put back after it, however the run ends (its end, a second Ctrl-C, a panic, Ctrl-Z), so that
 //! nothing a command or spinner changed on it outlives the run.
 //!
-//! Where the spinner is drawn, the command has a terminal of its own (a pseudo-terminal) and the
-//! user's terminal only carries keys: its input is raw while the run lasts, so that every key,
-//! Ctrl-C and Ctrl-Z included, reaches the command's terminal, whose own line discipline makes of
-//! them what a terminal would. Elsewhere (no spinner drawn: `TERM=dumb`) the command shares the
+//! Where the spinner is drawn, the command has a terminal of its own (a pseudo-terminal), and the
+//! user's terminal is raw while spinner relays it in the foreground, as under `script`: its input,
+//! so that every key, Ctrl-C and Ctrl-Z included, reaches the command's terminal, whose own line
+//! discipline makes of them what a terminal would; and its output, since the command's terminal
+//! made the line ends already. Elsewhere (no spinner drawn: `TERM=dumb`) the command shares the
 //! user's terminal as a shell's job does: in a process group of its own, given the terminal's
 //! foreground when it reads it (the kernel stops it with SIGTTIN), and taken back after.
 
