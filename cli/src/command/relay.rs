@@ -226,11 +226,11 @@ impl Keys {
         }
     }
 
-    /// Ctrl-Z, typed: the command's terminal sent SIGTSTP to its foreground group, whose handlers
-    /// (if it has any) have run. Its default action, to stop, the kernel does not take: the group
-    /// leads a session of its own, so no process outside it in that session can continue it (an
-    /// orphaned group). SIGSTOP, which no group ignores, stops it as the key would have; spinner
-    /// then stops with it, as a shell's job would.
+    /// Ctrl-Z, typed: the command's terminal sent SIGTSTP to its foreground group (a handler of it
+    /// runs when the group is continued). Its default action, to stop, the kernel does not take:
+    /// the group leads a session of its own, so no process outside it in that session can continue
+    /// it (an orphaned group). SIGSTOP, which no process ignores, stops it as the key would have;
+    /// spinner then stops with it, as a shell's job would.
     fn suspend(&self) {
         if let Ok(group) = rustix::termios::tcgetpgrp(&self.master) {
             let _ = rustix::process::kill_process_group(group, rustix::process::Signal::STOP);
