@@ -34,11 +34,11 @@ fn main() {
             (answer.is_some(), report)
         }
     };
-    match answered {
-        true => println!("no Ctrl-C came"),
-        false => eprintln!(
-            "the spinner stopped {:.1?} after Ctrl-C, by {}",
-            report.stop_latency, report.mechanism
-        ),
+    if answered {
+        return println!("no Ctrl-C came");
     }
+    let (latency, mechanism) = (report.stop_latency, report.mechanism);
+    eprintln!("the spinner stopped {latency:.1?} after Ctrl-C, by {mechanism}");
+    // Ended by Ctrl-C itself, as a program it stops must be: then a calling script stops too.
+    let _ = signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGINT);
 }
