@@ -104,9 +104,7 @@ pub(crate) fn typed(forward: crate::command::Forward) {
     if signals.count.load(Ordering::SeqCst) == 0 {
         FIRST_TYPED.store(true, Ordering::SeqCst);
     }
-    let group = std::fs::File::open("/dev/tty")
-        .ok()
-        .and_then(|tty| rustix::termios::tcgetpgrp(&tty).ok());
+    let group = crate::command::tty::foreground_group();
     let number = rustix::process::Signal::from_named_raw(signal.number());
     let sent = match (group, number) {
         (Some(group), Some(number)) => rustix::process::kill_process_group(group, number).is_ok(),
@@ -214,23 +212,18 @@ pub(crate) fn install(cancel: Cancel) -> io::Result<Signals> {
     let signals = Signals::default();
     let _ = HANDLERS.set((signals.clone(), cancel.clone()));
 
-    // Whether spinner was continued since the last Ctrl-Z arrived, kept by the handlers
-    // themselves, at once: a `fg` that comes while the Ctrl-Z below is still being handled (its
-    // restore can wait on the terminal) must not be lost, nor one that came before it be counted.
-    let continued = Arc::new(AtomicBool::new(false));
-    {
-        let continued = Arc::clone(&continued);
-        // SAFETY: the action only stores to an atomic, which is async-signal-safe; registered
-        // before the iterator's, it runs first.
-        unsafe {
-            signal_hook::low_level::register(SIGTSTP, move || {
-                continued.store(false, Ordering::SeqCst);
-            })?;
-        }
-    }
-    signal_hook::flag::register(signal_hook::consts::SIGCONT, Arc::clone(&continued))?;
-    // SAFETY: the action only adds to an atomic, which is async-signal-safe.
+    // How many times spinner had been continued when the last Ctrl-Z arrived, kept by the
+    // handlers themselves, at once: a `fg` that comes while the Ctrl-Z below is still being
+    // handled (its restore can wait on the terminal) must not be lost, nor one that came before it
+    // be counted.
+    let continued_at_stop = Arc::new(AtomicUsize::new(0));
+    // SAFETY: both actions only load, store or add to atomics, which is async-signal-safe; the
+    // one for SIGTSTP is registered before the iterator's, so it runs first.
     unsafe {
+        let at_stop = Arc::clone(&continued_at_stop);
+        signal_hook::low_level::register(SIGTSTP, move || {
+            at_stop.store(CONTINUED.load(Ordering::SeqCst), Ordering::SeqCst);
+        })?;
         signal_hook::low_level::register(signal_hook::consts::SIGCONT, || {
             CONTINUED.fetch_add(1, Ordering::SeqCst);
         })?;
@@ -261,7 +254,7 @@ pub(crate) fn install(cancel: Cancel) -> io::Result<Signals> {
                             crate::command::tty::restore_for_stop();
                             // Continued already (the shell saw the rest of the job stop, and the
                             // user typed `fg`): stopping now would be for good.
-                            if !continued.load(Ordering::SeqCst) {
+                            if times_continued() == continued_at_stop.load(Ordering::SeqCst) {
                                 let _ = signal_hook::low_level::emulate_default_handler(SIGTSTP);
                             }
                             // Continued: the keys are taken again, if spinner is in the

@@ -156,7 +156,8 @@ impl<W: Write> Block<W> {
             .unwrap_or(usize::MAX)
             .min(usize::from(columns))
             .saturating_sub(MARGIN);
-        let line_end = self.line_end();
+        // Asked of the terminal only when rows are joined: a spinner of one row costs no call a frame.
+        let line_end = if rows.len() > 1 { self.line_end() } else { b"\n" };
         for (index, &(row, measured)) in rows.iter().enumerate() {
             if index > 0 {
                 self.buf.extend_from_slice(line_end);

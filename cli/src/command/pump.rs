@@ -141,6 +141,11 @@ fn pump(
 ) -> PumpEnd {
     let mut end = PumpEnd::default();
     let mut buf = vec![0; 64 * 1024];
+    // Which of them is a terminal (see `read_some`), asked once.
+    let mut terminals: Vec<bool> = pipes
+        .iter()
+        .map(|(fd, _)| rustix::termios::isatty(fd))
+        .collect();
     while !pipes.is_empty() {
         let now = Instant::now();
         let patience = pipes.iter().filter_map(|(_, sink)| sink.patience()).min();
@@ -230,7 +235,7 @@ fn pump(
             if !ready[index] {
                 continue;
             }
-            match read_some(fd, &mut buf) {
+            match read_some(fd, &mut buf, terminals[index]) {
                 Ok(0) => closed.push(index),
                 Ok(read) => {
                     if let Err(err) = sink.take(&buf[..read]) {
@@ -246,6 +251,7 @@ fn pump(
         }
         for index in closed.into_iter().rev() {
             let (_, mut sink) = pipes.remove(index);
+            terminals.remove(index);
             if let Err(err) = sink.end() {
                 note(&mut end, err);
             }
@@ -255,11 +261,11 @@ fn pump(
 }
 
 /// Reads what `fd` has, up to `buf`'s size. A terminal hands its output over a few KiB a read
-/// where a pipe hands over all it holds: from a terminal (non-blocking here), reads go on while it
-/// has more, so that a sink takes its output in large pieces (each piece may redraw the spinner).
-fn read_some(fd: &OwnedFd, buf: &mut [u8]) -> rustix::io::Result<usize> {
+/// where a pipe hands over all it holds: from a `terminal` (non-blocking here), reads go on while
+/// it has more, so that a sink takes its output in large pieces (each piece may redraw the spinner).
+fn read_some(fd: &OwnedFd, buf: &mut [u8], terminal: bool) -> rustix::io::Result<usize> {
     let mut filled = rustix::io::read(fd, &mut *buf)?;
-    if filled == 0 || filled == buf.len() || !rustix::termios::isatty(fd) {
+    if filled == 0 || filled == buf.len() || !terminal {
         return Ok(filled);
     }
     while filled < buf.len() {

@@ -193,6 +193,18 @@ struct TailState {
     live: bool,
 }
 
+impl TailState {
+    /// Takes the line begun and not finished from what is kept.
+    fn unfinished_line(&mut self) -> Vec<u8> {
+        let begun = self
+            .kept
+            .iter()
+            .rposition(|&byte| byte == b'\n')
+            .map_or(0, |newline| newline + 1);
+        self.kept.split_off(begun).into()
+    }
+}
+
 impl Tail {
     /// Enough for any compiler's errors, bounded for a command that writes without end.
     pub(crate) const KEPT: usize = 4 * 1024 * 1024;
@@ -235,13 +247,10 @@ impl TailReader {
     /// Takes the line begun and not finished, if any, from what was kept: it is to be shown (a
     /// prompt); the lines before it stay kept, for a failure, and are not shown twice.
     pub(crate) fn take_unfinished_line(&self) -> Vec<u8> {
-        let mut state = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let begun = state
-            .kept
-            .iter()
-            .rposition(|&byte| byte == b'\n')
-            .map_or(0, |newline| newline + 1);
-        state.kept.split_off(begun).into()
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .unfinished_line()
     }
 
     /// The bytes kept, and how many were dropped before them.
@@ -259,13 +268,7 @@ impl TailReader {
             return;
         }
         state.live = true;
-        let begun = state
-            .kept
-            .iter()
-            .rposition(|&byte| byte == b'\n')
-            .map_or(0, |newline| newline + 1);
-        let line: Vec<u8> = state.kept.split_off(begun).into();
-        show_live(&line);
+        show_live(&state.unfinished_line());
     }
 }
 

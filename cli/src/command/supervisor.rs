@@ -658,17 +658,10 @@ impl Supervisor<'_> {
 /// back); only spinner if it is not in the foreground.
 fn stop_as_a_job() {
     let me = rustix::process::getpgrp();
-    let group = std::fs::File::open("/dev/tty")
-        .ok()
-        .and_then(|tty| rustix::termios::tcgetpgrp(&tty).ok())
-        .filter(|&group| group == me);
-    match group {
-        Some(group) => {
-            let _ = rustix::process::kill_process_group(group, Signal::TSTP);
-        }
-        None => {
-            let _ = rustix::process::kill_process(rustix::process::getpid(), Signal::TSTP);
-        }
+    if super::tty::foreground_group() == Some(me) {
+        let _ = rustix::process::kill_process_group(me, Signal::TSTP);
+    } else {
+        let _ = rustix::process::kill_process(rustix::process::getpid(), Signal::TSTP);
     }
 }
 

@@ -274,6 +274,14 @@ pub fn resume_after_stop() {
     raw_while_foreground();
 }
 
+/// The user's terminal's foreground process group, while a run shares the terminal: where a key
+/// typed there would send its signal.
+pub(crate) fn foreground_group() -> Option<Pid> {
+    let mut group = None;
+    saved(|saved| group = tcgetpgrp(saved.tty.as_fd()).ok());
+    group
+}
+
 /// How a line spinner writes ends on the terminal now: `\r\n` while it is a terminal in the
 /// middle (its output processing off), `\n` otherwise.
 pub(crate) fn line_end() -> &'static [u8] {
