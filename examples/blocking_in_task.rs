@@ -3,8 +3,8 @@
 //! The cure: await blocking work on a thread pool (`spinner --mode task --work cpu --offload`).
 
 use async_executor::{LocalExecutor, Task};
-use spinner::SpinnerOptions;
-use spinner::event_loop::{block_on, sleep};
+use spinline::SpinnerOptions;
+use spinline::event_loop::{block_on, sleep};
 use std::time::{Duration, Instant};
 
 async fn spin(msg: &str) {

@@ -2,8 +2,8 @@
 //! then Ctrl-C. The handler only raises the cancel token; the supervisor that watches it stops the
 //! spinner and the slow operation, and the spinner's `Drop` restores the terminal.
 
-use spinner::thread_supervisor::{self, ThreadWait};
-use spinner::{Cancel, SpinnerOptions, event_loop::sleep, task_supervisor};
+use spinline::thread_supervisor::{self, ThreadWait};
+use spinline::{Cancel, SpinnerOptions, event_loop::sleep, task_supervisor};
 use std::time::{Duration, Instant};
 
 fn main() {

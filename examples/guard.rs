@@ -5,7 +5,7 @@
 use std::thread::sleep;
 use std::time::Duration;
 
-use spinner::Spinner;
+use spinline::Spinner;
 
 fn main() {
     let spinner = Spinner::start("resolving dependencies");

@@ -7,7 +7,7 @@
 use std::thread;
 use std::time::Duration;
 
-use spinner::Spinner;
+use spinline::Spinner;
 
 fn main() {
     let records: usize = std::env::args()

@@ -6,7 +6,7 @@
 use std::thread;
 use std::time::Duration;
 
-use spinner::{MultiSpinner, SpinnerOptions};
+use spinline::{MultiSpinner, SpinnerOptions};
 
 fn main() {
     let spinners = MultiSpinner::with_options(SpinnerOptions::new("downloading 6 files"));

@@ -12,7 +12,7 @@ use std::thread::sleep;
 use std::time::Duration;
 
 use signal_hook::consts::SIGINT;
-use spinner::{RestoreOnSignals, Spinner};
+use spinline::{RestoreOnSignals, Spinner};
 
 fn main() -> std::io::Result<()> {
     let interrupted = Arc::new(AtomicBool::new(false));
@@ -21,7 +21,7 @@ fn main() -> std::io::Result<()> {
         RestoreOnSignals::new().except(SIGINT).install()?;
         signal_hook::flag::register(SIGINT, interrupted.clone())?;
     } else {
-        spinner::restore_on_signals()?;
+        spinline::restore_on_signals()?;
     }
 
     let spinner = Spinner::start("thinking!");

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 fn main() {
-    let answer = futures_lite::future::block_on(spinner::spin_until("thinking!", async {
+    let answer = futures_lite::future::block_on(spinline::spin_until("thinking!", async {
         async_io::Timer::after(Duration::from_secs(2)).await; // any future
         42
     }));

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 fn main() {
-    let answer = spinner::spin_while("thinking!", || {
+    let answer = spinline::spin_while("thinking!", || {
         std::thread::sleep(Duration::from_secs(2)); // any blocking work
         42
     });

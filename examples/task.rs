@@ -3,8 +3,8 @@
 //! line. `cargo run --example task`; `diff examples/thread.rs examples/task.rs`.
 
 use async_executor::{LocalExecutor, Task};
-use spinner::SpinnerOptions;
-use spinner::event_loop::{block_on, sleep};
+use spinline::SpinnerOptions;
+use spinline::event_loop::{block_on, sleep};
 use std::time::{Duration, Instant};
 
 async fn spin(msg: &str) {

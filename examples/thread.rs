@@ -2,7 +2,7 @@
 //! only after each 100 ms sleep, so it stops up to 100 ms late. `cargo run --example thread` a few
 //! times, then `diff examples/thread.rs examples/task.rs`: what differs is the mechanism.
 
-use spinner::SpinnerOptions;
+use spinline::SpinnerOptions;
 use std::sync::{Arc, atomic::AtomicBool, atomic::Ordering::Relaxed};
 use std::thread::{self, sleep};
 use std::time::{Duration, Instant};

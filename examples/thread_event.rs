@@ -2,7 +2,7 @@
 //! stop unparks it (Python's `Event.wait(.1)` and `done.set()`), so it stops at once: a thread
 //! cannot be killed, but it can be woken. `diff examples/thread.rs examples/thread_event.rs`.
 
-use spinner::SpinnerOptions;
+use spinline::SpinnerOptions;
 use std::sync::{Arc, atomic::AtomicBool, atomic::Ordering::Relaxed};
 use std::thread::{self, sleep};
 use std::time::{Duration, Instant};

@@ -10,7 +10,7 @@ use crate::terminal::{sanitize, width};
 /// # Examples
 ///
 /// ```
-/// use spinner::{Frames, SpinnerOptions};
+/// use spinline::{Frames, SpinnerOptions};
 ///
 /// let moon = Frames::new(["🌑", "🌒", "🌓", "🌔", "🌕", "🌖", "🌗", "🌘"]);
 /// assert_eq!(moon.iter().count(), 8);
@@ -51,7 +51,7 @@ impl Frames {
     /// # Examples
     ///
     /// ```
-    /// use spinner::Frames;
+    /// use spinline::Frames;
     ///
     /// let arrows = Frames::new(["←", "↖", "↑", "↗", "→", "↘", "↓", "↙"]);
     /// assert_eq!(arrows.iter().next(), Some("←"));
@@ -75,7 +75,7 @@ impl Frames {
     /// # Examples
     ///
     /// ```
-    /// use spinner::Frames;
+    /// use spinline::Frames;
     ///
     /// assert!(Frames::ASCII.iter().eq(["|", "/", "-", "\\"]));
     /// assert_eq!(Frames::BRAILLE.iter().count(), 10);

@@ -11,7 +11,7 @@
 //! [`restore_on_signals`] restores it also when Ctrl-C or another signal ends the process.
 //!
 //! ```
-//! let answer = spinner::spin_while("thinking!", || 6 * 7);
+//! let answer = spinline::spin_while("thinking!", || 6 * 7);
 //! assert_eq!(answer, 42);
 //! ```
 //!
@@ -48,7 +48,7 @@
 // dependencies are left out there (Cargo.toml), and so is everything below.
 #[cfg(not(unix))]
 compile_error!(
-    "the spinner crate runs on Unix only (Linux, macOS): it restores the terminal on Unix signals \
+    "the spinline crate runs on Unix only (Linux, macOS): it restores the terminal on Unix signals \
      and writes to descriptor 2"
 );
 

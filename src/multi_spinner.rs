@@ -18,7 +18,7 @@ use crate::spinner_handle::{Hidden, SpinnerWriter};
 /// # Examples
 ///
 /// ```
-/// use spinner::{MultiSpinner, SpinnerRow};
+/// use spinline::{MultiSpinner, SpinnerRow};
 ///
 /// let spinners = MultiSpinner::start();
 /// let rows: Vec<SpinnerRow> = (1..=3).map(|n| spinners.add(format!("job {n}"))).collect();
@@ -43,7 +43,7 @@ pub type SpinnerRow = Spinner;
 /// # Examples
 ///
 /// ```
-/// use spinner::MultiSpinner;
+/// use spinline::MultiSpinner;
 ///
 /// let spinners = MultiSpinner::start();
 /// std::thread::scope(|scope| {
@@ -73,7 +73,7 @@ impl MultiSpinner {
     /// # Examples
     ///
     /// ```
-    /// let spinners = spinner::MultiSpinner::start();
+    /// let spinners = spinline::MultiSpinner::start();
     /// let row = spinners.add("resolving");
     /// row.set_message("fetching");
     /// row.fail("no route to host");
@@ -93,7 +93,7 @@ impl MultiSpinner {
     /// # Examples
     ///
     /// ```
-    /// use spinner::{MultiSpinner, SpinnerOptions, Symbols};
+    /// use spinline::{MultiSpinner, SpinnerOptions, Symbols};
     ///
     /// let spinners = MultiSpinner::with_options(
     ///     SpinnerOptions::new("downloading").symbols(Symbols::Ascii),
@@ -125,7 +125,7 @@ impl MultiSpinner {
     /// # Examples
     ///
     /// ```
-    /// let spinners = spinner::MultiSpinner::start();
+    /// let spinners = spinline::MultiSpinner::start();
     /// let first = spinners.add("job 1");
     /// let second = spinners.add("job 2");
     /// first.stop(); // gone, and no line left
@@ -143,7 +143,7 @@ impl MultiSpinner {
     /// # Examples
     ///
     /// ```
-    /// let spinners = spinner::MultiSpinner::start();
+    /// let spinners = spinline::MultiSpinner::start();
     /// let row = spinners.add("file1.tar.gz");
     /// spinners.set_message("1 of 3 files");
     /// row.success("file1.tar.gz: 3 MB");
@@ -173,7 +173,7 @@ impl MultiSpinner {
     /// # Examples
     ///
     /// ```
-    /// use spinner::{MultiSpinner, SpinnerOptions};
+    /// use spinline::{MultiSpinner, SpinnerOptions};
     ///
     /// let block = MultiSpinner::with_options(SpinnerOptions::new("2 files").steady_tick(false));
     /// let (one, two) = (block.add("file 1"), block.add("file 2"));
@@ -193,7 +193,7 @@ impl MultiSpinner {
     /// # Examples
     ///
     /// ```
-    /// use spinner::{MultiSpinner, SpinnerOptions};
+    /// use spinline::{MultiSpinner, SpinnerOptions};
     ///
     /// let spinners = MultiSpinner::with_options(SpinnerOptions::new("").output(Vec::new()));
     /// assert!(spinners.is_hidden());
@@ -208,7 +208,7 @@ impl MultiSpinner {
     /// # Examples
     ///
     /// ```
-    /// let spinners = spinner::MultiSpinner::start();
+    /// let spinners = spinline::MultiSpinner::start();
     /// let row = spinners.add("indexing");
     /// spinners.println("warning: 3 files skipped");
     /// row.success("indexed");
@@ -225,7 +225,7 @@ impl MultiSpinner {
     /// ```
     /// use std::io::Write;
     ///
-    /// let spinners = spinner::MultiSpinner::start();
+    /// let spinners = spinline::MultiSpinner::start();
     /// let row = spinners.add("migrating");
     /// writeln!(spinners.writer(), "INFO applied 0001_init")?;
     /// row.success("migrated");
@@ -240,7 +240,7 @@ impl MultiSpinner {
     /// # Examples
     ///
     /// ```
-    /// let spinners = spinner::MultiSpinner::start();
+    /// let spinners = spinline::MultiSpinner::start();
     /// let _row = spinners.add("waiting for input");
     /// spinners.suspend(|| eprintln!("a line on a clean terminal"));
     /// ```
@@ -254,7 +254,7 @@ impl MultiSpinner {
     /// # Examples
     ///
     /// ```
-    /// let spinners = spinner::MultiSpinner::start();
+    /// let spinners = spinline::MultiSpinner::start();
     /// let _row = spinners.add("waiting for input");
     /// let hidden = spinners.hide();
     /// eprintln!("a line on a clean terminal");
@@ -270,7 +270,7 @@ impl MultiSpinner {
     /// # Examples
     ///
     /// ```
-    /// let spinners = spinner::MultiSpinner::start();
+    /// let spinners = spinline::MultiSpinner::start();
     /// let row = spinners.add("still going");
     /// spinners.stop(); // the row is cleared with the block
     /// row.success("went on after the block"); // the line is still written

@@ -33,7 +33,7 @@ use event_listener::{Event, Listener};
 /// # Examples
 ///
 /// ```
-/// use spinner::Cancel;
+/// use spinline::Cancel;
 ///
 /// let cancel = Cancel::new();
 /// let seen_by_worker = cancel.clone();
@@ -61,7 +61,7 @@ impl Cancel {
     /// # Examples
     ///
     /// ```
-    /// assert!(!spinner::Cancel::new().is_cancelled());
+    /// assert!(!spinline::Cancel::new().is_cancelled());
     /// ```
     pub fn new() -> Self {
         Self::default()
@@ -76,7 +76,7 @@ impl Cancel {
     /// # Examples
     ///
     /// ```
-    /// let cancel = spinner::Cancel::new();
+    /// let cancel = spinline::Cancel::new();
     /// cancel.cancel();
     /// assert!(cancel.is_cancelled());
     /// ```
@@ -94,7 +94,7 @@ impl Cancel {
     /// # Examples
     ///
     /// ```
-    /// let cancel = spinner::Cancel::new();
+    /// let cancel = spinline::Cancel::new();
     /// assert!(!cancel.is_cancelled());
     /// ```
     pub fn is_cancelled(&self) -> bool {
@@ -106,7 +106,7 @@ impl Cancel {
     /// # Examples
     ///
     /// ```
-    /// let cancel = spinner::Cancel::new();
+    /// let cancel = spinline::Cancel::new();
     /// assert_eq!(cancel.requested_at(), None);
     /// cancel.cancel();
     /// assert!(cancel.requested_at().unwrap().elapsed() < std::time::Duration::from_secs(60));
@@ -130,7 +130,7 @@ impl Cancel {
     ///
     /// ```
     /// use std::time::{Duration, Instant};
-    /// use spinner::Cancel;
+    /// use spinline::Cancel;
     ///
     /// let cancel = Cancel::new();
     /// assert!(!cancel.wait_deadline(Instant::now() + Duration::from_millis(10)));
@@ -163,7 +163,7 @@ impl Cancel {
     /// # Examples
     ///
     /// ```
-    /// use spinner::Cancel;
+    /// use spinline::Cancel;
     ///
     /// let cancel = Cancel::new();
     /// let from_other_thread = cancel.clone();
@@ -196,7 +196,7 @@ impl fmt::Debug for Cancel {
 /// # Examples
 ///
 /// ```
-/// use spinner::Mechanism;
+/// use spinline::Mechanism;
 ///
 /// let names: Vec<&str> = Mechanism::ALL.iter().map(|mechanism| mechanism.name()).collect();
 /// assert_eq!(names, ["signal flag", "woken wait", "cooperative cancel"]);
@@ -228,7 +228,7 @@ impl Mechanism {
     /// # Examples
     ///
     /// ```
-    /// assert_eq!(spinner::Mechanism::WokenWait.name(), "woken wait");
+    /// assert_eq!(spinline::Mechanism::WokenWait.name(), "woken wait");
     /// ```
     pub fn name(self) -> &'static str {
         match self {
@@ -258,7 +258,7 @@ impl fmt::Display for Mechanism {
 ///
 /// ```
 /// use std::time::Duration;
-/// use spinner::{Draw, Mechanism, Spin};
+/// use spinline::{Draw, Mechanism, Spin};
 ///
 /// #[derive(Default)]
 /// struct Count(u32);
@@ -313,7 +313,7 @@ impl<D: Draw + ?Sized> Draw for Box<D> {
 ///
 /// ```
 /// use std::time::Duration;
-/// use spinner::{Draw, Mechanism, Spin};
+/// use spinline::{Draw, Mechanism, Spin};
 ///
 /// struct Nothing;
 /// impl Draw for Nothing {
@@ -356,7 +356,7 @@ pub struct SpinReport {
 ///
 /// ```
 /// use std::time::{Duration, Instant};
-/// use spinner::{Cancel, Mechanism, Spin, SpinnerOptions};
+/// use spinline::{Cancel, Mechanism, Spin, SpinnerOptions};
 ///
 /// let flag = Cancel::new();
 /// let stopper = flag.clone();
@@ -401,7 +401,7 @@ impl<'a, D: Draw + ?Sized> Spin<'a, D> {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use spinner::{Mechanism, Spin, SpinnerOptions};
+    /// use spinline::{Mechanism, Spin, SpinnerOptions};
     ///
     /// let mut spinner = SpinnerOptions::new("thinking!").steady_tick(false).start();
     /// let spin = Spin::new(&mut spinner, Duration::from_millis(100), Mechanism::WokenWait, None);
@@ -442,7 +442,7 @@ impl<'a, D: Draw + ?Sized> Spin<'a, D> {
     /// ```
     /// use std::sync::OnceLock;
     /// use std::time::Duration;
-    /// use spinner::{Mechanism, Spin, SpinnerOptions};
+    /// use spinline::{Mechanism, Spin, SpinnerOptions};
     ///
     /// let (mut spinner, slot) = (SpinnerOptions::new("thinking!").steady_tick(false).start(), OnceLock::new());
     /// let interval = Duration::from_millis(100);
@@ -462,7 +462,7 @@ impl<'a, D: Draw + ?Sized> Spin<'a, D> {
     ///
     /// ```
     /// use std::time::{Duration, Instant};
-    /// use spinner::{Mechanism, Spin, SpinnerOptions};
+    /// use spinline::{Mechanism, Spin, SpinnerOptions};
     ///
     /// let mut spinner = SpinnerOptions::new("thinking!").steady_tick(false).start();
     /// let mut spin = Spin::new(&mut spinner, Duration::from_millis(100), Mechanism::SignalFlag, None);
@@ -490,7 +490,7 @@ impl<'a, D: Draw + ?Sized> Spin<'a, D> {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use spinner::{Mechanism, Spin, SpinnerOptions};
+    /// use spinline::{Mechanism, Spin, SpinnerOptions};
     ///
     /// let mut spinner = SpinnerOptions::new("thinking!").steady_tick(false).start();
     /// let mut spin = Spin::new(&mut spinner, Duration::from_millis(100), Mechanism::WokenWait, None);

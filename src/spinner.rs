@@ -32,7 +32,7 @@ use crate::terminal;
 /// # Examples
 ///
 /// ```
-/// use spinner::{SpinnerOptions, Symbols};
+/// use spinline::{SpinnerOptions, Symbols};
 ///
 /// // For a terminal or a font without ✔ and ✖:
 /// SpinnerOptions::new("checking").symbols(Symbols::Ascii).start().success("all good"); // + all good
@@ -53,7 +53,7 @@ impl Symbols {
     /// # Examples
     ///
     /// ```
-    /// use spinner::Symbols;
+    /// use spinline::Symbols;
     ///
     /// let line = format!("{} done", Symbols::detect().success());
     /// assert!(line == "✔ done" || line == "+ done");
@@ -71,7 +71,7 @@ impl Symbols {
     /// # Examples
     ///
     /// ```
-    /// use spinner::Symbols;
+    /// use spinline::Symbols;
     ///
     /// assert_eq!(Symbols::Unicode.success(), "✔");
     /// assert_eq!(Symbols::Ascii.success(), "+");
@@ -88,7 +88,7 @@ impl Symbols {
     /// # Examples
     ///
     /// ```
-    /// use spinner::Symbols;
+    /// use spinline::Symbols;
     ///
     /// assert_eq!(Symbols::Unicode.failure(), "✖");
     /// assert_eq!(Symbols::Ascii.failure(), "x");
@@ -113,7 +113,7 @@ impl Symbols {
 ///
 /// ```
 /// use std::time::Duration;
-/// use spinner::{Frames, SpinnerOptions};
+/// use spinline::{Frames, SpinnerOptions};
 ///
 /// let answer = SpinnerOptions::new("thinking!")
 ///     .frames(Frames::BRAILLE)
@@ -176,7 +176,7 @@ impl SpinnerOptions {
     /// # Examples
     ///
     /// ```
-    /// use spinner::SpinnerOptions;
+    /// use spinline::SpinnerOptions;
     ///
     /// let name = "report.pdf";
     /// let options = SpinnerOptions::new(format!("uploading {name}")); // or a `&str`
@@ -204,7 +204,7 @@ impl SpinnerOptions {
     /// # Examples
     ///
     /// ```
-    /// use spinner::{Frames, SpinnerOptions};
+    /// use spinline::{Frames, SpinnerOptions};
     ///
     /// let dots = SpinnerOptions::new("thinking!").frames(Frames::BRAILLE);
     /// let moon = SpinnerOptions::new("thinking!").frames(Frames::new(["🌑", "🌓", "🌕", "🌗"]));
@@ -222,7 +222,7 @@ impl SpinnerOptions {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use spinner::SpinnerOptions;
+    /// use spinline::SpinnerOptions;
     ///
     /// let slow = SpinnerOptions::new("thinking!").interval(Duration::from_millis(250)).start();
     /// slow.success("thought");
@@ -239,7 +239,7 @@ impl SpinnerOptions {
     /// # Examples
     ///
     /// ```
-    /// use spinner::SpinnerOptions;
+    /// use spinline::SpinnerOptions;
     ///
     /// let log = std::fs::File::create(std::env::temp_dir().join("spinner-doc.log"))?;
     /// let spinner = SpinnerOptions::new("thinking!").output(log).start();
@@ -258,7 +258,7 @@ impl SpinnerOptions {
     /// # Examples
     ///
     /// ```
-    /// use spinner::SpinnerOptions;
+    /// use spinline::SpinnerOptions;
     ///
     /// let spinner = SpinnerOptions::new("thinking!")
     ///     .output(std::io::sink())
@@ -279,7 +279,7 @@ impl SpinnerOptions {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use spinner::SpinnerOptions;
+    /// use spinline::SpinnerOptions;
     ///
     /// // In a CI job, a line every 30 s, as long as the tests run.
     /// let every = Duration::from_secs(if std::env::var_os("CI").is_some() { 30 } else { 0 });
@@ -297,7 +297,7 @@ impl SpinnerOptions {
     /// # Examples
     ///
     /// ```
-    /// use spinner::SpinnerOptions;
+    /// use spinline::SpinnerOptions;
     ///
     /// // In a pipe: `resolving` on stderr, then `✔ resolved`.
     /// SpinnerOptions::new("resolving").announce(true).start().success("resolved");
@@ -313,7 +313,7 @@ impl SpinnerOptions {
     /// # Examples
     ///
     /// ```
-    /// use spinner::SpinnerOptions;
+    /// use spinline::SpinnerOptions;
     ///
     /// let answer = SpinnerOptions::new("compiling").elapsed(true).spin_while(|| 42);
     /// assert_eq!(answer, 42);
@@ -330,7 +330,7 @@ impl SpinnerOptions {
     /// # Examples
     ///
     /// ```
-    /// use spinner::SpinnerOptions;
+    /// use spinline::SpinnerOptions;
     ///
     /// let spinner = SpinnerOptions::new("reading").steady_tick(false).start();
     /// for _chunk in 0..3 {
@@ -349,7 +349,7 @@ impl SpinnerOptions {
     /// # Examples
     ///
     /// ```
-    /// use spinner::{SpinnerOptions, Symbols};
+    /// use spinline::{SpinnerOptions, Symbols};
     ///
     /// SpinnerOptions::new("checking").symbols(Symbols::Ascii).start().fail("3 errors"); // x 3 errors
     /// ```
@@ -379,7 +379,7 @@ impl SpinnerOptions {
     /// # Examples
     ///
     /// ```
-    /// use spinner::SpinnerOptions;
+    /// use spinline::SpinnerOptions;
     ///
     /// let spinner = SpinnerOptions::new("downloading").start();
     /// spinner.set_message("unpacking");
@@ -405,7 +405,7 @@ impl SpinnerOptions {
     /// # Examples
     ///
     /// ```
-    /// use spinner::SpinnerOptions;
+    /// use spinline::SpinnerOptions;
     ///
     /// let answer = SpinnerOptions::new("thinking!").spin_while(|| {
     ///     std::thread::sleep(std::time::Duration::from_millis(200));
@@ -434,10 +434,10 @@ impl SpinnerOptions {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use spinner::SpinnerOptions;
+    /// use spinline::SpinnerOptions;
     ///
     /// let answer = futures_lite::future::block_on(SpinnerOptions::new("thinking!").spin_until(async {
-    ///     spinner::event_loop::sleep(Duration::from_millis(200)).await;
+    ///     spinline::event_loop::sleep(Duration::from_millis(200)).await;
     ///     42
     /// }));
     /// assert_eq!(answer, 42);
@@ -455,12 +455,12 @@ impl SpinnerOptions {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use spinner::SpinnerOptions;
+    /// use spinline::SpinnerOptions;
     ///
     /// let fetched = futures_lite::future::block_on(SpinnerOptions::new("fetching").spin_until_with(
     ///     |spinner| async move {
     ///         for page in 1..=3 {
-    ///             spinner::event_loop::sleep(Duration::from_millis(10)).await;
+    ///             spinline::event_loop::sleep(Duration::from_millis(10)).await;
     ///             spinner.println(format!("page {page} fetched"));
     ///             spinner.set_message(format!("fetching page {}", page + 1));
     ///         }
@@ -489,7 +489,7 @@ impl SpinnerOptions {
 /// # Examples
 ///
 /// ```
-/// let answer = spinner::spin_while("thinking!", || 42);
+/// let answer = spinline::spin_while("thinking!", || 42);
 /// assert_eq!(answer, 42);
 /// ```
 pub fn spin_while<T>(message: impl Into<String>, work: impl FnOnce() -> T) -> T {
@@ -504,7 +504,7 @@ pub fn spin_while<T>(message: impl Into<String>, work: impl FnOnce() -> T) -> T 
 /// # Examples
 ///
 /// ```
-/// let answer = futures_lite::future::block_on(spinner::spin_until("thinking!", async { 42 }));
+/// let answer = futures_lite::future::block_on(spinline::spin_until("thinking!", async { 42 }));
 /// assert_eq!(answer, 42);
 /// ```
 pub async fn spin_until<F: Future>(message: impl Into<String>, future: F) -> F::Output {
@@ -527,7 +527,7 @@ pub async fn spin_until<F: Future>(message: impl Into<String>, future: F) -> F::
 /// # Examples
 ///
 /// ```
-/// use spinner::{SpinnerOptions, Symbols};
+/// use spinline::{SpinnerOptions, Symbols};
 ///
 /// let spinner = SpinnerOptions::new("resolving").symbols(Symbols::Ascii).start();
 /// spinner.set_message("fetching");
@@ -562,7 +562,7 @@ impl Spinner {
     ///
     /// ```no_run
     /// // no_run: it runs `make`.
-    /// let spinner = spinner::Spinner::start("compiling");
+    /// let spinner = spinline::Spinner::start("compiling");
     /// let ok = std::process::Command::new("make").status().is_ok_and(|s| s.success());
     /// if ok { spinner.success("compiled") } else { spinner.fail("make failed") }
     /// ```
@@ -575,7 +575,7 @@ impl Spinner {
     /// # Examples
     ///
     /// ```
-    /// let spinner = spinner::Spinner::start("downloading");
+    /// let spinner = spinline::Spinner::start("downloading");
     /// spinner.set_message("unpacking");
     /// spinner.success("installed");
     /// ```
@@ -590,7 +590,7 @@ impl Spinner {
     /// ```
     /// use std::time::Duration;
     ///
-    /// let spinner = spinner::Spinner::start("thinking!");
+    /// let spinner = spinline::Spinner::start("thinking!");
     /// std::thread::sleep(Duration::from_millis(20));
     /// let took = spinner.elapsed();
     /// spinner.success(format!("done in {took:.1?}"));
@@ -607,7 +607,7 @@ impl Spinner {
     /// # Examples
     ///
     /// ```
-    /// use spinner::SpinnerOptions;
+    /// use spinline::SpinnerOptions;
     ///
     /// let spinner = SpinnerOptions::new("copying").steady_tick(false).start();
     /// for _file in 0..3 {
@@ -625,7 +625,7 @@ impl Spinner {
     /// # Examples
     ///
     /// ```
-    /// use spinner::SpinnerOptions;
+    /// use spinline::SpinnerOptions;
     ///
     /// let spinner = SpinnerOptions::new("thinking!").output(Vec::new()).start();
     /// assert!(spinner.is_hidden()); // a `Vec` is not a terminal
@@ -644,7 +644,7 @@ impl Spinner {
     /// # Examples
     ///
     /// ```
-    /// let spinner = spinner::Spinner::start("building");
+    /// let spinner = spinline::Spinner::start("building");
     /// std::thread::scope(|scope| {
     ///     for crate_name in ["libc", "rustix"] {
     ///         let spinner = &spinner;
@@ -668,7 +668,7 @@ impl Spinner {
     /// ```
     /// use std::io::Write;
     ///
-    /// let spinner = spinner::Spinner::start("searching");
+    /// let spinner = spinline::Spinner::start("searching");
     /// let found = spinner.suspend(|| writeln!(std::io::stdout(), "src/main.rs:3: fn main()"));
     /// found?;
     /// spinner.success("searched");
@@ -687,7 +687,7 @@ impl Spinner {
     /// ```
     /// use std::io::Write;
     ///
-    /// let spinner = spinner::Spinner::start("asking");
+    /// let spinner = spinline::Spinner::start("asking");
     /// let hidden = spinner.hide();
     /// eprint!("Proceed? [y/N] "); // the spinner stays away while the answer is typed
     /// let answer = "y"; // std::io::stdin().read_line(..)
@@ -710,7 +710,7 @@ impl Spinner {
     /// ```
     /// use std::io::Write;
     ///
-    /// let spinner = spinner::Spinner::start("syncing");
+    /// let spinner = spinline::Spinner::start("syncing");
     /// let mut log = spinner.writer();
     /// write!(log, "fetched 3 ")?;
     /// writeln!(log, "objects")?; // the line is printed when it is whole
@@ -727,7 +727,7 @@ impl Spinner {
     /// # Examples
     ///
     /// ```
-    /// let spinner = spinner::Spinner::start("indexing");
+    /// let spinner = spinline::Spinner::start("indexing");
     /// let handle = spinner.handle();
     /// std::thread::spawn(move || handle.println("a line from a thread of its own"))
     ///     .join()
@@ -744,7 +744,7 @@ impl Spinner {
     /// # Examples
     ///
     /// ```
-    /// let spinner = spinner::Spinner::start("thinking!");
+    /// let spinner = spinline::Spinner::start("thinking!");
     /// spinner.stop(); // no trace left
     /// ```
     pub fn stop(mut self) {
@@ -756,7 +756,7 @@ impl Spinner {
     /// # Examples
     ///
     /// ```
-    /// let spinner = spinner::Spinner::start("installing");
+    /// let spinner = spinline::Spinner::start("installing");
     /// spinner.success("installed");
     /// ```
     pub fn success(mut self, text: impl fmt::Display) {
@@ -770,7 +770,7 @@ impl Spinner {
     /// # Examples
     ///
     /// ```
-    /// let spinner = spinner::Spinner::start("fetching");
+    /// let spinner = spinline::Spinner::start("fetching");
     /// spinner.fail(format_args!("failed: {}", "no route to host"));
     /// ```
     pub fn fail(mut self, text: impl fmt::Display) {

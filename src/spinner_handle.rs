@@ -16,7 +16,7 @@ use crate::screen::{RowId, Screen};
 ///
 /// ```
 /// let answer = futures_lite::future::block_on(
-///     spinner::SpinnerOptions::new("thinking!").spin_until_with(|spinner| async move {
+///     spinline::SpinnerOptions::new("thinking!").spin_until_with(|spinner| async move {
 ///         spinner.println("halfway");
 ///         42
 ///     }),
@@ -36,7 +36,7 @@ impl SpinnerHandle {
     ///
     /// ```
     /// futures_lite::future::block_on(
-    ///     spinner::SpinnerOptions::new("resolving").spin_until_with(|spinner| async move {
+    ///     spinline::SpinnerOptions::new("resolving").spin_until_with(|spinner| async move {
     ///         spinner.set_message("fetching");
     ///     }),
     /// );
@@ -51,7 +51,7 @@ impl SpinnerHandle {
     ///
     /// ```
     /// futures_lite::future::block_on(
-    ///     spinner::SpinnerOptions::new("building").spin_until_with(|spinner| async move {
+    ///     spinline::SpinnerOptions::new("building").spin_until_with(|spinner| async move {
     ///         spinner.println("compiled libc");
     ///     }),
     /// );
@@ -66,7 +66,7 @@ impl SpinnerHandle {
     ///
     /// ```
     /// futures_lite::future::block_on(
-    ///     spinner::SpinnerOptions::new("installing").spin_until_with(|spinner| async move {
+    ///     spinline::SpinnerOptions::new("installing").spin_until_with(|spinner| async move {
     ///         spinner.suspend(|| eprintln!("a line on a clean terminal line"));
     ///     }),
     /// );
@@ -82,7 +82,7 @@ impl SpinnerHandle {
     ///
     /// ```
     /// futures_lite::future::block_on(
-    ///     spinner::SpinnerOptions::new("installing").spin_until_with(|spinner| async move {
+    ///     spinline::SpinnerOptions::new("installing").spin_until_with(|spinner| async move {
     ///         let hidden = spinner.hide();
     ///         eprint!("Continue? [y/N] "); // a prompt the spinner must not draw over
     ///         drop(hidden);
@@ -107,7 +107,7 @@ impl SpinnerHandle {
     /// use std::io::Write;
     ///
     /// futures_lite::future::block_on(
-    ///     spinner::SpinnerOptions::new("syncing").spin_until_with(|spinner| async move {
+    ///     spinline::SpinnerOptions::new("syncing").spin_until_with(|spinner| async move {
     ///         writeln!(spinner.writer(), "fetched 3 objects")
     ///     }),
     /// )?;
@@ -127,7 +127,7 @@ impl SpinnerHandle {
 /// ```
 /// use std::io::Write;
 ///
-/// let spinner = spinner::Spinner::start("downloading");
+/// let spinner = spinline::Spinner::start("downloading");
 /// let hidden = spinner.hide();
 /// write!(std::io::stderr(), "50 %\r")?; // a line of its own, that the spinner does not overwrite
 /// drop(hidden); // the spinner is drawn again
@@ -162,7 +162,7 @@ impl Drop for Hidden {
 /// ```
 /// use std::io::Write;
 ///
-/// let spinner = spinner::Spinner::start("migrating");
+/// let spinner = spinline::Spinner::start("migrating");
 /// let mut log = spinner.writer();
 /// writeln!(log, "INFO applied 0001_init")?;
 /// spinner.success("migrated");

@@ -38,16 +38,16 @@ use crate::{Cancel, Draw, Mechanism, Spin, SpinReport, event_loop};
 /// ```
 /// use std::time::Duration;
 /// use futures_lite::FutureExt;
-/// use spinner::{Mechanism, Spin, SpinnerOptions};
+/// use spinline::{Mechanism, Spin, SpinnerOptions};
 ///
 /// let mut spinner = SpinnerOptions::new("thinking!").steady_tick(false).start();
 /// let interval = Duration::from_millis(10);
-/// let spinning = spinner::task_supervisor::spin(Spin::new(&mut spinner, interval, Mechanism::CooperativeCancel, None));
+/// let spinning = spinline::task_supervisor::spin(Spin::new(&mut spinner, interval, Mechanism::CooperativeCancel, None));
 /// let timeout = async {
-///     spinner::event_loop::sleep(Duration::from_millis(50)).await;
+///     spinline::event_loop::sleep(Duration::from_millis(50)).await;
 ///     "the spinner lost the race, and was dropped"
 /// };
-/// let said = spinner::event_loop::block_on(async { match spinning.await {} }.or(timeout));
+/// let said = spinline::event_loop::block_on(async { match spinning.await {} }.or(timeout));
 /// assert_eq!(said, "the spinner lost the race, and was dropped");
 /// ```
 pub async fn spin<D: Draw + ?Sized>(mut spin: Spin<'_, D>) -> Infallible {
@@ -71,16 +71,16 @@ pub async fn spin<D: Draw + ?Sized>(mut spin: Spin<'_, D>) -> Infallible {
 ///
 /// ```
 /// use std::time::Duration;
-/// use spinner::task_supervisor::beside;
-/// use spinner::{Mechanism, Spin, SpinnerOptions};
+/// use spinline::task_supervisor::beside;
+/// use spinline::{Mechanism, Spin, SpinnerOptions};
 ///
 /// let mut spinner = SpinnerOptions::new("thinking!").steady_tick(false).start();
 /// let spin = Spin::new(&mut spinner, Duration::from_millis(100), Mechanism::CooperativeCancel, None);
 /// let slow = async {
-///     spinner::event_loop::sleep(Duration::from_millis(20)).await;
+///     spinline::event_loop::sleep(Duration::from_millis(20)).await;
 ///     42
 /// };
-/// assert_eq!(spinner::event_loop::block_on(beside(slow, spin)), 42);
+/// assert_eq!(spinline::event_loop::block_on(beside(slow, spin)), 42);
 /// ```
 pub async fn beside<T, D: Draw + ?Sized>(work: impl Future<Output = T>, spinner: Spin<'_, D>) -> T {
     work.or(async { match spin(spinner).await {} }).await
@@ -103,13 +103,13 @@ pub async fn beside<T, D: Draw + ?Sized>(work: impl Future<Output = T>, spinner:
 ///
 /// ```
 /// use std::time::Duration;
-/// use spinner::task_supervisor::supervise;
-/// use spinner::{Cancel, Mechanism, SpinnerOptions};
+/// use spinline::task_supervisor::supervise;
+/// use spinline::{Cancel, Mechanism, SpinnerOptions};
 ///
 /// let spinner = SpinnerOptions::new("thinking!").steady_tick(false).start();
 /// let mut shown = String::new();
 /// let slow = async {
-///     spinner::event_loop::sleep(Duration::from_millis(50)).await;
+///     spinline::event_loop::sleep(Duration::from_millis(50)).await;
 ///     42
 /// };
 /// let (answer, report) = supervise(spinner, Duration::from_millis(100), &Cancel::new(),

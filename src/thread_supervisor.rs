@@ -28,7 +28,7 @@ use crate::{Cancel, Draw, Mechanism, Spin, SpinReport};
 /// # Examples
 ///
 /// ```
-/// use spinner::thread_supervisor::ThreadWait;
+/// use spinline::thread_supervisor::ThreadWait;
 ///
 /// assert_eq!(ThreadWait::default(), ThreadWait::Sleep); // the Python original's
 /// ```
@@ -48,8 +48,8 @@ impl ThreadWait {
     /// # Examples
     ///
     /// ```
-    /// use spinner::Mechanism;
-    /// use spinner::thread_supervisor::ThreadWait;
+    /// use spinline::Mechanism;
+    /// use spinline::thread_supervisor::ThreadWait;
     ///
     /// assert_eq!(ThreadWait::Sleep.mechanism(), Mechanism::SignalFlag);
     /// assert_eq!(ThreadWait::Event.mechanism(), Mechanism::WokenWait);
@@ -73,8 +73,8 @@ impl ThreadWait {
     ///
     /// ```
     /// use std::time::{Duration, Instant};
-    /// use spinner::Cancel;
-    /// use spinner::thread_supervisor::ThreadWait;
+    /// use spinline::Cancel;
+    /// use spinline::thread_supervisor::ThreadWait;
     ///
     /// let signal = Cancel::new();
     /// signal.cancel();
@@ -106,8 +106,8 @@ impl ThreadWait {
 ///
 /// ```
 /// use std::time::Duration;
-/// use spinner::thread_supervisor::{spin, ThreadWait};
-/// use spinner::{Cancel, SpinnerOptions};
+/// use spinline::thread_supervisor::{spin, ThreadWait};
+/// use spinline::{Cancel, SpinnerOptions};
 ///
 /// let signal = Cancel::new();
 /// let stopper = signal.clone();
@@ -154,8 +154,8 @@ pub fn spin<D: Draw + ?Sized>(
 ///
 /// ```
 /// use std::time::Duration;
-/// use spinner::thread_supervisor::{supervise, ThreadWait};
-/// use spinner::{Cancel, SpinnerOptions};
+/// use spinline::thread_supervisor::{supervise, ThreadWait};
+/// use spinline::{Cancel, SpinnerOptions};
 ///
 /// let spinner = SpinnerOptions::new("thinking!").steady_tick(false).start();
 /// let interval = Duration::from_millis(100);
@@ -197,8 +197,8 @@ pub fn supervise<D: Draw + Send + 'static, T>(
 /// ```
 /// use std::thread;
 /// use std::time::Duration;
-/// use spinner::thread_supervisor::{SpinnerThread, ThreadWait};
-/// use spinner::{Cancel, SpinnerOptions};
+/// use spinline::thread_supervisor::{SpinnerThread, ThreadWait};
+/// use spinline::{Cancel, SpinnerOptions};
 ///
 /// let spinner = SpinnerOptions::new("thinking!").steady_tick(false).start();
 /// let interval = Duration::from_millis(100);
@@ -235,8 +235,8 @@ impl SpinnerThread {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use spinner::thread_supervisor::{SpinnerThread, ThreadWait};
-    /// use spinner::{Cancel, SpinnerOptions};
+    /// use spinline::thread_supervisor::{SpinnerThread, ThreadWait};
+    /// use spinline::{Cancel, SpinnerOptions};
     ///
     /// let spinner = SpinnerOptions::new("thinking!").steady_tick(false).start();
     /// let builder = std::thread::Builder::new().name("spinner".to_owned());
@@ -272,8 +272,8 @@ impl SpinnerThread {
     ///
     /// ```
     /// # use std::time::Duration;
-    /// # use spinner::thread_supervisor::{SpinnerThread, ThreadWait};
-    /// # use spinner::{Cancel, SpinnerOptions};
+    /// # use spinline::thread_supervisor::{SpinnerThread, ThreadWait};
+    /// # use spinline::{Cancel, SpinnerOptions};
     /// # let spinner = SpinnerOptions::new("thinking!").steady_tick(false).start();
     /// # let interval = Duration::from_millis(100);
     /// let builder = std::thread::Builder::new().name("spinner".to_owned());
@@ -294,8 +294,8 @@ impl SpinnerThread {
     ///
     /// ```
     /// # use std::time::Duration;
-    /// # use spinner::thread_supervisor::{SpinnerThread, ThreadWait};
-    /// # use spinner::{Cancel, SpinnerOptions};
+    /// # use spinline::thread_supervisor::{SpinnerThread, ThreadWait};
+    /// # use spinline::{Cancel, SpinnerOptions};
     /// # let spinner = SpinnerOptions::new("thinking!").steady_tick(false).start();
     /// # let (builder, interval) = (std::thread::Builder::new(), Duration::from_millis(100));
     /// let mut thread = SpinnerThread::spawn(builder, interval, spinner, &Cancel::new(), ThreadWait::Event)?;
@@ -323,8 +323,8 @@ impl SpinnerThread {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use spinner::thread_supervisor::{SpinnerThread, ThreadWait};
-    /// use spinner::{Cancel, SpinnerOptions};
+    /// use spinline::thread_supervisor::{SpinnerThread, ThreadWait};
+    /// use spinline::{Cancel, SpinnerOptions};
     ///
     /// let spinner = SpinnerOptions::new("thinking!").steady_tick(false).start();
     /// let (builder, minute) = (std::thread::Builder::new(), Duration::from_secs(60));

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use spinner::{SpinnerOptions, Symbols};
+use spinline::{SpinnerOptions, Symbols};
 use spinner_testing::{Capture, GENEROUS};
 
 /// Frames to see before the work ends: the work waits for them rather than for a time, so that a

@@ -1,4 +1,4 @@
-//! `spinner::restore_on_signals()` as a user sees it: `examples/restore_on_signals.rs` in a
+//! `spinline::restore_on_signals()` as a user sees it: `examples/restore_on_signals.rs` in a
 //! pseudo-terminal, a signal while its spinner turns, and then the process killed by that signal,
 //! the cursor shown and no spinner left on the screen.
 //!

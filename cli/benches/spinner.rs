@@ -10,8 +10,8 @@
 
 use std::time::Duration;
 
-use spinner::thread_supervisor::ThreadWait;
-use spinner::{Cancel, Mechanism};
+use spinline::thread_supervisor::ThreadWait;
+use spinline::{Cancel, Mechanism};
 use spinner_cli::compare::{
     frame_cost, spawn_tasks, spawn_threads, spinning_cpu, stop_latency_trial,
 };
@@ -103,7 +103,7 @@ fn main() {
             // what the cut costs when it does.
             let started = std::time::Instant::now();
             for _ in 0..10_000 {
-                std::hint::black_box(spinner::terminal::fit(std::hint::black_box(message), 77));
+                std::hint::black_box(spinline::terminal::fit(std::hint::black_box(message), 77));
             }
             println!(
                 "cut_to_width/{name:<15} {} ns per cut",
@@ -134,7 +134,7 @@ fn main() {
             Default::default(),
             std::sync::Arc::new(null.expect("/dev/null")),
         );
-        let spinner = spinner::SpinnerOptions::new("thinking!")
+        let spinner = spinline::SpinnerOptions::new("thinking!")
             .output(writes.clone())
             .draw_when_not_terminal(true)
             .start();

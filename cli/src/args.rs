@@ -7,9 +7,9 @@ use std::time::Duration;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, Parser, ValueEnum};
 
-use spinner::terminal::sanitize;
-use spinner::thread_supervisor::ThreadWait;
-use spinner::{Frames, Symbols};
+use spinline::terminal::sanitize;
+use spinline::thread_supervisor::ThreadWait;
+use spinline::{Frames, Symbols};
 
 use crate::Error;
 use crate::command::jobs::CommandJobsOptions;

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::process::ExitCode;
 
-use spinner::terminal::sanitize;
+use spinline::terminal::sanitize;
 
 use crate::command::CommandError;
 use crate::compare::CompareError;

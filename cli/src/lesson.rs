@@ -5,8 +5,8 @@ use std::fmt;
 use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
-use spinner::thread_supervisor::{self, ThreadWait};
-use spinner::{Cancel, Draw, Frames, Mechanism, SpinReport, SpinnerOptions, task_supervisor};
+use spinline::thread_supervisor::{self, ThreadWait};
+use spinline::{Cancel, Draw, Frames, Mechanism, SpinReport, SpinnerOptions, task_supervisor};
 
 use crate::work::Work;
 
@@ -42,8 +42,8 @@ impl Mode {
     /// # Examples
     ///
     /// ```
-    /// use spinner::Mechanism;
-    /// use spinner::thread_supervisor::ThreadWait;
+    /// use spinline::Mechanism;
+    /// use spinline::thread_supervisor::ThreadWait;
     /// use spinner_cli::lesson::Mode;
     ///
     /// assert_eq!(Mode::Thread.mechanism(ThreadWait::Event), Mechanism::WokenWait);
@@ -149,7 +149,7 @@ impl RunOptions {
     /// # Examples
     ///
     /// ```
-    /// use spinner::Mechanism;
+    /// use spinline::Mechanism;
     /// use spinner_cli::lesson::{Mode, RunOptions};
     ///
     /// assert_eq!(RunOptions::default().mechanism(), Mechanism::SignalFlag);
@@ -205,8 +205,8 @@ impl Default for RunOptions {
 ///
 /// ```
 /// use std::time::Duration;
-/// use spinner::thread_supervisor::ThreadWait;
-/// use spinner::{Cancel, Mechanism};
+/// use spinline::thread_supervisor::ThreadWait;
+/// use spinline::{Cancel, Mechanism};
 /// use spinner_cli::lesson::{Mode, RunOptions, run};
 ///
 /// for (mode, wait) in [(Mode::Thread, ThreadWait::Sleep), (Mode::Thread, ThreadWait::Event), (Mode::Task, ThreadWait::Sleep)] {
@@ -293,7 +293,7 @@ impl Outcome {
     ///
     /// ```
     /// # use std::time::Duration;
-    /// # use spinner::{Mechanism, SpinReport};
+    /// # use spinline::{Mechanism, SpinReport};
     /// # use spinner_cli::lesson::Outcome;
     /// let mut outcome = Outcome {
     ///     answer: Some(42),

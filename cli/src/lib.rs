@@ -58,9 +58,9 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use cpu_time::ProcessTime;
-use spinner::terminal::{self, sanitize};
-use spinner::thread_supervisor::ThreadWait;
-use spinner::{Cancel, SpinnerOptions};
+use spinline::terminal::{self, sanitize};
+use spinline::thread_supervisor::ThreadWait;
+use spinline::{Cancel, SpinnerOptions};
 
 use args::{Command, Options, RunCommand, Target};
 use command::jobs::CommandJobsOptions;

@@ -3,8 +3,8 @@
 use std::os::unix::process::ExitStatusExt;
 use std::time::Instant;
 
-use spinner::terminal::fit;
-use spinner::{Mechanism, Symbols};
+use spinline::terminal::fit;
+use spinline::{Mechanism, Symbols};
 
 use crate::command::jobs::{CommandJobsOptions, CommandJobsSummary};
 use crate::command::{CommandOutcome, StopCause};
@@ -329,7 +329,7 @@ pub(crate) fn output_held(holder: &crate::command::Holder) -> String {
             "the command's output is still held open by process {} ({}), which left its process \
              group; not waiting for it",
             holder.pid,
-            spinner::terminal::sanitize(&holder.name)
+            spinline::terminal::sanitize(&holder.name)
         ),
         WIDTH,
     )
@@ -516,7 +516,7 @@ pub(crate) fn compare_error(err: &CompareError) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use spinner::SpinReport;
+    use spinline::SpinReport;
     use std::time::Duration;
 
     fn outcome(mechanism: Mechanism) -> Outcome {

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::thread;
 
 use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
-use spinner::Cancel;
+use spinline::Cancel;
 
 /// A signal that cancels the run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -154,7 +154,7 @@ fn end_saying(signal: libc::c_int, words: Option<String>) -> ! {
     let _ = thread::Builder::new()
         .name("restore".to_owned())
         .spawn(move || {
-            spinner::terminal::restore_stderr();
+            spinline::terminal::restore_stderr();
             if let Some(words) = words {
                 let _ = writeln!(io::stderr(), "{words}");
             }
@@ -250,7 +250,7 @@ pub(crate) fn install(cancel: Cancel) -> io::Result<Signals> {
                         // A command on a terminal of its own leads a session of its own, where
                         // the kernel drops a SIGTSTP it does not catch: SIGSTOP stops it for sure.
                         crate::command::signal_running_commands(rustix::process::Signal::STOP);
-                        spinner::terminal::suspend_restoring_stderr(|| {
+                        spinline::terminal::suspend_restoring_stderr(|| {
                             crate::command::tty::restore_for_stop();
                             // Continued already (the shell saw the rest of the job stop, and the
                             // user typed `fg`): stopping now would be for good.

@@ -16,7 +16,7 @@ use super::sanitize;
 /// # Examples
 ///
 /// ```
-/// use spinner::terminal::fit;
+/// use spinline::terminal::fit;
 ///
 /// assert_eq!(fit("thinking!", 20), "thinking!");
 /// assert_eq!(fit("thinking!", 6), "think…");

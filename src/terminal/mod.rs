@@ -164,12 +164,12 @@ pub(crate) fn watch_resizes() {
 /// let mut signals = Signals::new([SIGTERM])?;
 /// std::thread::spawn(move || {
 ///     for _ in signals.forever() {
-///         spinner::terminal::restore_stderr();
+///         spinline::terminal::restore_stderr();
 ///         eprintln!("terminated");
 ///         std::process::exit(143);
 ///     }
 /// });
-/// let spinner = spinner::Spinner::start("thinking!");
+/// let spinner = spinline::Spinner::start("thinking!");
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn restore_stderr() {
@@ -192,12 +192,12 @@ pub fn restore_stderr() {
 /// use signal_hook::{consts::SIGINT, iterator::Signals};
 ///
 /// let mut signals = Signals::new([SIGINT])?;
-/// let cancel = spinner::Cancel::new();
+/// let cancel = spinline::Cancel::new();
 /// let on_signal = cancel.clone();
 /// std::thread::spawn(move || {
 ///     for _ in signals.forever() {
 ///         if on_signal.is_cancelled() {
-///             spinner::terminal::exit_restoring_stderr(130);
+///             spinline::terminal::exit_restoring_stderr(130);
 ///         }
 ///         on_signal.cancel();
 ///     }
@@ -227,7 +227,7 @@ pub fn exit_restoring_stderr(code: i32) -> ! {
 /// let mut signals = Signals::new([SIGTSTP])?;
 /// std::thread::spawn(move || {
 ///     for _ in signals.forever() {
-///         spinner::terminal::suspend_restoring_stderr(|| {
+///         spinline::terminal::suspend_restoring_stderr(|| {
 ///             let _ = low_level::emulate_default_handler(SIGTSTP);
 ///         });
 ///     }
@@ -259,8 +259,8 @@ pub fn suspend_restoring_stderr(stop: impl FnOnce()) {
 ///
 /// ```no_run
 /// // no_run: the panic hook is process-wide.
-/// spinner::terminal::install_panic_hook();
-/// let spinner = spinner::Spinner::start("thinking!");
+/// spinline::terminal::install_panic_hook();
+/// let spinner = spinline::Spinner::start("thinking!");
 /// panic!("the message starts on a clean line, and the cursor is shown");
 /// ```
 pub fn install_panic_hook() {

@@ -40,8 +40,8 @@ const SIGNALS: [c_int; 4] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT];
 ///
 /// ```no_run
 /// // no_run: it installs process-wide signal handlers and draws on the real stderr.
-/// spinner::restore_on_signals()?;
-/// let spinner = spinner::Spinner::start("thinking!");
+/// spinline::restore_on_signals()?;
+/// let spinner = spinline::Spinner::start("thinking!");
 /// std::thread::sleep(std::time::Duration::from_secs(60)); // Ctrl-C: the cursor comes back
 /// spinner.success("done");
 /// # Ok::<(), std::io::Error>(())
@@ -85,11 +85,11 @@ pub fn restore_on_signals() -> io::Result<()> {
 ///
 /// use signal_hook::consts::SIGINT;
 ///
-/// spinner::RestoreOnSignals::new().except(SIGINT).install()?;
+/// spinline::RestoreOnSignals::new().except(SIGINT).install()?;
 /// let interrupted = Arc::new(AtomicBool::new(false));
 /// signal_hook::flag::register(SIGINT, interrupted.clone())?;
 ///
-/// let spinner = spinner::Spinner::start("thinking!");
+/// let spinner = spinline::Spinner::start("thinking!");
 /// while !interrupted.load(Ordering::Relaxed) {
 ///     std::thread::sleep(Duration::from_millis(50)); // a slice of the work
 /// }

@@ -12,7 +12,7 @@ use std::fmt::Write;
 /// # Examples
 ///
 /// ```
-/// use spinner::terminal::sanitize;
+/// use spinline::terminal::sanitize;
 ///
 /// assert_eq!(sanitize("thinking!"), "thinking!");
 /// assert_eq!(sanitize("\x1b]0;pwned\x07"), "\\u{1b}]0;pwned\\u{7}");

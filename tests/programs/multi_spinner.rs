@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use async_executor::Executor;
 use async_io::Timer;
-use spinner::{MultiSpinner, SpinnerOptions};
+use spinline::{MultiSpinner, SpinnerOptions};
 
 fn twenty_tasks() {
     let spinners = Arc::new(MultiSpinner::with_options(

@@ -6,9 +6,9 @@
 use std::thread;
 use std::time::Duration;
 
-use spinner::terminal as draw;
-use spinner::thread_supervisor::{self, ThreadWait};
-use spinner::{Cancel, SpinnerOptions};
+use spinline::terminal as draw;
+use spinline::thread_supervisor::{self, ThreadWait};
+use spinline::{Cancel, SpinnerOptions};
 
 fn main() {
     match std::env::args().nth(1).as_deref() {
@@ -39,7 +39,7 @@ fn main() {
             unreachable!("the work panicked");
         }
         Some("spin-while") => {
-            spinner::spin_while("thinking!", || {
+            spinline::spin_while("thinking!", || {
                 thread::sleep(Duration::from_millis(150));
                 panic!("the slow operation broke");
             });

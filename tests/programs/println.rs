@@ -6,7 +6,7 @@
 use std::thread;
 use std::time::Duration;
 
-use spinner::{Spinner, SpinnerOptions};
+use spinline::{Spinner, SpinnerOptions};
 
 const THREADS: usize = 8;
 const LINES: usize = 1000;

@@ -20,9 +20,9 @@ use std::time::{Duration, Instant};
 use async_executor::LocalExecutor;
 use event_listener::Listener;
 use futures_lite::FutureExt;
-use spinner::task_supervisor::beside;
-use spinner::thread_supervisor::{self, ThreadWait};
-use spinner::{Cancel, Draw, Mechanism, Spin, event_loop};
+use spinline::task_supervisor::beside;
+use spinline::thread_supervisor::{self, ThreadWait};
+use spinline::{Cancel, Draw, Mechanism, Spin, event_loop};
 
 use super::process::{Route, Streams, Wake};
 use super::runner::{Limits, Next, Run};
@@ -507,7 +507,7 @@ impl<R: BufRead> Commands<R> {
 ///
 /// ```
 /// use std::time::Duration;
-/// use spinner::Cancel;
+/// use spinline::Cancel;
 /// use spinner_cli::command::jobs::{CommandJobsOptions, Input, run_command_jobs};
 /// use spinner_cli::command::{Forward, OutputMode};
 /// use spinner_cli::lesson::Mode;

@@ -35,8 +35,8 @@ use std::process::ExitStatus;
 use std::time::{Duration, Instant};
 
 use rustix::process::Signal;
-use spinner::SpinReport;
-use spinner::thread_supervisor::ThreadWait;
+use spinline::SpinReport;
+use spinline::thread_supervisor::ThreadWait;
 
 use crate::lesson::{Mode, SpinStyle};
 

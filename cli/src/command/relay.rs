@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use rustix::event::PollFlags;
-use spinner::{Hidden, SpinnerHandle};
+use spinline::{Hidden, SpinnerHandle};
 
 use super::Forward;
 use super::pty::{AlternateScreen, Modes, resize};

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use spinner::{Hidden, SpinnerHandle};
+use spinline::{Hidden, SpinnerHandle};
 
 /// Where a pipe's bytes go.
 pub(crate) trait Sink: Send {

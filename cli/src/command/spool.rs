@@ -126,7 +126,7 @@ fn unnamed_file() -> io::Result<File> {
                     format!(
                         "cannot create a temporary file in '{}' for its output past {} MiB (set \
                          TMPDIR to another directory): {err}",
-                        spinner::terminal::sanitize(&dir.display().to_string()),
+                        spinline::terminal::sanitize(&dir.display().to_string()),
                         Spool::IN_MEMORY / (1024 * 1024)
                     ),
                 ));

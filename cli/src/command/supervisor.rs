@@ -14,8 +14,8 @@ use async_executor::LocalExecutor;
 use event_listener::Listener;
 use futures_lite::FutureExt;
 use rustix::process::Signal;
-use spinner::thread_supervisor::SpinnerThread;
-use spinner::{
+use spinline::thread_supervisor::SpinnerThread;
+use spinline::{
     Cancel, Mechanism, Spin, SpinReport, Spinner, SpinnerHandle, event_loop, task_supervisor,
 };
 
@@ -47,7 +47,7 @@ use crate::measure::{FrameLog, FrameRecorder};
 ///
 /// ```
 /// use std::time::Duration;
-/// use spinner::Cancel;
+/// use spinline::Cancel;
 /// use spinner_cli::command::{CommandOptions, Forward, OutputMode, run_command};
 /// use spinner_cli::lesson::{Mode, SpinStyle};
 /// use spinner_cli::measure::FrameLog;
@@ -474,7 +474,7 @@ impl Supervisor<'_> {
         let text = format!(
             "waiting up to {} for {} to end; {} kills it now",
             crate::measure::HumanDuration(left),
-            spinner::terminal::fit(&command, 32),
+            spinline::terminal::fit(&command, 32),
             if signalled {
                 "a second Ctrl-C"
             } else {

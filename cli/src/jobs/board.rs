@@ -12,8 +12,8 @@ use std::io::Write;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use spinner::terminal::sanitize;
-use spinner::{Cancel, Draw, MultiSpinner, SpinnerOptions, SpinnerRow};
+use spinline::terminal::sanitize;
+use spinline::{Cancel, Draw, MultiSpinner, SpinnerOptions, SpinnerRow};
 
 use super::plan::{JobOutcome, JobResult};
 use crate::lesson::SpinStyle;

@@ -8,8 +8,8 @@ use async_executor::LocalExecutor;
 use async_lock::{Semaphore, SemaphoreGuard};
 use futures_lite::FutureExt;
 
-use spinner::task_supervisor::beside;
-use spinner::{Cancel, Mechanism, Spin, event_loop};
+use spinline::task_supervisor::beside;
+use spinline::{Cancel, Mechanism, Spin, event_loop};
 
 use super::board::{Board, JobEnd, Painter};
 use super::plan::{Job, JobOutcome, JobsOptions};

@@ -46,7 +46,7 @@ impl Stats {
     /// ```
     /// use std::time::Duration;
     /// use spinner_cli::measure::{FrameLog, FrameRecorder, Stats};
-    /// use spinner::{Draw, SpinnerOptions};
+    /// use spinline::{Draw, SpinnerOptions};
     ///
     /// let log = FrameLog::new();
     /// let mut line = FrameRecorder::new(SpinnerOptions::new("thinking!").output(Vec::new()).start(), log.clone());
