@@ -2,8 +2,9 @@
 //! then Ctrl-C. The handler only raises the cancel token; the supervisor that watches it stops the
 //! spinner and the slow operation, and the spinner's `Drop` restores the terminal.
 
-use spinline::thread_supervisor::{self, ThreadWait};
-use spinline::{Cancel, SpinnerOptions, event_loop::sleep, task_supervisor};
+use spinline::SpinnerOptions;
+use spinline::lesson::thread_supervisor::{self, ThreadWait};
+use spinline::lesson::{Cancel, event_loop::sleep, task_supervisor};
 use std::time::{Duration, Instant};
 
 fn main() {

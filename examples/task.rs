@@ -4,7 +4,7 @@
 
 use async_executor::{LocalExecutor, Task};
 use spinline::SpinnerOptions;
-use spinline::event_loop::{block_on, sleep};
+use spinline::lesson::event_loop::{block_on, sleep};
 use std::time::{Duration, Instant};
 
 async fn spin(msg: &str) {

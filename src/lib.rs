@@ -1,34 +1,36 @@
-//! A terminal spinner, and the classic lesson in concurrency it teaches: three ways to stop a
-//! spinner, side by side.
+//! A terminal spinner for a Rust CLI, on stderr, that leaves the terminal clean, and the classic
+//! lesson in concurrency it grew from.
 //!
 //! # The spinner for your program
 //!
 //! [`spin_while`] (blocking work), [`spin_until`] (a future, on any runtime), or
 //! [`SpinnerOptions`] and the [`Spinner`] guard; [`MultiSpinner`] for many at once. Lines printed
-//! through a spinner ([`Spinner::println`], [`Spinner::writer`] for a logger) go above it; every
-//! spinner of the process on stderr shares one block, so two parts of a program never draw over
-//! each other. The terminal is restored when a spinner is dropped and on a panic;
-//! [`restore_on_signals`] restores it also when Ctrl-C or another signal ends the process.
+//! through a spinner ([`Spinner::println`], [`Spinner::writer`] for a logger) go above it.
 //!
 //! ```
 //! let answer = spinline::spin_while("thinking!", || 6 * 7);
 //! assert_eq!(answer, 42);
 //! ```
 //!
+//! What it does that a progress-bar crate does not:
+//!
+//! - **Signals.** [`restore_on_signals`] clears every spinner and shows the cursor when Ctrl-C,
+//!   SIGTERM, SIGHUP or SIGQUIT ends the process, which then ends by that signal (a calling shell
+//!   sees 130 and stops its script). Dropping a spinner, and a panic, restore it too.
+//! - **Output off a terminal.** On a pipe, a file or `TERM=dumb`, nothing is drawn and no escape
+//!   code is written, but the lines printed through a spinner and its final line still are: a log
+//!   file gets them whole.
+//! - **One block for all spinners.** Every spinner of the process on stderr shares one block of
+//!   rows, redrawn in one `write` a frame; two parts of a program never draw over each other, and
+//!   a line printed from anywhere goes above all of them.
+//! - **Text made safe.** Lines and messages are cut to the terminal's display width; their
+//!   controls are neutralized, so text from a user never moves the cursor.
+//!
 //! # The lesson
 //!
-//! A slow operation runs while a spinner `| thinking!` turns. One spin routine ([`Spin`]: draw a
-//! frame, wait for the next tick) serves three supervisors; only the wait differs:
-//!
-//! | supervisor | the wait between frames | how it stops ([`Mechanism`]) |
-//! |---|---|---|
-//! | [`thread_supervisor`], [`ThreadWait::Sleep`](thread_supervisor::ThreadWait::Sleep) | sleeps a whole interval, then reads a flag | **signal flag**: up to one interval late |
-//! | [`thread_supervisor`], [`ThreadWait::Event`](thread_supervisor::ThreadWait::Event) | waits on the [`Cancel`] token, which the stop wakes | **woken wait**: at once |
-//! | [`task_supervisor`] | awaits a timer of [`event_loop`] | **cooperative cancel**: the task is dropped at its `.await` |
-//!
-//! Read them in that order: `src/spin.rs`, `src/thread_supervisor.rs`, `src/task_supervisor.rs`,
-//! then `src/event_loop.rs`. The `spinner` program (the `cli/` package of this repository) runs
-//! them side by side.
+//! The [`lesson`] module holds the spin routine every spinner runs and the three ways to stop it
+//! (a thread stopped by a signal flag, a thread woken, an async task cancelled), the subject of
+//! the `spinner` program of this repository.
 //!
 //! # Unix only
 //!
@@ -61,21 +63,30 @@ unix! {
     mod frames;
     mod multi_spinner;
     mod screen;
-    mod spin;
     mod spinner;
     mod spinner_handle;
 
-    pub mod event_loop;
-    pub mod task_supervisor;
+    pub mod lesson;
     pub mod terminal;
-    pub mod thread_supervisor;
 
     pub use frames::Frames;
     pub use multi_spinner::{MultiSpinner, SpinnerRow};
-    pub use spin::{Cancel, Draw, Mechanism, Spin, SpinReport};
     pub use spinner::{Spinner, SpinnerOptions, Symbols, spin_until, spin_while};
     pub use spinner_handle::{Hidden, SpinnerHandle, SpinnerWriter};
     pub use terminal::restore_on_signals::{RestoreOnSignals, restore_on_signals};
+
+    /// Moved to [`lesson::Cancel`].
+    #[deprecated(since = "0.1.0", note = "moved to spinline::lesson::Cancel")]
+    pub type Cancel = lesson::Cancel;
+    /// Moved to [`lesson::Mechanism`].
+    #[deprecated(since = "0.1.0", note = "moved to spinline::lesson::Mechanism")]
+    pub type Mechanism = lesson::Mechanism;
+    /// Moved to [`lesson::Spin`].
+    #[deprecated(since = "0.1.0", note = "moved to spinline::lesson::Spin")]
+    pub type Spin<'a, D> = lesson::Spin<'a, D>;
+    /// Moved to [`lesson::SpinReport`].
+    #[deprecated(since = "0.1.0", note = "moved to spinline::lesson::SpinReport")]
+    pub type SpinReport = lesson::SpinReport;
 }
 
 /// The Rust snippets of the README, compiled as doc tests: they cannot go stale.

@@ -7,7 +7,7 @@
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::Draw;
+use crate::lesson::Draw;
 use crate::screen::{RowId, Screen};
 use crate::spinner::{Look, Spinner, SpinnerOptions};
 use crate::spinner_handle::{Hidden, SpinnerWriter};

@@ -22,8 +22,8 @@ use std::time::{Duration, Instant};
 
 use crate::frames::Frames;
 use crate::terminal::{self, AfterTerminal, Block, Output, Style, fit_with, width};
-use crate::thread_supervisor::{SpinnerThread, ThreadWait};
-use crate::{Cancel, Draw};
+use crate::lesson::thread_supervisor::{SpinnerThread, ThreadWait};
+use crate::lesson::{Cancel, Draw};
 
 /// Columns a row leaves free at the right edge: the terminal echoes a Ctrl-C as `^C` after the
 /// frame, and a character in the last column makes some terminals wrap.

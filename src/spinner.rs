@@ -21,7 +21,7 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::Draw;
+use crate::lesson::Draw;
 use crate::Frames;
 use crate::screen::{RowId, RowSpec, Screen};
 use crate::spinner_handle::{Hidden, SpinnerHandle, SpinnerWriter};
@@ -437,7 +437,7 @@ impl SpinnerOptions {
     /// use spinline::SpinnerOptions;
     ///
     /// let answer = futures_lite::future::block_on(SpinnerOptions::new("thinking!").spin_until(async {
-    ///     spinline::event_loop::sleep(Duration::from_millis(200)).await;
+    ///     spinline::lesson::event_loop::sleep(Duration::from_millis(200)).await;
     ///     42
     /// }));
     /// assert_eq!(answer, 42);
@@ -460,7 +460,7 @@ impl SpinnerOptions {
     /// let fetched = futures_lite::future::block_on(SpinnerOptions::new("fetching").spin_until_with(
     ///     |spinner| async move {
     ///         for page in 1..=3 {
-    ///             spinline::event_loop::sleep(Duration::from_millis(10)).await;
+    ///             spinline::lesson::event_loop::sleep(Duration::from_millis(10)).await;
     ///             spinner.println(format!("page {page} fetched"));
     ///             spinner.set_message(format!("fetching page {}", page + 1));
     ///         }

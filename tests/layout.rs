@@ -11,7 +11,7 @@
 //!   code (`crate::x::y`, `super::x`, `child::f`), macro arguments included. Files are parsed with
 //!   `syn`, so comments and literals are never taken for code. `mod x;` is not a
 //!   dependency, nor is a `pub use` (a re-export) in the file that writes it; but a name reached
-//!   through a re-export leads to the file that defines it (`crate::Cancel` is in `spin.rs`).
+//!   through a re-export leads to the file that defines it (`crate::lesson::Cancel` is in `lesson/spin.rs`).
 //!   Paths that do not start in the crate (std, other crates, `Self`) and self-edges are ignored.
 //! - Resolution: `crate` is the root, `super` the parent module, `self` the current one; a path
 //!   goes down through modules to the deepest file, then its first other segment is an item of

@@ -10,8 +10,8 @@
 
 use std::time::Duration;
 
-use spinline::thread_supervisor::ThreadWait;
-use spinline::{Cancel, Mechanism};
+use spinline::lesson::thread_supervisor::ThreadWait;
+use spinline::lesson::{Cancel, Mechanism};
 use spinner_cli::compare::{
     frame_cost, spawn_tasks, spawn_threads, spinning_cpu, stop_latency_trial,
 };

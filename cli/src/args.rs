@@ -7,8 +7,8 @@ use std::time::Duration;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, Parser, ValueEnum};
 
+use spinline::lesson::thread_supervisor::ThreadWait;
 use spinline::terminal::sanitize;
-use spinline::thread_supervisor::ThreadWait;
 use spinline::{Frames, Symbols};
 
 use crate::Error;

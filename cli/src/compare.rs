@@ -13,9 +13,10 @@ use std::time::{Duration, Instant};
 use async_executor::LocalExecutor;
 use cpu_time::ThreadTime;
 use futures_lite::FutureExt;
-use spinline::task_supervisor::{self, beside};
-use spinline::thread_supervisor::{self, ThreadWait};
-use spinline::{Cancel, Draw, Mechanism, Spin, Spinner, SpinnerOptions, event_loop};
+use spinline::lesson::task_supervisor::{self, beside};
+use spinline::lesson::thread_supervisor::{self, ThreadWait};
+use spinline::lesson::{Cancel, Draw, Mechanism, Spin, event_loop};
+use spinline::{Spinner, SpinnerOptions};
 
 use crate::lesson::{Mode, RunOptions, SpinStyle, run};
 use crate::measure::{Bytes, HumanDuration, Memory, ThreadBudget, thread_wakeups};
@@ -55,7 +56,7 @@ impl MechanismFigures {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use spinline::Mechanism;
+    /// use spinline::lesson::Mechanism;
     /// use spinner_cli::compare::MechanismFigures;
     ///
     /// let figures = MechanismFigures {
@@ -82,7 +83,7 @@ impl MechanismFigures {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use spinline::Mechanism;
+    /// use spinline::lesson::Mechanism;
     /// use spinner_cli::compare::MechanismFigures;
     ///
     /// let ms = Duration::from_millis;
@@ -196,7 +197,7 @@ fn supervisor(mechanism: Mechanism) -> (Mode, ThreadWait) {
 ///
 /// ```
 /// use std::time::Duration;
-/// use spinline::{Cancel, Mechanism};
+/// use spinline::lesson::{Cancel, Mechanism};
 /// use spinner_cli::compare::stop_latency_trial;
 ///
 /// let (ms, stop) = (Duration::from_millis, Cancel::new());
@@ -253,7 +254,7 @@ pub struct Spinning {
 ///
 /// ```
 /// use std::time::Duration;
-/// use spinline::{Cancel, Mechanism};
+/// use spinline::lesson::{Cancel, Mechanism};
 /// use spinner_cli::compare::spinning_cpu;
 ///
 /// let (spinning, stop) = (Duration::from_millis(20), Cancel::new());
@@ -327,9 +328,9 @@ pub fn frame_cost(message: &str, frames: u32) -> Duration {
 ///
 /// ```
 /// use std::time::Duration;
-/// use spinline::{Cancel, Mechanism};
+/// use spinline::lesson::{Cancel, Mechanism};
 /// use spinner_cli::compare::spawn_threads;
-/// use spinline::thread_supervisor::ThreadWait;
+/// use spinline::lesson::thread_supervisor::ThreadWait;
 ///
 /// let figures = spawn_threads(10, ThreadWait::Event, Duration::from_millis(10), &Cancel::new())?;
 /// assert_eq!((figures.count, figures.mechanism), (10, Mechanism::WokenWait));
@@ -396,7 +397,7 @@ pub fn spawn_threads(
 ///
 /// ```
 /// use std::time::Duration;
-/// use spinline::{Cancel, Mechanism};
+/// use spinline::lesson::{Cancel, Mechanism};
 /// use spinner_cli::compare::spawn_tasks;
 ///
 /// let figures = spawn_tasks(10, Duration::from_millis(10), &Cancel::new());
@@ -561,7 +562,7 @@ impl std::error::Error for CompareError {
 ///
 /// ```
 /// use std::time::Duration;
-/// use spinline::Cancel;
+/// use spinline::lesson::Cancel;
 /// use spinner_cli::compare::{CompareError, CompareOptions, compare};
 ///
 /// let interval = Duration::from_millis(1);

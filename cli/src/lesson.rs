@@ -5,8 +5,9 @@ use std::fmt;
 use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
-use spinline::thread_supervisor::{self, ThreadWait};
-use spinline::{Cancel, Draw, Frames, Mechanism, SpinReport, SpinnerOptions, task_supervisor};
+use spinline::lesson::thread_supervisor::{self, ThreadWait};
+use spinline::lesson::{Cancel, Draw, Mechanism, SpinReport, task_supervisor};
+use spinline::{Frames, SpinnerOptions};
 
 use crate::work::Work;
 
@@ -42,8 +43,8 @@ impl Mode {
     /// # Examples
     ///
     /// ```
-    /// use spinline::Mechanism;
-    /// use spinline::thread_supervisor::ThreadWait;
+    /// use spinline::lesson::Mechanism;
+    /// use spinline::lesson::thread_supervisor::ThreadWait;
     /// use spinner_cli::lesson::Mode;
     ///
     /// assert_eq!(Mode::Thread.mechanism(ThreadWait::Event), Mechanism::WokenWait);
@@ -149,7 +150,7 @@ impl RunOptions {
     /// # Examples
     ///
     /// ```
-    /// use spinline::Mechanism;
+    /// use spinline::lesson::Mechanism;
     /// use spinner_cli::lesson::{Mode, RunOptions};
     ///
     /// assert_eq!(RunOptions::default().mechanism(), Mechanism::SignalFlag);
@@ -205,8 +206,8 @@ impl Default for RunOptions {
 ///
 /// ```
 /// use std::time::Duration;
-/// use spinline::thread_supervisor::ThreadWait;
-/// use spinline::{Cancel, Mechanism};
+/// use spinline::lesson::thread_supervisor::ThreadWait;
+/// use spinline::lesson::{Cancel, Mechanism};
 /// use spinner_cli::lesson::{Mode, RunOptions, run};
 ///
 /// for (mode, wait) in [(Mode::Thread, ThreadWait::Sleep), (Mode::Thread, ThreadWait::Event), (Mode::Task, ThreadWait::Sleep)] {
@@ -293,7 +294,7 @@ impl Outcome {
     ///
     /// ```
     /// # use std::time::Duration;
-    /// # use spinline::{Mechanism, SpinReport};
+    /// # use spinline::lesson::{Mechanism, SpinReport};
     /// # use spinner_cli::lesson::Outcome;
     /// let mut outcome = Outcome {
     ///     answer: Some(42),

@@ -58,9 +58,10 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use cpu_time::ProcessTime;
+use spinline::SpinnerOptions;
+use spinline::lesson::Cancel;
+use spinline::lesson::thread_supervisor::ThreadWait;
 use spinline::terminal::{self, sanitize};
-use spinline::thread_supervisor::ThreadWait;
-use spinline::{Cancel, SpinnerOptions};
 
 use args::{Command, Options, RunCommand, Target};
 use command::jobs::CommandJobsOptions;

@@ -3,8 +3,9 @@
 use std::os::unix::process::ExitStatusExt;
 use std::time::Instant;
 
+use spinline::Symbols;
+use spinline::lesson::Mechanism;
 use spinline::terminal::fit;
-use spinline::{Mechanism, Symbols};
 
 use crate::command::jobs::{CommandJobsOptions, CommandJobsSummary};
 use crate::command::{CommandOutcome, StopCause};
@@ -516,7 +517,7 @@ pub(crate) fn compare_error(err: &CompareError) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use spinline::SpinReport;
+    use spinline::lesson::SpinReport;
     use std::time::Duration;
 
     fn outcome(mechanism: Mechanism) -> Outcome {

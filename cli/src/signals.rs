@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::thread;
 
 use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
-use spinline::Cancel;
+use spinline::lesson::Cancel;
 
 /// A signal that cancels the run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -9,8 +9,8 @@ use std::fmt;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use spinline::thread_supervisor::ThreadWait;
-use spinline::{Cancel, event_loop};
+use spinline::lesson::thread_supervisor::ThreadWait;
+use spinline::lesson::{Cancel, event_loop};
 
 /// Stands in for blocking I/O that takes `delay`, then answers 42; `None` if `signal` was raised
 /// first: the slow operation of the lesson's thread version.
@@ -24,8 +24,8 @@ use spinline::{Cancel, event_loop};
 ///
 /// ```
 /// use std::time::Duration;
-/// use spinline::Cancel;
-/// use spinline::thread_supervisor::ThreadWait;
+/// use spinline::lesson::Cancel;
+/// use spinline::lesson::thread_supervisor::ThreadWait;
 /// use spinner_cli::work::slow_blocking;
 ///
 /// let interval = Duration::from_millis(5);
@@ -76,7 +76,7 @@ pub fn slow_blocking(
 /// ```
 /// use std::time::Duration;
 ///
-/// let answer = spinline::event_loop::block_on(spinner_cli::work::slow(Duration::from_millis(10)));
+/// let answer = spinline::lesson::event_loop::block_on(spinner_cli::work::slow(Duration::from_millis(10)));
 /// assert_eq!(answer, 42);
 /// ```
 pub async fn slow(delay: Duration) -> u64 {
@@ -153,9 +153,9 @@ impl Work {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use spinline::Cancel;
+    /// use spinline::lesson::Cancel;
     /// use spinner_cli::work::Work;
-    /// use spinline::thread_supervisor::ThreadWait;
+    /// use spinline::lesson::thread_supervisor::ThreadWait;
     ///
     /// let answer = Work::Cpu { n: 20 }.run_blocking(Duration::ZERO, ThreadWait::Sleep, Duration::from_millis(100), &Cancel::new());
     /// assert_eq!(answer, Some(6765));
@@ -197,7 +197,7 @@ impl Work {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use spinline::Cancel;
+    /// use spinline::lesson::Cancel;
     /// use spinner_cli::work::Work;
     ///
     /// let answer = futures_lite::future::block_on(Work::Cpu { n: 20 }.run_in_task(Duration::ZERO, true, &Cancel::new()));
@@ -237,7 +237,7 @@ impl fmt::Display for Work {
 /// # Examples
 ///
 /// ```
-/// use spinline::Cancel;
+/// use spinline::lesson::Cancel;
 /// use spinner_cli::work::fib;
 ///
 /// assert_eq!(fib(30, &Cancel::new()), Some(832_040));

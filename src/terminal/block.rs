@@ -5,7 +5,7 @@ use std::io::Write;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::Ordering;
 
-use crossterm::{cursor, queue, terminal};
+use super::escape;
 
 use super::fit::{fit_with, width};
 use super::stderr::{self, Registration};
@@ -139,7 +139,7 @@ impl<W: Write> Block<W> {
         };
         self.begin();
         if !self.cursor_hidden {
-            let _ = queue!(self.buf, cursor::Hide);
+            self.buf.extend_from_slice(escape::HIDE_CURSOR);
             self.cursor_hidden = true;
         }
         if self.rows_on_screen == 0 {
@@ -175,14 +175,11 @@ impl<W: Write> Block<W> {
             // that reflows (tmux) keeps the width of what was written on a line and only erased
             // to its end, and rewraps a narrower row as if it were that wide when it narrows,
             // onto rows this block cannot count.
-            let _ = queue!(self.buf, terminal::Clear(terminal::ClearType::CurrentLine));
+            self.buf.extend_from_slice(escape::CLEAR_LINE);
             self.buf.extend_from_slice(row.as_bytes());
         }
         if rows.len() < self.rows_on_screen {
-            let _ = queue!(
-                self.buf,
-                terminal::Clear(terminal::ClearType::FromCursorDown)
-            );
+            self.buf.extend_from_slice(escape::CLEAR_DOWN);
         }
         self.rows_on_screen = rows.len();
         self.write_buf();
@@ -258,7 +255,7 @@ impl<W: Write> Block<W> {
         self.move_to_start();
         self.clear_from_start();
         if self.cursor_hidden {
-            let _ = queue!(self.buf, cursor::Show);
+            self.buf.extend_from_slice(escape::SHOW_CURSOR);
             self.cursor_hidden = false;
         }
         self.write_buf();
@@ -365,8 +362,7 @@ impl<W: Write> Block<W> {
         }
         self.buf.push(b'\r');
         if self.rows_on_screen > 1 {
-            let up = u16::try_from(self.rows_on_screen - 1).unwrap_or(u16::MAX);
-            let _ = queue!(self.buf, cursor::MoveUp(up));
+            escape::move_up(&mut self.buf, self.rows_on_screen - 1);
         }
     }
 
@@ -375,13 +371,10 @@ impl<W: Write> Block<W> {
         match self.rows_on_screen {
             0 => return,
             1 => {
-                let _ = queue!(self.buf, terminal::Clear(terminal::ClearType::CurrentLine));
+                self.buf.extend_from_slice(escape::CLEAR_LINE);
             }
             _ => {
-                let _ = queue!(
-                    self.buf,
-                    terminal::Clear(terminal::ClearType::FromCursorDown)
-                );
+                self.buf.extend_from_slice(escape::CLEAR_DOWN);
             }
         }
         self.rows_on_screen = 0;

@@ -11,6 +11,7 @@
 //! ([`sanitize`], [`fit`]).
 
 mod block;
+mod escape;
 mod fit;
 // Re-exported from the crate root: the call a program makes once, beside its spinners.
 pub(crate) mod restore_on_signals;
@@ -28,8 +29,6 @@ pub use sanitize::sanitize;
 use std::io::{self, IsTerminal, Write};
 use std::sync::OnceLock;
 use std::sync::atomic::AtomicBool;
-
-use crossterm::terminal;
 
 /// Columns assumed when the terminal does not say (a fresh pseudo-terminal can report 0).
 pub(crate) const FALLBACK_COLUMNS: u16 = 80;
@@ -124,7 +123,9 @@ pub(crate) fn utf8_terminal() -> bool {
 }
 
 pub(crate) fn terminal_size() -> Style {
-    let (columns, rows) = terminal::size().unwrap_or((0, 0));
+    // The size of the terminal the rows are drawn on: stderr's.
+    let (columns, rows) = rustix::termios::tcgetwinsize(std::io::stderr())
+        .map_or((0, 0), |size| (size.ws_col, size.ws_row));
     Style::Animated {
         columns: if columns == 0 {
             FALLBACK_COLUMNS
@@ -192,7 +193,7 @@ pub fn restore_stderr() {
 /// use signal_hook::{consts::SIGINT, iterator::Signals};
 ///
 /// let mut signals = Signals::new([SIGINT])?;
-/// let cancel = spinline::Cancel::new();
+/// let cancel = spinline::lesson::Cancel::new();
 /// let on_signal = cancel.clone();
 /// std::thread::spawn(move || {
 ///     for _ in signals.forever() {

@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
 use std::time::{Duration, Instant};
 
-use crossterm::{cursor, queue, terminal};
+use super::escape;
 
 /// Rows of a block drawn on stderr and not yet cleared, and whether its cursor is hidden, so that a
 /// restore from outside the block knows what to undo.
@@ -228,13 +228,10 @@ pub(crate) fn restore_locked() {
     let mut buf = Vec::new();
     if rows > 0 {
         buf.push(b'\r');
-        if rows > 1 {
-            let up = u16::try_from(rows - 1).unwrap_or(u16::MAX);
-            let _ = queue!(buf, cursor::MoveUp(up));
-        }
-        let _ = queue!(buf, terminal::Clear(terminal::ClearType::FromCursorDown));
+        escape::move_up(&mut buf, rows.saturating_sub(1));
+        buf.extend_from_slice(escape::CLEAR_DOWN);
     }
-    let _ = queue!(buf, cursor::Show);
+    buf.extend_from_slice(escape::SHOW_CURSOR);
     let _ = write(&buf);
 }
 

@@ -6,9 +6,10 @@
 use std::thread;
 use std::time::Duration;
 
+use spinline::SpinnerOptions;
+use spinline::lesson::Cancel;
+use spinline::lesson::thread_supervisor::{self, ThreadWait};
 use spinline::terminal as draw;
-use spinline::thread_supervisor::{self, ThreadWait};
-use spinline::{Cancel, SpinnerOptions};
 
 fn main() {
     match std::env::args().nth(1).as_deref() {

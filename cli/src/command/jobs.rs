@@ -20,9 +20,9 @@ use std::time::{Duration, Instant};
 use async_executor::LocalExecutor;
 use event_listener::Listener;
 use futures_lite::FutureExt;
-use spinline::task_supervisor::beside;
-use spinline::thread_supervisor::{self, ThreadWait};
-use spinline::{Cancel, Draw, Mechanism, Spin, event_loop};
+use spinline::lesson::task_supervisor::beside;
+use spinline::lesson::thread_supervisor::{self, ThreadWait};
+use spinline::lesson::{Cancel, Draw, Mechanism, Spin, event_loop};
 
 use super::process::{Route, Streams, Wake};
 use super::runner::{Limits, Next, Run};
@@ -507,7 +507,7 @@ impl<R: BufRead> Commands<R> {
 ///
 /// ```
 /// use std::time::Duration;
-/// use spinline::Cancel;
+/// use spinline::lesson::Cancel;
 /// use spinner_cli::command::jobs::{CommandJobsOptions, Input, run_command_jobs};
 /// use spinner_cli::command::{Forward, OutputMode};
 /// use spinner_cli::lesson::Mode;

@@ -35,8 +35,8 @@ use std::process::ExitStatus;
 use std::time::{Duration, Instant};
 
 use rustix::process::Signal;
-use spinline::SpinReport;
-use spinline::thread_supervisor::ThreadWait;
+use spinline::lesson::SpinReport;
+use spinline::lesson::thread_supervisor::ThreadWait;
 
 use crate::lesson::{Mode, SpinStyle};
 

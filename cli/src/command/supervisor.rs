@@ -14,10 +14,9 @@ use async_executor::LocalExecutor;
 use event_listener::Listener;
 use futures_lite::FutureExt;
 use rustix::process::Signal;
-use spinline::thread_supervisor::SpinnerThread;
-use spinline::{
-    Cancel, Mechanism, Spin, SpinReport, Spinner, SpinnerHandle, event_loop, task_supervisor,
-};
+use spinline::lesson::thread_supervisor::SpinnerThread;
+use spinline::lesson::{Cancel, Mechanism, Spin, SpinReport, event_loop, task_supervisor};
+use spinline::{Spinner, SpinnerHandle};
 
 use super::process::{self, Route, Streams, Wake};
 use super::pty::Pty;
@@ -47,7 +46,7 @@ use crate::measure::{FrameLog, FrameRecorder};
 ///
 /// ```
 /// use std::time::Duration;
-/// use spinline::Cancel;
+/// use spinline::lesson::Cancel;
 /// use spinner_cli::command::{CommandOptions, Forward, OutputMode, run_command};
 /// use spinner_cli::lesson::{Mode, SpinStyle};
 /// use spinner_cli::measure::FrameLog;

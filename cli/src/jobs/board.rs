@@ -12,8 +12,9 @@ use std::io::Write;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use spinline::lesson::{Cancel, Draw};
 use spinline::terminal::sanitize;
-use spinline::{Cancel, Draw, MultiSpinner, SpinnerOptions, SpinnerRow};
+use spinline::{MultiSpinner, SpinnerOptions, SpinnerRow};
 
 use super::plan::{JobOutcome, JobResult};
 use crate::lesson::SpinStyle;

@@ -17,8 +17,8 @@ pub use thread_jobs::JobsError;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use spinline::Cancel;
-use spinline::thread_supervisor::ThreadWait;
+use spinline::lesson::Cancel;
+use spinline::lesson::thread_supervisor::ThreadWait;
 
 use crate::lesson::{Mode, SpinStyle};
 use crate::measure::{FrameLog, Memory};
@@ -65,8 +65,8 @@ impl JobsSummary {
     /// # use spinner_cli::jobs::{run_jobs, Delay, JobsOptions};
     /// # use spinner_cli::lesson::{Mode, SpinStyle};
     /// # use spinner_cli::measure::FrameLog;
-    /// # use spinline::thread_supervisor::ThreadWait;
-    /// # use spinline::Cancel;
+    /// # use spinline::lesson::thread_supervisor::ThreadWait;
+    /// # use spinline::lesson::Cancel;
     /// let jobs = JobsOptions {
     ///     jobs: 2,
     ///     limit: 2,
@@ -104,8 +104,8 @@ impl JobsSummary {
 ///
 /// ```
 /// use std::time::Duration;
-/// use spinline::Cancel;
-/// use spinline::thread_supervisor::ThreadWait;
+/// use spinline::lesson::Cancel;
+/// use spinline::lesson::thread_supervisor::ThreadWait;
 /// use spinner_cli::jobs::{run_jobs, Delay, JobsOptions};
 /// use spinner_cli::lesson::{Mode, SpinStyle};
 /// use spinner_cli::measure::FrameLog;

@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 use futures_lite::FutureExt;
 
-use spinline::thread_supervisor::ThreadWait;
-use spinline::{Cancel, event_loop};
+use spinline::lesson::thread_supervisor::ThreadWait;
+use spinline::lesson::{Cancel, event_loop};
 
 use crate::measure::HumanDuration;
 use crate::work::{slow, slow_blocking};
@@ -70,9 +70,9 @@ impl Job {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use spinline::Cancel;
+    /// use spinline::lesson::Cancel;
     /// use spinner_cli::jobs::{Job, JobOutcome};
-    /// use spinline::thread_supervisor::ThreadWait;
+    /// use spinline::lesson::thread_supervisor::ThreadWait;
     ///
     /// let job = Job { number: 1, duration: Duration::from_millis(50), fails: false };
     /// let (wait, poll) = (ThreadWait::Sleep, Duration::from_millis(10));
@@ -102,7 +102,7 @@ impl Job {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use spinline::Cancel;
+    /// use spinline::lesson::Cancel;
     /// use spinner_cli::jobs::{Job, JobOutcome};
     ///
     /// let job = Job { number: 1, duration: Duration::from_millis(50), fails: true };

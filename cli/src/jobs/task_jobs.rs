@@ -8,8 +8,8 @@ use async_executor::LocalExecutor;
 use async_lock::{Semaphore, SemaphoreGuard};
 use futures_lite::FutureExt;
 
-use spinline::task_supervisor::beside;
-use spinline::{Cancel, Mechanism, Spin, event_loop};
+use spinline::lesson::task_supervisor::beside;
+use spinline::lesson::{Cancel, Mechanism, Spin, event_loop};
 
 use super::board::{Board, JobEnd, Painter};
 use super::plan::{Job, JobOutcome, JobsOptions};

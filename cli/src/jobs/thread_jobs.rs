@@ -7,8 +7,8 @@ use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread;
 use std::time::Duration;
 
-use spinline::Cancel;
-use spinline::thread_supervisor::{self, SpinnerThread, ThreadWait};
+use spinline::lesson::Cancel;
+use spinline::lesson::thread_supervisor::{self, SpinnerThread, ThreadWait};
 
 use super::board::{Board, JobEnd, Painter};
 use super::plan::{JobOutcome, JobsOptions};

@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use spinline::Draw;
+use spinline::lesson::Draw;
 
 /// At most this many frame times are kept (a day at 1 ms a frame would be 86 million): the interval
 /// figures describe the first million frames of a longer run.
@@ -49,7 +49,8 @@ impl FrameLog {
     ///
     /// ```
     /// use spinner_cli::measure::{FrameLog, FrameRecorder};
-    /// use spinline::{Draw, SpinnerOptions};
+    /// use spinline::lesson::Draw;
+    /// use spinline::SpinnerOptions;
     ///
     /// let log = FrameLog::new();
     /// let mut line = FrameRecorder::new(SpinnerOptions::new("thinking!").output(Vec::new()).start(), log.clone());
@@ -68,7 +69,8 @@ impl FrameLog {
     ///
     /// ```
     /// use spinner_cli::measure::{FrameLog, FrameRecorder};
-    /// use spinline::{Draw, SpinnerOptions};
+    /// use spinline::lesson::Draw;
+    /// use spinline::SpinnerOptions;
     ///
     /// let log = FrameLog::new();
     /// let mut line = FrameRecorder::new(SpinnerOptions::new("thinking!").output(Vec::new()).start(), log.clone());
@@ -88,7 +90,8 @@ impl FrameLog {
     /// ```
     /// use std::time::Duration;
     /// use spinner_cli::measure::{FrameLog, FrameRecorder};
-    /// use spinline::{Draw, SpinnerOptions};
+    /// use spinline::lesson::Draw;
+    /// use spinline::SpinnerOptions;
     ///
     /// let log = FrameLog::new();
     /// let mut line = FrameRecorder::new(SpinnerOptions::new("thinking!").output(Vec::new()).start(), log.clone());
@@ -116,7 +119,8 @@ impl FrameLog {
     /// ```
     /// use std::time::Duration;
     /// use spinner_cli::measure::{FrameLog, FrameRecorder};
-    /// use spinline::{Draw, SpinnerOptions};
+    /// use spinline::lesson::Draw;
+    /// use spinline::SpinnerOptions;
     ///
     /// let log = FrameLog::new();
     /// let mut line = FrameRecorder::new(SpinnerOptions::new("thinking!").output(Vec::new()).start(), log.clone());
@@ -163,7 +167,8 @@ impl<D: Draw> FrameRecorder<D> {
     ///
     /// ```
     /// use spinner_cli::measure::{FrameLog, FrameRecorder};
-    /// use spinline::{Mechanism, Spin, SpinnerOptions};
+    /// use spinline::lesson::{Mechanism, Spin};
+    /// use spinline::SpinnerOptions;
     ///
     /// let log = FrameLog::new();
     /// let mut line = FrameRecorder::new(SpinnerOptions::new("thinking!").output(Vec::new()).start(), log.clone());

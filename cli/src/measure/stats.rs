@@ -46,7 +46,8 @@ impl Stats {
     /// ```
     /// use std::time::Duration;
     /// use spinner_cli::measure::{FrameLog, FrameRecorder, Stats};
-    /// use spinline::{Draw, SpinnerOptions};
+    /// use spinline::lesson::Draw;
+    /// use spinline::SpinnerOptions;
     ///
     /// let log = FrameLog::new();
     /// let mut line = FrameRecorder::new(SpinnerOptions::new("thinking!").output(Vec::new()).start(), log.clone());

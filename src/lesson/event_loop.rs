@@ -71,7 +71,7 @@ impl Wake for Unpark {
 ///
 /// ```
 /// use std::time::{Duration, Instant};
-/// use spinline::event_loop::{block_on, sleep};
+/// use spinline::lesson::event_loop::{block_on, sleep};
 ///
 /// let started = Instant::now();
 /// block_on(async {
@@ -151,7 +151,7 @@ fn fire_due_timers() -> Fired {
 ///
 /// ```
 /// use std::time::{Duration, Instant};
-/// use spinline::event_loop::{block_on, sleep_until};
+/// use spinline::lesson::event_loop::{block_on, sleep_until};
 ///
 /// let started = Instant::now();
 /// let mut timer = sleep_until(started);
@@ -195,7 +195,7 @@ enum SleepState {
 /// ```
 /// use std::time::Duration;
 ///
-/// spinline::event_loop::block_on(spinline::event_loop::sleep(Duration::from_millis(5)));
+/// spinline::lesson::event_loop::block_on(spinline::lesson::event_loop::sleep(Duration::from_millis(5)));
 /// ```
 pub fn sleep(duration: Duration) -> Sleep {
     let now = Instant::now();
@@ -213,7 +213,7 @@ pub fn sleep(duration: Duration) -> Sleep {
 /// use std::time::{Duration, Instant};
 ///
 /// let deadline = Instant::now() + Duration::from_millis(5);
-/// spinline::event_loop::block_on(spinline::event_loop::sleep_until(deadline));
+/// spinline::lesson::event_loop::block_on(spinline::lesson::event_loop::sleep_until(deadline));
 /// assert!(Instant::now() >= deadline);
 /// ```
 pub fn sleep_until(deadline: Instant) -> Sleep {
@@ -230,7 +230,7 @@ impl Sleep {
     ///
     /// ```
     /// use std::time::{Duration, Instant};
-    /// use spinline::event_loop::{block_on, sleep};
+    /// use spinline::lesson::event_loop::{block_on, sleep};
     ///
     /// let mut timer = sleep(Duration::from_secs(3600));
     /// timer.reset(Instant::now() + Duration::from_millis(5));
@@ -377,7 +377,7 @@ mod tests {
 
     #[test]
     fn a_wake_from_another_thread_ends_the_park() {
-        let cancel = crate::Cancel::new();
+        let cancel = crate::lesson::Cancel::new();
         let other = cancel.clone();
         thread::spawn(move || {
             thread::sleep(Duration::from_millis(50));

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use async_executor::{LocalExecutor, Task};
 use futures_lite::FutureExt;
 
-use crate::{Cancel, Draw, Mechanism, Spin, SpinReport, event_loop};
+use super::{Cancel, Draw, Mechanism, Spin, SpinReport, event_loop};
 
 /// The spinner task's loop: the spin routine, awaiting a timer between frames. It never completes
 /// (its output type has no value): it ends when its future is dropped, which clears the line.
@@ -38,16 +38,17 @@ use crate::{Cancel, Draw, Mechanism, Spin, SpinReport, event_loop};
 /// ```
 /// use std::time::Duration;
 /// use futures_lite::FutureExt;
-/// use spinline::{Mechanism, Spin, SpinnerOptions};
+/// use spinline::lesson::{Mechanism, Spin};
+/// use spinline::SpinnerOptions;
 ///
 /// let mut spinner = SpinnerOptions::new("thinking!").steady_tick(false).start();
 /// let interval = Duration::from_millis(10);
-/// let spinning = spinline::task_supervisor::spin(Spin::new(&mut spinner, interval, Mechanism::CooperativeCancel, None));
+/// let spinning = spinline::lesson::task_supervisor::spin(Spin::new(&mut spinner, interval, Mechanism::CooperativeCancel, None));
 /// let timeout = async {
-///     spinline::event_loop::sleep(Duration::from_millis(50)).await;
+///     spinline::lesson::event_loop::sleep(Duration::from_millis(50)).await;
 ///     "the spinner lost the race, and was dropped"
 /// };
-/// let said = spinline::event_loop::block_on(async { match spinning.await {} }.or(timeout));
+/// let said = spinline::lesson::event_loop::block_on(async { match spinning.await {} }.or(timeout));
 /// assert_eq!(said, "the spinner lost the race, and was dropped");
 /// ```
 pub async fn spin<D: Draw + ?Sized>(mut spin: Spin<'_, D>) -> Infallible {
@@ -71,16 +72,17 @@ pub async fn spin<D: Draw + ?Sized>(mut spin: Spin<'_, D>) -> Infallible {
 ///
 /// ```
 /// use std::time::Duration;
-/// use spinline::task_supervisor::beside;
-/// use spinline::{Mechanism, Spin, SpinnerOptions};
+/// use spinline::lesson::task_supervisor::beside;
+/// use spinline::lesson::{Mechanism, Spin};
+/// use spinline::SpinnerOptions;
 ///
 /// let mut spinner = SpinnerOptions::new("thinking!").steady_tick(false).start();
 /// let spin = Spin::new(&mut spinner, Duration::from_millis(100), Mechanism::CooperativeCancel, None);
 /// let slow = async {
-///     spinline::event_loop::sleep(Duration::from_millis(20)).await;
+///     spinline::lesson::event_loop::sleep(Duration::from_millis(20)).await;
 ///     42
 /// };
-/// assert_eq!(spinline::event_loop::block_on(beside(slow, spin)), 42);
+/// assert_eq!(spinline::lesson::event_loop::block_on(beside(slow, spin)), 42);
 /// ```
 pub async fn beside<T, D: Draw + ?Sized>(work: impl Future<Output = T>, spinner: Spin<'_, D>) -> T {
     work.or(async { match spin(spinner).await {} }).await
@@ -103,13 +105,14 @@ pub async fn beside<T, D: Draw + ?Sized>(work: impl Future<Output = T>, spinner:
 ///
 /// ```
 /// use std::time::Duration;
-/// use spinline::task_supervisor::supervise;
-/// use spinline::{Cancel, Mechanism, SpinnerOptions};
+/// use spinline::lesson::task_supervisor::supervise;
+/// use spinline::lesson::{Cancel, Mechanism};
+/// use spinline::SpinnerOptions;
 ///
 /// let spinner = SpinnerOptions::new("thinking!").steady_tick(false).start();
 /// let mut shown = String::new();
 /// let slow = async {
-///     spinline::event_loop::sleep(Duration::from_millis(50)).await;
+///     spinline::lesson::event_loop::sleep(Duration::from_millis(50)).await;
 ///     42
 /// };
 /// let (answer, report) = supervise(spinner, Duration::from_millis(100), &Cancel::new(),

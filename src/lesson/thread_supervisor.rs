@@ -21,14 +21,14 @@ use std::sync::mpsc;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use crate::{Cancel, Draw, Mechanism, Spin, SpinReport};
+use super::{Cancel, Draw, Mechanism, Spin, SpinReport};
 
 /// How the spinner thread waits between two frames.
 ///
 /// # Examples
 ///
 /// ```
-/// use spinline::thread_supervisor::ThreadWait;
+/// use spinline::lesson::thread_supervisor::ThreadWait;
 ///
 /// assert_eq!(ThreadWait::default(), ThreadWait::Sleep); // the Python original's
 /// ```
@@ -48,8 +48,8 @@ impl ThreadWait {
     /// # Examples
     ///
     /// ```
-    /// use spinline::Mechanism;
-    /// use spinline::thread_supervisor::ThreadWait;
+    /// use spinline::lesson::Mechanism;
+    /// use spinline::lesson::thread_supervisor::ThreadWait;
     ///
     /// assert_eq!(ThreadWait::Sleep.mechanism(), Mechanism::SignalFlag);
     /// assert_eq!(ThreadWait::Event.mechanism(), Mechanism::WokenWait);
@@ -73,8 +73,8 @@ impl ThreadWait {
     ///
     /// ```
     /// use std::time::{Duration, Instant};
-    /// use spinline::Cancel;
-    /// use spinline::thread_supervisor::ThreadWait;
+    /// use spinline::lesson::Cancel;
+    /// use spinline::lesson::thread_supervisor::ThreadWait;
     ///
     /// let signal = Cancel::new();
     /// signal.cancel();
@@ -106,8 +106,9 @@ impl ThreadWait {
 ///
 /// ```
 /// use std::time::Duration;
-/// use spinline::thread_supervisor::{spin, ThreadWait};
-/// use spinline::{Cancel, SpinnerOptions};
+/// use spinline::lesson::thread_supervisor::{spin, ThreadWait};
+/// use spinline::lesson::Cancel;
+/// use spinline::SpinnerOptions;
 ///
 /// let signal = Cancel::new();
 /// let stopper = signal.clone();
@@ -154,8 +155,9 @@ pub fn spin<D: Draw + ?Sized>(
 ///
 /// ```
 /// use std::time::Duration;
-/// use spinline::thread_supervisor::{supervise, ThreadWait};
-/// use spinline::{Cancel, SpinnerOptions};
+/// use spinline::lesson::thread_supervisor::{supervise, ThreadWait};
+/// use spinline::lesson::Cancel;
+/// use spinline::SpinnerOptions;
 ///
 /// let spinner = SpinnerOptions::new("thinking!").steady_tick(false).start();
 /// let interval = Duration::from_millis(100);
@@ -197,8 +199,9 @@ pub fn supervise<D: Draw + Send + 'static, T>(
 /// ```
 /// use std::thread;
 /// use std::time::Duration;
-/// use spinline::thread_supervisor::{SpinnerThread, ThreadWait};
-/// use spinline::{Cancel, SpinnerOptions};
+/// use spinline::lesson::thread_supervisor::{SpinnerThread, ThreadWait};
+/// use spinline::lesson::Cancel;
+/// use spinline::SpinnerOptions;
 ///
 /// let spinner = SpinnerOptions::new("thinking!").steady_tick(false).start();
 /// let interval = Duration::from_millis(100);
@@ -235,8 +238,9 @@ impl SpinnerThread {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use spinline::thread_supervisor::{SpinnerThread, ThreadWait};
-    /// use spinline::{Cancel, SpinnerOptions};
+    /// use spinline::lesson::thread_supervisor::{SpinnerThread, ThreadWait};
+    /// use spinline::lesson::Cancel;
+    /// use spinline::SpinnerOptions;
     ///
     /// let spinner = SpinnerOptions::new("thinking!").steady_tick(false).start();
     /// let builder = std::thread::Builder::new().name("spinner".to_owned());
@@ -272,8 +276,9 @@ impl SpinnerThread {
     ///
     /// ```
     /// # use std::time::Duration;
-    /// # use spinline::thread_supervisor::{SpinnerThread, ThreadWait};
-    /// # use spinline::{Cancel, SpinnerOptions};
+    /// # use spinline::lesson::thread_supervisor::{SpinnerThread, ThreadWait};
+    /// # use spinline::lesson::Cancel;
+    /// # use spinline::SpinnerOptions;
     /// # let spinner = SpinnerOptions::new("thinking!").steady_tick(false).start();
     /// # let interval = Duration::from_millis(100);
     /// let builder = std::thread::Builder::new().name("spinner".to_owned());
@@ -294,8 +299,9 @@ impl SpinnerThread {
     ///
     /// ```
     /// # use std::time::Duration;
-    /// # use spinline::thread_supervisor::{SpinnerThread, ThreadWait};
-    /// # use spinline::{Cancel, SpinnerOptions};
+    /// # use spinline::lesson::thread_supervisor::{SpinnerThread, ThreadWait};
+    /// # use spinline::lesson::Cancel;
+    /// # use spinline::SpinnerOptions;
     /// # let spinner = SpinnerOptions::new("thinking!").steady_tick(false).start();
     /// # let (builder, interval) = (std::thread::Builder::new(), Duration::from_millis(100));
     /// let mut thread = SpinnerThread::spawn(builder, interval, spinner, &Cancel::new(), ThreadWait::Event)?;
@@ -323,8 +329,9 @@ impl SpinnerThread {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use spinline::thread_supervisor::{SpinnerThread, ThreadWait};
-    /// use spinline::{Cancel, SpinnerOptions};
+    /// use spinline::lesson::thread_supervisor::{SpinnerThread, ThreadWait};
+    /// use spinline::lesson::Cancel;
+    /// use spinline::SpinnerOptions;
     ///
     /// let spinner = SpinnerOptions::new("thinking!").steady_tick(false).start();
     /// let (builder, minute) = (std::thread::Builder::new(), Duration::from_secs(60));

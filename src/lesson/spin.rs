@@ -13,8 +13,8 @@
 //! | task | `timer.await` | **cooperative cancel**: the task is dropped at that `.await` |
 //!
 //! The loops themselves are three lines each, in
-//! [`thread_supervisor::spin`](crate::thread_supervisor::spin) and
-//! [`task_supervisor::spin`](crate::task_supervisor::spin).
+//! [`thread_supervisor::spin`](super::thread_supervisor::spin) and
+//! `task_supervisor::spin`.
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -33,7 +33,7 @@ use event_listener::{Event, Listener};
 /// # Examples
 ///
 /// ```
-/// use spinline::Cancel;
+/// use spinline::lesson::Cancel;
 ///
 /// let cancel = Cancel::new();
 /// let seen_by_worker = cancel.clone();
@@ -61,7 +61,7 @@ impl Cancel {
     /// # Examples
     ///
     /// ```
-    /// assert!(!spinline::Cancel::new().is_cancelled());
+    /// assert!(!spinline::lesson::Cancel::new().is_cancelled());
     /// ```
     pub fn new() -> Self {
         Self::default()
@@ -76,7 +76,7 @@ impl Cancel {
     /// # Examples
     ///
     /// ```
-    /// let cancel = spinline::Cancel::new();
+    /// let cancel = spinline::lesson::Cancel::new();
     /// cancel.cancel();
     /// assert!(cancel.is_cancelled());
     /// ```
@@ -94,7 +94,7 @@ impl Cancel {
     /// # Examples
     ///
     /// ```
-    /// let cancel = spinline::Cancel::new();
+    /// let cancel = spinline::lesson::Cancel::new();
     /// assert!(!cancel.is_cancelled());
     /// ```
     pub fn is_cancelled(&self) -> bool {
@@ -106,7 +106,7 @@ impl Cancel {
     /// # Examples
     ///
     /// ```
-    /// let cancel = spinline::Cancel::new();
+    /// let cancel = spinline::lesson::Cancel::new();
     /// assert_eq!(cancel.requested_at(), None);
     /// cancel.cancel();
     /// assert!(cancel.requested_at().unwrap().elapsed() < std::time::Duration::from_secs(60));
@@ -130,7 +130,7 @@ impl Cancel {
     ///
     /// ```
     /// use std::time::{Duration, Instant};
-    /// use spinline::Cancel;
+    /// use spinline::lesson::Cancel;
     ///
     /// let cancel = Cancel::new();
     /// assert!(!cancel.wait_deadline(Instant::now() + Duration::from_millis(10)));
@@ -158,12 +158,12 @@ impl Cancel {
     /// # Cancellation
     ///
     /// Cancellation safe: dropping the future before it completes loses nothing, since the state lives
-    /// in the token. Race it against other work with [`futures_lite::FutureExt::or`].
+    /// in the token. Race it against other work with `futures_lite::FutureExt::or`.
     ///
     /// # Examples
     ///
     /// ```
-    /// use spinline::Cancel;
+    /// use spinline::lesson::Cancel;
     ///
     /// let cancel = Cancel::new();
     /// let from_other_thread = cancel.clone();
@@ -196,7 +196,7 @@ impl fmt::Debug for Cancel {
 /// # Examples
 ///
 /// ```
-/// use spinline::Mechanism;
+/// use spinline::lesson::Mechanism;
 ///
 /// let names: Vec<&str> = Mechanism::ALL.iter().map(|mechanism| mechanism.name()).collect();
 /// assert_eq!(names, ["signal flag", "woken wait", "cooperative cancel"]);
@@ -228,7 +228,7 @@ impl Mechanism {
     /// # Examples
     ///
     /// ```
-    /// assert_eq!(spinline::Mechanism::WokenWait.name(), "woken wait");
+    /// assert_eq!(spinline::lesson::Mechanism::WokenWait.name(), "woken wait");
     /// ```
     pub fn name(self) -> &'static str {
         match self {
@@ -258,7 +258,7 @@ impl fmt::Display for Mechanism {
 ///
 /// ```
 /// use std::time::Duration;
-/// use spinline::{Draw, Mechanism, Spin};
+/// use spinline::lesson::{Draw, Mechanism, Spin};
 ///
 /// #[derive(Default)]
 /// struct Count(u32);
@@ -313,7 +313,7 @@ impl<D: Draw + ?Sized> Draw for Box<D> {
 ///
 /// ```
 /// use std::time::Duration;
-/// use spinline::{Draw, Mechanism, Spin};
+/// use spinline::lesson::{Draw, Mechanism, Spin};
 ///
 /// struct Nothing;
 /// impl Draw for Nothing {
@@ -356,7 +356,8 @@ pub struct SpinReport {
 ///
 /// ```
 /// use std::time::{Duration, Instant};
-/// use spinline::{Cancel, Mechanism, Spin, SpinnerOptions};
+/// use spinline::lesson::{Cancel, Mechanism, Spin};
+/// use spinline::SpinnerOptions;
 ///
 /// let flag = Cancel::new();
 /// let stopper = flag.clone();
@@ -401,7 +402,8 @@ impl<'a, D: Draw + ?Sized> Spin<'a, D> {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use spinline::{Mechanism, Spin, SpinnerOptions};
+    /// use spinline::lesson::{Mechanism, Spin};
+    /// use spinline::SpinnerOptions;
     ///
     /// let mut spinner = SpinnerOptions::new("thinking!").steady_tick(false).start();
     /// let spin = Spin::new(&mut spinner, Duration::from_millis(100), Mechanism::WokenWait, None);
@@ -442,7 +444,8 @@ impl<'a, D: Draw + ?Sized> Spin<'a, D> {
     /// ```
     /// use std::sync::OnceLock;
     /// use std::time::Duration;
-    /// use spinline::{Mechanism, Spin, SpinnerOptions};
+    /// use spinline::lesson::{Mechanism, Spin};
+    /// use spinline::SpinnerOptions;
     ///
     /// let (mut spinner, slot) = (SpinnerOptions::new("thinking!").steady_tick(false).start(), OnceLock::new());
     /// let interval = Duration::from_millis(100);
@@ -462,7 +465,8 @@ impl<'a, D: Draw + ?Sized> Spin<'a, D> {
     ///
     /// ```
     /// use std::time::{Duration, Instant};
-    /// use spinline::{Mechanism, Spin, SpinnerOptions};
+    /// use spinline::lesson::{Mechanism, Spin};
+    /// use spinline::SpinnerOptions;
     ///
     /// let mut spinner = SpinnerOptions::new("thinking!").steady_tick(false).start();
     /// let mut spin = Spin::new(&mut spinner, Duration::from_millis(100), Mechanism::SignalFlag, None);
@@ -490,7 +494,8 @@ impl<'a, D: Draw + ?Sized> Spin<'a, D> {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use spinline::{Mechanism, Spin, SpinnerOptions};
+    /// use spinline::lesson::{Mechanism, Spin};
+    /// use spinline::SpinnerOptions;
     ///
     /// let mut spinner = SpinnerOptions::new("thinking!").steady_tick(false).start();
     /// let mut spin = Spin::new(&mut spinner, Duration::from_millis(100), Mechanism::WokenWait, None);
