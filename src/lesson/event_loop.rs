@@ -4,7 +4,8 @@
 //! something wakes the loop.
 //!
 //! Python's calls, here: `call_soon(f)` is a task woken (its `Waker`), which puts it on the
-//! executor's ready queue; `call_later(delay, f)` and `call_at(when, f)` are [`sleep`] and
+//! executor's ready queue (that queue lives in async-executor's `LocalExecutor`, not in this file,
+//! which holds the timers and the parked thread); `call_later(delay, f)` and `call_at(when, f)` are [`sleep`] and
 //! [`sleep_until`], an entry in the map of timers that wakes the task at its deadline. A loop built
 //! by hand that calls `select()` with a timeout of 0 polls without sleeping: it keeps a core busy
 //! while it waits. asyncio's own loop gives `select()` the time left until its first timer; this
