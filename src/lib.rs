@@ -67,6 +67,7 @@ unix! {
     mod screen;
     mod spinner;
     mod spinner_handle;
+    mod sync;
 
     pub mod lesson;
     pub mod terminal;

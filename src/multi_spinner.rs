@@ -5,7 +5,7 @@
 //! write a frame, so 20 spinners cost one write a frame, not 20.
 
 use std::fmt;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use crate::lesson::Draw;
 use crate::screen::{RowId, Screen};
@@ -150,7 +150,7 @@ impl MultiSpinner {
     /// ```
     pub fn set_message(&self, message: impl Into<String>) {
         let message = message.into();
-        let mut footer = self.footer.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut footer = crate::sync::lock(&self.footer);
         match (*footer, message.is_empty()) {
             (Some(row), false) => self.screen.set_message(row, message),
             (Some(row), true) => {
@@ -284,11 +284,7 @@ impl MultiSpinner {
             return;
         }
         self.stopped = true;
-        let footer = self
-            .footer
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
+        let footer = crate::sync::lock(&self.footer).take();
         self.screen.hide_group(self.group);
         if let Some(footer) = footer {
             self.screen.remove(footer, None);

@@ -16,11 +16,12 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+use std::sync::{Arc, Mutex, Weak};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::frames::Frames;
+use crate::sync::lock;
 use crate::terminal::{self, AfterTerminal, Block, Output, Style, fit_with, width};
 use crate::lesson::thread_supervisor::{SpinnerThread, ThreadWait};
 use crate::lesson::{Cancel, Draw};
@@ -136,11 +137,6 @@ struct Heartbeat {
 
 /// The screen on stderr, while any spinner holds it.
 static STDERR: Mutex<Weak<Screen>> = Mutex::new(Weak::new());
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A panic while drawing leaves rows and counters, no broken invariant: go on with them.
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
 
 impl Screen {
     /// The process's screen on stderr: the one already there, or a new one, animated if stderr is a

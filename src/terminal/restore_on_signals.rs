@@ -8,7 +8,7 @@
 use std::ffi::c_int;
 use std::io;
 use std::sync::mpsc;
-use std::sync::{Mutex, PoisonError};
+use std::sync::Mutex;
 use std::thread;
 use std::time::Duration;
 
@@ -136,7 +136,7 @@ impl RestoreOnSignals {
     pub fn install(self) -> io::Result<()> {
         // A mutex, not a `Once`: a failed install leaves it unset, so that a later call can retry.
         static INSTALLED: Mutex<bool> = Mutex::new(false);
-        let mut installed = INSTALLED.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut installed = crate::sync::lock(&INSTALLED);
         if *installed {
             return Ok(());
         }

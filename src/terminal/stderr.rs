@@ -12,7 +12,7 @@ use std::fs::File;
 use std::io::{self, Write};
 use std::os::fd::AsFd;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
 use super::escape;
@@ -63,7 +63,7 @@ pub(crate) fn lock() -> Guard {
     if OWNER.load(Ordering::SeqCst) == me {
         return Guard { guard: None };
     }
-    let guard = LOCK.lock().unwrap_or_else(PoisonError::into_inner);
+    let guard = crate::sync::lock(&LOCK);
     OWNER.store(me, Ordering::SeqCst);
     Guard { guard: Some(guard) }
 }
@@ -101,8 +101,7 @@ pub(crate) fn lock_within(patience: Duration) -> Option<Guard> {
 /// logger may print through a spinner).
 pub(crate) fn lock_after_terminal<T>(state: &Mutex<T>) -> AfterTerminal<'_, T> {
     let terminal = lock();
-    // A panic while drawing leaves the state as usable as before: nothing to recover.
-    let state = state.lock().unwrap_or_else(PoisonError::into_inner);
+    let state = crate::sync::lock(state);
     AfterTerminal {
         state,
         _terminal: terminal,
