@@ -64,6 +64,7 @@ unix! {
     mod spin;
     mod spinner;
     mod spinner_handle;
+    mod style;
 
     pub mod event_loop;
     pub mod task_supervisor;
@@ -74,7 +75,10 @@ unix! {
     pub use multi_spinner::{MultiSpinner, SpinnerRow};
     pub use spin::{Cancel, Draw, Mechanism, Spin, SpinReport};
     pub use spinner::{Spinner, SpinnerOptions, Symbols, spin_until, spin_while};
-    pub use spinner_handle::{Hidden, SpinnerHandle, SpinnerWriter};
+    #[allow(deprecated)]
+    pub use spinner_handle::Hidden;
+    pub use spinner_handle::{SpinnerHandle, SpinnerWriter, Suspended};
+    pub use style::{Color, Finish};
     pub use terminal::restore_on_signals::{RestoreOnSignals, restore_on_signals};
 }
 
