@@ -517,6 +517,75 @@ mod tests {
         spinners.stop();
     }
 
+    /// The rows of the last frame drawn in `text`, top to bottom, each without its glyph.
+    fn last_frame(text: &str) -> Vec<String> {
+        let last = text
+            .rsplit('\r')
+            .find(|piece| !piece.trim_start_matches(|c| c == '\x1b' || c == '[' || c == '2' || c == 'K' || c == 'A' || c == '1').is_empty())
+            .unwrap_or("");
+        last.split('\n')
+            .map(|row| row.trim_start_matches("\x1b[2K"))
+            .map(|row| row.split_once(' ').map_or(row, |(_, rest)| rest).to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn rows_inserted_at_an_index_before_or_after_a_row() {
+        let out = Capture::default();
+        let spinners = MultiSpinner::with_options(
+            SpinnerOptions::new("")
+                .output(out.clone())
+                .draw_when_not_terminal(true)
+                .steady_tick(false),
+        );
+        let c = spinners.add("c");
+        let a = spinners.insert(0, "a");
+        let e = spinners.insert(9, "e");
+        let b = spinners.insert_before(&c, "b");
+        let d = spinners.insert_after(&c, "d");
+        // Many at one spot: the keys run out of room between two rows and are given again. (The
+        // block shows 23 rows: the rows past the tenth are taken away before it is drawn.)
+        let mut many: Vec<(usize, SpinnerRow)> = (0..40)
+            .rev()
+            .map(|n| (n, spinners.insert_after(&a, format!("a{n:02}"))))
+            .collect();
+        many.retain(|(n, _)| *n < 10);
+        out.clear();
+        spinners.tick();
+        let mut expected = vec!["a".to_owned()];
+        expected.extend((0..10).map(|n| format!("a{n:02}")));
+        expected.extend(["b", "c", "d", "e"].map(str::to_owned));
+        assert_eq!(last_frame(&out.text()), expected);
+        drop((a, b, c, d, e, many));
+    }
+
+    #[test]
+    fn rows_finished_in_place_stay_until_the_block_stops() {
+        let out = Capture::default();
+        let spinners = MultiSpinner::with_options(
+            SpinnerOptions::new("")
+                .output(out.clone())
+                .draw_when_not_terminal(true)
+                .steady_tick(false)
+                .symbols(Symbols::Ascii)
+                .finished_in_place(true),
+        );
+        let one = spinners.add("one");
+        let two = spinners.add("two");
+        spinners.tick();
+        one.success("one done");
+        spinners.tick();
+        assert_eq!(last_frame(&out.text()), ["one done", "two"]);
+        two.fail("two failed");
+        spinners.stop();
+        let text = out.text();
+        // The block cleared, then the lines in the block's order, once, where it was.
+        assert!(
+            text.ends_with("\x1b[J\x1b[?25h+ one done\nx two failed\n"),
+            "{text:?}"
+        );
+    }
+
     #[test]
     fn rows_finished_after_the_stop_still_write_their_lines() {
         let out = Capture::default();

@@ -1083,6 +1083,8 @@ mod tests {
 
     use std::thread;
 
+    use crate::{Color, Finish};
+
     fn options(out: &Capture) -> SpinnerOptions {
         SpinnerOptions::new("thinking!")
             .interval(Duration::from_millis(10))
@@ -1303,6 +1305,97 @@ mod tests {
             "{:?}",
             out.text()
         );
+    }
+
+    #[test]
+    fn colours_printed_reach_a_terminal_and_other_controls_do_not() {
+        let out = Capture::default();
+        let spinner = options(&out).start();
+        out.wait_for("thinking!");
+        spinner.println("\x1b[32m INFO\x1b[0m ready \x1b]0;title\x07\x1b[2J\x1b[31mred");
+        writeln!(spinner.writer(), "\x1b[33mWARN\x1b[0m from a writer").unwrap();
+        spinner.stop();
+        let text = out.text();
+        let expected = if crate::style::no_color() {
+            " INFO ready \\u{1b}]0;title\\u{7}\\u{1b}[2Jred\n"
+        } else {
+            "\x1b[32m INFO\x1b[0m ready \\u{1b}]0;title\\u{7}\\u{1b}[2J\x1b[31mred\x1b[0m\n"
+        };
+        assert!(text.contains(expected), "{text:?}");
+        assert!(!text.contains("\x1b]") && !text.contains("\x1b[2J"), "{text:?}");
+        assert!(text.contains("WARN\x1b[0m from a writer\n") || crate::style::no_color());
+    }
+
+    #[test]
+    fn where_nothing_is_drawn_colours_are_dropped() {
+        let out = Capture::default();
+        let spinner = SpinnerOptions::new("\x1b[1mthinking!")
+            .output(out.clone())
+            .announce(true)
+            .finish_color(Finish::Success, Color::Green)
+            .symbols(Symbols::Ascii)
+            .start();
+        out.wait_for("thinking!\n");
+        spinner.println("\x1b[32m INFO\x1b[0m ready \x1b[2J");
+        spinner.success("\x1b[1mdone\x1b[0m");
+        assert_eq!(out.text(), "thinking!\n INFO ready \\u{1b}[2J\n+ done\n");
+    }
+
+    #[test]
+    fn the_prefix_and_the_colours_of_the_frame_and_the_symbols() {
+        let out = Capture::default();
+        let spinner = options(&out)
+            .prefix("[web]")
+            .frame_color(Color::Cyan)
+            .finish_color(Finish::Warn, Color::Yellow)
+            .start();
+        out.wait_for(" thinking!");
+        spinner.warn("2 redirects");
+        let text = out.text();
+        if crate::style::no_color() {
+            assert!(text.contains("[web] | thinking!"), "{text:?}");
+            assert!(text.ends_with("[web] ⚠ 2 redirects\n"), "{text:?}");
+        } else {
+            assert!(text.contains("[web] \x1b[36m|\x1b[0m thinking!"), "{text:?}");
+            assert!(
+                text.ends_with("[web] \x1b[33m⚠\x1b[0m 2 redirects\n"),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn warn_info_and_symbols_of_ones_own() {
+        let out = Capture::default();
+        let ascii = || {
+            SpinnerOptions::new("x")
+                .output(out.clone())
+                .symbols(Symbols::Ascii)
+        };
+        ascii().start().warn("warned");
+        ascii().start().info("noted");
+        ascii().finish_symbol(Finish::Fail, "FAIL").start().fail("3 tests");
+        ascii().finish_symbol(Finish::Info, "").start().info("just text");
+        assert_eq!(
+            out.text(),
+            "! warned\ni noted\nFAIL 3 tests\njust text\n"
+        );
+    }
+
+    #[test]
+    fn blocking_work_prints_through_the_handle_and_can_finish_the_spinner() {
+        let out = Capture::default();
+        let answer = SpinnerOptions::new("copying")
+            .output(out.clone())
+            .symbols(Symbols::Ascii)
+            .spin_while_with(|spinner| {
+                spinner.println("copied a.txt");
+                spinner.set_message("copying b.txt");
+                spinner.success("copied 2 files");
+                42
+            });
+        assert_eq!(answer, 42);
+        assert_eq!(out.text(), "copied a.txt\n+ copied 2 files\n");
     }
 
     #[test]
