@@ -521,7 +521,7 @@ mod tests {
     fn last_frame(text: &str) -> Vec<String> {
         let last = text
             .rsplit('\r')
-            .find(|piece| !piece.trim_start_matches(|c| c == '\x1b' || c == '[' || c == '2' || c == 'K' || c == 'A' || c == '1').is_empty())
+            .find(|piece| !piece.trim_start_matches(['\x1b', '[', '2', 'K', 'A', '1']).is_empty())
             .unwrap_or("");
         last.split('\n')
             .map(|row| row.trim_start_matches("\x1b[2K"))
