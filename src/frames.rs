@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::terminal::{sanitize, width};
+use crate::terminal::{sanitize_keeping_colours, width};
 
 /// The glyphs a spinner cycles through: [`Frames::ASCII`] (the default), [`Frames::BRAILLE`], or
 /// your own ([`Frames::new`]).
@@ -44,8 +44,9 @@ impl Frames {
 
     /// Frames of your own, drawn in this order, as indicatif's `tick_strings`. Each takes the
     /// columns of the widest (narrower ones are padded), so the message after them stays put.
-    /// Control characters are shown as escapes (see [`sanitize`](crate::terminal::sanitize)). An
-    /// empty list draws no glyph: the message alone. On stderr where the locale is not UTF-8, frames
+    /// A frame may carry colours, kept where the terminal shows them (see
+    /// [Colours](crate::SpinnerOptions#colours)); any other control character is shown as its
+    /// escape. An empty list draws no glyph: the message alone. On stderr where the locale is not UTF-8, frames
     /// that are not ASCII are drawn as [`Frames::ASCII`].
     ///
     /// # Examples
@@ -64,7 +65,7 @@ impl Frames {
     {
         let glyphs: Arc<[String]> = glyphs
             .into_iter()
-            .map(|glyph| sanitize(glyph.as_ref()).into_owned())
+            .map(|glyph| sanitize_keeping_colours(glyph.as_ref(), true).into_owned())
             .collect();
         let width = glyphs.iter().map(|glyph| width(glyph)).max().unwrap_or(0);
         Frames(Glyphs::Own { glyphs, width })
@@ -153,9 +154,16 @@ mod tests {
     }
 
     #[test]
+    fn a_coloured_frame_keeps_its_colour_and_takes_the_columns_of_its_glyph() {
+        let frames = Frames::new(["\x1b[31m●", "○"]);
+        assert_eq!(frames.glyph(0), "\x1b[31m●\x1b[0m");
+        assert_eq!(frames.width(), 1);
+    }
+
+    #[test]
     fn controls_in_a_frame_are_shown_as_escapes_and_no_frames_is_no_glyph() {
-        let frames = Frames::new(["\x1b[31m|"]);
-        assert_eq!(frames.glyph(0), "\\u{1b}[31m|");
+        let frames = Frames::new(["\x1b[2J|"]);
+        assert_eq!(frames.glyph(0), "\\u{1b}[2J|");
         let none = Frames::new(Vec::<String>::new());
         assert_eq!((none.len(), none.glyph(7), none.width()), (0, "", 0));
     }

@@ -67,6 +67,7 @@ unix! {
     mod screen;
     mod spinner;
     mod spinner_handle;
+    mod style;
     mod sync;
 
     pub mod lesson;
@@ -75,7 +76,10 @@ unix! {
     pub use frames::Frames;
     pub use multi_spinner::{MultiSpinner, SpinnerRow};
     pub use spinner::{Spinner, SpinnerOptions, Symbols, spin_until, spin_while};
-    pub use spinner_handle::{Hidden, SpinnerHandle, SpinnerWriter};
+    #[allow(deprecated)]
+    pub use spinner_handle::Hidden;
+    pub use spinner_handle::{SpinnerHandle, SpinnerWriter, Suspended};
+    pub use style::{Color, Finish};
     pub use terminal::restore_on_signals::{RestoreOnSignals, restore_on_signals};
 
     /// Moved to [`lesson::Cancel`].

@@ -8,12 +8,13 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 
 use crate::lesson::Draw;
-use crate::screen::{RowId, Screen};
+use crate::screen::{At, RowId, Screen};
 use crate::spinner::{Look, Spinner, SpinnerOptions};
-use crate::spinner_handle::{Hidden, SpinnerWriter};
+use crate::spinner_handle::{Ending, SpinnerWriter, Suspended};
 
 /// One row of a [`MultiSpinner`]: a [`Spinner`], with all of its methods (`set_message`,
-/// `println`, `suspend`, `writer`, `elapsed`, `success`, `fail`). Dropping it removes the row.
+/// `println`, `suspend`, `writer`, `elapsed`, `success`, `fail`, `warn`, `info`). Dropping it
+/// removes the row.
 ///
 /// # Examples
 ///
@@ -62,6 +63,8 @@ pub struct MultiSpinner {
     group: u64,
     /// What each row is made with: frames, interval, symbols, how it turns.
     look: Look,
+    /// How each row's final line starts.
+    ending: Arc<Ending>,
     /// The block's own message, a row below the others while it is not empty.
     footer: Mutex<Option<RowId>>,
     stopped: bool,
@@ -109,10 +112,12 @@ impl MultiSpinner {
             .look()
             .clone();
         let message = look.message.clone();
+        let ending = look.ending();
         let spinners = MultiSpinner {
             screen,
             group,
             look,
+            ending,
             footer: Mutex::new(None),
             stopped: false,
         };
@@ -132,9 +137,63 @@ impl MultiSpinner {
     /// second.success("job 2 done");
     /// ```
     pub fn add(&self, message: impl Into<String>) -> SpinnerRow {
-        let row = self.look.row(message.into(), self.group, true);
-        let id = self.screen.add(row);
-        Spinner::new(Arc::clone(&self.screen), id, self.look.symbols)
+        self.add_at(message.into(), At::End)
+    }
+
+    /// Adds a row showing `message` as the `index`th row of the block, counted from 0 at the top
+    /// (rows finished in place count); past the last row, at the bottom, as [`add`](Self::add).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let spinners = spinline::MultiSpinner::start();
+    /// let build = spinners.add("building");
+    /// let fetch = spinners.insert(0, "fetching"); // above `building`
+    /// fetch.success("fetched");
+    /// build.success("built");
+    /// ```
+    pub fn insert(&self, index: usize, message: impl Into<String>) -> SpinnerRow {
+        self.add_at(message.into(), At::Index(self.group, index))
+    }
+
+    /// Adds a row showing `message` just above `row` (a row of this block, or of any spinner on
+    /// the same output); if `row` is gone, at the bottom.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let spinners = spinline::MultiSpinner::start();
+    /// let test = spinners.add("testing");
+    /// let build = spinners.insert_before(&test, "building");
+    /// build.success("built");
+    /// test.success("tested");
+    /// ```
+    pub fn insert_before(&self, row: &SpinnerRow, message: impl Into<String>) -> SpinnerRow {
+        self.add_at(message.into(), At::Before(row.row()))
+    }
+
+    /// Adds a row showing `message` just below `row` (a row of this block, or of any spinner on
+    /// the same output): a step of it, say. If `row` is gone, at the bottom.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let spinners = spinline::MultiSpinner::start();
+    /// let build = spinners.add("building");
+    /// let test = spinners.add("testing");
+    /// let step = spinners.insert_after(&build, "  compiling libc"); // between the two
+    /// step.stop();
+    /// build.success("built");
+    /// test.success("tested");
+    /// ```
+    pub fn insert_after(&self, row: &SpinnerRow, message: impl Into<String>) -> SpinnerRow {
+        self.add_at(message.into(), At::After(row.row()))
+    }
+
+    fn add_at(&self, message: String, at: At) -> SpinnerRow {
+        let row = self.look.row(message, self.group, true);
+        let id = self.screen.add(row, at);
+        Spinner::new(Arc::clone(&self.screen), id, Arc::clone(&self.ending))
     }
 
     /// Shows `message` on the block's own row, below the others; an empty message takes the row
@@ -160,7 +219,7 @@ impl MultiSpinner {
             (None, false) if !self.stopped => {
                 let mut row = self.look.row(message, self.group, true);
                 row.footer = true;
-                *footer = Some(self.screen.add(row));
+                *footer = Some(self.screen.add(row, At::End));
             }
             (None, _) => {}
         }
@@ -245,23 +304,31 @@ impl MultiSpinner {
     /// spinners.suspend(|| eprintln!("a line on a clean terminal"));
     /// ```
     pub fn suspend<T>(&self, f: impl FnOnce() -> T) -> T {
-        let _hidden = self.hide();
+        let _suspended = self.suspend_guard();
         f()
     }
 
-    /// Clears the block until the returned guard is dropped (see [`Spinner::hide`]).
+    /// Clears the block until the returned guard is dropped (see [`Spinner::suspend_guard`]).
     ///
     /// # Examples
     ///
     /// ```
     /// let spinners = spinline::MultiSpinner::start();
     /// let _row = spinners.add("waiting for input");
-    /// let hidden = spinners.hide();
+    /// let suspended = spinners.suspend_guard();
     /// eprintln!("a line on a clean terminal");
-    /// drop(hidden);
+    /// drop(suspended);
     /// ```
-    pub fn hide(&self) -> Hidden {
-        Hidden::new(Arc::clone(&self.screen))
+    pub fn suspend_guard(&self) -> Suspended {
+        Suspended::new(Arc::clone(&self.screen))
+    }
+
+    /// The old name of [`suspend_guard`](MultiSpinner::suspend_guard).
+    #[deprecated(note = "renamed `suspend_guard`: the block is suspended, as by `suspend`; \
+                         `is_hidden` means never drawn")]
+    #[allow(deprecated)]
+    pub fn hide(&self) -> crate::Hidden {
+        self.suspend_guard()
     }
 
     /// Takes the block's rows off the screen (and, if no other spinner is shown, shows the cursor).
@@ -444,6 +511,75 @@ mod tests {
         );
         row.stop();
         spinners.stop();
+    }
+
+    /// The rows of the last frame drawn in `text`, top to bottom, each without its glyph.
+    fn last_frame(text: &str) -> Vec<String> {
+        let last = text
+            .rsplit('\r')
+            .find(|piece| !piece.trim_start_matches(['\x1b', '[', '2', 'K', 'A', '1']).is_empty())
+            .unwrap_or("");
+        last.split('\n')
+            .map(|row| row.trim_start_matches("\x1b[2K"))
+            .map(|row| row.split_once(' ').map_or(row, |(_, rest)| rest).to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn rows_inserted_at_an_index_before_or_after_a_row() {
+        let out = Capture::default();
+        let spinners = MultiSpinner::with_options(
+            SpinnerOptions::new("")
+                .output(out.clone())
+                .draw_when_not_terminal(true)
+                .steady_tick(false),
+        );
+        let c = spinners.add("c");
+        let a = spinners.insert(0, "a");
+        let e = spinners.insert(9, "e");
+        let b = spinners.insert_before(&c, "b");
+        let d = spinners.insert_after(&c, "d");
+        // Many at one spot: the keys run out of room between two rows and are given again. (The
+        // block shows 23 rows: the rows past the tenth are taken away before it is drawn.)
+        let mut many: Vec<(usize, SpinnerRow)> = (0..40)
+            .rev()
+            .map(|n| (n, spinners.insert_after(&a, format!("a{n:02}"))))
+            .collect();
+        many.retain(|(n, _)| *n < 10);
+        out.clear();
+        spinners.tick();
+        let mut expected = vec!["a".to_owned()];
+        expected.extend((0..10).map(|n| format!("a{n:02}")));
+        expected.extend(["b", "c", "d", "e"].map(str::to_owned));
+        assert_eq!(last_frame(&out.text()), expected);
+        drop((a, b, c, d, e, many));
+    }
+
+    #[test]
+    fn rows_finished_in_place_stay_until_the_block_stops() {
+        let out = Capture::default();
+        let spinners = MultiSpinner::with_options(
+            SpinnerOptions::new("")
+                .output(out.clone())
+                .draw_when_not_terminal(true)
+                .steady_tick(false)
+                .symbols(Symbols::Ascii)
+                .finished_in_place(true),
+        );
+        let one = spinners.add("one");
+        let two = spinners.add("two");
+        spinners.tick();
+        one.success("one done");
+        spinners.tick();
+        assert_eq!(last_frame(&out.text()), ["one done", "two"]);
+        two.fail("two failed");
+        spinners.stop();
+        let text = out.text();
+        // The block cleared, then the lines in the block's order, once, where it was.
+        assert!(
+            text.ends_with("\x1b[J\x1b[?25h+ one done\nx two failed\n"),
+            "{text:?}"
+        );
     }
 
     #[test]

@@ -14,7 +14,8 @@
 //! a spinner of its own draws the block at each tick, and a row of a `MultiSpinner` waits for the
 //! block's tick, so that many rows cost one write a frame.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::sync::{Arc, Mutex, Weak};
 use std::thread;
@@ -22,6 +23,8 @@ use std::time::{Duration, Instant};
 
 use crate::frames::Frames;
 use crate::sync::lock;
+use crate::style::{Color, no_color, paint};
+use crate::terminal::sanitize_keeping_colours;
 use crate::terminal::{self, AfterTerminal, Block, Output, Style, fit_with, width};
 use crate::lesson::thread_supervisor::{SpinnerThread, ThreadWait};
 use crate::lesson::{Cancel, Draw};
@@ -30,12 +33,36 @@ use crate::lesson::{Cancel, Draw};
 /// frame, and a character in the last column makes some terminals wrap.
 const MARGIN: usize = 2;
 
-/// A row's place: footers (a block's own message) come below the other rows, and rows in the order
-/// they were added.
+/// A row, for as long as it lives (its place in the block may change: see [`Place`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct RowId(u64);
+
+/// A row's place, top to bottom: footers (a block's own message) below the other rows, the others
+/// by `key`. A row added goes below every other; a row inserted between two gets a key between
+/// theirs, and when two keys have no room left between them every row is given a new key (a
+/// [`RowId`] held by a spinner never changes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub(crate) struct RowId {
+struct Place {
     footer: bool,
+    key: u64,
     id: u64,
+}
+
+/// The room between the keys of two rows added one after the other: 32 rows can be inserted at
+/// the same spot before the keys are given again.
+const KEY_GAP: u64 = 1 << 32;
+
+/// Where a new row goes.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum At {
+    /// Below every row (above the footers).
+    End,
+    /// Just above this row.
+    Before(RowId),
+    /// Just below this row.
+    After(RowId),
+    /// The `index`th row of the group, counted from 0 at the top; past its last row, [`At::End`].
+    Index(u64, usize),
 }
 
 /// What a new row shows and how it turns.
@@ -57,6 +84,12 @@ pub(crate) struct RowSpec {
     pub(crate) heartbeat: Duration,
     /// The time since it started is shown after its message.
     pub(crate) elapsed: bool,
+    /// Shown before the frame.
+    pub(crate) prefix: String,
+    /// The frame's colour.
+    pub(crate) frame_color: Option<Color>,
+    /// Its final line stays where the row was, until its block stops.
+    pub(crate) finished_in_place: bool,
 }
 
 /// The rows on one output and their painter.
@@ -82,8 +115,15 @@ struct Painter {
 #[derive(Debug)]
 struct State {
     block: Block<Output>,
-    rows: BTreeMap<RowId, Row>,
+    rows: BTreeMap<Place, Row>,
+    /// Where each row is.
+    places: HashMap<u64, Place>,
     next_id: u64,
+    /// The key of the next row added below the others.
+    next_key: u64,
+    /// Colours are shown: the block animates (a terminal, or drawn anyway) and `NO_COLOR` does not
+    /// say otherwise. Elsewhere they are dropped from every line and row.
+    colours: bool,
     next_group: u64,
     /// How many `suspend`s are running: nothing is drawn until none is.
     suspended: usize,
@@ -111,6 +151,11 @@ struct Row {
     heartbeat: Option<Heartbeat>,
     started: Instant,
     elapsed: bool,
+    prefix: String,
+    frame_color: Option<Color>,
+    finished_in_place: bool,
+    /// Finished in place: its final line, shown where the row was until its block stops.
+    done: Option<String>,
     /// The message cut to `cut_room` columns, kept until the message or the room changes: cutting
     /// (grapheme clusters, display widths) is the costly part of a frame.
     cut: String,
@@ -172,12 +217,16 @@ impl Screen {
     }
 
     fn new(block: Block<Output>, ascii_only: bool) -> Arc<Screen> {
+        let colours = matches!(block.style(), Style::Animated { .. }) && !no_color();
         Arc::new(Screen {
             shared: Arc::new(Shared {
                 state: Mutex::new(State {
                     block,
                     rows: BTreeMap::new(),
+                    places: HashMap::new(),
                     next_id: 0,
+                    next_key: KEY_GAP,
+                    colours,
                     next_group: 0,
                     suspended: 0,
                     ascii_only,
@@ -209,8 +258,9 @@ impl Screen {
         )
     }
 
-    /// Adds a row; it is drawn at once if the block is on the screen, else at its first frame.
-    pub(crate) fn add(&self, spec: RowSpec) -> RowId {
+    /// Adds a row at `at`; it is drawn at once if the block is on the screen, else at its first
+    /// frame.
+    pub(crate) fn add(&self, spec: RowSpec, at: At) -> RowId {
         let now = Instant::now();
         let steady = spec.steady;
         let row = {
@@ -222,10 +272,8 @@ impl Screen {
                 spec.frames
             };
             state.next_id += 1;
-            let id = RowId {
-                footer: spec.footer,
-                id: state.next_id,
-            };
+            let id = RowId(state.next_id);
+            let place = state.place_for(id, spec.footer, at);
             let heartbeat = now
                 .checked_add(spec.heartbeat)
                 .filter(|_| !spec.heartbeat.is_zero())
@@ -233,8 +281,9 @@ impl Screen {
                     every: spec.heartbeat,
                     next,
                 });
+            state.places.insert(id.0, place);
             state.rows.insert(
-                id,
+                place,
                 Row {
                     message: spec.message,
                     frames,
@@ -251,6 +300,10 @@ impl Screen {
                     heartbeat,
                     started: now,
                     elapsed: spec.elapsed,
+                    prefix: spec.prefix,
+                    frame_color: spec.frame_color,
+                    finished_in_place: spec.finished_in_place,
+                    done: None,
                     cut: String::new(),
                     cut_width: 0,
                     cut_room: None,
@@ -259,12 +312,12 @@ impl Screen {
                     shown: false,
                 },
             );
-            let row = &state.rows[&id];
+            let row = &state.rows[&place];
             // A row of a block its owner ticks waits for the block's next frame.
             if state.block.is_drawn() && !row.waits_for_its_block() {
                 state.draw(None);
             }
-            let needs_painter = state.rows[&id].needs_painter(state.block.style());
+            let needs_painter = state.rows[&place].needs_painter(state.block.style());
             (id, needs_painter)
         };
         if let (Some(interval), (_, true)) = (steady, row) {
@@ -280,8 +333,8 @@ impl Screen {
         let (draws, logs) = {
             let mut state = lock(&self.shared.state);
             let hidden = matches!(state.block.style(), Style::Hidden);
-            match state.rows.get_mut(&row) {
-                Some(turned) if !turned.hidden => {
+            match state.row_mut(row) {
+                Some(turned) if !turned.hidden && turned.done.is_none() => {
                     turned.ticks += 1;
                     (turned.draws_on_tick && !hidden, hidden && turned.log_due())
                 }
@@ -291,8 +344,9 @@ impl Screen {
         if draws || logs {
             let mut state = self.state();
             if logs {
+                let place = state.places.get(&row.0).copied();
                 let State { rows, block, .. } = &mut *state;
-                if let Some(turned) = rows.get_mut(&row) {
+                if let Some(turned) = place.and_then(|place| rows.get_mut(&place)) {
                     turned.log(block);
                 }
             }
@@ -322,18 +376,42 @@ impl Screen {
     /// Shows `message` on `row` from the next frame on.
     pub(crate) fn set_message(&self, row: RowId, message: String) {
         let mut state = lock(&self.shared.state);
-        if let Some(row) = state.rows.get_mut(&row) {
+        if let Some(row) = state.row_mut(row) {
             row.message = message;
             row.cut_room = None;
         }
     }
 
     /// Takes `row` away, and writes `line` (if any) where it was: above the rows left, which are
-    /// drawn again below it in the same write.
+    /// drawn again below it in the same write. A row made to finish in place keeps its place in
+    /// its block with `line` on it, until the block stops; a row already finished so only writes
+    /// `line`.
     pub(crate) fn remove(&self, row: RowId, line: Option<&str>) {
         let steady = {
             let mut state = self.state();
-            let removed = state.rows.remove(&row);
+            let animated = matches!(state.block.style(), Style::Animated { .. });
+            let (done, in_place) = state.row_mut(row).map_or((false, false), |kept| {
+                let in_place = kept.finished_in_place && !kept.hidden && animated;
+                (kept.done.is_some(), in_place && line.is_some())
+            });
+            if done {
+                // Finished already: its place keeps the first line; another goes above.
+                if let Some(line) = line {
+                    state.print(line);
+                }
+                return;
+            }
+            if let (true, Some(kept)) = (in_place, state.row_mut(row)) {
+                kept.done = line.map(str::to_owned);
+                let steady = kept.steady.take().is_some();
+                state.draw(None);
+                drop(state);
+                if steady {
+                    self.stop_painter_if_idle();
+                }
+                return;
+            }
+            let removed = state.take(row);
             // A row of a block its owner ticks goes at the block's next frame, unless it leaves a
             // line, which is written now (or it was the last row shown, which clears the block).
             let waits = removed.as_ref().is_some_and(Row::waits_for_its_block)
@@ -354,10 +432,25 @@ impl Screen {
     pub(crate) fn hide_group(&self, group: u64) {
         {
             let mut state = self.state();
+            // Rows finished in place leave their lines above, in their order, as the block goes.
+            let done: Vec<Place> = state
+                .rows
+                .iter()
+                .filter(|(_, row)| row.group == group && row.done.is_some())
+                .map(|(place, _)| *place)
+                .collect();
+            let mut lines = Vec::new();
+            for place in done {
+                state.places.remove(&place.id);
+                if let Some(line) = state.rows.remove(&place).and_then(|row| row.done) {
+                    lines.push(line);
+                }
+            }
             for row in state.rows.values_mut().filter(|row| row.group == group) {
                 row.hidden = true;
             }
-            state.draw(None);
+            let lines = lines.join("\n");
+            state.draw((!lines.is_empty()).then_some(&*lines));
         }
         self.stop_painter_if_idle();
     }
@@ -481,8 +574,9 @@ impl State {
     /// drawn, or while a `suspend` runs, only `line` is written.
     fn draw(&mut self, line: Option<&str>) {
         self.block.catch_up();
+        let colours = self.colours;
         let Style::Animated { columns, rows } = self.block.style() else {
-            write_lines(&mut self.block, line);
+            write_lines(&mut self.block, line, colours);
             return;
         };
         let shown = self.suspended == 0 && self.rows.values().any(|row| !row.hidden);
@@ -490,7 +584,7 @@ impl State {
             if self.suspended == 0 {
                 self.block.finish();
             }
-            write_lines(&mut self.block, line);
+            write_lines(&mut self.block, line, colours);
             return;
         }
         let State {
@@ -500,9 +594,16 @@ impl State {
             ..
         } = self;
         let ellipsis = block.ellipsis();
-        let composed = compose(all, more, usize::from(columns), usize::from(rows), ellipsis);
+        let composed = compose(
+            all,
+            more,
+            usize::from(columns),
+            usize::from(rows),
+            ellipsis,
+            colours,
+        );
         block.in_one_write(|block| {
-            write_lines(block, line);
+            write_lines(block, line, colours);
             block.draw_rows(&composed);
         });
     }
@@ -512,15 +613,92 @@ impl State {
         if self.block.is_drawn() && self.suspended == 0 {
             self.draw(Some(text));
         } else {
-            write_lines(&mut self.block, Some(text));
+            write_lines(&mut self.block, Some(text), self.colours);
         }
+    }
+
+    /// The row `id`, wherever it is.
+    fn row_mut(&mut self, id: RowId) -> Option<&mut Row> {
+        let place = self.places.get(&id.0)?;
+        self.rows.get_mut(place)
+    }
+
+    /// Takes the row `id` out.
+    fn take(&mut self, id: RowId) -> Option<Row> {
+        let place = self.places.remove(&id.0)?;
+        self.rows.remove(&place)
+    }
+
+    /// The place of a new row `id` at `at`.
+    fn place_for(&mut self, id: RowId, footer: bool, at: At) -> Place {
+        let row_place = |row: RowId| self.places.get(&row.0).copied().filter(|p| !p.footer);
+        let before = match at {
+            _ if footer => None,
+            At::End => None,
+            At::Before(row) => row_place(row),
+            At::After(row) => row_place(row).and_then(|place| {
+                self.rows
+                    .range(place..)
+                    .map(|(place, _)| *place)
+                    .find(|below| *below != place && !below.footer)
+            }),
+            At::Index(group, index) => self
+                .rows
+                .iter()
+                .filter(|(place, row)| !place.footer && row.group == group)
+                .nth(index)
+                .map(|(place, _)| *place),
+        };
+        let key = match before {
+            None => {
+                let key = self.next_key;
+                self.next_key = self.next_key.saturating_add(KEY_GAP);
+                key
+            }
+            Some(mut next) => {
+                let above = |rows: &BTreeMap<Place, Row>, next: Place| {
+                    rows.range(..next).next_back().map_or(0, |(place, _)| place.key)
+                };
+                if next.key - above(&self.rows, next) < 2 {
+                    next = self.spread_keys(next);
+                }
+                let above = above(&self.rows, next);
+                above + (next.key - above) / 2
+            }
+        };
+        Place {
+            footer,
+            key,
+            id: id.0,
+        }
+    }
+
+    /// Gives every row a new key, [`KEY_GAP`] apart, in the same order; returns `place`'s new place.
+    fn spread_keys(&mut self, place: Place) -> Place {
+        let rows = std::mem::take(&mut self.rows);
+        let mut moved = place;
+        for (n, (old, row)) in (1..).zip(rows) {
+            let new = Place {
+                key: n * KEY_GAP,
+                ..old
+            };
+            if old == place {
+                moved = new;
+            }
+            self.places.insert(old.id, new);
+            self.rows.insert(new, row);
+        }
+        self.next_key = (self.rows.len() as u64 + 1) * KEY_GAP;
+        moved
     }
 }
 
-/// Writes each line of `text` as a line of its own (a `\r` before its end dropped).
-fn write_lines(block: &mut Block<Output>, text: Option<&str>) {
+/// Writes each line of `text` as a line of its own (a `\r` before its end dropped), its colours
+/// kept where the terminal shows them and dropped elsewhere.
+fn write_lines(block: &mut Block<Output>, text: Option<&str>, colours: bool) {
     for line in text.into_iter().flat_map(|text| text.split('\n')) {
-        block.write_line(line.strip_suffix('\r').unwrap_or(line));
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        block.write_line(&sanitize_keeping_colours(line, colours));
     }
 }
 
@@ -528,11 +706,12 @@ fn write_lines(block: &mut Block<Output>, text: Option<&str>) {
 /// (one row is kept free below, so the block never scrolls the screen), the rows left out counted
 /// in one row, the footers last.
 fn compose<'a>(
-    rows: &'a mut BTreeMap<RowId, Row>,
+    rows: &'a mut BTreeMap<Place, Row>,
     more: &'a mut String,
     columns: usize,
     height: usize,
     ellipsis: &str,
+    colours: bool,
 ) -> Vec<(&'a str, Option<usize>)> {
     let room = height.saturating_sub(1).max(1);
     let (footers, others) =
@@ -565,14 +744,14 @@ fn compose<'a>(
                 others_seen <= shown_others
             };
         if row.shown {
-            row.compose(columns, ellipsis);
+            row.compose(columns, ellipsis, colours);
         }
     }
     more.clear();
     if left_out > 0 && for_others > 0 {
         more.push_str(&format!("  {ellipsis} and {left_out} more"));
     }
-    let rows: &'a BTreeMap<RowId, Row> = rows;
+    let rows: &'a BTreeMap<Place, Row> = rows;
     let more: &'a str = more;
     let drawn = |footer: bool| {
         rows.values()
@@ -597,32 +776,55 @@ impl Row {
     /// nothing is drawn, written as a line now and then).
     fn needs_painter(&self, style: Style) -> bool {
         self.steady.is_some()
+            && self.done.is_none()
             && !self.hidden
             && (matches!(style, Style::Animated { .. })
                 || self.announce
                 || self.heartbeat.is_some())
     }
 
-    /// Composes the row for `columns`: its glyph (every glyph of its frames takes as many columns
-    /// as the widest), its message cut to what is left, and the time it has run.
-    fn compose(&mut self, columns: usize, ellipsis: &str) {
+    /// Composes the row for `columns`: its prefix, its glyph (every glyph of its frames takes as
+    /// many columns as the widest), its message cut to what is left, and the time it has run; or,
+    /// finished in place, its final line. Colours only where `colours` says they are shown.
+    fn compose(&mut self, columns: usize, ellipsis: &str, colours: bool) {
+        if let Some(done) = &self.done {
+            let line = sanitize_keeping_colours(done, colours);
+            self.text = fit_with(&line, columns.saturating_sub(MARGIN), ellipsis).into_owned();
+            self.text_width = width(&self.text);
+            return;
+        }
         let glyph = self.frames.glyph(self.ticks.saturating_sub(1) as usize);
         let glyph_room = self.frames.width();
         let suffix = self
             .elapsed
             .then(|| format!("  {}", elapsed(self.started.elapsed())));
         let suffix_width = suffix.as_deref().map_or(0, width);
-        let lead = if glyph_room > 0 { glyph_room + 1 } else { 0 };
+        let prefix = if self.prefix.is_empty() {
+            Cow::Borrowed("")
+        } else {
+            let prefix = sanitize_keeping_colours(&self.prefix, colours);
+            let room = columns.saturating_sub(MARGIN + glyph_room + 1);
+            Cow::Owned(format!("{} ", fit_with(&prefix, room, ellipsis)))
+        };
+        let prefix_width = width(&prefix);
+        let lead = prefix_width + if glyph_room > 0 { glyph_room + 1 } else { 0 };
         let room = columns.saturating_sub(MARGIN + lead + suffix_width);
         if self.cut_room != Some(room) {
-            self.cut = fit_with(&self.message, room, ellipsis).into_owned();
+            let message = sanitize_keeping_colours(&self.message, colours);
+            self.cut = fit_with(&message, room, ellipsis).into_owned();
             self.cut_width = width(&self.cut);
             self.cut_room = Some(room);
         }
         self.text.clear();
+        self.text.push_str(&prefix);
         if glyph_room > 0 {
-            self.text.push_str(glyph);
-            for _ in width(glyph)..glyph_room {
+            let glyph = sanitize_keeping_colours(glyph, colours);
+            let glyph = match self.frame_color {
+                Some(color) if colours => Cow::Owned(paint(Some(color), &glyph)),
+                _ => glyph,
+            };
+            self.text.push_str(&glyph);
+            for _ in width(&glyph)..glyph_room {
                 self.text.push(' ');
             }
             self.text.push(' ');
@@ -649,7 +851,8 @@ impl Row {
         if self.announce {
             self.announce = false;
             if !self.message.is_empty() {
-                block.write_line(&self.message);
+                // Only where nothing is drawn: no colour.
+                block.write_line(&sanitize_keeping_colours(&self.message, false));
             }
         }
         let Some(beat) = &mut self.heartbeat else {
@@ -665,7 +868,7 @@ impl Row {
             None => self.heartbeat = None,
         }
         let text = format!("still {} ({})", self.message, clock(now - self.started));
-        block.write_line(&text);
+        block.write_line(&sanitize_keeping_colours(&text, false));
     }
 }
 

@@ -23,11 +23,13 @@ use std::time::{Duration, Instant};
 
 use crate::lesson::Draw;
 use crate::Frames;
-use crate::screen::{RowId, RowSpec, Screen};
-use crate::spinner_handle::{Hidden, SpinnerHandle, SpinnerWriter};
+use crate::screen::{At, RowId, RowSpec, Screen};
+use crate::spinner_handle::{Ending, SpinnerHandle, SpinnerWriter, Suspended};
+use crate::style::{Color, Finish, paint};
 use crate::terminal;
 
-/// The symbols of a final line: `✔ done` or `✖ failed`.
+/// The symbols of a final line: `✔ done`, `✖ failed`, `⚠ warned`, `ℹ noted`. One of them can be
+/// replaced by a symbol of one's own ([`SpinnerOptions::finish_symbol`]).
 ///
 /// # Examples
 ///
@@ -40,9 +42,9 @@ use crate::terminal;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Symbols {
-    /// `✔` and `✖`.
+    /// `✔`, `✖`, `⚠` and `ℹ`.
     Unicode,
-    /// `+` and `x`, for terminals and fonts without them.
+    /// `+`, `x`, `!` and `i`, for terminals and fonts without them.
     Ascii,
 }
 
@@ -83,20 +85,70 @@ impl Symbols {
         }
     }
 
-    /// The failure symbol.
+    /// The symbol of [`Spinner::fail`].
     ///
     /// # Examples
     ///
     /// ```
     /// use spinline::Symbols;
     ///
-    /// assert_eq!(Symbols::Unicode.failure(), "✖");
-    /// assert_eq!(Symbols::Ascii.failure(), "x");
+    /// assert_eq!(Symbols::Unicode.fail(), "✖");
+    /// assert_eq!(Symbols::Ascii.fail(), "x");
     /// ```
-    pub fn failure(self) -> &'static str {
+    pub fn fail(self) -> &'static str {
         match self {
             Symbols::Unicode => "✖",
             Symbols::Ascii => "x",
+        }
+    }
+
+    /// The symbol of [`Spinner::fail`]: the old name of [`Symbols::fail`].
+    #[deprecated(note = "renamed `Symbols::fail`, as `Spinner::fail` that writes it")]
+    pub fn failure(self) -> &'static str {
+        self.fail()
+    }
+
+    /// The symbol of [`Spinner::warn`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinline::Symbols;
+    ///
+    /// assert_eq!(Symbols::Unicode.warn(), "⚠");
+    /// assert_eq!(Symbols::Ascii.warn(), "!");
+    /// ```
+    pub fn warn(self) -> &'static str {
+        match self {
+            Symbols::Unicode => "⚠",
+            Symbols::Ascii => "!",
+        }
+    }
+
+    /// The symbol of [`Spinner::info`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinline::Symbols;
+    ///
+    /// assert_eq!(Symbols::Unicode.info(), "ℹ");
+    /// assert_eq!(Symbols::Ascii.info(), "i");
+    /// ```
+    pub fn info(self) -> &'static str {
+        match self {
+            Symbols::Unicode => "ℹ",
+            Symbols::Ascii => "i",
+        }
+    }
+
+    /// The symbol of a final line of kind `finish`.
+    fn of(self, finish: Finish) -> &'static str {
+        match finish {
+            Finish::Success => self.success(),
+            Finish::Fail => self.fail(),
+            Finish::Warn => self.warn(),
+            Finish::Info => self.info(),
         }
     }
 }
@@ -108,6 +160,18 @@ impl Symbols {
 /// By default: `|/-\` every 100 ms on stderr, drawn only when stderr is a terminal (and `TERM` is
 /// not `dumb`); otherwise no frames, so logs and pipes stay clean, and only a final line
 /// ([`Spinner::success`], [`Spinner::fail`]) is written, as plain text.
+///
+/// # Colours
+///
+/// Text printed through a spinner (its message, [`Spinner::println`], [`Spinner::writer`], frames
+/// of one's own) keeps its colours and text attributes (SGR escape codes: a coloured logger's
+/// output stays coloured); every other control (a cursor move, a clear-screen, a window title, a
+/// hyperlink) is shown as its escape, never obeyed. Colours take no column when a line is cut to
+/// the terminal's width, and a line that leaves one set is reset at its end. Where colours are not
+/// shown (the output is not a terminal, `TERM=dumb`, or `NO_COLOR` is set and not empty) they are
+/// dropped: a log file gets plain text. The spinner's own colours
+/// ([`frame_color`](SpinnerOptions::frame_color), [`finish_color`](SpinnerOptions::finish_color))
+/// follow the same rule; there are none by default.
 ///
 /// # Examples
 ///
@@ -140,6 +204,12 @@ pub(crate) struct Look {
     steady_tick: bool,
     announce: bool,
     elapsed: bool,
+    prefix: String,
+    frame_color: Option<Color>,
+    /// Symbols of one's own, by [`Finish::index`].
+    finish_symbols: [Option<String>; 4],
+    finish_colors: [Option<Color>; 4],
+    finished_in_place: bool,
 }
 
 impl Look {
@@ -156,7 +226,23 @@ impl Look {
             announce: self.announce,
             heartbeat: self.heartbeat,
             elapsed: self.elapsed,
+            prefix: self.prefix.clone(),
+            frame_color: self.frame_color,
+            finished_in_place: of_block && self.finished_in_place,
         }
+    }
+
+    /// How the final lines of its rows start: the prefix, then each kind's symbol in its colour.
+    pub(crate) fn ending(&self) -> Arc<Ending> {
+        let symbols = [Finish::Success, Finish::Fail, Finish::Warn, Finish::Info].map(|finish| {
+            let own = self.finish_symbols[finish.index()].as_deref();
+            let symbol = own.unwrap_or(self.symbols.of(finish));
+            paint(self.finish_colors[finish.index()], symbol)
+        });
+        Arc::new(Ending {
+            prefix: self.prefix.clone(),
+            symbols,
+        })
     }
 }
 
@@ -193,6 +279,11 @@ impl SpinnerOptions {
                 steady_tick: true,
                 announce: false,
                 elapsed: false,
+                prefix: String::new(),
+                frame_color: None,
+                finish_symbols: Default::default(),
+                finish_colors: [None; 4],
+                finished_in_place: false,
             },
             output: None,
             draw_when_not_terminal: false,
@@ -358,6 +449,104 @@ impl SpinnerOptions {
         self
     }
 
+    /// Text shown before the frame, and before the symbol of the final line: `[web] | deploying`,
+    /// then `[web] ✔ deployed`. Empty by default. It may carry colours (see [Colours](Self#colours)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinline::SpinnerOptions;
+    ///
+    /// let spinner = SpinnerOptions::new("deploying").prefix("[web]").start();
+    /// spinner.success("deployed"); // [web] ✔ deployed
+    /// ```
+    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.look.prefix = prefix.into();
+        self
+    }
+
+    /// The colour of the frame. None by default; none is written where colours are not shown (see
+    /// [Colours](Self#colours)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinline::{Color, Frames, SpinnerOptions};
+    ///
+    /// let answer = SpinnerOptions::new("thinking!")
+    ///     .frames(Frames::BRAILLE)
+    ///     .frame_color(Color::Cyan)
+    ///     .spin_while(|| 42);
+    /// assert_eq!(answer, 42);
+    /// ```
+    pub fn frame_color(mut self, color: Color) -> Self {
+        self.look.frame_color = Some(color);
+        self
+    }
+
+    /// The symbol of one kind of final line, instead of the one of [`symbols`](Self::symbols): any
+    /// text (it may carry colours); empty, the line is the text alone.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinline::{Finish, SpinnerOptions};
+    ///
+    /// let spinner = SpinnerOptions::new("testing")
+    ///     .finish_symbol(Finish::Success, "PASS")
+    ///     .finish_symbol(Finish::Fail, "FAIL")
+    ///     .start();
+    /// spinner.success("42 tests"); // PASS 42 tests
+    /// ```
+    pub fn finish_symbol(mut self, finish: Finish, symbol: impl Into<String>) -> Self {
+        self.look.finish_symbols[finish.index()] = Some(symbol.into());
+        self
+    }
+
+    /// The colour of the symbol of one kind of final line. None by default; none is written where
+    /// colours are not shown (see [Colours](Self#colours)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinline::{Color, Finish, SpinnerOptions};
+    ///
+    /// let spinner = SpinnerOptions::new("checking")
+    ///     .finish_color(Finish::Success, Color::Green)
+    ///     .finish_color(Finish::Fail, Color::Red)
+    ///     .finish_color(Finish::Warn, Color::Yellow)
+    ///     .finish_color(Finish::Info, Color::Blue)
+    ///     .start();
+    /// spinner.warn("2 warnings"); // a yellow ⚠ on a terminal
+    /// ```
+    pub fn finish_color(mut self, finish: Finish, color: Color) -> Self {
+        self.look.finish_colors[finish.index()] = Some(color);
+        self
+    }
+
+    /// For the rows of a [`MultiSpinner`](crate::MultiSpinner) made with these options: a row
+    /// finished with a line ([`Spinner::success`], [`Spinner::fail`] ...) keeps its place in the
+    /// block, showing the line, instead of the line going above the block; the lines are written
+    /// above, in the block's order, when the block stops. Off by default. Where nothing is drawn
+    /// the line is written at once, as always; a row stopped without a line
+    /// ([`Spinner::stop`], or dropped) is taken away.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinline::{MultiSpinner, SpinnerOptions};
+    ///
+    /// let steps = MultiSpinner::with_options(SpinnerOptions::new("").finished_in_place(true));
+    /// let (fetch, build) = (steps.add("fetching"), steps.add("building"));
+    /// fetch.success("fetched"); // stays on the first row, above `building`
+    /// build.success("built");
+    /// steps.stop(); // `✔ fetched`, then `✔ built`, above where the block was
+    /// ```
+    pub fn finished_in_place(mut self, in_place: bool) -> Self {
+        self.look.finished_in_place = in_place;
+        self
+    }
+
     /// The screen to draw on: the process's on stderr, or one of its own on the given output.
     pub(crate) fn screen(&mut self) -> Arc<Screen> {
         match self.output.take() {
@@ -389,8 +578,9 @@ impl SpinnerOptions {
         let screen = self.screen();
         let group = screen.new_group();
         let message = std::mem::take(&mut self.look.message);
-        let row = screen.add(self.look.row(message, group, false));
-        Spinner::new(screen, row, self.look.symbols)
+        let ending = self.look.ending();
+        let row = screen.add(self.look.row(message, group, false), At::End);
+        Spinner::new(screen, row, ending)
     }
 
     /// Runs `work` on this thread while the spinner turns; clears the spinner and returns what
@@ -414,8 +604,38 @@ impl SpinnerOptions {
     /// assert_eq!(answer, 42);
     /// ```
     pub fn spin_while<T>(self, work: impl FnOnce() -> T) -> T {
+        self.spin_while_with(|_| work())
+    }
+
+    /// [`spin_while`](SpinnerOptions::spin_while), with a handle on the spinner for `work` to print
+    /// above it ([`SpinnerHandle::println`], [`SpinnerHandle::writer`] for a logger) or change its
+    /// message, as [`spin_until_with`](SpinnerOptions::spin_until_with) gives a future.
+    ///
+    /// The handle is `Clone`, `Send` and `Sync`: give a copy to each thread `work` starts.
+    ///
+    /// # Cancellation
+    ///
+    /// As [`spin_while`](SpinnerOptions::spin_while): the spinner stops when `work` returns or
+    /// panics.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spinline::SpinnerOptions;
+    ///
+    /// let copied = SpinnerOptions::new("copying").spin_while_with(|spinner| {
+    ///     for file in ["a.txt", "b.txt"] {
+    ///         std::thread::sleep(std::time::Duration::from_millis(10)); // blocking work
+    ///         spinner.println(format!("copied {file}"));
+    ///         spinner.set_message(format!("copied {file}, copying the next"));
+    ///     }
+    ///     2
+    /// });
+    /// assert_eq!(copied, 2);
+    /// ```
+    pub fn spin_while_with<T>(self, work: impl FnOnce(SpinnerHandle) -> T) -> T {
         let spinner = self.start();
-        let answer = work();
+        let answer = work(spinner.handle());
         spinner.stop();
         answer
     }
@@ -541,19 +761,26 @@ pub struct Spinner {
     /// Its row on its screen; also what [`Spinner::handle`] hands out.
     handle: SpinnerHandle,
     started: Instant,
-    symbols: Symbols,
     /// Taken away already (stopped, finished, or finished as a [`Draw`]).
     ended: bool,
 }
 
 impl Spinner {
-    pub(crate) fn new(screen: Arc<Screen>, row: RowId, symbols: Symbols) -> Spinner {
+    pub(crate) fn new(screen: Arc<Screen>, row: RowId, ending: Arc<Ending>) -> Spinner {
         Spinner {
-            handle: SpinnerHandle { screen, row },
+            handle: SpinnerHandle {
+                screen,
+                row,
+                ending,
+            },
             started: Instant::now(),
-            symbols,
             ended: false,
         }
+    }
+
+    /// Its row on its screen.
+    pub(crate) fn row(&self) -> RowId {
+        self.handle.row
     }
 
     /// Starts a spinner showing `message` on stderr (see [`SpinnerOptions::start`]).
@@ -620,7 +847,8 @@ impl Spinner {
     }
 
     /// Whether frames are hidden: the spinner's output is not a terminal (or `TERM` is `dumb`), and
-    /// only lines are written.
+    /// only lines are written. (A spinner kept off the screen for a while is
+    /// [suspended](Spinner::suspend), not hidden.)
     ///
     /// # Examples
     ///
@@ -639,7 +867,8 @@ impl Spinner {
     /// from any thread (`Spinner` is `Sync`). Without a terminal, only the text is written; after
     /// the spinner has stopped, too.
     ///
-    /// Control characters in `text` are shown as escapes, as in every text this crate writes.
+    /// Colours in `text` are kept where the terminal shows them; every other control character is
+    /// shown as its escape (see [Colours](SpinnerOptions#colours)).
     ///
     /// # Examples
     ///
@@ -685,17 +914,23 @@ impl Spinner {
     /// # Examples
     ///
     /// ```
-    /// use std::io::Write;
-    ///
     /// let spinner = spinline::Spinner::start("asking");
-    /// let hidden = spinner.hide();
+    /// let suspended = spinner.suspend_guard();
     /// eprint!("Proceed? [y/N] "); // the spinner stays away while the answer is typed
     /// let answer = "y"; // std::io::stdin().read_line(..)
-    /// drop(hidden);
+    /// drop(suspended);
     /// spinner.success(format!("answered {answer}"));
     /// ```
-    pub fn hide(&self) -> Hidden {
-        self.handle.hide()
+    pub fn suspend_guard(&self) -> Suspended {
+        self.handle.suspend_guard()
+    }
+
+    /// The old name of [`suspend_guard`](Spinner::suspend_guard).
+    #[deprecated(note = "renamed `suspend_guard`: the spinner is suspended, as by `suspend`; \
+                         `is_hidden` means never drawn")]
+    #[allow(deprecated)]
+    pub fn hide(&self) -> crate::Hidden {
+        self.suspend_guard()
     }
 
     /// A line-buffered [`std::io::Write`] that prints each whole line through [`println`](Spinner::println):
@@ -759,9 +994,8 @@ impl Spinner {
     /// let spinner = spinline::Spinner::start("installing");
     /// spinner.success("installed");
     /// ```
-    pub fn success(mut self, text: impl fmt::Display) {
-        let line = format!("{} {text}", self.symbols.success());
-        self.end(Some(&line));
+    pub fn success(self, text: impl fmt::Display) {
+        self.finish_with(Finish::Success, text);
     }
 
     /// Stops the spinner and leaves `✖ text` (or `x text`) on its line. Where no frame is drawn (a
@@ -773,8 +1007,38 @@ impl Spinner {
     /// let spinner = spinline::Spinner::start("fetching");
     /// spinner.fail(format_args!("failed: {}", "no route to host"));
     /// ```
-    pub fn fail(mut self, text: impl fmt::Display) {
-        let line = format!("{} {text}", self.symbols.failure());
+    pub fn fail(self, text: impl fmt::Display) {
+        self.finish_with(Finish::Fail, text);
+    }
+
+    /// Stops the spinner and leaves `⚠ text` (or `! text`) on its line: done, with something to
+    /// look at.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let spinner = spinline::Spinner::start("checking links");
+    /// spinner.warn("checked: 2 links redirect");
+    /// ```
+    pub fn warn(self, text: impl fmt::Display) {
+        self.finish_with(Finish::Warn, text);
+    }
+
+    /// Stops the spinner and leaves `ℹ text` (or `i text`) on its line: neither a success nor a
+    /// failure (nothing to do, skipped).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let spinner = spinline::Spinner::start("updating the index");
+    /// spinner.info("the index is up to date");
+    /// ```
+    pub fn info(self, text: impl fmt::Display) {
+        self.finish_with(Finish::Info, text);
+    }
+
+    fn finish_with(mut self, finish: Finish, text: impl fmt::Display) {
+        let line = self.handle.ending.line(finish, text);
         self.end(Some(&line));
     }
 
@@ -818,6 +1082,8 @@ mod tests {
     use crate::spinner_handle::MAX_PENDING;
 
     use std::thread;
+
+    use crate::{Color, Finish};
 
     fn options(out: &Capture) -> SpinnerOptions {
         SpinnerOptions::new("thinking!")
@@ -1039,6 +1305,97 @@ mod tests {
             "{:?}",
             out.text()
         );
+    }
+
+    #[test]
+    fn colours_printed_reach_a_terminal_and_other_controls_do_not() {
+        let out = Capture::default();
+        let spinner = options(&out).start();
+        out.wait_for("thinking!");
+        spinner.println("\x1b[32m INFO\x1b[0m ready \x1b]0;title\x07\x1b[2J\x1b[31mred");
+        writeln!(spinner.writer(), "\x1b[33mWARN\x1b[0m from a writer").unwrap();
+        spinner.stop();
+        let text = out.text();
+        let expected = if crate::style::no_color() {
+            " INFO ready \\u{1b}]0;title\\u{7}\\u{1b}[2Jred\n"
+        } else {
+            "\x1b[32m INFO\x1b[0m ready \\u{1b}]0;title\\u{7}\\u{1b}[2J\x1b[31mred\x1b[0m\n"
+        };
+        assert!(text.contains(expected), "{text:?}");
+        assert!(!text.contains("\x1b]") && !text.contains("\x1b[2J"), "{text:?}");
+        assert!(text.contains("WARN\x1b[0m from a writer\n") || crate::style::no_color());
+    }
+
+    #[test]
+    fn where_nothing_is_drawn_colours_are_dropped() {
+        let out = Capture::default();
+        let spinner = SpinnerOptions::new("\x1b[1mthinking!")
+            .output(out.clone())
+            .announce(true)
+            .finish_color(Finish::Success, Color::Green)
+            .symbols(Symbols::Ascii)
+            .start();
+        out.wait_for("thinking!\n");
+        spinner.println("\x1b[32m INFO\x1b[0m ready \x1b[2J");
+        spinner.success("\x1b[1mdone\x1b[0m");
+        assert_eq!(out.text(), "thinking!\n INFO ready \\u{1b}[2J\n+ done\n");
+    }
+
+    #[test]
+    fn the_prefix_and_the_colours_of_the_frame_and_the_symbols() {
+        let out = Capture::default();
+        let spinner = options(&out)
+            .prefix("[web]")
+            .frame_color(Color::Cyan)
+            .finish_color(Finish::Warn, Color::Yellow)
+            .start();
+        out.wait_for(" thinking!");
+        spinner.warn("2 redirects");
+        let text = out.text();
+        if crate::style::no_color() {
+            assert!(text.contains("[web] | thinking!"), "{text:?}");
+            assert!(text.ends_with("[web] ⚠ 2 redirects\n"), "{text:?}");
+        } else {
+            assert!(text.contains("[web] \x1b[36m|\x1b[0m thinking!"), "{text:?}");
+            assert!(
+                text.ends_with("[web] \x1b[33m⚠\x1b[0m 2 redirects\n"),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn warn_info_and_symbols_of_ones_own() {
+        let out = Capture::default();
+        let ascii = || {
+            SpinnerOptions::new("x")
+                .output(out.clone())
+                .symbols(Symbols::Ascii)
+        };
+        ascii().start().warn("warned");
+        ascii().start().info("noted");
+        ascii().finish_symbol(Finish::Fail, "FAIL").start().fail("3 tests");
+        ascii().finish_symbol(Finish::Info, "").start().info("just text");
+        assert_eq!(
+            out.text(),
+            "! warned\ni noted\nFAIL 3 tests\njust text\n"
+        );
+    }
+
+    #[test]
+    fn blocking_work_prints_through_the_handle_and_can_finish_the_spinner() {
+        let out = Capture::default();
+        let answer = SpinnerOptions::new("copying")
+            .output(out.clone())
+            .symbols(Symbols::Ascii)
+            .spin_while_with(|spinner| {
+                spinner.println("copied a.txt");
+                spinner.set_message("copying b.txt");
+                spinner.success("copied 2 files");
+                42
+            });
+        assert_eq!(answer, 42);
+        assert_eq!(out.text(), "copied a.txt\n+ copied 2 files\n");
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use std::sync::Arc;
 
 use crate::screen::{RowId, Screen};
+use crate::style::Finish;
 
 /// A handle on a spinner ([`Spinner::handle`](crate::Spinner::handle), or the one beside a future in
 /// [`SpinnerOptions::spin_until_with`](crate::SpinnerOptions::spin_until_with)): change its message, print above it, or hand its writer to
@@ -27,6 +28,33 @@ use crate::screen::{RowId, Screen};
 pub struct SpinnerHandle {
     pub(crate) screen: Arc<Screen>,
     pub(crate) row: RowId,
+    /// How its final lines start.
+    pub(crate) ending: Arc<Ending>,
+}
+
+/// How a spinner's final lines start: its prefix, then the symbol of the kind of line (in its
+/// colour, which the screen drops where colours are not shown).
+#[derive(Debug)]
+pub(crate) struct Ending {
+    pub(crate) prefix: String,
+    /// By [`Finish::index`].
+    pub(crate) symbols: [String; 4],
+}
+
+impl Ending {
+    /// The final line of kind `finish`: `[prefix ]symbol text` (no symbol if it is empty).
+    pub(crate) fn line(&self, finish: Finish, text: impl fmt::Display) -> String {
+        let symbol = &self.symbols[finish.index()];
+        let mut line = String::new();
+        for part in [&self.prefix, symbol] {
+            if !part.is_empty() {
+                line.push_str(part);
+                line.push(' ');
+            }
+        }
+        let _ = fmt::write(&mut line, format_args!("{text}"));
+        line
+    }
 }
 
 impl SpinnerHandle {
@@ -72,25 +100,96 @@ impl SpinnerHandle {
     /// );
     /// ```
     pub fn suspend<T>(&self, f: impl FnOnce() -> T) -> T {
-        let _hidden = self.hide();
+        let _suspended = self.suspend_guard();
         f()
     }
 
-    /// Clears the spinner until the guard is dropped (see [`Spinner::hide`](crate::Spinner::hide)).
+    /// Clears the spinner until the guard is dropped (see
+    /// [`Spinner::suspend_guard`](crate::Spinner::suspend_guard)).
     ///
     /// # Examples
     ///
     /// ```
     /// futures_lite::future::block_on(
     ///     spinline::SpinnerOptions::new("installing").spin_until_with(|spinner| async move {
-    ///         let hidden = spinner.hide();
+    ///         let suspended = spinner.suspend_guard();
     ///         eprint!("Continue? [y/N] "); // a prompt the spinner must not draw over
-    ///         drop(hidden);
+    ///         drop(suspended);
     ///     }),
     /// );
     /// ```
+    pub fn suspend_guard(&self) -> Suspended {
+        Suspended::new(Arc::clone(&self.screen))
+    }
+
+    /// The old name of [`suspend_guard`](SpinnerHandle::suspend_guard).
+    #[deprecated(note = "renamed `suspend_guard`: the spinner is suspended, as by `suspend`; \
+                         `is_hidden` means never drawn")]
+    #[allow(deprecated)]
     pub fn hide(&self) -> Hidden {
-        Hidden::new(Arc::clone(&self.screen))
+        self.suspend_guard()
+    }
+
+    /// Stops the spinner and leaves `✔ text` on its line (see
+    /// [`Spinner::success`](crate::Spinner::success)): for work that holds only a handle, such as
+    /// the closure of [`spin_while_with`](crate::SpinnerOptions::spin_while_with). The spinner's
+    /// guard then has nothing left to clear; a spinner already finished only writes the line.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let pages = spinline::SpinnerOptions::new("fetching").spin_while_with(|spinner| {
+    ///     spinner.success("fetched 3 pages"); // stays when `spin_while_with` returns
+    ///     3
+    /// });
+    /// assert_eq!(pages, 3);
+    /// ```
+    pub fn success(&self, text: impl fmt::Display) {
+        self.finish(Finish::Success, text);
+    }
+
+    /// Stops the spinner and leaves `✖ text` on its line (see [`SpinnerHandle::success`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// spinline::SpinnerOptions::new("fetching").spin_while_with(|spinner| {
+    ///     spinner.fail("no route to host");
+    /// });
+    /// ```
+    pub fn fail(&self, text: impl fmt::Display) {
+        self.finish(Finish::Fail, text);
+    }
+
+    /// Stops the spinner and leaves `⚠ text` on its line (see [`SpinnerHandle::success`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// spinline::SpinnerOptions::new("checking").spin_while_with(|spinner| {
+    ///     spinner.warn("2 links redirect");
+    /// });
+    /// ```
+    pub fn warn(&self, text: impl fmt::Display) {
+        self.finish(Finish::Warn, text);
+    }
+
+    /// Stops the spinner and leaves `ℹ text` on its line (see [`SpinnerHandle::success`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// spinline::SpinnerOptions::new("updating").spin_while_with(|spinner| {
+    ///     spinner.info("already up to date");
+    /// });
+    /// ```
+    pub fn info(&self, text: impl fmt::Display) {
+        self.finish(Finish::Info, text);
+    }
+
+    fn finish(&self, finish: Finish, text: impl fmt::Display) {
+        let line = self.ending.line(finish, text);
+        self.screen.remove(self.row, Some(&line));
     }
 
     /// Turns the spinner by one frame (see [`Spinner::tick`](crate::Spinner::tick)).
@@ -118,9 +217,9 @@ impl SpinnerHandle {
     }
 }
 
-/// Spinners kept off the terminal while it lives: [`Spinner::hide`](crate::Spinner::hide). The
-/// cursor is shown; dropped, it lets the spinners be drawn again (once no other `Hidden` of their
-/// terminal is left).
+/// Spinners kept off the terminal while it lives: [`Spinner::suspend_guard`](crate::Spinner::suspend_guard).
+/// The cursor is shown; dropped, it lets the spinners be drawn again (once no other `Suspended` of
+/// their terminal is left).
 ///
 /// # Examples
 ///
@@ -128,26 +227,30 @@ impl SpinnerHandle {
 /// use std::io::Write;
 ///
 /// let spinner = spinline::Spinner::start("downloading");
-/// let hidden = spinner.hide();
+/// let suspended = spinner.suspend_guard();
 /// write!(std::io::stderr(), "50 %\r")?; // a line of its own, that the spinner does not overwrite
-/// drop(hidden); // the spinner is drawn again
+/// drop(suspended); // the spinner is drawn again
 /// spinner.success("downloaded");
 /// # Ok::<(), std::io::Error>(())
 /// ```
 #[derive(Debug)]
 #[must_use = "the spinners are drawn again as soon as it is dropped"]
-pub struct Hidden {
+pub struct Suspended {
     screen: Arc<Screen>,
 }
 
-impl Hidden {
-    pub(crate) fn new(screen: Arc<Screen>) -> Hidden {
+/// The old name of [`Suspended`].
+#[deprecated(note = "renamed `Suspended`: `hidden` means never drawn (`is_hidden`)")]
+pub type Hidden = Suspended;
+
+impl Suspended {
+    pub(crate) fn new(screen: Arc<Screen>) -> Suspended {
         screen.hide();
-        Hidden { screen }
+        Suspended { screen }
     }
 }
 
-impl Drop for Hidden {
+impl Drop for Suspended {
     fn drop(&mut self) {
         self.screen.show();
     }

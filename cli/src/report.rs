@@ -378,7 +378,7 @@ pub(crate) fn cut_short(shown: &str, signal: &str, elapsed: std::time::Duration)
     );
     format!(
         "{} {command}: killed by a second {signal} ({})",
-        Symbols::detect().failure(),
+        Symbols::detect().fail(),
         HumanDuration(elapsed)
     )
 }
@@ -403,12 +403,12 @@ fn command_ended_as(
     match (signal, timed_out, outcome.status.code()) {
         (Some(signal), _, _) => format!(
             "{} {command}: stopped by {signal} ({elapsed})",
-            symbols.failure()
+            symbols.fail()
         ),
         // After the timeout, the grace: the time in brackets is the whole run's, as on every line.
         (None, true, _) => format!(
             "{} {command}: timed out after {}{} ({elapsed})",
-            symbols.failure(),
+            symbols.fail(),
             HumanDuration(timeout.unwrap_or(outcome.elapsed)),
             if outcome.stopping.is_some_and(|stopping| stopping.killed) {
                 ", then killed"
@@ -418,11 +418,11 @@ fn command_ended_as(
         ),
         (None, false, Some(0)) => format!("{} {command} ({elapsed})", symbols.success()),
         (None, false, Some(code)) => {
-            format!("{} {command}: exit {code} ({elapsed})", symbols.failure())
+            format!("{} {command}: exit {code} ({elapsed})", symbols.fail())
         }
         (None, false, None) => format!(
             "{} {command}: killed by {} ({elapsed})",
-            symbols.failure(),
+            symbols.fail(),
             outcome
                 .status
                 .signal()
@@ -450,7 +450,7 @@ pub(crate) fn command_jobs(
         };
         lines.push(format!(
             "{} #{} {}: {how}",
-            symbols.failure(),
+            symbols.fail(),
             job.number,
             fit(&job.command, 48)
         ));

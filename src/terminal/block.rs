@@ -9,7 +9,7 @@ use super::escape;
 
 use super::fit::{fit_with, width};
 use super::stderr::{self, Registration};
-use super::{Output, RESIZED, Style, fit, terminal_size, utf8_terminal, watch_resizes};
+use super::{Output, RESIZED, Style, terminal_size, utf8_terminal, watch_resizes};
 
 /// Columns a row leaves free at the right edge (see [`Block::draw`]).
 pub(crate) const MARGIN: usize = 2;
@@ -192,7 +192,8 @@ impl<W: Write> Block<W> {
         self.begin();
         self.move_to_start();
         self.clear_from_start();
-        let text = fit(text, usize::MAX);
+        // Colours pass (the screen has dropped them where the terminal shows none).
+        let text = fit_with(text, usize::MAX, self.ellipsis);
         let line_end = self.line_end();
         self.buf.extend_from_slice(text.as_bytes());
         self.buf.extend_from_slice(line_end);

@@ -6,6 +6,7 @@ use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::sanitize;
+use super::sanitize::{RESET, is_reset, sanitize_keeping_colours, sgr_len};
 
 /// Cuts `message` to at most `columns` terminal columns, ending it with `…` when cut.
 ///
@@ -24,12 +25,19 @@ use super::sanitize;
 /// assert_eq!(fit("a\nb", 20), "a\\nb");
 /// ```
 pub fn fit(message: &str, columns: usize) -> Cow<'_, str> {
-    fit_with(message, columns, "…")
+    cut(sanitize(message), columns, "…")
 }
 
-/// [`fit`], with `ellipsis` as the cut mark (`...` where the terminal cannot show `…`).
+/// [`fit`] for what a program prints through a spinner, with `ellipsis` as the cut mark (`...`
+/// where the terminal cannot show `…`): colours are kept (see
+/// [`sanitize_keeping_colours`]), take no column, and a cut never falls inside one; a line cut
+/// while a colour is set ends with a reset, so that the colour does not run on into the spinner.
 pub(crate) fn fit_with<'a>(message: &'a str, columns: usize, ellipsis: &str) -> Cow<'a, str> {
-    let clean = sanitize(message);
+    cut(sanitize_keeping_colours(message, true), columns, ellipsis)
+}
+
+/// Cuts `clean` (text with no control left but colours) to `columns`.
+fn cut<'a>(clean: Cow<'a, str>, columns: usize, ellipsis: &str) -> Cow<'a, str> {
     if width(&clean) <= columns {
         return clean;
     }
@@ -38,25 +46,79 @@ pub(crate) fn fit_with<'a>(message: &'a str, columns: usize, ellipsis: &str) -> 
     };
     let mut cut = String::with_capacity(clean.len());
     let mut used = 0;
+    let mut open = false;
     // Cut between grapheme clusters, measuring each whole: an emoji with its variation selector
     // (❤️), a skin tone (👍🏽) or a flag (🇯🇵) is one cluster, and is never split.
-    for cluster in clean.graphemes(true) {
-        let width = cluster_width(cluster);
-        if used + width > room {
-            break;
+    'pieces: for piece in pieces(&clean) {
+        match piece {
+            Piece::Colour(sgr) => {
+                cut.push_str(sgr);
+                open = !is_reset(sgr);
+            }
+            Piece::Text(text) => {
+                for cluster in text.graphemes(true) {
+                    let width = cluster_width(cluster);
+                    if used + width > room {
+                        break 'pieces;
+                    }
+                    used += width;
+                    cut.push_str(cluster);
+                }
+            }
         }
-        used += width;
-        cut.push_str(cluster);
     }
     cut.push_str(ellipsis);
+    if open {
+        cut.push_str(RESET);
+    }
     Cow::Owned(cut)
+}
+
+/// A piece of text as a terminal takes it: a colour (no column), or text.
+enum Piece<'a> {
+    Colour(&'a str),
+    Text(&'a str),
+}
+
+/// `text` cut into colours and the text between them.
+fn pieces(text: &str) -> impl Iterator<Item = Piece<'_>> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        if let Some(len) = sgr_len(rest) {
+            let (sgr, after) = rest.split_at(len);
+            rest = after;
+            return Some(Piece::Colour(sgr));
+        }
+        // The text up to the next colour (an ESC that starts none is text, shown as it is).
+        let first = rest.chars().next().map_or(1, char::len_utf8);
+        let end = rest[first..]
+            .match_indices('\x1b')
+            .map(|(at, _)| at + first)
+            .find(|&at| sgr_len(&rest[at..]).is_some())
+            .unwrap_or(rest.len());
+        let (text, after) = rest.split_at(end);
+        rest = after;
+        Some(Piece::Text(text))
+    })
 }
 
 /// The columns `text` may take on a terminal: each grapheme cluster counted as the wider of how
 /// Unicode sizes it whole and the sum of its characters. A terminal that knows an emoji sequence
 /// (👍🏽, 👨‍👩‍👧) draws it in two columns; one that does not draws each part, in up to six. Counting the
 /// wider means a frame never wraps, at the price of a cut a little early on the terminals that know.
+/// Colours take no column.
 pub(crate) fn width(text: &str) -> usize {
+    if text.contains('\x1b') {
+        return pieces(text)
+            .map(|piece| match piece {
+                Piece::Colour(_) => 0,
+                Piece::Text(text) => width(text),
+            })
+            .sum();
+    }
     if text.is_ascii() {
         return text.width();
     }
@@ -131,6 +193,27 @@ mod tests {
         assert_eq!(width("👨‍👩‍👧"), 6);
         assert_eq!(width("❤️"), 2);
         assert_eq!(width("考え"), 4);
+    }
+
+    #[test]
+    fn colours_take_no_column_and_a_cut_keeps_them_whole_and_resets() {
+        let line = "\x1b[32m INFO\x1b[0m compiled \x1b[1mlibc\x1b[0m";
+        assert_eq!(width(line), " INFO compiled libc".len());
+        assert_eq!(fit_with(line, 40, "…"), line);
+        // Cut inside the bold word: the bold is reset after the mark.
+        assert_eq!(
+            fit_with(line, 17, "…"),
+            "\x1b[32m INFO\x1b[0m compiled \x1b[1ml…\x1b[0m"
+        );
+        // Cut right after a colour is set, and inside none: no escape cut in two.
+        for columns in 0..=20 {
+            let cut = fit_with(line, columns, "…");
+            assert!(width(&cut) <= columns, "{cut:?} in {columns}");
+            assert_eq!(cut.matches('\x1b').count(), cut.matches("\x1b[").count());
+            assert!(!cut.contains("\x1b[1m") || cut.ends_with(RESET), "{cut:?}");
+        }
+        // `fit` shows every escape, colours too.
+        assert_eq!(fit("\x1b[31mx", 20), "\\u{1b}[31mx");
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub(crate) use block::Block;
 pub use fit::fit;
 pub(crate) use fit::{fit_with, width};
 pub use sanitize::sanitize;
+pub(crate) use sanitize::sanitize_keeping_colours;
 
 use std::io::{self, IsTerminal, Write};
 use std::sync::OnceLock;

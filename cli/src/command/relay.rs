@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use rustix::event::PollFlags;
-use spinline::{Hidden, SpinnerHandle};
+use spinline::{SpinnerHandle, Suspended};
 
 use super::Forward;
 use super::pty::{AlternateScreen, Modes, resize};
@@ -268,7 +268,7 @@ pub(crate) struct CommandScreen {
     alternate: AlternateScreen,
     spinner: SpinnerHandle,
     /// The spinner is off the screen: the command has it.
-    hidden: Option<Hidden>,
+    hidden: Option<Suspended>,
     /// Whether the command ever had the screen: where it left the cursor, spinner cannot know.
     had_screen: Arc<AtomicBool>,
     /// Whether it has the screen now, for [`Keys`].
@@ -307,7 +307,7 @@ impl Sink for CommandScreen {
         if has_screen {
             if self.hidden.is_none() {
                 self.above.show_held()?;
-                self.hidden = Some(self.spinner.hide());
+                self.hidden = Some(self.spinner.suspend_guard());
                 self.had_screen.store(true, Ordering::SeqCst);
             }
             return self.above.write_through(bytes);

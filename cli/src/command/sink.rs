@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use spinline::{Hidden, SpinnerHandle};
+use spinline::{SpinnerHandle, Suspended};
 
 /// Where a pipe's bytes go.
 pub(crate) trait Sink: Send {
@@ -75,7 +75,7 @@ pub(crate) struct AboveSpinner {
     /// When the bytes held began to be.
     held_since: Option<Instant>,
     /// A line is being shown as it comes: the spinner stays away until it ends.
-    showing: Option<Hidden>,
+    showing: Option<Suspended>,
     /// Whether the terminal's cursor is at the start of a line, as far as the command's output
     /// goes: shared by the command's two streams and the final line.
     at_line_start: Arc<AtomicBool>,
@@ -112,7 +112,7 @@ impl AboveSpinner {
     /// Shows the held start of a line, and keeps the spinner away until the line ends.
     pub(crate) fn show_held(&mut self) -> io::Result<()> {
         if self.showing.is_none() {
-            self.showing = Some(self.spinner.hide());
+            self.showing = Some(self.spinner.suspend_guard());
         }
         let held = std::mem::take(&mut self.held);
         self.held_since = None;
