@@ -21,7 +21,8 @@ For each side:
   P1, P2       each run in an 80x24 pseudo-terminal by bench/measure.py, --rounds times, interleaved:
                CPU (user + system, whole run), peak RSS, bytes written to the terminal, context
                switches (whole run), wake-ups per second in the window measure.py describes;
-  P3           p1 once, stderr to a file: its size and first lines.
+  P3           p1 once, stderr to a file, NO_COLOR=1 TERM=dumb LC_ALL=C.UTF-8: its size and first
+               lines.
 
 The table gives medians; --json prints every figure and every run as one JSON object instead.
 """
