@@ -33,6 +33,12 @@ Figures:
   peak_rss_kb        VmHWM at the last sample before the program exited.
   wall_s             from the start to the exit.
   exit_code          the exit code, or -N for a death by signal N.
+  output_bytes       bytes read from the terminal: all the program wrote to it, as the terminal
+                     passed it on (a "\n" arrives as "\r\n" where the terminal translates it).
+  cpu_ms_total, switches_voluntary, switches_involuntary   over the whole run, from start-up to
+                     exit, for all threads: user + system CPU time and context switches, from the
+                     resource usage wait4(2) returns with the exit status (under --strace: strace's
+                     and the program's together).
   exit_after_sigint_ms   with --sigint-after S: SIGINT (to the program's process group, as a Ctrl-C
                      would send) S seconds after the start; the time from it to the exit.
   writes, writes_per_frame   with --strace: write(2)/writev(2) calls to the terminal in the window,
@@ -202,8 +208,10 @@ def run_once(args, number):
     exited = {}
 
     def wait_for_exit():
-        proc.wait()
-        exited["at"] = time.monotonic()
+        # wait4, not proc.wait(): the child's resource usage comes with its exit status.
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        exited["at"], exited["usage"] = time.monotonic(), usage
 
     waiter = threading.Thread(target=wait_for_exit, daemon=True)
     waiter.start()
@@ -274,6 +282,13 @@ def run_once(args, number):
         peak_rss_kb=peak_rss_kb,
         wall_s=rnd(end - start, 3),
         exit_code=proc.returncode,
+        output_bytes=sum(len(data) for _, data in chunks),
+    )
+    usage = exited["usage"]
+    result.update(
+        cpu_ms_total=rnd((usage.ru_utime + usage.ru_stime) * 1000, 1),
+        switches_voluntary=usage.ru_nvcsw,
+        switches_involuntary=usage.ru_nivcsw,
     )
     if killed:
         result["note"] = f"killed after --timeout {args.timeout} s"
