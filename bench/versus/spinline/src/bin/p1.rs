@@ -6,10 +6,11 @@ use std::time::Duration;
 use spinline::SpinnerOptions;
 
 fn main() {
-    let spinner = SpinnerOptions::new("migrating").start();
-    for step in 1..=5 {
-        sleep(Duration::from_millis(500)); // the blocking work
-        spinner.println(format!("step {step} of 5 done"));
-    }
-    spinner.success("migrated in 5 steps");
+    SpinnerOptions::new("migrating").spin_while_with(|spinner| {
+        for step in 1..=5 {
+            sleep(Duration::from_millis(500)); // the blocking work
+            spinner.println(format!("step {step} of 5 done"));
+        }
+        spinner.success("migrated in 5 steps");
+    });
 }
