@@ -25,7 +25,8 @@ use spinline::lesson::thread_supervisor::{self, ThreadWait};
 use spinline::lesson::{Cancel, Draw, Mechanism, Spin, event_loop};
 
 use super::process::{Route, Streams, Wake};
-use super::runner::{Limits, Next, Run};
+use super::pump::Pump;
+use super::runner::{Driver, Limits, Next, Run};
 use super::sink::Sink;
 use super::spool::SharedSpool;
 use super::{Forward, OutputMode, StopCause};
@@ -232,20 +233,20 @@ impl Shared<'_> {
             if let Some(err) = pipes.stderr {
                 sinks.push((err.into(), Box::new(stderr.clone())));
             }
-            Ok(sinks)
+            sinks
         };
         let args = [OsString::from("-c"), line.clone()];
         let started = Run::start(
             "/bin/sh".as_ref(),
             &args,
             streams,
-            sinks,
-            None,
+            |pipes| Ok(Pump::new(sinks(pipes), None)),
             Limits {
                 timeout: self.options.timeout,
                 grace: self.options.grace,
             },
             &self.wake,
+            Driver::Threads,
         );
         let mut run = match started {
             Ok(run) => run,

@@ -16,6 +16,7 @@ pub mod jobs;
 mod process;
 mod pty;
 mod pump;
+mod reaper;
 mod relay;
 mod runner;
 mod sink;

@@ -97,6 +97,16 @@ pub(crate) struct ProcessState {
     pub(crate) group_gone: Option<Instant>,
 }
 
+/// Who hears from the kernel of a command's processes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Watch {
+    /// A thread of its own, blocked in `waitpid` (thread mode).
+    Thread,
+    /// No thread: the caller gives it to the reaper on the event loop that runs the command's task,
+    /// which hears of SIGCHLD (task mode).
+    Loop,
+}
+
 /// A command running in a process group of its own.
 #[derive(Debug)]
 pub(crate) struct Process {
@@ -128,6 +138,7 @@ impl Process {
         args: &[OsString],
         streams: Streams,
         wake: &Wake,
+        watch: Watch,
     ) -> Result<(Process, Pipes), CommandError> {
         become_subreaper();
         let child = match command(program, args, streams).spawn() {
@@ -141,10 +152,14 @@ impl Process {
             other => other,
         };
         let child = child.map_err(|err| spawn_error(program, err))?;
-        Process::watch(child, wake)
+        Process::watch(child, wake, watch)
     }
 
-    fn watch(mut child: Child, wake: &Wake) -> Result<(Process, Pipes), CommandError> {
+    fn watch(
+        mut child: Child,
+        wake: &Wake,
+        watch: Watch,
+    ) -> Result<(Process, Pipes), CommandError> {
         let started = Instant::now();
         let pipes = Pipes {
             stdout: child.stdout.take(),
@@ -156,6 +171,17 @@ impl Process {
         drop(child);
         let state = Arc::new(Mutex::new(ProcessState::default()));
         let group = Group::register(pid);
+        if watch == Watch::Loop {
+            return Ok((
+                Process {
+                    pid,
+                    started,
+                    state,
+                    group,
+                },
+                pipes,
+            ));
+        }
         let watcher = {
             let (state, wake) = (Arc::clone(&state), wake.clone());
             move || wait_for_group(pid, &state, &wake)
@@ -196,6 +222,16 @@ impl Process {
         *lock(&self.state)
     }
 
+    /// Its state, shared with whoever watches it: the process's own thread, or the reaper.
+    pub(crate) fn shared_state(&self) -> Arc<Mutex<ProcessState>> {
+        Arc::clone(&self.state)
+    }
+
+    /// Its process id, as `rustix` has it.
+    pub(crate) fn rustix_pid(&self) -> Pid {
+        self.pid
+    }
+
     /// Sends `signal` to every process of the group. A stopped process ignores every signal but
     /// SIGKILL until it is continued, so a signal that asks to end is followed by SIGCONT.
     pub(crate) fn signal(&self, signal: Signal) {
@@ -207,7 +243,7 @@ impl Process {
 /// control of Ctrl-Z.
 static RUNNING: Mutex<Vec<Pid>> = Mutex::new(Vec::new());
 
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
@@ -270,7 +306,7 @@ pub fn kill_running_commands() {
 /// init, so that no zombie keeps a group alive to `kill(-pgid, 0)` in a container whose init does
 /// not reap. SIGCHLD goes back to its default too: ignored (as a parent may leave it), the kernel
 /// would reap the commands itself and their exit codes would be lost.
-fn become_subreaper() {
+pub(crate) fn become_subreaper() {
     static DONE: Once = Once::new();
     DONE.call_once(|| {
         // SAFETY: the default disposition, set before any command is started.

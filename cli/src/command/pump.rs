@@ -9,16 +9,22 @@
 //! little: then the pump gives up, and names the process that holds it.
 
 use std::fs;
+use std::future::Future;
 use std::io;
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
+use async_io::Async;
+use event_listener::Event;
+use futures_lite::FutureExt;
 use rustix::event::{PollFd, PollFlags, poll};
+use spinline::lesson::event_loop;
 
 use super::process::Wake;
-use super::relay::Keys;
+use super::relay::{Keys, KeysWant};
 use super::sink::Sink;
 
 /// A process that holds a command's output open after the command's group is gone.
@@ -75,7 +81,7 @@ impl PumpState {
 
     /// How it ended (once [`PumpState::done`]).
     pub(crate) fn take_end(&self) -> PumpEnd {
-        std::mem::take(&mut *self.end.lock().unwrap_or_else(PoisonError::into_inner))
+        std::mem::take(&mut *lock(&self.end))
     }
 }
 
@@ -84,24 +90,256 @@ fn epoch() -> &'static Instant {
     EPOCH.get_or_init(Instant::now)
 }
 
-/// Wakes a pump blocked in `poll`: a byte down a pipe of its own.
+/// Wakes a pump to hear of a deadline: a byte down a pipe of its own (a pump on a thread, blocked in
+/// `poll`), or an event (a pump on the event loop).
 #[derive(Debug)]
-pub(crate) struct Nudge(OwnedFd);
+pub(crate) enum Nudge {
+    Pipe(OwnedFd),
+    Event(Arc<Event>),
+}
 
 impl Nudge {
     fn nudge(&self) {
-        let _ = rustix::io::write(&self.0, &[1]);
+        match self {
+            Nudge::Pipe(fd) => {
+                let _ = rustix::io::write(fd, &[1]);
+            }
+            Nudge::Event(event) => {
+                event.notify(usize::MAX);
+            }
+        }
     }
 }
 
-/// Starts a pump of `pipes` into their sinks, on a thread of its own, and of the user's `keys` to
-/// the command's terminal if it has one; `wake` hears when it is done.
-/// Returns its state, and what nudges it.
-pub(crate) fn start(
-    pipes: Vec<(OwnedFd, Box<dyn Sink>)>,
+/// A command's output on its way: its pipes (or terminals) and where each goes, the user's keys
+/// for its terminal, and how it is going. State over readiness: a thread drives it with `poll`
+/// ([`on_thread`]), a task with the reactor of the event loop ([`on_loop`]); the pump itself never
+/// waits.
+pub(crate) struct Pump {
+    /// Shared with their registrations with the reactor (task mode), which go with them.
+    pipes: Vec<(Arc<OwnedFd>, Box<dyn Sink>)>,
+    /// Which of them is a terminal (see `read_some`), asked once.
+    terminals: Vec<bool>,
     keys: Option<Keys>,
-    wake: &Wake,
-) -> io::Result<(Arc<PumpState>, Nudge)> {
+    end: PumpEnd,
+    buf: Vec<u8>,
+}
+
+impl std::fmt::Debug for Pump {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pump")
+            .field("pipes", &self.pipes.len())
+            .field("keys", &self.keys)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a pump waits for next, and for how long at most.
+struct Wait {
+    keys: KeysWant,
+    timeout: Option<Duration>,
+}
+
+/// What `poll` said: each pipe ready or not, the keys' descriptors' events, the nudge's.
+struct Ready {
+    pipes: Vec<bool>,
+    keys: [PollFlags; 3],
+    nudged: bool,
+}
+
+impl Default for Ready {
+    fn default() -> Ready {
+        Ready {
+            pipes: Vec::new(),
+            keys: [PollFlags::empty(); 3],
+            nudged: false,
+        }
+    }
+}
+
+impl Ready {
+    fn any(&self) -> bool {
+        self.pipes.iter().any(|&ready| ready) || self.keys.iter().any(|flags| !flags.is_empty())
+    }
+}
+
+impl Pump {
+    /// A pump of `pipes` into their sinks, and of the user's `keys` to the command's terminal.
+    pub(crate) fn new(pipes: Vec<(OwnedFd, Box<dyn Sink>)>, keys: Option<Keys>) -> Pump {
+        let terminals = pipes
+            .iter()
+            .map(|(fd, _)| rustix::termios::isatty(fd))
+            .collect();
+        Pump {
+            pipes: pipes
+                .into_iter()
+                .map(|(fd, sink)| (Arc::new(fd), sink))
+                .collect(),
+            terminals,
+            keys,
+            end: PumpEnd::default(),
+            buf: vec![0; 64 * 1024],
+        }
+    }
+
+    /// What to wait for now; `None` once every pipe has closed or been given up on (the deadline
+    /// in `state` has passed).
+    fn wants(&mut self, state: &PumpState) -> Option<Wait> {
+        if self.pipes.is_empty() {
+            return None;
+        }
+        let now = Instant::now();
+        let deadline = state.deadline();
+        if deadline.is_some_and(|deadline| now >= deadline) {
+            self.end.held_by = holder(self.pipes.iter().map(|(fd, _)| &**fd));
+            for (_, mut sink) in self.pipes.drain(..) {
+                let _ = sink.end();
+            }
+            return None;
+        }
+        let patience = self
+            .pipes
+            .iter()
+            .filter_map(|(_, sink)| sink.patience())
+            .min();
+        let keys = self.keys.as_mut().map(Keys::want).unwrap_or_default();
+        let timeout = [
+            patience,
+            deadline.map(|deadline| deadline - now),
+            keys.look_again,
+        ]
+        .into_iter()
+        .flatten()
+        .min();
+        Some(Wait { keys, timeout })
+    }
+
+    /// Polls the pipes, the keys' descriptors `want` names and `nudge` for at most `timeout` (zero:
+    /// what is ready now); `None` if `poll` failed (said in the end).
+    fn ready(
+        &mut self,
+        want: &KeysWant,
+        timeout: Option<Duration>,
+        nudge: Option<BorrowedFd<'_>>,
+    ) -> Option<Ready> {
+        let mut fds: Vec<PollFd<'_>> = self
+            .pipes
+            .iter()
+            .map(|(fd, _)| PollFd::new(&**fd, PollFlags::IN))
+            .collect();
+        // Only what is waited for: a descriptor polled for nothing still reports a hangup (a
+        // terminal whose other end has closed), and the loop would never sleep.
+        let mut keys_at = [None; 3];
+        if let Some(keys) = &self.keys {
+            let [tty, master, resized] = keys.fds();
+            for (slot, (fd, on, flags)) in [
+                (tty, want.keys, PollFlags::IN),
+                (master, want.room, PollFlags::OUT),
+                (resized, true, PollFlags::IN),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                if on {
+                    keys_at[slot] = Some(fds.len());
+                    fds.push(PollFd::from_borrowed_fd(fd, flags));
+                }
+            }
+        }
+        let nudge_at = nudge.map(|nudge| {
+            fds.push(PollFd::from_borrowed_fd(nudge, PollFlags::IN));
+            fds.len() - 1
+        });
+        let timeout = timeout.map(|wait| rustix::event::Timespec {
+            tv_sec: i64::try_from(wait.as_secs()).unwrap_or(i64::MAX),
+            tv_nsec: i64::from(wait.subsec_nanos()),
+        });
+        match poll(&mut fds, timeout.as_ref()) {
+            Ok(_) => {}
+            Err(rustix::io::Errno::INTR) => return Some(Ready::default()),
+            Err(err) => {
+                let err = io::Error::from(err);
+                drop(fds);
+                self.end.write_error.get_or_insert(err);
+                return None;
+            }
+        }
+        let pipes = self.pipes.len();
+        Some(Ready {
+            pipes: fds[..pipes]
+                .iter()
+                .map(|fd| !fd.revents().is_empty())
+                .collect(),
+            keys: keys_at.map(|at| {
+                at.map(|at| fds[at].revents())
+                    .unwrap_or_else(PollFlags::empty)
+            }),
+            nudged: nudge_at.is_some_and(|at| !fds[at].revents().is_empty()),
+        })
+    }
+
+    /// Acts on what is ready: keys relayed, the pipes that have data read into their sinks, the
+    /// sinks whose time has come told, the pipes that closed ended.
+    fn turn(&mut self, ready: &Ready) {
+        if let Some(keys) = &mut self.keys {
+            let [typed, room, resized] = ready.keys;
+            keys.ready(typed, room, resized);
+        }
+        // The sinks whose time has come hear of it, whether or not their pipe is busy: a line
+        // that grows a dot at a time is shown all the same.
+        for (_, sink) in self.pipes.iter_mut() {
+            if sink.patience() == Some(Duration::ZERO) {
+                if let Err(err) = sink.quiet() {
+                    note(&mut self.end, err);
+                }
+            }
+        }
+        let mut closed = Vec::new();
+        for (index, (fd, sink)) in self.pipes.iter_mut().enumerate() {
+            if !ready.pipes.get(index).copied().unwrap_or(false) {
+                continue;
+            }
+            match read_some(fd, &mut self.buf, self.terminals[index]) {
+                Ok(0) => closed.push(index),
+                Ok(read) => {
+                    if let Err(err) = sink.take(&self.buf[..read]) {
+                        // Read no more: the command sees its output go nowhere (EPIPE), as it
+                        // would with any reader that went away.
+                        note(&mut self.end, err);
+                        closed.push(index);
+                    }
+                }
+                Err(rustix::io::Errno::INTR | rustix::io::Errno::AGAIN) => {}
+                Err(_) => closed.push(index),
+            }
+        }
+        for index in closed.into_iter().rev() {
+            let (_, mut sink) = self.pipes.remove(index);
+            self.terminals.remove(index);
+            if let Err(err) = sink.end() {
+                note(&mut self.end, err);
+            }
+        }
+    }
+
+    /// Whether `fd` is one of its pipes still.
+    fn holds(&self, fd: &Arc<OwnedFd>) -> bool {
+        self.pipes.iter().any(|(pipe, _)| Arc::ptr_eq(pipe, fd))
+    }
+
+    /// Stores how it ended in `state`.
+    fn finish(self, state: &PumpState) {
+        *lock(&state.end) = self.end;
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Starts `pump` on a thread of its own (thread mode); `wake` hears when it is done. Returns its
+/// state, and what nudges it.
+pub(crate) fn on_thread(pump: Pump, wake: &Wake) -> io::Result<(Arc<PumpState>, Nudge)> {
     let state = Arc::new(PumpState::default());
     // Close-on-exec: the commands started later must not hold it.
     let (listen, nudge) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)?;
@@ -111,14 +349,111 @@ pub(crate) fn start(
             // Done however the loop ends, a panic included: whoever waits for it must not wait
             // for ever.
             let _done = Done(&state, &wake);
-            let end = pump(pipes, keys, &listen, &state);
-            *state.end.lock().unwrap_or_else(PoisonError::into_inner) = end;
+            let mut pump = pump;
+            while let Some(wait) = pump.wants(&state) {
+                let Some(ready) = pump.ready(&wait.keys, wait.timeout, Some(listen.as_fd())) else {
+                    break;
+                };
+                if ready.nudged {
+                    let _ = rustix::io::read(&listen, &mut [0; 64]);
+                }
+                pump.turn(&ready);
+            }
+            pump.finish(&state);
         }
     };
     std::thread::Builder::new()
         .name("pump".to_owned())
         .spawn(pumping)?;
-    Ok((state, Nudge(nudge)))
+    Ok((state, Nudge::Pipe(nudge)))
+}
+
+/// How many turns a pump on the event loop takes in a row while its pipes have more, before it
+/// lets the other tasks run.
+const TURNS_IN_A_ROW: u32 = 16;
+
+/// `pump` as a future for the event loop (task mode): its descriptors registered with the reactor,
+/// no thread of its own; `wake` hears when it is done. Returns its state, what nudges it, and the
+/// future, which the caller runs.
+///
+/// # Errors
+///
+/// A descriptor could not be registered with the reactor.
+pub(crate) fn on_loop(
+    pump: Pump,
+    wake: &Wake,
+) -> io::Result<(Arc<PumpState>, Nudge, impl Future<Output = ()> + use<>)> {
+    let state = Arc::new(PumpState::default());
+    let event = Arc::new(Event::new());
+    // Registered once each. A pipe's registration goes when the pump lets go of the pipe.
+    let mut sources = pump
+        .pipes
+        .iter()
+        .map(|(fd, _)| Async::new(Arc::clone(fd)))
+        .collect::<io::Result<Vec<_>>>()?;
+    let keys = match &pump.keys {
+        Some(keys) => Some(
+            keys.fds()
+                .map(|fd| fd.try_clone_to_owned().and_then(Async::new))
+                .into_iter()
+                .collect::<io::Result<Vec<_>>>()?,
+        ),
+        None => None,
+    };
+    let pumping = {
+        let (state, wake, event) = (Arc::clone(&state), wake.clone(), Arc::clone(&event));
+        async move {
+            let _done = Done(&state, &wake);
+            let mut pump = pump;
+            let mut turns = 0_u32;
+            loop {
+                let nudged = event.listen();
+                let Some(wait) = pump.wants(&state) else {
+                    break;
+                };
+                // What is ready now is taken at once, as a thread's `poll` would.
+                let Some(ready) = pump.ready(&wait.keys, Some(Duration::ZERO), None) else {
+                    break;
+                };
+                let any = ready.any();
+                if any || wait.timeout == Some(Duration::ZERO) {
+                    pump.turn(&ready);
+                    sources.retain(|source| pump.holds(source.get_ref()));
+                    turns = turns.wrapping_add(1);
+                    if turns % TURNS_IN_A_ROW == 0 {
+                        futures_lite::future::yield_now().await;
+                    }
+                    continue;
+                }
+                // Nothing yet: the reactor says when, or the time is up, or a nudge.
+                let want = wait.keys;
+                let readiness = std::future::poll_fn(|cx| {
+                    let mut any = false;
+                    for source in &sources {
+                        any |= source.poll_readable(cx).is_ready();
+                    }
+                    if let Some([tty, master, resized]) = keys.as_deref() {
+                        any |= want.keys && tty.poll_readable(cx).is_ready();
+                        any |= want.room && master.poll_writable(cx).is_ready();
+                        any |= resized.poll_readable(cx).is_ready();
+                    }
+                    if any { Poll::Ready(()) } else { Poll::Pending }
+                });
+                let timer = async {
+                    match wait.timeout {
+                        Some(timeout) => event_loop::sleep(timeout).await,
+                        None => std::future::pending().await,
+                    }
+                };
+                // A sink whose time has come, or a deadline, is heard of at the next look.
+                readiness.or(timer).or(nudged).await;
+            }
+            drop(sources);
+            drop(keys);
+            pump.finish(&state);
+        }
+    };
+    Ok((state, Nudge::Event(event), pumping))
 }
 
 /// Marks the pump done, and says so, when it is dropped.
@@ -129,135 +464,6 @@ impl Drop for Done<'_> {
         self.0.done.store(true, Ordering::SeqCst);
         self.1.notify();
     }
-}
-
-/// The pump's loop: reads whichever pipe has data, until every pipe has closed or the deadline to
-/// give up on them has passed.
-fn pump(
-    mut pipes: Vec<(OwnedFd, Box<dyn Sink>)>,
-    mut keys: Option<Keys>,
-    listen: &OwnedFd,
-    state: &PumpState,
-) -> PumpEnd {
-    let mut end = PumpEnd::default();
-    let mut buf = vec![0; 64 * 1024];
-    // Which of them is a terminal (see `read_some`), asked once.
-    let mut terminals: Vec<bool> = pipes
-        .iter()
-        .map(|(fd, _)| rustix::termios::isatty(fd))
-        .collect();
-    while !pipes.is_empty() {
-        let now = Instant::now();
-        let patience = pipes.iter().filter_map(|(_, sink)| sink.patience()).min();
-        let deadline = state.deadline();
-        if deadline.is_some_and(|deadline| now >= deadline) {
-            end.held_by = holder(pipes.iter().map(|(fd, _)| fd));
-            for (_, mut sink) in pipes.drain(..) {
-                let _ = sink.end();
-            }
-            break;
-        }
-        let want = keys.as_mut().map(Keys::want).unwrap_or_default();
-        let wait = [
-            patience,
-            deadline.map(|deadline| deadline - now),
-            want.look_again,
-        ]
-        .into_iter()
-        .flatten()
-        .min();
-        let (ready, keys_ready) = {
-            let mut fds: Vec<PollFd<'_>> = pipes
-                .iter()
-                .map(|(fd, _)| PollFd::new(fd, PollFlags::IN))
-                .collect();
-            fds.push(PollFd::new(listen, PollFlags::IN));
-            // Only what is waited for: a descriptor polled for nothing still reports a hangup
-            // (a terminal whose other end has closed), and the loop would never sleep.
-            let mut keys_at = [None; 3];
-            if let Some(keys) = &keys {
-                let [tty, master, resized] = keys.fds();
-                for (slot, (fd, on, flags)) in [
-                    (tty, want.keys, PollFlags::IN),
-                    (master, want.room, PollFlags::OUT),
-                    (resized, true, PollFlags::IN),
-                ]
-                .into_iter()
-                .enumerate()
-                {
-                    if on {
-                        keys_at[slot] = Some(fds.len());
-                        fds.push(PollFd::from_borrowed_fd(fd, flags));
-                    }
-                }
-            }
-            let timeout = wait.map(|wait| rustix::event::Timespec {
-                tv_sec: i64::try_from(wait.as_secs()).unwrap_or(i64::MAX),
-                tv_nsec: i64::from(wait.subsec_nanos()),
-            });
-            match poll(&mut fds, timeout.as_ref()) {
-                Ok(_) => {}
-                Err(rustix::io::Errno::INTR) => continue,
-                Err(err) => {
-                    end.write_error.get_or_insert(err.into());
-                    break;
-                }
-            }
-            let nudged = !fds[pipes.len()].revents().is_empty();
-            let ready: Vec<bool> = fds[..pipes.len()]
-                .iter()
-                .map(|fd| !fd.revents().is_empty())
-                .collect();
-            let keys_ready = keys_at.map(|at| {
-                at.map(|at| fds[at].revents())
-                    .unwrap_or_else(PollFlags::empty)
-            });
-            if nudged {
-                let _ = rustix::io::read(listen, &mut [0; 64]);
-            }
-            (ready, keys_ready)
-        };
-        if let Some(keys) = &mut keys {
-            let [typed, room, resized] = keys_ready;
-            keys.ready(typed, room, resized);
-        }
-        // The sinks whose time has come hear of it, whether or not their pipe is busy: a line
-        // that grows a dot at a time is shown all the same.
-        for (_, sink) in pipes.iter_mut() {
-            if sink.patience() == Some(Duration::ZERO) {
-                if let Err(err) = sink.quiet() {
-                    note(&mut end, err);
-                }
-            }
-        }
-        let mut closed = Vec::new();
-        for (index, (fd, sink)) in pipes.iter_mut().enumerate() {
-            if !ready[index] {
-                continue;
-            }
-            match read_some(fd, &mut buf, terminals[index]) {
-                Ok(0) => closed.push(index),
-                Ok(read) => {
-                    if let Err(err) = sink.take(&buf[..read]) {
-                        // Read no more: the command sees its output go nowhere (EPIPE), as it
-                        // would with any reader that went away.
-                        note(&mut end, err);
-                        closed.push(index);
-                    }
-                }
-                Err(rustix::io::Errno::INTR | rustix::io::Errno::AGAIN) => {}
-                Err(_) => closed.push(index),
-            }
-        }
-        for index in closed.into_iter().rev() {
-            let (_, mut sink) = pipes.remove(index);
-            terminals.remove(index);
-            if let Err(err) = sink.end() {
-                note(&mut end, err);
-            }
-        }
-    }
-    end
 }
 
 /// Reads what `fd` has, up to `buf`'s size. A terminal hands its output over a few KiB a read

@@ -4,28 +4,43 @@
 //! (or been given up on). `spinner run` and each command of `--jobs-from` are one of these.
 
 use std::ffi::{OsStr, OsString};
-use std::os::fd::OwnedFd;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use futures_lite::FutureExt;
 use rustix::process::Signal;
+use spinline::lesson::{Cancel, event_loop};
 
-use super::process::{Pipes, Process, ProcessState, Streams, Wake};
-use super::pump::{self, Nudge, PumpEnd, PumpState};
-use super::relay::Keys;
-use super::sink::Sink;
+use super::process::{Pipes, Process, ProcessState, Streams, Wake, Watch};
+use super::pump::{self, Nudge, Pump, PumpEnd, PumpState};
+use super::reaper;
 use super::{CommandError, StopCause, Stopping};
 
 /// How long, once the command's whole group is gone, its output is waited for: a process that left
 /// the group (`setsid`, a daemon) may hold it open for ever.
 const HELD_PATIENCE: Duration = Duration::from_millis(500);
 
+/// What drives a run: threads of its own, or the event loop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Driver {
+    /// Thread mode: a thread waits for the command's processes, another carries its output.
+    Threads,
+    /// Task mode: the event loop's reaper hears of its processes (see `reaper`), and its output is
+    /// carried by a future ([`Run::pumping`]) that the caller runs on the same loop.
+    Loop,
+}
+
+/// The output's future, for a run on the event loop.
+pub(crate) type Pumping = Pin<Box<dyn Future<Output = ()>>>;
+
 /// A command running, and what is under way to stop it.
-#[derive(Debug)]
 pub(crate) struct Run {
     process: Process,
     pump: Arc<PumpState>,
     nudge: Nudge,
+    pumping: Option<Pumping>,
     timeout: Option<Duration>,
     grace: Duration,
     stop: Option<Stop>,
@@ -58,6 +73,15 @@ pub(crate) enum Next {
     Done,
 }
 
+impl std::fmt::Debug for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Run")
+            .field("process", &self.process)
+            .field("stop", &self.stop)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Drop for Run {
     fn drop(&mut self) {
         // A run given up before its end (an error on the way): its command must not outlive it.
@@ -68,8 +92,10 @@ impl Drop for Run {
 }
 
 impl Run {
-    /// Starts `program` with `args` and `streams`; `sinks` says where each pipe asked for goes (and
-    /// a terminal of the command's, read like a pipe), `keys` carries the user's keys to it.
+    /// Starts `program` with `args` and `streams`; `pump` makes what carries its pipes (and a
+    /// terminal of the command's, read like a pipe) to where each goes, and the user's keys to it;
+    /// `driver` says what waits and carries. With [`Driver::Loop`], the caller runs
+    /// [`Run::pumping`] and the reaper on its event loop.
     ///
     /// # Errors
     ///
@@ -78,13 +104,27 @@ impl Run {
         program: &OsStr,
         args: &[OsString],
         streams: Streams,
-        sinks: impl FnOnce(Pipes) -> std::io::Result<Vec<(OwnedFd, Box<dyn Sink>)>>,
-        keys: Option<Keys>,
+        pump: impl FnOnce(Pipes) -> std::io::Result<Pump>,
         limits: Limits,
         wake: &Wake,
+        driver: Driver,
     ) -> Result<Run, CommandError> {
-        let (process, pipes) = Process::spawn(program, args, streams, wake)?;
-        let (pump, nudge) = match sinks(pipes).and_then(|sinks| pump::start(sinks, keys, wake)) {
+        let watch = match driver {
+            Driver::Threads => Watch::Thread,
+            Driver::Loop => Watch::Loop,
+        };
+        let (process, pipes) = Process::spawn(program, args, streams, wake, watch)?;
+        if driver == Driver::Loop {
+            reaper::watch(process.rustix_pid(), process.shared_state(), wake.clone());
+        }
+        let started = pump(pipes).and_then(|pump| match driver {
+            Driver::Threads => {
+                pump::on_thread(pump, wake).map(|(state, nudge)| (state, nudge, None))
+            }
+            Driver::Loop => pump::on_loop(pump, wake)
+                .map(|(state, nudge, pumping)| (state, nudge, Some(Box::pin(pumping) as Pumping))),
+        });
+        let (pump, nudge, pumping) = match started {
             Ok(started) => started,
             Err(err) => {
                 // No pump: the command cannot be let run with nobody reading its output.
@@ -96,11 +136,17 @@ impl Run {
             process,
             pump,
             nudge,
+            pumping,
             timeout: limits.timeout,
             grace: limits.grace,
             stop: None,
             finished: false,
         })
+    }
+
+    /// The future that carries its output, for a run on the event loop, to be run there once.
+    pub(crate) fn pumping(&mut self) -> Option<Pumping> {
+        self.pumping.take()
     }
 
     /// What the kernel said of the command so far.
@@ -212,5 +258,35 @@ impl Run {
             stopping
         });
         (stopping, self.pump.take_end())
+    }
+}
+
+/// The one supervisor loop, for a command and for whatever watches it: looks (`step`, which acts
+/// on what it sees), then waits for what happens next: `wake` (a process, a pipe), the time `step`
+/// names, or `signal`. Until `step` says [`Next::Done`].
+///
+/// A future: a task awaits it on the event loop (task mode), a thread of its own runs it with
+/// `event_loop::block_on`, parked until one of them wakes it (thread mode).
+pub(crate) async fn supervise(wake: &Wake, signal: &Cancel, mut step: impl AsyncFnMut() -> Next) {
+    loop {
+        let listener = wake.listen();
+        let deadline = match step().await {
+            Next::Done => return,
+            Next::Wait(deadline) => deadline,
+        };
+        let timer = async {
+            match deadline {
+                Some(deadline) => event_loop::sleep_until(deadline).await,
+                None => std::future::pending().await,
+            }
+        };
+        let signalled = async {
+            // Raised already: `step` has seen it; only what comes next wakes.
+            if signal.is_cancelled() {
+                std::future::pending::<()>().await;
+            }
+            signal.cancelled().await;
+        };
+        listener.or(timer).or(signalled).await;
     }
 }

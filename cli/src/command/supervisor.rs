@@ -1,6 +1,7 @@
 //! One command under the spinner: `spinner run -- CMD`. The mode chooses how the spinner and the
 //! supervisor wait, as in the lesson; the command's waiting and relaying are the runner's.
 
+use std::future::Future;
 use std::io::{self, IsTerminal};
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::process::ExitStatusExt;
@@ -11,8 +12,6 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use async_executor::LocalExecutor;
-use event_listener::Listener;
-use futures_lite::FutureExt;
 use rustix::process::Signal;
 use spinline::lesson::thread_supervisor::SpinnerThread;
 use spinline::lesson::{Cancel, Mechanism, Spin, SpinReport, event_loop, task_supervisor};
@@ -20,8 +19,10 @@ use spinline::{Spinner, SpinnerHandle};
 
 use super::process::{self, Route, Streams, Wake};
 use super::pty::Pty;
+use super::pump::Pump;
+use super::reaper;
 use super::relay::{CommandScreen, KeptStderr, Keys};
-use super::runner::{Limits, Next, Run};
+use super::runner::{Driver, Limits, Next, Run, supervise};
 use super::sink::{self, AboveSpinner, Sink, Stream, Tail};
 use super::tty::Terminal;
 use super::{
@@ -142,7 +143,7 @@ pub fn run_command(
             }
         }
     };
-    let sinks = |pipes: process::Pipes| -> io::Result<Vec<(OwnedFd, Box<dyn Sink>)>> {
+    let mut sinks = |pipes: process::Pipes| -> io::Result<Vec<(OwnedFd, Box<dyn Sink>)>> {
         let mut sinks: Vec<(OwnedFd, Box<dyn Sink>)> = Vec::new();
         if let Some(middle) = &middle {
             // What the command's terminal shows goes to the user's terminal: stdout's, if the
@@ -189,17 +190,23 @@ pub fn run_command(
         }
         Ok(sinks)
     };
+    // Task mode: the command's processes and output are watched on the event loop, beside the
+    // spinner task; the reaper hears of SIGCHLD from before the command starts.
+    let (driver, reaper) = match options.mode {
+        Mode::Thread => (Driver::Threads, None),
+        Mode::Task => (Driver::Loop, Some(reaper::reaper()?)),
+    };
     let run = Run::start(
         &options.program,
         &options.args,
         streams,
-        sinks,
-        keys,
+        |pipes| Ok(Pump::new(sinks(pipes)?, keys)),
         Limits {
             timeout: options.timeout,
             grace: options.grace,
         },
         &wake,
+        driver,
     )?;
     let in_middle = middle.is_some();
     let line = FrameRecorder::new(spinner, display.clone());
@@ -222,9 +229,9 @@ pub fn run_command(
         tail,
     };
     let spin_stop = Cancel::new();
-    let spin = match options.mode {
-        Mode::Thread => supervisor.on_threads(line, &spin_stop, &wake)?,
-        Mode::Task => supervisor.as_task(line, &spin_stop, &wake),
+    let spin = match reaper {
+        None => supervisor.on_threads(line, &spin_stop, &wake)?,
+        Some(reaper) => supervisor.as_task(line, &spin_stop, &wake, reaper),
     };
     Ok(supervisor.outcome(spin, &spin_stop, &at_line_start, &had_screen))
 }
@@ -488,8 +495,7 @@ impl Supervisor<'_> {
     }
 
     /// Thread mode: the spinner on a thread of its own, waiting `wait`'s way; this thread watches
-    /// the command, woken by whatever happens (a signal reaches it through a thread that waits on
-    /// the cancel token).
+    /// the command, parked until whatever happens wakes it (a signal too: the cancel token's event).
     fn on_threads(
         &mut self,
         line: FrameRecorder<Spinner>,
@@ -498,47 +504,25 @@ impl Supervisor<'_> {
     ) -> Result<SpinReport, CommandError> {
         let builder = thread::Builder::new().name("spinner".to_owned());
         let interval = self.options.style.interval;
-        let mut spinner =
-            SpinnerThread::spawn(builder, interval, line, spin_stop, self.options.wait)?;
-        spinner.start();
-        let finished = Arc::new(AtomicBool::new(false));
-        {
-            let (cancel, wake) = (self.cancel.clone(), wake.clone());
-            let finished = Arc::clone(&finished);
-            // The woken wait on the signal's token; it looks at `finished` every second, to end.
-            let _ = thread::Builder::new()
-                .name("stop".to_owned())
-                .spawn(move || {
-                    while !finished.load(Ordering::SeqCst) {
-                        if cancel.wait_deadline(Instant::now() + Duration::from_secs(1)) {
-                            wake.notify();
-                            return;
-                        }
-                    }
-                });
-        }
+        let spinner = SpinnerThread::spawn(builder, interval, line, spin_stop, self.options.wait)?;
         let mut spinner = Some(spinner);
+        if let Some(spinner) = &mut spinner {
+            spinner.start();
+        }
         let mut report = None;
-        loop {
-            let listener = wake.listen();
+        let cancel = self.cancel;
+        event_loop::block_on(supervise(wake, cancel, async || {
             let next = self.step();
             if self.spinner_done {
                 if let Some(spinner) = spinner.take() {
                     spin_stop.cancel();
                     report = Some(spinner.stop());
                     // Stopped: look again at once (the command may be waiting for the terminal).
-                    continue;
+                    return Next::Wait(Some(Instant::now()));
                 }
             }
-            match next {
-                Next::Done => break,
-                Next::Wait(Some(deadline)) => {
-                    let _ = listener.wait_deadline(deadline);
-                }
-                Next::Wait(None) => listener.wait(),
-            }
-        }
-        finished.store(true, Ordering::SeqCst);
+            next
+        }));
         if let Some(spinner) = spinner.take() {
             spin_stop.cancel();
             report = Some(spinner.stop());
@@ -552,17 +536,22 @@ impl Supervisor<'_> {
     }
 
     /// Task mode: the spinner is a task, cancelled at its `.await` when the command is over or
-    /// stopping; the supervisor awaits whatever happens next, beside it, on the event loop.
+    /// stopping; the supervisor awaits whatever happens next, beside it and beside the command's
+    /// own tasks (the reaper, its output), on the event loop: no thread for the command.
     fn as_task(
         &mut self,
         mut line: FrameRecorder<Spinner>,
         spin_stop: &Cancel,
         wake: &Wake,
+        reaper: impl Future<Output = ()>,
     ) -> SpinReport {
         let report = std::sync::OnceLock::new();
         let executor = LocalExecutor::new();
         let interval = self.options.style.interval;
+        let pumping = self.run.pumping();
         event_loop::block_on(executor.run(async {
+            let _reaper = executor.spawn(reaper);
+            let _pumping = pumping.map(|pumping| executor.spawn(pumping));
             let spin = Spin::new(
                 &mut line,
                 interval,
@@ -570,36 +559,20 @@ impl Supervisor<'_> {
                 Some(spin_stop),
             );
             let mut spinner = Some(executor.spawn(task_supervisor::spin(spin.report_to(&report))));
-            loop {
-                let listener = wake.listen();
+            let cancel = self.cancel;
+            supervise(wake, cancel, async || {
                 let next = self.step();
                 if self.spinner_done {
                     if let Some(spinner) = spinner.take() {
                         // The cooperative cancel: the spinner task is dropped at its `.await`.
                         spin_stop.cancel();
                         spinner.cancel().await;
-                        continue;
+                        return Next::Wait(Some(Instant::now()));
                     }
                 }
-                let deadline = match next {
-                    Next::Done => break,
-                    Next::Wait(deadline) => deadline,
-                };
-                let timer = async {
-                    match deadline {
-                        Some(deadline) => event_loop::sleep_until(deadline).await,
-                        None => std::future::pending().await,
-                    }
-                };
-                let cancel = self.cancel;
-                let signal = async {
-                    if cancel.is_cancelled() {
-                        std::future::pending::<()>().await;
-                    }
-                    cancel.cancelled().await;
-                };
-                listener.or(timer).or(signal).await;
-            }
+                next
+            })
+            .await;
             if let Some(spinner) = spinner.take() {
                 spin_stop.cancel();
                 spinner.cancel().await;
