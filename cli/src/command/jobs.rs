@@ -13,20 +13,20 @@ use std::ffi::OsString;
 use std::io::{self, BufRead, Read, Write};
 use std::os::unix::ffi::OsStringExt;
 use std::process::ExitStatus;
-use std::sync::{Condvar, Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use async_executor::LocalExecutor;
-use event_listener::Listener;
+use async_executor::{LocalExecutor, Task};
+use async_lock::Semaphore;
 use futures_lite::FutureExt;
 use spinline::lesson::task_supervisor::beside;
 use spinline::lesson::thread_supervisor::{self, ThreadWait};
 use spinline::lesson::{Cancel, Draw, Mechanism, Spin, event_loop};
 
 use super::process::{Route, Streams, Wake};
-use super::pump::Pump;
-use super::runner::{Driver, Limits, Next, Run};
+use super::pump::{Pump, PumpEnd};
+use super::runner::{Driver, Limits, Next, Run, supervise};
 use super::sink::Sink;
 use super::spool::SharedSpool;
 use super::{Forward, OutputMode, StopCause};
@@ -149,8 +149,6 @@ struct Shared<'a> {
     board: &'a Board,
     /// Raised by a signal handler: a write-out of a command's output stops at its next block.
     signal: &'a Cancel,
-    /// What every command's watcher hears: a process, a pipe, the stop.
-    wake: Wake,
     /// Raised once every command read has ended and no more will be read: the board closes.
     done: Cancel,
     /// What a command's end raises when the board thinks it was the last: not the end here, since
@@ -167,6 +165,55 @@ struct Shared<'a> {
     failed_fast: Mutex<bool>,
     failures: Mutex<Vec<CommandJob>>,
     write_error: Mutex<Option<(usize, io::Error)>>,
+}
+
+/// A command started: its run, and its output kept until it ends.
+struct Started {
+    run: Run,
+    stdout: SharedSpool,
+    stderr: SharedSpool,
+}
+
+/// A write-out to run on the writer's thread.
+type WriteOut<'scope> = Box<dyn FnOnce() + Send + 'scope>;
+
+/// The thread that writes the commands' output in task mode, one command's after another: a write
+/// to spinner's stdout or stderr (a pipe, a terminal that others share) cannot be made without
+/// blocking, so the task of a command that ended hands its write-out here and awaits it, and the
+/// event loop goes on meanwhile.
+struct Writer<'scope>(std::sync::mpsc::Sender<WriteOut<'scope>>);
+
+impl<'scope> Writer<'scope> {
+    /// Starts the writer's thread in `scope`; it ends when the writer is dropped.
+    fn start<'env>(scope: &'scope thread::Scope<'scope, 'env>) -> io::Result<Writer<'scope>> {
+        let (send, receive) = std::sync::mpsc::channel::<WriteOut<'scope>>();
+        thread::Builder::new()
+            .name("write-out".to_owned())
+            .spawn_scoped(scope, move || {
+                for write in receive {
+                    write();
+                }
+            })?;
+        Ok(Writer(send))
+    }
+
+    /// Runs `write` on the writer's thread, and waits for it without holding the event loop.
+    async fn write(
+        &self,
+        write: impl FnOnce() -> io::Result<()> + Send + 'scope,
+    ) -> io::Result<()> {
+        let (done, written) = async_channel::bounded(1);
+        let sent = self.0.send(Box::new(move || {
+            let _ = done.send_blocking(write());
+        }));
+        if sent.is_err() {
+            return Err(io::Error::other("the output's writer has stopped"));
+        }
+        written
+            .recv()
+            .await
+            .unwrap_or_else(|_| Err(io::Error::other("the output's writer has stopped")))
+    }
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -186,7 +233,6 @@ impl Shared<'_> {
                 self.stop.cancel();
                 self.returned.notify_all();
             }
-            self.wake.notify();
         }
     }
 
@@ -211,10 +257,77 @@ impl Shared<'_> {
         self.returned.notify_all();
     }
 
-    /// Runs command `number` to its end, on this thread: its processes and output watched, stopped
-    /// when the stop or its timeout says so, its output written in one piece, its end recorded.
+    /// Runs command `number` to its end on this thread (thread mode): its processes and output
+    /// watched by threads of its own, this one parked until one of them or the stop wakes it; its
+    /// output written in one piece, its end recorded, its place given back.
     fn run(&self, number: usize, line: &OsString, shown: &str) {
         let end = JobEnd::new(self.board, &self.last_so_far, number);
+        let wake = Wake::default();
+        match self.begin(number, line, Driver::Threads, &wake) {
+            Err(outcome) => self.ended(number, shown, end, outcome),
+            Ok(mut started) => {
+                let mut wants_terminal = false;
+                event_loop::block_on(supervise(&wake, &self.stop, async || {
+                    self.look(&mut started.run, &mut wants_terminal)
+                }));
+                let (outcome, pump_end) = self.outcome(&mut started.run, wants_terminal, shown);
+                let succeeded = matches!(outcome, JobOutcome::Answered(_));
+                let written = self.write_out(number, &started.stdout, &started.stderr, succeeded);
+                self.noted(number, pump_end.write_error.map_or(written, Err));
+                self.ended(number, shown, end, outcome);
+            }
+        }
+        self.give_place();
+    }
+
+    /// Runs command `number` to its end as a task (task mode): its processes heard of by the
+    /// loop's reaper, its output carried by a future beside the look at it, its output written by
+    /// `writer`'s thread while the task waits; no thread of its own.
+    async fn run_on_loop<'s>(
+        &'s self,
+        number: usize,
+        line: &OsString,
+        shown: &str,
+        writer: &Writer<'s>,
+    ) {
+        let end = JobEnd::new(self.board, &self.last_so_far, number);
+        let wake = Wake::default();
+        let mut started = match self.begin(number, line, Driver::Loop, &wake) {
+            Ok(started) => started,
+            Err(outcome) => return self.ended(number, shown, end, outcome),
+        };
+        let pumping = started.run.pumping();
+        let mut wants_terminal = false;
+        let watching = supervise(&wake, &self.stop, async || {
+            self.look(&mut started.run, &mut wants_terminal)
+        });
+        match pumping {
+            Some(pumping) => {
+                futures_lite::future::zip(pumping, watching).await;
+            }
+            None => watching.await,
+        }
+        let (outcome, pump_end) = self.outcome(&mut started.run, wants_terminal, shown);
+        let written = {
+            let (stdout, stderr) = (started.stdout.clone(), started.stderr.clone());
+            let succeeded = matches!(outcome, JobOutcome::Answered(_));
+            writer
+                .write(move || self.write_out(number, &stdout, &stderr, succeeded))
+                .await
+        };
+        self.noted(number, pump_end.write_error.map_or(written, Err));
+        self.ended(number, shown, end, outcome);
+    }
+
+    /// Starts command `number` (its output spooled), driven by `driver`, its watcher woken by
+    /// `wake`; or how it failed to start.
+    fn begin(
+        &self,
+        number: usize,
+        line: &OsString,
+        driver: Driver,
+        wake: &Wake,
+    ) -> Result<Started, JobOutcome> {
         self.board.start(number);
         let (stdout, stderr) = (SharedSpool::default(), SharedSpool::default());
         let quiet = self.options.output == OutputMode::Quiet;
@@ -236,7 +349,7 @@ impl Shared<'_> {
             sinks
         };
         let args = [OsString::from("-c"), line.clone()];
-        let started = Run::start(
+        let run = Run::start(
             "/bin/sh".as_ref(),
             &args,
             streams,
@@ -245,42 +358,34 @@ impl Shared<'_> {
                 timeout: self.options.timeout,
                 grace: self.options.grace,
             },
-            &self.wake,
-            Driver::Threads,
-        );
-        let mut run = match started {
-            Ok(run) => run,
-            Err(err) => {
-                self.ended(
-                    number,
-                    shown,
-                    end,
-                    JobOutcome::Failed(format!("cannot run: {err}")),
-                );
-                return;
-            }
+            wake,
+            driver,
+        )
+        .map_err(|err| JobOutcome::Failed(format!("cannot run: {err}")))?;
+        Ok(Started {
+            run,
+            stdout,
+            stderr,
+        })
+    }
+
+    /// One look at a running command: the stop asked of it (the run's, or its own wish for the
+    /// terminal, which commands that run at once cannot share), acted on.
+    fn look(&self, run: &mut Run, wants_terminal: &mut bool) -> Next {
+        let state = run.state();
+        let asked = if matches!(state.stopped, Some(libc::SIGTTIN | libc::SIGTTOU)) {
+            *wants_terminal = true;
+            Some(StopCause::Terminal)
+        } else {
+            self.stop
+                .is_cancelled()
+                .then(|| StopCause::Signal(*lock(&self.forward)))
         };
-        let mut wants_terminal = false;
-        loop {
-            let listener = self.wake.listen();
-            let state = run.state();
-            let asked = if matches!(state.stopped, Some(libc::SIGTTIN | libc::SIGTTOU)) {
-                // The terminal cannot be shared among commands that run at once.
-                wants_terminal = true;
-                Some(StopCause::Terminal)
-            } else {
-                self.stop
-                    .is_cancelled()
-                    .then(|| StopCause::Signal(*lock(&self.forward)))
-            };
-            match run.step(asked.map(|cause| (cause, false))) {
-                Next::Done => break,
-                Next::Wait(Some(deadline)) => {
-                    let _ = listener.wait_deadline(deadline);
-                }
-                Next::Wait(None) => listener.wait(),
-            }
-        }
+        run.step(asked.map(|cause| (cause, false)))
+    }
+
+    /// How a command that ran to its end ended, and how its output went.
+    fn outcome(&self, run: &mut Run, wants_terminal: bool, shown: &str) -> (JobOutcome, PumpEnd) {
         let state = run.state();
         let (stopping, pump_end) = run.end();
         let status = state.exited.map(|(status, _)| status);
@@ -298,7 +403,18 @@ impl Shared<'_> {
             (None, Some(status)) => JobOutcome::Failed(how_it_ended(&status)),
             (None, None) => JobOutcome::Failed("ended".to_owned()),
         };
-        let succeeded = matches!(outcome, JobOutcome::Answered(_));
+        (outcome, pump_end)
+    }
+
+    /// Writes a command's output in one piece above the board: its stdout, and its stderr as
+    /// `--output` says for how it ended. Blocking: on the command's thread, or the writer's.
+    fn write_out(
+        &self,
+        number: usize,
+        stdout: &SharedSpool,
+        stderr: &SharedSpool,
+        succeeded: bool,
+    ) -> io::Result<()> {
         let show_stderr = match self.options.output {
             OutputMode::Live => true,
             OutputMode::OnError => !succeeded,
@@ -307,7 +423,7 @@ impl Shared<'_> {
         // A signal during a long write-out (megabytes to a slow reader) ends it at the next block:
         // the user asked for the run to end, not for the rest of the output.
         let signalled = || self.signal.is_cancelled();
-        let written = self.board.print_above(|| -> io::Result<()> {
+        self.board.print_above(|| -> io::Result<()> {
             let left =
                 stdout
                     .lock()
@@ -323,15 +439,17 @@ impl Shared<'_> {
                 not_written(number, "stderr", left);
             }
             Ok(())
-        });
-        let write_error = pump_end.write_error.map_or(written, Err);
-        if let Err(err) = write_error {
-            // Nobody reading stdout (`| head`) is not a reason to stop the others, nor an error.
+        })
+    }
+
+    /// Keeps the first write error of the run (a reader that went away is none: `| head` is not a
+    /// reason to stop the others).
+    fn noted(&self, number: usize, written: io::Result<()>) {
+        if let Err(err) = written {
             if err.kind() != io::ErrorKind::BrokenPipe {
                 lock(&self.write_error).get_or_insert((number, err));
             }
         }
-        self.ended(number, shown, end, outcome);
     }
 
     /// Records how command `number` ended.
@@ -350,8 +468,6 @@ impl Shared<'_> {
             }
         }
         end.finish(outcome);
-        self.give_place();
-        self.wake.notify();
     }
 }
 
@@ -542,7 +658,6 @@ pub fn run_command_jobs(
         options,
         board: &board,
         signal: cancel,
-        wake: Wake::default(),
         done: Cancel::new(),
         last_so_far: Cancel::new(),
         stop: Cancel::new(),
@@ -557,7 +672,7 @@ pub fn run_command_jobs(
     // FIFO that waits for a writer, never holds the board or a stop up. Not joined: on a stop it
     // may be blocked opening a FIFO or reading a terminal or a pipe that stays open, and it ends
     // with the process.
-    let (lines_tx, lines_rx) = std::sync::mpsc::sync_channel::<io::Result<OsString>>(0);
+    let (lines_tx, lines_rx) = lines(options.mode);
     // What a stop left of a file that ends, counted: sent only if the stop came before its end.
     let (rest_tx, rest_rx) = std::sync::mpsc::channel::<Rest>();
     let ends = input.ends;
@@ -573,7 +688,7 @@ pub fn run_command_jobs(
             };
             let mut commands = commands(lines);
             while let Some(line) = commands.next() {
-                if let Err(std::sync::mpsc::SendError(line)) = lines_tx.send(line) {
+                if let Err(line) = lines_tx.send(line) {
                     // The run stopped: this line and the rest are not started.
                     let rest = match line {
                         Ok(_) if ends => {
@@ -595,54 +710,74 @@ pub fn run_command_jobs(
     let mut stdout = io::sink();
     let painter = Painter::new(&board, &mut stdout).without_result_lines();
     let mut painter = FrameRecorder::new(painter, display.clone());
+    let mut not_started = 0;
     thread::scope(|scope| {
         let shared = &shared;
-        let dispatcher = scope.spawn(move || dispatch(shared, lines_rx, scope));
         let mut watching = Watching {
             inner: &mut painter,
             shared,
             cancel,
             forward,
         };
-        match options.mode {
-            // The painter sleeps a whole interval, then looks at the signal flag.
-            Mode::Thread => {
+        match lines_rx {
+            // One thread per command, started by a dispatcher thread; the painter sleeps a whole
+            // interval, then looks at the signal flag.
+            LinesRx::Rendezvous(lines_rx) => {
+                let dispatcher = scope.spawn(move || dispatch(shared, lines_rx, scope));
                 thread_supervisor::spin(
                     &mut watching,
                     options.style.interval,
                     ThreadWait::Sleep,
                     &shared.done,
                 );
+                match dispatcher.join() {
+                    Ok(Err(err)) => {
+                        unread.get_or_insert(err);
+                    }
+                    Ok(Ok(ended)) => read_to_the_end = ended,
+                    Err(_) => {}
+                }
             }
-            // The painter is a task; the signal wakes the event loop at once.
-            Mode::Task => {
-                let executor = LocalExecutor::new();
-                event_loop::block_on(executor.run(async {
-                    let signalled = async {
-                        cancel.cancelled().await;
-                        shared.stop(forward());
-                        std::future::pending::<()>().await;
-                    };
-                    let painter = Spin::new(
-                        &mut watching,
-                        options.style.interval,
-                        Mechanism::CooperativeCancel,
-                        None,
-                    );
-                    beside(shared.done.cancelled().or(signalled), painter).await;
-                }));
+            // Every command a task on the event loop, beside the painter, which is a task too;
+            // the signal wakes the loop at once.
+            LinesRx::Loop(lines_rx) => {
+                let dispatched = Writer::start(scope).and_then(|writer| {
+                    let executor = LocalExecutor::new();
+                    let dispatched = event_loop::block_on(executor.run(async {
+                        let signalled = async {
+                            cancel.cancelled().await;
+                            shared.stop(forward());
+                            std::future::pending::<()>().await;
+                        };
+                        let painter = Spin::new(
+                            &mut watching,
+                            options.style.interval,
+                            Mechanism::CooperativeCancel,
+                            None,
+                        );
+                        let dispatching =
+                            dispatch_on_loop(shared, lines_rx, &executor, &writer, ends);
+                        let painting = beside(shared.done.cancelled().or(signalled), painter);
+                        futures_lite::future::zip(dispatching, painting).await.0
+                    }));
+                    drop(executor);
+                    dispatched
+                });
+                match dispatched {
+                    Err(err) => {
+                        unread.get_or_insert(err);
+                    }
+                    Ok((ended, buffered)) => {
+                        read_to_the_end = ended;
+                        not_started = buffered;
+                    }
+                }
             }
-        }
-        match dispatcher.join() {
-            Ok(Err(err)) => {
-                unread.get_or_insert(err);
-            }
-            Ok(Ok(ended)) => read_to_the_end = ended,
-            Err(_) => {}
         }
     });
     drop(painter);
     let mut counts = board.counts();
+    counts.cancelled_pending += not_started;
     // Stopped before the end of the input: the commands not read are counted if the input ends
     // (its reader has nothing to wait for, and was told of the stop when the dispatcher let go
     // of the lines), else said not to be read.
@@ -712,6 +847,7 @@ fn dispatch<'scope, 'env>(
             let end = JobEnd::new(shared.board, &shared.last_so_far, number);
             let outcome = JobOutcome::Failed(format!("cannot start its thread: {err}"));
             shared.ended(number, &shown, end, outcome);
+            shared.give_place();
         }
     }
     // The reader hears that no more lines are taken (its next send fails), and counts the rest.
@@ -727,6 +863,121 @@ fn dispatch<'scope, 'env>(
     drop(free);
     shared.done.cancel();
     result
+}
+
+/// Where the reader of the lines sends them: to the dispatcher thread, each taken as it is given
+/// (thread mode), or to the event loop, one waiting at most (task mode).
+enum LinesTx {
+    Rendezvous(std::sync::mpsc::SyncSender<io::Result<OsString>>),
+    Loop(async_channel::Sender<io::Result<OsString>>),
+}
+
+/// What the lines are taken from.
+enum LinesRx {
+    Rendezvous(std::sync::mpsc::Receiver<io::Result<OsString>>),
+    Loop(async_channel::Receiver<io::Result<OsString>>),
+}
+
+impl LinesTx {
+    /// Sends `line`, waiting until it is taken (or there is room); gives it back if the lines are
+    /// no longer taken (the run stopped).
+    fn send(&self, line: io::Result<OsString>) -> Result<(), io::Result<OsString>> {
+        match self {
+            LinesTx::Rendezvous(send) => send.send(line).map_err(|err| err.0),
+            LinesTx::Loop(send) => send.send_blocking(line).map_err(|err| err.0),
+        }
+    }
+}
+
+/// The channel of the lines, for `mode`'s dispatcher.
+fn lines(mode: Mode) -> (LinesTx, LinesRx) {
+    match mode {
+        Mode::Thread => {
+            let (send, receive) = std::sync::mpsc::sync_channel(0);
+            (LinesTx::Rendezvous(send), LinesRx::Rendezvous(receive))
+        }
+        Mode::Task => {
+            let (send, receive) = async_channel::bounded(1);
+            (LinesTx::Loop(send), LinesRx::Loop(receive))
+        }
+    }
+}
+
+/// Task mode's dispatcher, on the event loop: reads the commands one by one and starts each as a
+/// task when one of the `limit` permits is free (the downloader's semaphore); stops at the stop or
+/// at the end of the lines, then awaits every command and raises `done`. Returns whether the lines
+/// were read to their end, and how many commands read were left waiting in the channel when the
+/// run stopped (not started; counted only from `ends`, an input whose rest is counted).
+///
+/// # Errors
+///
+/// The lines could not be read (the commands started are stopped first), or the commands' end
+/// cannot be heard of (no reaper).
+async fn dispatch_on_loop<'a, 'w: 'a>(
+    shared: &'w Shared<'_>,
+    lines: async_channel::Receiver<io::Result<OsString>>,
+    executor: &LocalExecutor<'a>,
+    writer: &'a Writer<'w>,
+    ends: bool,
+) -> io::Result<(bool, usize)> {
+    let _reaper = executor.spawn(super::reaper::reaper()?);
+    let permits = Arc::new(Semaphore::new(shared.options.limit.max(1)));
+    let mut running: Vec<Task<()>> = Vec::new();
+    let mut result = Ok(false);
+    loop {
+        let stopped = async {
+            shared.stop.cancelled().await;
+            None
+        };
+        let line = match async { Some(lines.recv().await) }.or(stopped).await {
+            None => break,
+            Some(Ok(Ok(line))) => line,
+            Some(Ok(Err(err))) => {
+                // The commands started are stopped: the input they came from is broken.
+                shared.stop(Forward::Interrupt);
+                result = Err(err);
+                break;
+            }
+            Some(Err(_)) => {
+                result = Ok(true);
+                break;
+            }
+        };
+        let shown = line.to_string_lossy().into_owned();
+        let number = shared.board.add(&shown);
+        let stopped = async {
+            shared.stop.cancelled().await;
+            None
+        };
+        let permit = async { Some(permits.acquire_arc().await) }
+            .or(stopped)
+            .await;
+        // A place given back by a command that failed with `--fail-fast` comes after its stop.
+        let Some(permit) = permit.filter(|_| !shared.stop.is_cancelled()) else {
+            JobEnd::new(shared.board, &shared.last_so_far, number)
+                .finish(JobOutcome::Cancelled { started: false });
+            break;
+        };
+        running.push(executor.spawn(async move {
+            shared.run_on_loop(number, &line, &shown, writer).await;
+            drop(permit);
+        }));
+        if running.len() % 256 == 0 {
+            running.retain(|task| !task.is_finished());
+        }
+    }
+    // No more lines are taken: the reader's next send fails, and it counts the rest; the one that
+    // waited in the channel is counted here.
+    lines.close();
+    let mut buffered = 0;
+    while let Ok(line) = lines.try_recv() {
+        buffered += usize::from(ends && line.is_ok());
+    }
+    for task in running {
+        task.await;
+    }
+    shared.done.cancel();
+    result.map(|ended| (ended, buffered))
 }
 
 /// The board's painter, which also looks at the signal at every frame (the flag, in thread mode).

@@ -122,7 +122,6 @@ pub(crate) struct Pump {
     terminals: Vec<bool>,
     keys: Option<Keys>,
     end: PumpEnd,
-    buf: Vec<u8>,
 }
 
 impl std::fmt::Debug for Pump {
@@ -178,7 +177,6 @@ impl Pump {
             terminals,
             keys,
             end: PumpEnd::default(),
-            buf: vec![0; 64 * 1024],
         }
     }
 
@@ -295,24 +293,26 @@ impl Pump {
             }
         }
         let mut closed = Vec::new();
-        for (index, (fd, sink)) in self.pipes.iter_mut().enumerate() {
-            if !ready.pipes.get(index).copied().unwrap_or(false) {
-                continue;
-            }
-            match read_some(fd, &mut self.buf, self.terminals[index]) {
-                Ok(0) => closed.push(index),
-                Ok(read) => {
-                    if let Err(err) = sink.take(&self.buf[..read]) {
-                        // Read no more: the command sees its output go nowhere (EPIPE), as it
-                        // would with any reader that went away.
-                        note(&mut self.end, err);
-                        closed.push(index);
-                    }
+        BUFFER.with_borrow_mut(|buf| {
+            for (index, (fd, sink)) in self.pipes.iter_mut().enumerate() {
+                if !ready.pipes.get(index).copied().unwrap_or(false) {
+                    continue;
                 }
-                Err(rustix::io::Errno::INTR | rustix::io::Errno::AGAIN) => {}
-                Err(_) => closed.push(index),
+                match read_some(fd, buf, self.terminals[index]) {
+                    Ok(0) => closed.push(index),
+                    Ok(read) => {
+                        if let Err(err) = sink.take(&buf[..read]) {
+                            // Read no more: the command sees its output go nowhere (EPIPE), as
+                            // it would with any reader that went away.
+                            note(&mut self.end, err);
+                            closed.push(index);
+                        }
+                    }
+                    Err(rustix::io::Errno::INTR | rustix::io::Errno::AGAIN) => {}
+                    Err(_) => closed.push(index),
+                }
             }
-        }
+        });
         for index in closed.into_iter().rev() {
             let (_, mut sink) = self.pipes.remove(index);
             self.terminals.remove(index);
@@ -331,6 +331,12 @@ impl Pump {
     fn finish(self, state: &PumpState) {
         *lock(&state.end) = self.end;
     }
+}
+
+thread_local! {
+    /// What a read takes from a pipe, before its sink has it: one per thread, so that the pumps on
+    /// the event loop, any number of them, share one.
+    static BUFFER: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0; 64 * 1024]);
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
