@@ -61,7 +61,7 @@ pub(crate) fn command_line(program: &OsString, args: &[OsString]) -> String {
 }
 
 /// What happens to the command's stderr.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum OutputMode {
     /// Kept (the last 4 MiB), and shown in full only if the command fails.
     #[default]
