@@ -425,26 +425,38 @@ pub(crate) enum Command {
     Print(String),
 }
 
-/// The completion script for `shell`, rendered from the definition by the build script
-/// (`cli/build.rs`).
-fn completion_script(shell: Shell) -> &'static str {
-    macro_rules! script {
-        ($name:literal) => {
-            include_str!(concat!(env!("OUT_DIR"), "/completions/", $name))
-        };
-    }
+/// A text the build script (`cli/build.rs`) rendered from the definition into `OUT_DIR`.
+///
+/// Only `spinner completions` and `spinner man` read these texts, so they are kept apart from
+/// the data every run reads, in a section of their own: the kernel maps a program's read-only
+/// pages around each one touched (64 KB at a time), and among that data they would be resident
+/// in every run.
+macro_rules! rendered {
+    ($file:literal) => {{
+        #[unsafe(link_section = ".rodata_rendered")]
+        static TEXT: [u8; include_bytes!(concat!(env!("OUT_DIR"), "/", $file)).len()] =
+            *include_bytes!(concat!(env!("OUT_DIR"), "/", $file));
+        // Checked as UTF-8 when the program is built.
+        const _: &str = include_str!(concat!(env!("OUT_DIR"), "/", $file));
+        String::from_utf8_lossy(&TEXT).into_owned()
+    }};
+}
+
+/// The completion script for `shell`.
+fn completion_script(shell: Shell) -> String {
     match shell {
-        Shell::Bash => script!("bash"),
-        Shell::Elvish => script!("elvish"),
-        Shell::Fish => script!("fish"),
-        Shell::Powershell => script!("powershell"),
-        Shell::Zsh => script!("zsh"),
+        Shell::Bash => rendered!("completions/bash"),
+        Shell::Elvish => rendered!("completions/elvish"),
+        Shell::Fish => rendered!("completions/fish"),
+        Shell::Powershell => rendered!("completions/powershell"),
+        Shell::Zsh => rendered!("completions/zsh"),
     }
 }
 
-/// The manual page, `spinner(1)` in roff, rendered from the definition by the build script
-/// (`cli/build.rs`).
-const MANUAL_PAGE: &str = include_str!(concat!(env!("OUT_DIR"), "/spinner.1"));
+/// The manual page, `spinner(1)` in roff.
+fn manual_page() -> String {
+    rendered!("spinner.1")
+}
 
 /// Parses a command line (the first item is the program name).
 ///
@@ -495,11 +507,11 @@ where
         Ok(Args {
             command: Some(Subcommand::Completions { shell }),
             ..
-        }) => Ok(Command::Print(completion_script(shell).to_owned())),
+        }) => Ok(Command::Print(completion_script(shell))),
         Ok(Args {
             command: Some(Subcommand::Man),
             ..
-        }) => Ok(Command::Print(MANUAL_PAGE.to_owned())),
+        }) => Ok(Command::Print(manual_page())),
         Ok(Args {
             command: Some(Subcommand::Run(run)),
             ..
