@@ -94,7 +94,8 @@ for label, runs in rows.items():
     print(f"| {label} | {cell(median(runs, 'wakeups_per_s'), '.1f')} "
           f"| {cell(median(runs, 'wakeups_per_frame'), '.2f')} "
           f"| {cell(median(runs, 'cpu_ms_per_s'), '.2f')} "
-          f"| {cell(rss / 1024 if rss else None, '.1f')}{' MB' if rss else ''} "
+          f"| {cell(rss / 1024 if rss else None, '.1f')}"
+          f"{f' MB ({rss:,.0f} KB)'.replace(',', ' ') if rss else ''} "
           f"| {cell(median(runs, 'frames_per_s'), '.1f')} |")
 for label, runs in rows.items():
     failed = [r["exit_code"] for r in runs if r["exit_code"] != 0]
