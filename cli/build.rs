@@ -2,12 +2,10 @@
 //! from the command line's definition, `src/args/definition.rs`, into `OUT_DIR`: the program
 //! includes the text, and so carries neither clap_complete nor clap_mangen.
 
+use clap::{CommandFactory, ValueEnum};
 use std::error::Error;
 use std::fs;
 use std::path::Path;
-use std::time::Duration;
-
-use clap::{CommandFactory, ValueEnum};
 
 #[path = "src/args/definition.rs"]
 #[allow(dead_code)] // the fields are read by the program, which parses with them
@@ -15,39 +13,43 @@ mod definition;
 
 use definition::{Args, Shell};
 
-// What the definition takes from the module above it. Its value parsers decide what a value
-// becomes when the program runs; the text rendered here does not depend on them (a parser
-// function gives clap no list of values to offer), so these take any text.
-type Delay = Duration;
-fn parse_delay(_: &str) -> Result<Delay, String> {
-    Ok(Duration::ZERO)
-}
-fn parse_interval(_: &str) -> Result<Duration, String> {
-    Ok(Duration::ZERO)
-}
-fn parse_heartbeat(_: &str) -> Result<Duration, String> {
-    Ok(Duration::ZERO)
-}
-fn parse_timeout(_: &str) -> Result<Duration, String> {
-    Ok(Duration::ZERO)
-}
-fn parse_grace(_: &str) -> Result<Duration, String> {
-    Ok(Duration::ZERO)
-}
-fn parse_fib(_: &str) -> Result<u32, String> {
-    Ok(0)
-}
-fn parse_jobs(_: &str) -> Result<usize, String> {
-    Ok(1)
-}
-fn parse_trials(_: &str) -> Result<usize, String> {
-    Ok(1)
-}
-fn parse_seed(_: &str) -> Result<u64, String> {
-    Ok(0)
-}
-fn parse_fail_rate(_: &str) -> Result<f64, String> {
-    Ok(0.0)
+// What the definition takes from `values` beside it. Its value parsers decide what a value
+// becomes when the program runs (`src/args/values.rs`); the text rendered here does not depend on
+// them (a parser function gives clap no list of values to offer), so these take any text.
+mod values {
+    use std::time::Duration;
+
+    pub(super) type Delay = Duration;
+    pub(super) fn parse_delay(_: &str) -> Result<Delay, String> {
+        Ok(Duration::ZERO)
+    }
+    pub(super) fn parse_interval(_: &str) -> Result<Duration, String> {
+        Ok(Duration::ZERO)
+    }
+    pub(super) fn parse_heartbeat(_: &str) -> Result<Duration, String> {
+        Ok(Duration::ZERO)
+    }
+    pub(super) fn parse_timeout(_: &str) -> Result<Duration, String> {
+        Ok(Duration::ZERO)
+    }
+    pub(super) fn parse_grace(_: &str) -> Result<Duration, String> {
+        Ok(Duration::ZERO)
+    }
+    pub(super) fn parse_fib(_: &str) -> Result<u32, String> {
+        Ok(0)
+    }
+    pub(super) fn parse_jobs(_: &str) -> Result<usize, String> {
+        Ok(1)
+    }
+    pub(super) fn parse_trials(_: &str) -> Result<usize, String> {
+        Ok(1)
+    }
+    pub(super) fn parse_seed(_: &str) -> Result<u64, String> {
+        Ok(0)
+    }
+    pub(super) fn parse_fail_rate(_: &str) -> Result<f64, String> {
+        Ok(0.0)
+    }
 }
 
 fn main() -> Result<(), Box<dyn Error>> {

@@ -3,7 +3,8 @@
 //! Two crates compile this file: the program (`args.rs`, which parses with it) and the program's
 //! build script (`cli/build.rs`, which renders the completion scripts and the manual page from it
 //! into `OUT_DIR`, so that neither renderer is in the program). It names nothing of the program
-//! but the value parsers and what they make, which each of the two provides in the module above.
+//! but the value parsers and what they make, from `values` beside it: the program's own
+//! (`args/values.rs`), or the build script's stand-ins.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -11,7 +12,7 @@ use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 
-use super::{
+use super::values::{
     Delay, parse_delay, parse_fail_rate, parse_fib, parse_grace, parse_heartbeat, parse_interval,
     parse_jobs, parse_seed, parse_timeout, parse_trials,
 };
