@@ -8,6 +8,11 @@
 #
 #   bash bench/run.sh              # 5 rounds: about 65 s once built (a first build adds ~1 min)
 #   ROUNDS=10 bash bench/run.sh    # more rounds, steadier medians
+#   BEFORE=/path/to/spinner bash bench/run.sh   # and another build of the program, in the same rounds
+#
+# BEFORE adds a fifth program, `BEFORE --mode task --delay 3s`, so that two builds (an earlier
+# commit's, say: `git worktree add /tmp/before COMMIT && cargo build --release --manifest-path
+# /tmp/before/Cargo.toml --target-dir /tmp/before/target`) are compared in the same rounds.
 #
 # Each round runs every program once, in an order that turns by one each round, so that a burst of
 # load on the machine falls on all of them alike. Every run: an 80x24 pseudo-terminal, a 3 s run at
@@ -38,6 +43,10 @@ programs=(
   "spinner --mode task|$SPINNER --mode task --delay 3s"
   "indicatif 0.18 (anchor)|$ANCHOR --delay 3"
 )
+if [[ -n ${BEFORE:-} ]]; then
+  [[ -x $BEFORE ]] || { echo "BEFORE=$BEFORE is not a program" >&2; exit 1; }
+  programs+=("BEFORE --mode task|$BEFORE --mode task --delay 3s")
+fi
 
 runs=$(mktemp)
 trap 'rm -f "$runs"' EXIT
@@ -85,7 +94,8 @@ for label, runs in rows.items():
     print(f"| {label} | {cell(median(runs, 'wakeups_per_s'), '.1f')} "
           f"| {cell(median(runs, 'wakeups_per_frame'), '.2f')} "
           f"| {cell(median(runs, 'cpu_ms_per_s'), '.2f')} "
-          f"| {cell(rss / 1024 if rss else None, '.1f')}{' MB' if rss else ''} "
+          f"| {cell(rss / 1024 if rss else None, '.1f')}"
+          f"{f' MB ({rss:,.0f} KB)'.replace(',', ' ') if rss else ''} "
           f"| {cell(median(runs, 'frames_per_s'), '.1f')} |")
 for label, runs in rows.items():
     failed = [r["exit_code"] for r in runs if r["exit_code"] != 0]

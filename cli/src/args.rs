@@ -15,19 +15,35 @@ use crate::Error;
 use crate::command::jobs::CommandJobsOptions;
 use crate::command::{CommandOptions, OutputMode, command_line};
 use crate::compare::CompareOptions;
-use crate::duration::{DurationError, parse_duration};
-use crate::jobs::{Delay, JobsOptions, MAX_JOBS};
+use crate::jobs::{Delay, JobsOptions};
 use crate::lesson::{Mode, RunOptions, SpinStyle};
 use crate::measure::HumanDuration;
-use crate::work::{DEFAULT_FIB, MAX_FIB, Work};
+use crate::work::{DEFAULT_FIB, Work};
 
-/// `--wait`: how the spinner thread waits between frames.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum Wait {
-    /// A whole interval, then it reads the signal flag.
-    Sleep,
-    /// A wait the stop wakes.
-    Event,
+mod definition;
+mod values;
+
+use definition::{
+    Args, FrameSet, ModeValue, OutputValue, RunArgs, Shell, Subcommand, Wait, WorkKind,
+};
+
+impl From<ModeValue> for Mode {
+    fn from(mode: ModeValue) -> Mode {
+        match mode {
+            ModeValue::Thread => Mode::Thread,
+            ModeValue::Task => Mode::Task,
+        }
+    }
+}
+
+impl From<OutputValue> for OutputMode {
+    fn from(output: OutputValue) -> OutputMode {
+        match output {
+            OutputValue::OnError => OutputMode::OnError,
+            OutputValue::Live => OutputMode::Live,
+            OutputValue::Quiet => OutputMode::Quiet,
+        }
+    }
 }
 
 impl From<Wait> for ThreadWait {
@@ -37,15 +53,6 @@ impl From<Wait> for ThreadWait {
             Wait::Event => ThreadWait::Event,
         }
     }
-}
-
-/// `--frames`: the frame set.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum FrameSet {
-    /// `|/-\`.
-    Ascii,
-    /// `⠋⠙⠹…`.
-    Braille,
 }
 
 impl FrameSet {
@@ -59,114 +66,11 @@ impl FrameSet {
     }
 }
 
-/// `--work`: what the slow operation does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum WorkKind {
-    /// Simulated I/O.
-    Sleep,
-    /// Naive Fibonacci.
-    Cpu,
-    /// `std::thread::sleep`, even inside a task.
-    BlockingSleep,
-}
-
 /// The name clap shows for `value`.
 fn name_of(value: impl ValueEnum) -> String {
     value
         .to_possible_value()
         .map_or_else(String::new, |value| value.get_name().to_owned())
-}
-
-/// A spinner turns while a slow operation runs: the classic concurrency lesson, a thread against an
-/// async task, and three ways to stop a spinner.
-#[derive(Debug, Parser)]
-#[command(name = "spinner", version, args_conflicts_with_subcommands = true)]
-struct Args {
-    #[command(subcommand)]
-    command: Option<Subcommand>,
-
-    /// After the run, write its figures to stderr: frames, frame interval, longest gap, stop
-    /// latency, CPU time, peak memory, wall time
-    #[arg(long)]
-    stats: bool,
-
-    /// After the run, write the same figures as JSON to PATH (docs/lesson.md gives the fields)
-    #[arg(long, value_name = "PATH")]
-    stats_json: Option<PathBuf>,
-
-    /// `thread` (an OS thread, stopped by a flag) or `task` (an async task, stopped by a
-    /// cooperative cancel). The default is `thread`, where the lesson starts; `spinner run`
-    /// defaults to `task`
-    #[arg(long, value_name = "MODE", value_enum, default_value_t = Mode::Thread)]
-    mode: Mode,
-
-    /// Thread mode: how the spinner thread waits between frames: `sleep` (a whole interval, then
-    /// it reads the signal flag) or `event` (a wait the stop wakes) [default: sleep]
-    #[arg(long, value_name = "WAIT", value_enum)]
-    wait: Option<Wait>,
-
-    /// How long the slow operation takes, e.g. 250ms, 3s, 1.5s; with --jobs, also a range such as
-    /// 500ms..3s to draw each job's duration from
-    #[arg(long, value_name = "DURATION", default_value = "3s", value_parser = parse_delay, allow_hyphen_values = true)]
-    delay: Delay,
-
-    /// Time between frames, from 1ms to 10s
-    #[arg(long, value_name = "DURATION", default_value = "100ms", value_parser = parse_interval, allow_hyphen_values = true)]
-    interval: Duration,
-
-    /// Text after the frame; cut to the terminal's width
-    #[arg(
-        long,
-        value_name = "TEXT",
-        default_value = "thinking!",
-        allow_hyphen_values = true
-    )]
-    message: String,
-
-    /// Frame set: `ascii` (|/-\) or `braille` (⠋⠙⠹…)
-    #[arg(long, value_name = "NAME", value_enum, default_value_t = FrameSet::Ascii)]
-    frames: FrameSet,
-
-    /// Where stderr is not a terminal (a CI log), write `still <message> (1m30s)` every DURATION,
-    /// from 1s to 24h, or `off`; one operation or command only [default: 30s when the CI
-    /// environment variable is set, else off]
-    #[arg(long, value_name = "DURATION", value_parser = parse_heartbeat)]
-    heartbeat: Option<Duration>,
-
-    /// What the slow operation does: `sleep` (simulated I/O), `cpu` (naive Fibonacci) or
-    /// `blocking-sleep` (std::thread::sleep, even inside a task: the mistake)
-    #[arg(long, value_name = "WORK", value_enum, default_value_t = WorkKind::Sleep)]
-    work: WorkKind,
-
-    /// With --work cpu: which Fibonacci number to compute [default: 44]
-    #[arg(long, value_name = "N", value_parser = parse_fib, allow_hyphen_values = true)]
-    fib: Option<u32>,
-
-    /// Task mode: run blocking work on a thread pool and await it, so the spinner keeps turning (no
-    /// effect in thread mode, where the work already has a thread of its own)
-    #[arg(long)]
-    offload: bool,
-
-    /// Run N simulated slow operations at once, each with its own spinner (at most 100000)
-    #[arg(long, value_name = "N", default_value = "1", value_parser = parse_jobs)]
-    jobs: usize,
-
-    /// At most K jobs run at once [default: 10, or N if smaller]
-    #[arg(long, value_name = "K", value_parser = parse_jobs)]
-    limit: Option<usize>,
-
-    /// Seed of the generator that draws job durations and failures [default: random, printed in the
-    /// report]
-    #[arg(long, value_name = "S", value_parser = parse_seed)]
-    seed: Option<u64>,
-
-    /// Chance from 0 to 1 that a job fails instead of answering
-    #[arg(long, value_name = "P", value_parser = parse_fail_rate, allow_hyphen_values = true)]
-    fail_rate: Option<f64>,
-
-    /// Cancel a job still running after this long, and count it as timed out
-    #[arg(long, value_name = "DURATION", value_parser = parse_timeout, allow_hyphen_values = true)]
-    timeout: Option<Duration>,
 }
 
 impl Args {
@@ -180,7 +84,7 @@ impl Args {
             (WorkKind::Sleep, None) => Work::Sleep,
             (WorkKind::BlockingSleep, None) => Work::BlockingSleep,
         };
-        let wait = thread_wait(self.mode, self.wait)?;
+        let wait = thread_wait(self.mode.into(), self.wait)?;
         let many = self.jobs > 1
             || self.limit.is_some()
             || self.seed.is_some()
@@ -222,7 +126,7 @@ impl Args {
         };
         Ok(Options {
             run: RunOptions {
-                mode: self.mode,
+                mode: self.mode.into(),
                 wait,
                 delay: self.delay.longest(),
                 work,
@@ -257,108 +161,9 @@ pub(crate) struct Options {
     pub(crate) heartbeat: Duration,
 }
 
-#[derive(Debug, clap::Subcommand)]
-enum Subcommand {
-    /// Measure the three ways of stopping a spinner in this process (signal flag, woken wait,
-    /// cooperative cancel), each run cancelled at a random moment: stop latency (median, p95,
-    /// worst) with histograms, CPU per second of spinning, memory; with --jobs, the cost of N
-    /// threads against N tasks
-    Compare(CompareArgs),
-    /// Run a real command under the spinner: its stdout passed through, its stderr shown on failure
-    /// (--output), its exit code returned; Ctrl-C, SIGTERM and --timeout stop its process group
-    /// (the signal, then SIGKILL after --grace); a command that reads the terminal gets it
-    Run(RunArgs),
-    /// Print a completion script for SHELL to stdout, to save where the shell looks for them
-    /// (docs/run.md says where)
-    Completions {
-        /// bash, zsh, fish, elvish or powershell
-        #[arg(value_name = "SHELL", value_enum)]
-        shell: clap_complete::Shell,
-    },
-    /// Print the manual page (roff) to stdout, e.g. `spinner man | man -l -`
-    Man,
-}
-
-#[derive(Debug, clap::Args)]
-struct RunArgs {
-    /// How the spinner and its supervisor wait: `task` (on the event loop: the spinner task is
-    /// cancelled at its `.await`, in microseconds) or `thread` (a spinner thread that reads its
-    /// flag after each sleep: up to an interval late). The default is `task` here, where a real
-    /// command wants the spinner that stops at once; the lesson (`spinner` alone) starts with the
-    /// thread
-    #[arg(long, value_name = "MODE", value_enum, default_value_t = Mode::Task)]
-    mode: Mode,
-
-    /// Thread mode: how the spinner thread waits between frames: `sleep` or `event`
-    /// [default: sleep]
-    #[arg(long, value_name = "WAIT", value_enum)]
-    wait: Option<Wait>,
-
-    /// Text after the frame [default: the command line]; cut to the terminal's width
-    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
-    message: Option<String>,
-
-    /// Stop the command after this long (exit code 124)
-    #[arg(long, value_name = "DURATION", value_parser = parse_timeout, allow_hyphen_values = true)]
-    timeout: Option<Duration>,
-
-    /// After asking the command to stop, how long before SIGKILL, from 0s to 24h
-    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_grace, allow_hyphen_values = true)]
-    grace: Duration,
-
-    /// The command's stderr: `on-error` (kept, shown if it fails), `live` (shown above the
-    /// spinner as it comes) or `quiet` (dropped)
-    #[arg(long, value_name = "WHEN", value_enum, default_value_t = OutputMode::OnError)]
-    output: OutputMode,
-
-    /// Time between frames, from 1ms to 10s
-    #[arg(long, value_name = "DURATION", default_value = "100ms", value_parser = parse_interval, allow_hyphen_values = true)]
-    interval: Duration,
-
-    /// Frame set: `ascii` (|/-\) or `braille` (⠋⠙⠹…)
-    #[arg(long, value_name = "NAME", value_enum, default_value_t = FrameSet::Ascii)]
-    frames: FrameSet,
-
-    /// Where stderr is not a terminal (a CI log), write `still <message> (1m30s)` every DURATION,
-    /// from 1s to 24h, or `off`; one operation or command only [default: 30s when the CI
-    /// environment variable is set, else off]
-    #[arg(long, value_name = "DURATION", value_parser = parse_heartbeat)]
-    heartbeat: Option<Duration>,
-
-    /// After the run, write its figures to stderr
-    #[arg(long)]
-    stats: bool,
-
-    /// After the run, write its figures as JSON to PATH
-    #[arg(long, value_name = "PATH")]
-    stats_json: Option<PathBuf>,
-
-    /// Run each line of FILE (`-` for stdin) as a command of its own with `sh -c`, at most
-    /// --limit at once; blank lines and lines whose first non-blank character is `#` are skipped
-    #[arg(long, value_name = "FILE", conflicts_with = "command")]
-    jobs_from: Option<PathBuf>,
-
-    /// With --jobs-from: at most K commands at once, from 1 to 100000 [default: the number of
-    /// CPUs]
-    #[arg(long, value_name = "K", value_parser = parse_jobs, requires = "jobs_from")]
-    limit: Option<usize>,
-
-    /// With --jobs-from: run every command whatever fails (the default)
-    #[arg(long, requires = "jobs_from", conflicts_with = "fail_fast")]
-    keep_going: bool,
-
-    /// With --jobs-from: at the first failure, stop the running commands and start no more
-    #[arg(long, requires = "jobs_from")]
-    fail_fast: bool,
-
-    /// The command and its arguments, after `--`
-    #[arg(value_name = "CMD", required_unless_present = "jobs_from", num_args = 1.., trailing_var_arg = true)]
-    command: Vec<OsString>,
-}
-
 impl RunArgs {
     fn into_options(self, ci: bool) -> Result<RunCommand, String> {
-        let wait = thread_wait(self.mode, self.wait)?;
+        let wait = thread_wait(self.mode.into(), self.wait)?;
         let frames = self.frames.frames();
         if self.jobs_from.is_none() {
             for (given, name) in [
@@ -388,7 +193,7 @@ impl RunArgs {
                         limit: self.limit.unwrap_or_else(|| {
                             std::thread::available_parallelism().map_or(1, usize::from)
                         }),
-                        mode: self.mode,
+                        mode: self.mode.into(),
                         style: SpinStyle {
                             // The board's summary row is led by it.
                             message: self.message.unwrap_or_default(),
@@ -397,7 +202,7 @@ impl RunArgs {
                         },
                         timeout: self.timeout,
                         grace: self.grace,
-                        output: self.output,
+                        output: self.output.into(),
                         fail_fast: self.fail_fast,
                     },
                 },
@@ -415,7 +220,7 @@ impl RunArgs {
                 CommandOptions {
                     program,
                     args,
-                    mode: self.mode,
+                    mode: self.mode.into(),
                     wait,
                     style: SpinStyle {
                         message: self.message.unwrap_or_else(|| shown.clone()),
@@ -424,7 +229,7 @@ impl RunArgs {
                     },
                     timeout: self.timeout,
                     grace: self.grace,
-                    output: self.output,
+                    output: self.output.into(),
                 },
                 shown,
             ),
@@ -462,94 +267,9 @@ pub(crate) enum Target {
     },
 }
 
-#[derive(Debug, clap::Args)]
-struct CompareArgs {
-    /// Runs of each way of stopping, from 1 to 10000
-    #[arg(long, value_name = "N", default_value = "50", value_parser = parse_trials)]
-    trials: usize,
-
-    /// Time between frames, from 1ms to 10s
-    #[arg(long, value_name = "DURATION", default_value = "100ms", value_parser = parse_interval, allow_hyphen_values = true)]
-    interval: Duration,
-
-    /// Also spawn and cancel N threads against N tasks, each a spinner (at most 100000, and at
-    /// most 100000 frames a second in all: N / --interval)
-    #[arg(long, value_name = "N", value_parser = parse_jobs)]
-    jobs: Option<usize>,
-
-    /// Seed of the generator that picks the cancel moments [default: random, printed]
-    #[arg(long, value_name = "S", value_parser = parse_seed)]
-    seed: Option<u64>,
-}
-
-/// Parses `3s` or `500ms..3s`.
-fn parse_delay_range(text: &str) -> Result<Delay, String> {
-    let describe = |err: DurationError| err.to_string();
-    match text.split_once("..") {
-        None => parse_duration(text).map(Delay::Fixed).map_err(describe),
-        Some((low, high)) => {
-            let low = parse_duration(low).map_err(describe)?;
-            let high = parse_duration(high).map_err(describe)?;
-            if low > high {
-                return Err(
-                    "the range's low end is above its high end: expected LOW..HIGH such as \
-                     500ms..3s"
-                        .to_owned(),
-                );
-            }
-            Ok(Delay::Range(low, high))
-        }
-    }
-}
-
-fn parse_delay(text: &str) -> Result<Delay, String> {
-    let delay = parse_delay_range(text)?;
-    if delay.longest() > LONGEST_WAIT {
-        return Err("must be at most 24h, e.g. 3s or 500ms..3s".to_owned());
-    }
-    Ok(delay)
-}
-
-fn parse_jobs(text: &str) -> Result<usize, String> {
-    match text.parse::<usize>() {
-        Ok(count) if (1..=MAX_JOBS).contains(&count) => Ok(count),
-        _ => Err(format!("expected a whole number from 1 to {MAX_JOBS}")),
-    }
-}
-
-/// The most `--trials`: 10 000 runs of each take an hour at the default interval.
-const MOST_TRIALS: usize = 10_000;
-
 /// The most frames a second that `compare --jobs N` may ask of N spinners together: beyond it, two
 /// cores spend all their time waking spinners and the comparison never ends.
 const MOST_FRAMES_PER_SECOND: f64 = 100_000.0;
-
-fn parse_trials(text: &str) -> Result<usize, String> {
-    match text.parse::<usize>() {
-        Ok(count) if (1..=MOST_TRIALS).contains(&count) => Ok(count),
-        _ => Err(format!("expected a whole number from 1 to {MOST_TRIALS}")),
-    }
-}
-
-fn parse_seed(text: &str) -> Result<u64, String> {
-    text.parse()
-        .map_err(|_| "expected a whole number from 0 to 18446744073709551615".to_owned())
-}
-
-fn parse_fail_rate(text: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
-        Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
-        _ => Err("expected a number from 0 to 1, such as 0.1".to_owned()),
-    }
-}
-
-fn parse_timeout(text: &str) -> Result<Duration, String> {
-    match parse_duration(text) {
-        Ok(timeout) if !timeout.is_zero() && timeout <= LONGEST_WAIT => Ok(timeout),
-        Ok(_) => Err("must be more than 0s and at most 24h, e.g. 1s".to_owned()),
-        Err(err) => Err(err.to_string()),
-    }
-}
 
 /// The thread's way of waiting: `--wait` is for thread mode only.
 fn thread_wait(mode: Mode, wait: Option<Wait>) -> Result<ThreadWait, String> {
@@ -582,51 +302,6 @@ fn says_ci(value: Option<&std::ffi::OsStr>) -> bool {
     value.is_some_and(|value| !value.is_empty() && value != "false" && value != "0")
 }
 
-fn parse_heartbeat(text: &str) -> Result<Duration, String> {
-    if text == "off" {
-        return Ok(Duration::ZERO);
-    }
-    match parse_duration(text) {
-        Ok(every) if every >= Duration::from_secs(1) && every <= LONGEST_WAIT => Ok(every),
-        Ok(_) => Err("must be from 1s to 24h, or off, e.g. 30s".to_owned()),
-        Err(err) => Err(format!("{err}, or off")),
-    }
-}
-
-fn parse_grace(text: &str) -> Result<Duration, String> {
-    match parse_duration(text) {
-        Ok(grace) if grace <= LONGEST_WAIT => Ok(grace),
-        Ok(_) => Err("must be at most 24h, e.g. 5s".to_owned()),
-        Err(err) => Err(err.to_string()),
-    }
-}
-
-fn parse_fib(text: &str) -> Result<u32, String> {
-    match text.parse::<u32>() {
-        Ok(n) if n <= MAX_FIB => Ok(n),
-        _ => Err(format!(
-            "expected a whole number from 0 to {MAX_FIB} (fib({}) overflows 64 bits)",
-            MAX_FIB + 1
-        )),
-    }
-}
-
-/// The longest `--delay` or `--timeout`: a day is already far past any demonstration, and much
-/// larger values overflow the clock's arithmetic.
-const LONGEST_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
-
-/// The longest `--interval`. In thread mode a stop can take a whole interval; past a few seconds
-/// the program would look hung, not slow.
-const LONGEST_INTERVAL: Duration = Duration::from_secs(10);
-
-fn parse_interval(text: &str) -> Result<Duration, String> {
-    let interval = parse_duration(text).map_err(|err: DurationError| err.to_string())?;
-    if !(Duration::from_millis(1)..=LONGEST_INTERVAL).contains(&interval) {
-        return Err("must be from 1ms to 10s, e.g. 100ms".to_owned());
-    }
-    Ok(interval)
-}
-
 /// What parsing the command line decided.
 #[derive(Debug)]
 pub(crate) enum Command {
@@ -640,52 +315,37 @@ pub(crate) enum Command {
     Print(String),
 }
 
-/// The manual page: one page, `spinner(1)`, with a section for each subcommand (its synopsis,
-/// description and options), and the version last. clap_mangen's own page would refer to a page
-/// for each subcommand (`spinner-run(1)`) that nothing installs.
-fn manual_page() -> std::io::Result<Vec<u8>> {
-    use clap_mangen::Man;
-    // `spinner help run` is `spinner run --help`: not a command of the page's.
-    let mut command = Args::command().disable_help_subcommand(true);
-    command.build();
-    let mut page = Vec::new();
-    let man = Man::new(command.clone());
-    man.render_title(&mut page)?;
-    man.render_name_section(&mut page)?;
-    man.render_synopsis_section(&mut page)?;
-    man.render_description_section(&mut page)?;
-    man.render_options_section(&mut page)?;
-    let mut page = String::from_utf8_lossy(&page).into_owned();
-    for subcommand in command.get_subcommands() {
-        let name = subcommand.get_bin_name().unwrap_or(subcommand.get_name());
-        page.push_str(&format!(".SH \"{}\"\n", name.to_uppercase()));
-        let sub = Man::new(subcommand.clone());
-        let mut section = Vec::new();
-        sub.render_synopsis_section(&mut section)?;
-        sub.render_description_section(&mut section)?;
-        if subcommand.get_arguments().any(|arg| !arg.is_hide_set()) {
-            sub.render_options_section(&mut section)?;
-        }
-        for line in String::from_utf8_lossy(&section).lines() {
-            // Each part begins with the page's preamble, said once already, and a heading: the
-            // parts of a subcommand are paragraphs of its section, its options a subsection.
-            if line.starts_with(".ie \\n(.g .ds Aq") || line.starts_with(".el .ds Aq") {
-                continue;
-            }
-            match line.strip_prefix(".SH ") {
-                Some("OPTIONS") => page.push_str(".SS Options\n"),
-                Some(_) => page.push_str(".PP\n"),
-                None => {
-                    page.push_str(line);
-                    page.push('\n');
-                }
-            }
-        }
+/// A text the build script (`cli/build.rs`) rendered from the definition into `OUT_DIR`.
+///
+/// Only `spinner completions` and `spinner man` read these texts, so they are kept apart from
+/// the data every run reads, in a section of their own: the kernel maps a program's read-only
+/// pages around each one touched (64 KB at a time), and among that data they would be resident
+/// in every run.
+macro_rules! rendered {
+    ($file:literal) => {{
+        #[unsafe(link_section = ".rodata_rendered")]
+        static TEXT: [u8; include_bytes!(concat!(env!("OUT_DIR"), "/", $file)).len()] =
+            *include_bytes!(concat!(env!("OUT_DIR"), "/", $file));
+        // Checked as UTF-8 when the program is built.
+        const _: &str = include_str!(concat!(env!("OUT_DIR"), "/", $file));
+        String::from_utf8_lossy(&TEXT).into_owned()
+    }};
+}
+
+/// The completion script for `shell`.
+fn completion_script(shell: Shell) -> String {
+    match shell {
+        Shell::Bash => rendered!("completions/bash"),
+        Shell::Elvish => rendered!("completions/elvish"),
+        Shell::Fish => rendered!("completions/fish"),
+        Shell::Powershell => rendered!("completions/powershell"),
+        Shell::Zsh => rendered!("completions/zsh"),
     }
-    let mut version = Vec::new();
-    man.render_version_section(&mut version)?;
-    page.push_str(&String::from_utf8_lossy(&version));
-    Ok(page.into_bytes())
+}
+
+/// The manual page, `spinner(1)` in roff.
+fn manual_page() -> String {
+    rendered!("spinner.1")
 }
 
 /// Parses a command line (the first item is the program name).
@@ -737,21 +397,11 @@ where
         Ok(Args {
             command: Some(Subcommand::Completions { shell }),
             ..
-        }) => {
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut Args::command(), "spinner", &mut script);
-            Ok(Command::Print(
-                String::from_utf8_lossy(&script).into_owned(),
-            ))
-        }
+        }) => Ok(Command::Print(completion_script(shell))),
         Ok(Args {
             command: Some(Subcommand::Man),
             ..
-        }) => {
-            let page = manual_page()
-                .map_err(|err| Error::failure(format!("cannot write the manual page: {err}")))?;
-            Ok(Command::Print(String::from_utf8_lossy(&page).into_owned()))
-        }
+        }) => Ok(Command::Print(manual_page())),
         Ok(Args {
             command: Some(Subcommand::Run(run)),
             ..

@@ -12,7 +12,7 @@ use spinline::{Frames, SpinnerOptions};
 use crate::work::Work;
 
 /// Which supervisor runs the spinner next to the slow operation.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Mode {
     /// The spinner runs on its own OS thread, stopped by a signal flag or a woken wait.
     #[default]

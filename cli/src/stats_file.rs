@@ -1,10 +1,12 @@
 //! `--stats-json PATH`: the figures written whole or not at all, and never over the results.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File, Permissions};
 use std::io::{self, Write};
 use std::os::fd::AsFd;
-use std::os::unix::fs::MetadataExt;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
 
 /// Where the JSON figures go, checked before the run.
 #[derive(Debug)]
@@ -40,10 +42,9 @@ impl StatsFile {
         let file = StatsFile {
             path: path.to_owned(),
         };
-        // A trial of the temporary file, removed at once: the directory must exist and be writable.
-        let probe = file.temporary();
-        create_new(&probe).map_err(|err| err.to_string())?;
-        let _ = fs::remove_file(&probe);
+        // A trial of the temporary file, removed at once (dropped): the directory must exist and
+        // be writable.
+        file.temporary().map_err(|err| reason(&err))?;
         Ok(file)
     }
 
@@ -55,17 +56,14 @@ impl StatsFile {
     /// The file could not be written or renamed (the disk is full, say); the temporary file is
     /// removed.
     pub(crate) fn write(&self, json: &str) -> io::Result<()> {
-        let temporary = self.temporary();
-        let written = create_new(&temporary).and_then(|mut file| {
-            file.write_all(json.as_bytes())?;
-            file.write_all(b"\n")?;
-            file.sync_all()
-        });
-        let renamed = written.and_then(|()| fs::rename(&temporary, &self.path));
-        if renamed.is_err() {
-            let _ = fs::remove_file(&temporary);
-        }
-        renamed
+        let mut temporary = self.temporary()?;
+        temporary.write_all(json.as_bytes())?;
+        temporary.write_all(b"\n")?;
+        temporary.as_file().sync_all()?;
+        temporary
+            .persist(&self.path)
+            .map(drop)
+            .map_err(|err| err.error)
     }
 
     /// The path as given.
@@ -73,19 +71,27 @@ impl StatsFile {
         &self.path
     }
 
-    /// `.NAME.PID.tmp` in the target's directory: the same file system, so the rename is atomic.
-    fn temporary(&self) -> PathBuf {
-        let name = self
-            .path
-            .file_name()
-            .map_or_else(|| "stats".into(), |name| name.to_string_lossy());
-        self.path
-            .with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+    /// A new temporary file in the target's directory (the same file system, so the rename is
+    /// atomic), removed when dropped unless persisted. Made as any new file would be (`0666` less
+    /// the umask), not `0600`, since it becomes the target.
+    fn temporary(&self) -> io::Result<NamedTempFile> {
+        let dir = match self.path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        tempfile::Builder::new()
+            .prefix(".stats")
+            .permissions(Permissions::from_mode(0o666))
+            .tempfile_in(dir)
     }
 }
 
-fn create_new(path: &Path) -> io::Result<File> {
-    OpenOptions::new().write(true).create_new(true).open(path)
+/// The system's reason for `err`, without the path tempfile adds (` at path "DIR/.statsXXXXXX"`):
+/// the message names the target already.
+fn reason(err: &io::Error) -> String {
+    let text = err.to_string();
+    text.split_once(" at path ")
+        .map_or(text.clone(), |(reason, _)| reason.to_owned())
 }
 
 #[cfg(test)]

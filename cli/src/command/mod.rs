@@ -42,6 +42,11 @@ use spinline::lesson::thread_supervisor::ThreadWait;
 use crate::lesson::{Mode, SpinStyle};
 
 /// The command line as a person would type it: words with spaces or shell characters quoted.
+///
+/// Written here rather than with shell-words' `quote`, which leaves `{a,b}` (brace expansion) and
+/// `!` (history expansion) bare, so that the line pasted into bash runs another command, and quotes
+/// `CFLAGS=-O2` and `+%s`, which need nothing. Anything but letters, digits and `-_./=:,+@%` is
+/// quoted here. Control characters are made visible later, where text reaches the terminal.
 pub(crate) fn command_line(program: &OsString, args: &[OsString]) -> String {
     std::iter::once(program)
         .chain(args)
@@ -62,7 +67,7 @@ pub(crate) fn command_line(program: &OsString, args: &[OsString]) -> String {
 }
 
 /// What happens to the command's stderr.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum OutputMode {
     /// Kept (the last 4 MiB), and shown in full only if the command fails.
     #[default]
@@ -235,4 +240,28 @@ impl From<io::Error> for CommandError {
 /// ```
 pub fn ended_by_signal(status: &ExitStatus) -> Option<i32> {
     status.signal()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_command_line_reads_back_as_the_same_words_in_bash() {
+        let words = [
+            "{a,b}",
+            "hi!",
+            "CFLAGS=-O2",
+            "+%s",
+            "it's",
+            "",
+            "考え中",
+            "a b",
+        ];
+        let args: Vec<OsString> = words.iter().map(OsString::from).collect();
+        assert_eq!(
+            command_line(&OsString::from("echo"), &args),
+            r"echo '{a,b}' 'hi!' CFLAGS=-O2 +%s 'it'\''s' '' 考え中 'a b'"
+        );
+    }
 }

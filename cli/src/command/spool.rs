@@ -1,9 +1,8 @@
 //! A command's whole output kept until it ends ([`Spool`]), for `--jobs-from`, which writes each
 //! command's output in one piece.
 
-use std::fs::{self, File};
+use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::sink::Sink;
@@ -97,42 +96,27 @@ impl Spool {
     }
 }
 
-/// A temporary file that no name leads to: created in the temporary directory, then unlinked. Its
-/// error names the directory, and how to choose another.
+/// A temporary file that no name leads to, in the temporary directory (`TMPDIR`): tempfile opens
+/// it with `O_TMPFILE` where the file system allows, else creates it under a random name and
+/// unlinks it at once. Its error names the directory, and how to choose another.
 fn unnamed_file() -> io::Result<File> {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
     let dir = std::env::temp_dir();
-    loop {
-        let name = dir.join(format!(
-            "spinner-{}-{}-{}.out",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed),
-            fastrand::u64(..)
-        ));
-        match File::options()
-            .read(true)
-            .write(true)
-            .create_new(true)
-            .open(&name)
-        {
-            Ok(file) => {
-                let _ = fs::remove_file(&name);
-                return Ok(file);
-            }
-            Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {}
-            Err(err) => {
-                return Err(io::Error::new(
-                    err.kind(),
-                    format!(
-                        "cannot create a temporary file in '{}' for its output past {} MiB (set \
-                         TMPDIR to another directory): {err}",
-                        spinline::terminal::sanitize(&dir.display().to_string()),
-                        Spool::IN_MEMORY / (1024 * 1024)
-                    ),
-                ));
-            }
-        }
-    }
+    tempfile::tempfile_in(&dir).map_err(|err| {
+        // tempfile may add ` at path "DIR"` to the system's reason: the message names DIR already.
+        let reason = err.to_string();
+        let reason = reason
+            .split_once(" at path ")
+            .map_or(&*reason, |(reason, _)| reason);
+        io::Error::new(
+            err.kind(),
+            format!(
+                "cannot create a temporary file in '{}' for its output past {} MiB (set TMPDIR \
+                 to another directory): {reason}",
+                spinline::terminal::sanitize(&dir.display().to_string()),
+                Spool::IN_MEMORY / (1024 * 1024)
+            ),
+        )
+    })
 }
 
 /// A [`Spool`] shared with the pump that fills it.
