@@ -1001,3 +1001,53 @@ fn each_running_commands_row_turns() {
         );
     }
 }
+
+/// The threads spinner holds while 200 commands run at once: in task mode a handful, whatever the
+/// count (each command is a task of the event loop); in thread mode some for each command.
+#[test]
+fn task_mode_runs_many_commands_on_a_handful_of_threads() {
+    const COMMANDS: usize = 200;
+    for mode in MODES {
+        let dir = TempDir::new("threads");
+        let marker = sleep_arg(300);
+        let _leftovers = Leftovers(vec![marker.clone()]);
+        let lines: Vec<String> = (0..COMMANDS).map(|_| format!("sleep {marker}")).collect();
+        let file = dir.write("jobs", &lines);
+        let running = Running::start(spinner(&[
+            "run",
+            "--mode",
+            mode,
+            "--limit",
+            "1000",
+            "--jobs-from",
+            &file,
+        ]));
+        // The `sleep`s themselves (`sh` may or may not run the last command in its own place).
+        let sleeping = || {
+            util::processes::pids(|args| args.first() == Some(&"sleep") && args.contains(&&*marker))
+                .len()
+        };
+        wait_until("every command started", || sleeping() == COMMANDS);
+        let status = fs::read_to_string(format!("/proc/{}/status", running.child.id()))
+            .expect("spinner's status");
+        let threads: usize = status
+            .lines()
+            .find_map(|line| line.strip_prefix("Threads:"))
+            .and_then(|count| count.trim().parse().ok())
+            .expect("a thread count");
+        running.signal(libc::SIGINT);
+        let ran = running.finish();
+        assert_eq!(ran.signal, Some(libc::SIGINT), "{mode}: {}", ran.stderr);
+        assert_gone(&[&marker]);
+        match mode {
+            "task" => assert!(
+                threads <= 16,
+                "task: {threads} threads for {COMMANDS} commands"
+            ),
+            _ => assert!(
+                threads > COMMANDS,
+                "thread: {threads} threads for {COMMANDS} commands"
+            ),
+        }
+    }
+}
