@@ -272,7 +272,11 @@ impl Shared<'_> {
                 }));
                 let (outcome, pump_end) = self.outcome(&mut started.run, wants_terminal, shown);
                 let succeeded = matches!(outcome, JobOutcome::Answered(_));
-                let written = self.write_out(number, &started.stdout, &started.stderr, succeeded);
+                let written = if started.stdout.is_empty() && started.stderr.is_empty() {
+                    Ok(())
+                } else {
+                    self.write_out(number, &started.stdout, &started.stderr, succeeded)
+                };
                 self.noted(number, pump_end.write_error.map_or(written, Err));
                 self.ended(number, shown, end, outcome);
             }
@@ -308,8 +312,11 @@ impl Shared<'_> {
             None => watching.await,
         }
         let (outcome, pump_end) = self.outcome(&mut started.run, wants_terminal, shown);
-        let written = {
-            let (stdout, stderr) = (started.stdout.clone(), started.stderr.clone());
+        let (stdout, stderr) = (started.stdout.clone(), started.stderr.clone());
+        let written = if stdout.is_empty() && stderr.is_empty() {
+            // Nothing to write (most commands): no hand-over to the writer's thread.
+            Ok(())
+        } else {
             let succeeded = matches!(outcome, JobOutcome::Answered(_));
             writer
                 .write(move || self.write_out(number, &stdout, &stderr, succeeded))

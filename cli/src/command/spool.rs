@@ -128,6 +128,12 @@ impl SharedSpool {
     pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, Spool> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
+
+    /// Whether nothing was kept: no output, and no error keeping it.
+    pub(crate) fn is_empty(&self) -> bool {
+        let spool = self.lock();
+        spool.memory.is_empty() && spool.file.is_none() && spool.error.is_none()
+    }
 }
 
 impl Sink for SharedSpool {

@@ -408,7 +408,11 @@ fn fail_fast_stops_the_others_at_the_first_failure() {
         let markers: Vec<String> = (0..3).map(|_| sleep_arg(318)).collect();
         let _leftovers = Leftovers(markers.clone());
         let never = format!("never-{}", token());
-        let mut lines = vec!["sleep 0.2; exit 4".to_owned()];
+        // The failure comes once the long ones have started (the test says so with a file): on a
+        // busy machine they may take longer to start than any fixed sleep.
+        let go = dir.path("go");
+        let fail = format!("while [ ! -e '{go}' ]; do sleep 0.05; done; exit 4");
+        let mut lines = vec![fail];
         lines.extend(markers.iter().map(|marker| format!("sleep {marker}")));
         lines.push(format!("echo {never}"));
         let file = dir.write("jobs", &lines);
@@ -425,6 +429,7 @@ fn fail_fast_stops_the_others_at_the_first_failure() {
         wait_until("the long ones started", || {
             markers.iter().all(|marker| !with_marker(marker).is_empty())
         });
+        fs::write(&go, "").expect("the file that lets the first command fail");
         let ran = running.finish();
         let report = joined(&ran.stderr);
         assert_eq!(ran.code, Some(1), "{mode}: {report}");
@@ -436,7 +441,7 @@ fn fail_fast_stops_the_others_at_the_first_failure() {
         assert!(
             ran.stderr
                 .lines()
-                .any(|line| line.ends_with(" #1 sleep 0.2; exit 4: exit 4")),
+                .any(|line| line.contains(" #1 while [ ! -e ") && line.ends_with(": exit 4")),
             "{mode}: {report}"
         );
         assert!(
