@@ -12,12 +12,12 @@ use spinline::terminal::sanitize;
 use spinline::{Frames, Symbols};
 
 use crate::Error;
-use crate::command::jobs::CommandJobsOptions;
+use crate::command::jobs_from::CommandJobsOptions;
 use crate::command::{CommandOptions, OutputMode, command_line};
 use crate::compare::CompareOptions;
-use crate::jobs::{Delay, JobsOptions};
 use crate::lesson::{Mode, RunOptions, SpinStyle};
 use crate::measure::HumanDuration;
+use crate::simulated_jobs::{Delay, JobsOptions};
 use crate::work::{DEFAULT_FIB, Work};
 
 mod definition;

@@ -8,8 +8,8 @@ use spinline::terminal::sanitize;
 
 use crate::command::CommandError;
 use crate::compare::CompareError;
-use crate::jobs::JobsError;
 use crate::report;
+use crate::simulated_jobs::JobsError;
 
 /// A run that failed, or was stopped: its exit code, and the lines it says on stderr.
 ///

@@ -1,11 +1,12 @@
-//! The `spinner` program, built on the `spinner` library: the lesson's three ways to stop a
-//! spinner side by side ([`lesson`]), the kinds of slow work ([`work`]), many jobs at once
-//! ([`jobs`]), a real command under a spinner ([`command`]), the experiment that measures them
-//! ([`compare`]), and the figures of `--stats` ([`measure`]).
+//! The `spinner` program, built on the `spinline` library: the lesson's three ways to stop a
+//! spinner side by side ([`lesson`]), the kinds of slow work ([`work`]), many simulated jobs at
+//! once ([`simulated_jobs`]), real commands under a spinner, one or many ([`command`]), the board
+//! both show their jobs on ([`board`]), how a spinner waits and looks ([`spin_style`]), the
+//! experiment that measures them ([`compare`]), and the figures of `--stats` ([`measure`]).
 //!
 //! [`run`] is the program: `main` calls it, with the command line, and returns its exit code. The
 //! modules are public so that the benchmarks (`cargo bench`) and the tests measure what the
-//! program runs; the library a Rust program depends on is the `spinner` crate.
+//! program runs; the library a Rust program depends on is the `spinline` crate.
 #![warn(missing_docs, missing_debug_implementations, rust_2018_idioms)]
 
 // One clear error on another system, not a hundred about missing Unix APIs.
@@ -16,6 +17,7 @@ compile_error!(
 );
 
 mod args;
+pub mod board;
 mod closed_stdout;
 mod duration;
 mod error;
@@ -25,9 +27,10 @@ mod stats_file;
 
 pub mod command;
 pub mod compare;
-pub mod jobs;
 pub mod lesson;
 pub mod measure;
+pub mod simulated_jobs;
+pub mod spin_style;
 pub mod work;
 
 pub use closed_stdout::note_closed_stdout;
@@ -64,12 +67,12 @@ use spinline::lesson::thread_supervisor::ThreadWait;
 use spinline::terminal::{self, sanitize};
 
 use args::{Command, Options, RunCommand, Target};
-use command::jobs::CommandJobsOptions;
+use command::jobs_from::CommandJobsOptions;
 use command::{CommandOptions, Forward, OutputMode, StopCause};
 use compare::{CompareError, CompareOptions};
-use jobs::JobsOptions;
 use measure::{Bytes, FrameLog, Stats};
 use signals::{Signal, Signals};
+use simulated_jobs::JobsOptions;
 use stats_file::StatsFile;
 
 /// Runs the program with the command line `args` (the first is the program's name), and says how it
@@ -277,7 +280,7 @@ fn lesson_jobs(
     let started = Instant::now();
     let mut stdout = io::stdout().lock();
     let run = &options.run;
-    let summary = jobs::run_jobs(
+    let summary = simulated_jobs::run_jobs(
         run.mode,
         run.wait,
         &run.style,
@@ -508,7 +511,7 @@ fn command_file(
     let input = command_input(path, &shown)?;
     let forward = || forward(signals);
     let (summary, unread) =
-        command::jobs::run_command_jobs(options, input, cancel, &forward, display);
+        command::jobs_from::run_command_jobs(options, input, cancel, &forward, display);
     if let Some(err) = &unread {
         if err.kind() == io::ErrorKind::InvalidData && summary.counts.finished() == 0 {
             // Nothing ran: the input is wrong, and a summary of no commands would only hide it.
@@ -556,8 +559,8 @@ fn command_file(
 /// A regular file is opened here, so that an error in the path is said before anything runs; a
 /// FIFO (or a device) is opened by the thread that reads it, since its open waits for a writer and
 /// a signal must be heard meanwhile, and only whether it may be read is asked here.
-fn command_input(path: &Path, shown: &str) -> Result<command::jobs::Input, Error> {
-    use command::jobs::Input;
+fn command_input(path: &Path, shown: &str) -> Result<command::jobs_from::Input, Error> {
+    use command::jobs_from::Input;
     use rustix::fs::FileType;
     let unreadable =
         |err: io::Error| Error::usage(format!("cannot read '--jobs-from {shown}': {err}"));

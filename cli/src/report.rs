@@ -7,12 +7,12 @@ use spinline::Symbols;
 use spinline::lesson::Mechanism;
 use spinline::terminal::fit;
 
-use crate::command::jobs::{CommandJobsOptions, CommandJobsSummary};
+use crate::command::jobs_from::{CommandJobsOptions, CommandJobsSummary};
 use crate::command::{CommandOutcome, StopCause};
 use crate::compare::CompareError;
-use crate::jobs::{JobOutcome, JobsError, JobsSummary};
 use crate::lesson::{Mode, Outcome, RunOptions};
 use crate::measure::{Bytes, HumanDuration};
+use crate::simulated_jobs::{JobOutcome, JobsError, JobsSummary};
 
 /// The width every line of a report keeps within, its `spinner: ` prefix included.
 pub(crate) const WIDTH: usize = 80;

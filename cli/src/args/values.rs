@@ -5,9 +5,9 @@
 use std::time::Duration;
 
 use crate::duration::{DurationError, parse_duration};
-use crate::jobs::MAX_JOBS;
+use crate::simulated_jobs::MAX_JOBS;
 // What `--delay` becomes, named here for the definition beside this file.
-pub(super) use crate::jobs::Delay;
+pub(super) use crate::simulated_jobs::Delay;
 use crate::work::MAX_FIB;
 
 /// Parses `3s` or `500ms..3s`.

@@ -1,18 +1,24 @@
-//! A real command under the spinner (`spinner run -- CMD`), and many at once ([`jobs`]).
+//! A real command under the spinner (`spinner run -- CMD`), and many at once ([`jobs_from`]).
 //!
-//! One runner serves both: `process` starts a command in a process group of its own and hears
-//! from the kernel when it stops, ends, and when its whole group is gone; `pump` carries its
-//! output, on a thread of its own, to where it goes; [`tty`] shares the terminal with it as a shell
-//! would. What the mode chooses is only how the spinner and its supervisor wait, as in the lesson:
-//! in thread mode the supervisor is a thread woken by what happens, beside a spinner thread that
-//! sleeps (signal flag) or is woken (woken wait); in task mode the supervisor awaits what happens,
-//! beside a spinner task that is cancelled at its `.await`.
+//! One runner serves both (`runner`): `process` starts a command in a process group of its own;
+//! the kernel says when it stops, ends, and when its whole group is gone; `pump` carries its
+//! output to where it goes; [`tty`] shares the terminal with it as a shell would. The runner is
+//! state, looked at by one supervisor loop (`runner::supervise`), and the mode chooses what drives
+//! it, as in the lesson:
+//!
+//! - thread mode: threads. Each command has a thread blocked in `waitpid` and a thread that pumps
+//!   its output with `poll`; its supervisor is a thread parked until one of them, or a signal,
+//!   wakes it; the spinner is a thread that sleeps (signal flag) or is woken (woken wait).
+//! - task mode: tasks on one event loop. One reaper hears of every command's processes through
+//!   SIGCHLD (`reaper`); each command's output is a future whose pipes the reactor watches; its
+//!   supervisor is a task; the spinner is a task cancelled at its `.await`. Two thousand commands
+//!   cost the same handful of threads as one.
 //!
 //! A thread cannot be killed; a process can. A stop (Ctrl-C, SIGTERM, `--timeout`) reaches every
 //! process of the command's group: the signal (and SIGCONT, in case it is stopped), then SIGKILL
 //! if anything of it is left when the grace is over.
 
-pub mod jobs;
+pub mod jobs_from;
 mod process;
 mod pty;
 mod pump;
@@ -39,7 +45,7 @@ use rustix::process::Signal;
 use spinline::lesson::SpinReport;
 use spinline::lesson::thread_supervisor::ThreadWait;
 
-use crate::lesson::{Mode, SpinStyle};
+use crate::spin_style::{Mode, SpinStyle};
 
 /// The command line as a person would type it: words with spaces or shell characters quoted.
 ///

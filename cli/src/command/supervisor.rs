@@ -30,11 +30,11 @@ use super::{
     command_line,
 };
 use crate::closed_stdout::stdout_closed;
-use crate::lesson::Mode;
 use crate::measure::{FrameLog, FrameRecorder};
+use crate::spin_style::Mode;
 
 /// Runs the command under the spinner `options.mode` names, drawn on `spinner` (one that its
-/// supervisor ticks, as [`SpinStyle::spinner`](crate::lesson::SpinStyle::spinner) makes), its frames recorded in `display`. `cancel`
+/// supervisor ticks, as [`SpinStyle::spinner`](crate::spin_style::SpinStyle::spinner) makes), its frames recorded in `display`. `cancel`
 /// stops it (a signal handler raises it; `forward` then says which signal to pass on to the
 /// command's group). The command's stdout is spinner's (lines printed above the spinner when both
 /// are the same terminal), its stderr as `options.output` says, its stdin spinner's.

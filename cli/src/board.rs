@@ -2,8 +2,8 @@
 //! [`MultiSpinner`], drawn through its public API): a row per running job, which the job's own
 //! spinner turns, the summary as the block's own row, and results printed above as jobs complete.
 //!
-//! Every job runs the one spin routine on a [`JobRow`], which counts its frames and turns its row
-//! without drawing; the painter is the spin routine too, on a [`Painter`], which draws the whole
+//! Every job runs the one spin routine on a `JobRow`, which counts its frames and turns its row
+//! without drawing; the painter is the spin routine too, on a `Painter`, which draws the whole
 //! block in one write a frame. So 10 000 spinners cost 10 000 counters, not 10 000 writes.
 
 use std::collections::{HashMap, VecDeque};
@@ -16,8 +16,67 @@ use spinline::lesson::{Cancel, Draw};
 use spinline::terminal::sanitize;
 use spinline::{MultiSpinner, SpinnerOptions, SpinnerRow};
 
-use super::plan::{JobOutcome, JobResult};
-use crate::lesson::SpinStyle;
+use crate::measure::HumanDuration;
+use crate::spin_style::SpinStyle;
+
+/// How a job ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JobOutcome {
+    /// It answered.
+    Answered(u64),
+    /// It failed with this reason.
+    Failed(String),
+    /// It was still running when its timeout expired, and was cancelled.
+    TimedOut(Duration),
+    /// A signal cancelled it; `started` tells whether it had begun running.
+    Cancelled {
+        /// Whether it was running (rather than waiting for a permit).
+        started: bool,
+    },
+}
+
+/// One finished job, as the results list shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JobResult {
+    /// The job's number, from 1.
+    pub number: usize,
+    /// How it ended.
+    pub outcome: JobOutcome,
+    /// How long it ran (zero if it never started).
+    pub ran_for: Duration,
+    /// When it stopped.
+    pub stopped_at: Instant,
+    /// Frames its spinner drew.
+    pub frames: u64,
+}
+
+impl fmt::Display for JobResult {
+    /// `job 7: 42 (1.31 s)`, `job 3: failed: <reason> (0.8 s)`, `job 5: timed out after 1 s`,
+    /// `job 9: cancelled`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ran_for = HumanDuration(self.ran_for);
+        match &self.outcome {
+            JobOutcome::Answered(answer) => write!(f, "job {}: {answer} ({ran_for})", self.number),
+            JobOutcome::Failed(reason) => {
+                write!(f, "job {}: failed: {reason} ({ran_for})", self.number)
+            }
+            JobOutcome::TimedOut(timeout) => {
+                write!(
+                    f,
+                    "job {}: timed out after {}",
+                    self.number,
+                    HumanDuration(*timeout)
+                )
+            }
+            JobOutcome::Cancelled { started: true } => {
+                write!(f, "job {}: cancelled after {ran_for}", self.number)
+            }
+            JobOutcome::Cancelled { started: false } => {
+                write!(f, "job {}: cancelled before it started", self.number)
+            }
+        }
+    }
+}
 
 /// What the board knows of one job.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,7 +111,7 @@ impl Counts {
     /// # Examples
     ///
     /// ```
-    /// use spinner_cli::jobs::Counts;
+    /// use spinner_cli::simulated_jobs::Counts;
     ///
     /// let counts = Counts {
     ///     answered: 5,
@@ -72,7 +131,7 @@ impl Counts {
     /// # Examples
     ///
     /// ```
-    /// use spinner_cli::jobs::Counts;
+    /// use spinner_cli::simulated_jobs::Counts;
     ///
     /// let counts = Counts {
     ///     cancelled_running: 1,
@@ -121,7 +180,7 @@ impl Board {
     /// # Examples
     ///
     /// ```
-    /// use spinner_cli::jobs::Board;
+    /// use spinner_cli::simulated_jobs::Board;
     /// use spinner_cli::lesson::SpinStyle;
     ///
     /// let board = Board::new(3, &SpinStyle::default());
@@ -194,7 +253,7 @@ impl Board {
     /// # Examples
     ///
     /// ```
-    /// use spinner_cli::jobs::Board;
+    /// use spinner_cli::simulated_jobs::Board;
     /// use spinner_cli::lesson::SpinStyle;
     ///
     /// let board = Board::new(0, &SpinStyle::default());
@@ -221,7 +280,7 @@ impl Board {
     /// # Examples
     ///
     /// ```
-    /// use spinner_cli::jobs::Board;
+    /// use spinner_cli::simulated_jobs::Board;
     /// use spinner_cli::lesson::SpinStyle;
     ///
     /// let board = Board::new(3, &SpinStyle::default());
@@ -264,7 +323,7 @@ impl Board {
     /// A job can finish without having started (cancelled while it waited for a permit):
     ///
     /// ```
-    /// use spinner_cli::jobs::{Board, JobOutcome};
+    /// use spinner_cli::simulated_jobs::{Board, JobOutcome};
     /// use spinner_cli::lesson::SpinStyle;
     ///
     /// let board = Board::new(2, &SpinStyle::default());
@@ -319,7 +378,7 @@ impl Board {
     /// # Examples
     ///
     /// ```
-    /// use spinner_cli::jobs::{Board, JobOutcome};
+    /// use spinner_cli::simulated_jobs::{Board, JobOutcome};
     /// use spinner_cli::lesson::SpinStyle;
     ///
     /// let board = Board::new(2, &SpinStyle::default());
@@ -337,7 +396,7 @@ impl Board {
     /// # Examples
     ///
     /// ```
-    /// use spinner_cli::jobs::{Board, JobOutcome};
+    /// use spinner_cli::simulated_jobs::{Board, JobOutcome};
     /// use spinner_cli::lesson::SpinStyle;
     ///
     /// let board = Board::new(2, &SpinStyle::default());

@@ -11,10 +11,10 @@ use futures_lite::FutureExt;
 use spinline::lesson::task_supervisor::beside;
 use spinline::lesson::{Cancel, Mechanism, Spin, event_loop};
 
-use super::board::{Board, JobEnd, Painter};
 use super::plan::{Job, JobOutcome, JobsOptions};
-use crate::lesson::SpinStyle;
+use crate::board::{Board, JobEnd, Painter};
 use crate::measure::{FrameLog, FrameRecorder};
+use crate::spin_style::SpinStyle;
 
 /// Runs the jobs as tasks on one thread, at most `options.limit` at once: a job's task is made only
 /// when it gets one of the semaphore's permits, so a job still waiting costs nothing but its place

@@ -1,15 +1,14 @@
 //! What each job of a many-jobs run will do (its duration, whether it fails), drawn from a seeded
 //! generator so that a run can be repeated exactly, and what became of it.
 
-use std::fmt;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use futures_lite::FutureExt;
 
 use spinline::lesson::thread_supervisor::ThreadWait;
 use spinline::lesson::{Cancel, event_loop};
 
-use crate::measure::HumanDuration;
+pub use crate::board::{JobOutcome, JobResult};
 use crate::work::{slow, slow_blocking};
 
 /// How long each job takes: one duration, or a range to draw from.
@@ -28,7 +27,7 @@ impl Delay {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use spinner_cli::jobs::Delay;
+    /// use spinner_cli::simulated_jobs::Delay;
     ///
     /// let (low, high) = (Duration::from_millis(200), Duration::from_millis(400));
     /// assert_eq!(Delay::Range(low, high).longest(), high);
@@ -71,7 +70,7 @@ impl Job {
     /// ```
     /// use std::time::Duration;
     /// use spinline::lesson::Cancel;
-    /// use spinner_cli::jobs::{Job, JobOutcome};
+    /// use spinner_cli::simulated_jobs::{Job, JobOutcome};
     /// use spinline::lesson::thread_supervisor::ThreadWait;
     ///
     /// let job = Job { number: 1, duration: Duration::from_millis(50), fails: false };
@@ -103,7 +102,7 @@ impl Job {
     /// ```
     /// use std::time::Duration;
     /// use spinline::lesson::Cancel;
-    /// use spinner_cli::jobs::{Job, JobOutcome};
+    /// use spinner_cli::simulated_jobs::{Job, JobOutcome};
     ///
     /// let job = Job { number: 1, duration: Duration::from_millis(50), fails: true };
     /// let outcome = futures_lite::future::block_on(job.run_in_task(None, &Cancel::new()));
@@ -164,7 +163,7 @@ impl JobsOptions {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use spinner_cli::jobs::{Delay, JobsOptions};
+    /// use spinner_cli::simulated_jobs::{Delay, JobsOptions};
     ///
     /// let options = JobsOptions {
     ///     jobs: 3,
@@ -190,68 +189,10 @@ impl JobsOptions {
     }
 }
 
-/// How a job ended.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum JobOutcome {
-    /// It answered.
-    Answered(u64),
-    /// It failed with this reason.
-    Failed(String),
-    /// It was still running when its timeout expired, and was cancelled.
-    TimedOut(Duration),
-    /// A signal cancelled it; `started` tells whether it had begun running.
-    Cancelled {
-        /// Whether it was running (rather than waiting for a permit).
-        started: bool,
-    },
-}
-
-/// One finished job, as the results list shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct JobResult {
-    /// The job's number, from 1.
-    pub number: usize,
-    /// How it ended.
-    pub outcome: JobOutcome,
-    /// How long it ran (zero if it never started).
-    pub ran_for: Duration,
-    /// When it stopped.
-    pub stopped_at: Instant,
-    /// Frames its spinner drew.
-    pub frames: u64,
-}
-
-impl fmt::Display for JobResult {
-    /// `job 7: 42 (1.31 s)`, `job 3: failed: <reason> (0.8 s)`, `job 5: timed out after 1 s`,
-    /// `job 9: cancelled`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let ran_for = HumanDuration(self.ran_for);
-        match &self.outcome {
-            JobOutcome::Answered(answer) => write!(f, "job {}: {answer} ({ran_for})", self.number),
-            JobOutcome::Failed(reason) => {
-                write!(f, "job {}: failed: {reason} ({ran_for})", self.number)
-            }
-            JobOutcome::TimedOut(timeout) => {
-                write!(
-                    f,
-                    "job {}: timed out after {}",
-                    self.number,
-                    HumanDuration(*timeout)
-                )
-            }
-            JobOutcome::Cancelled { started: true } => {
-                write!(f, "job {}: cancelled after {ran_for}", self.number)
-            }
-            JobOutcome::Cancelled { started: false } => {
-                write!(f, "job {}: cancelled before it started", self.number)
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Instant;
 
     fn options(seed: u64) -> JobsOptions {
         JobsOptions {

@@ -30,10 +30,10 @@ use super::runner::{Driver, Limits, Next, Run, supervise};
 use super::sink::Sink;
 use super::spool::SharedSpool;
 use super::{Forward, OutputMode, StopCause};
+use crate::board::{Board, Counts, JobEnd, JobOutcome, Painter};
 use crate::closed_stdout::Stdout;
-use crate::jobs::{Board, Counts, JobEnd, JobOutcome, Painter};
-use crate::lesson::{Mode, SpinStyle};
 use crate::measure::{FrameLog, FrameRecorder};
+use crate::spin_style::{Mode, SpinStyle};
 
 /// The longest line of commands read: a longer one is an error of the input, not a command.
 pub const LONGEST_LINE: usize = 1024 * 1024;
@@ -632,7 +632,7 @@ impl<R: BufRead> Commands<R> {
 /// ```
 /// use std::time::Duration;
 /// use spinline::lesson::Cancel;
-/// use spinner_cli::command::jobs::{CommandJobsOptions, Input, run_command_jobs};
+/// use spinner_cli::command::jobs_from::{CommandJobsOptions, Input, run_command_jobs};
 /// use spinner_cli::command::{Forward, OutputMode};
 /// use spinner_cli::lesson::Mode;
 /// use spinner_cli::measure::FrameLog;

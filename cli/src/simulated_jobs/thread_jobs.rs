@@ -10,10 +10,10 @@ use std::time::Duration;
 use spinline::lesson::Cancel;
 use spinline::lesson::thread_supervisor::{self, SpinnerThread, ThreadWait};
 
-use super::board::{Board, JobEnd, Painter};
 use super::plan::{JobOutcome, JobsOptions};
-use crate::lesson::SpinStyle;
+use crate::board::{Board, JobEnd, Painter};
 use crate::measure::{FrameLog, FrameRecorder, ThreadBudget};
+use crate::spin_style::SpinStyle;
 
 /// Stack size of a job thread and of its spinner thread. Both run a few shallow calls; a small stack
 /// keeps 10 000 of them within reach (the default reserves 2 MiB of address space each).

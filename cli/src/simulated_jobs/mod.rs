@@ -4,13 +4,11 @@
 //! `plan.rs` says what each job will do, the two runners (`thread_jobs.rs`, `task_jobs.rs`) carry it
 //! out, and the [`Board`] shows it.
 
-mod board;
 mod plan;
 mod task_jobs;
 mod thread_jobs;
 
-pub use board::{Board, Counts};
-pub(crate) use board::{JobEnd, Painter};
+pub use crate::board::{Board, Counts};
 pub use plan::{Delay, Job, JobOutcome, JobResult, JobsOptions};
 pub use thread_jobs::JobsError;
 
@@ -20,8 +18,8 @@ use std::time::{Duration, Instant};
 use spinline::lesson::Cancel;
 use spinline::lesson::thread_supervisor::ThreadWait;
 
-use crate::lesson::{Mode, SpinStyle};
 use crate::measure::{FrameLog, Memory};
+use crate::spin_style::{Mode, SpinStyle};
 
 /// The most jobs one run takes: enough to show what 10 000 tasks cost, few enough that the plan
 /// and the board fit in memory anywhere.
@@ -62,7 +60,7 @@ impl JobsSummary {
     ///
     /// ```
     /// # use std::time::Duration;
-    /// # use spinner_cli::jobs::{run_jobs, Delay, JobsOptions};
+    /// # use spinner_cli::simulated_jobs::{run_jobs, Delay, JobsOptions};
     /// # use spinner_cli::lesson::{Mode, SpinStyle};
     /// # use spinner_cli::measure::FrameLog;
     /// # use spinline::lesson::thread_supervisor::ThreadWait;
@@ -81,7 +79,7 @@ impl JobsSummary {
     ///     run_jobs(Mode::Task, ThreadWait::Sleep, &style, &jobs, &all, &mut stdout, &log)?;
     /// assert_eq!(summary.counts.failed, 2);
     /// assert!(!summary.all_answered());
-    /// # Ok::<(), spinner_cli::jobs::JobsError>(())
+    /// # Ok::<(), spinner_cli::simulated_jobs::JobsError>(())
     /// ```
     pub fn all_answered(&self) -> bool {
         self.counts.answered == self.options.jobs
@@ -106,7 +104,7 @@ impl JobsSummary {
 /// use std::time::Duration;
 /// use spinline::lesson::Cancel;
 /// use spinline::lesson::thread_supervisor::ThreadWait;
-/// use spinner_cli::jobs::{run_jobs, Delay, JobsOptions};
+/// use spinner_cli::simulated_jobs::{run_jobs, Delay, JobsOptions};
 /// use spinner_cli::lesson::{Mode, SpinStyle};
 /// use spinner_cli::measure::FrameLog;
 ///
@@ -124,7 +122,7 @@ impl JobsSummary {
 ///     assert!(summary.all_answered());
 ///     assert_eq!(String::from_utf8(stdout).unwrap().lines().count(), 5);
 /// }
-/// # Ok::<(), spinner_cli::jobs::JobsError>(())
+/// # Ok::<(), spinner_cli::simulated_jobs::JobsError>(())
 /// ```
 pub fn run_jobs(
     mode: Mode,
@@ -153,7 +151,7 @@ pub fn run_jobs(
         wait,
         options: jobs.clone(),
         counts: board.counts(),
-        ticks: board::ticks(&results, style.interval),
+        ticks: crate::board::ticks(&results, style.interval),
         results,
         elapsed,
         ended_at: Instant::now(),
