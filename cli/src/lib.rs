@@ -351,6 +351,7 @@ fn one_command(
         });
     }
     let outcome = command::run_command(command, cancel, &forward, spinner, display)?;
+    signals::hold_if_ending();
     let failed = !outcome.status.success() || outcome.stopping.is_some();
     // Killed by SIGPIPE, unasked: whatever read its output went away (`spinner run -- seq 1 1000000
     // | head -1`), which a shell does not call a failure, nor does spinner; the code says it.
@@ -512,6 +513,7 @@ fn command_file(
     let forward = || forward(signals);
     let (summary, unread) =
         command::jobs_from::run_command_jobs(options, input, cancel, &forward, display);
+    signals::hold_if_ending();
     if let Some(err) = &unread {
         if err.kind() == io::ErrorKind::InvalidData && summary.counts.finished() == 0 {
             // Nothing ran: the input is wrong, and a summary of no commands would only hide it.

@@ -141,6 +141,17 @@ pub(crate) fn last_words_are(words: impl Fn(Signal) -> String + Send + 'static) 
     *LAST_WORDS.lock().unwrap_or_else(PoisonError::into_inner) = Some(Box::new(words));
 }
 
+/// Raised by a second signal, which ends the process on the thread that got it.
+static ENDING: AtomicBool = AtomicBool::new(false);
+
+/// Holds the calling thread for good if a second signal is ending the process: the run's own
+/// report, racing it, would take the place of the final line that says how the run was cut short.
+pub(crate) fn hold_if_ending() {
+    while ENDING.load(Ordering::SeqCst) {
+        thread::park();
+    }
+}
+
 fn last_words(signal: Signal) -> Option<String> {
     // Not waited for: the thread that holds it may be the one stuck (a paused terminal).
     let words = LAST_WORDS.try_lock().ok()?;
@@ -187,7 +198,9 @@ impl Signals {
             cancel.cancel();
         } else {
             // A second signal while the run is stopping: the user wants out now. A command of
-            // `spinner run` gets no more grace: its process group is killed.
+            // `spinner run` gets no more grace: its process group is killed; what the run would
+            // have said of its end is said here, once, and the process ends here.
+            ENDING.store(true, Ordering::SeqCst);
             crate::command::kill_running_commands();
             end_saying(signal.number(), last_words(signal));
         }
