@@ -5,7 +5,10 @@
 //!
 //! [`spin_while`] (blocking work), [`spin_until`] (a future, on any runtime), or
 //! [`SpinnerOptions`] and the [`Spinner`] guard; [`MultiSpinner`] for many at once. Lines printed
-//! through a spinner ([`Spinner::println`], [`Spinner::writer`] for a logger) go above it.
+//! through a spinner ([`Spinner::println`], [`Spinner::writer`] for a logger, whose colours are
+//! kept) go above it; [`SpinnerOptions::spin_while_with`] gives blocking work a handle to print
+//! with. A prefix, colours and finish symbols of your own ([`SpinnerOptions`]), with
+//! [`Spinner::warn`] and [`Spinner::info`] beside success and failure.
 //!
 //! ```
 //! let answer = spinline::spin_while("thinking!", || 6 * 7);
