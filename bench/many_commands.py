@@ -16,8 +16,9 @@ summary goes to stdout.
 - true: 1 000 x `true` at `--limit 8`, in each mode and with `xargs -P 8 -I{} sh -c {}` (the same
   `sh -c` a line), interleaved: the best and the median of the wall times, and the ratio of each
   best to xargs' best.
-- ten-thousand: 10 000 x `sleep 1` at `--limit 10000` in task mode: wall, threads, peak resident
-  memory, and that memory less the peak of one `sleep 1` run the same way, per command. Each
+- ten-thousand: 10 000 x `sleep 1` at `--limit 10000` in task mode: wall, threads, the most
+  commands running at once (spinner's child processes, sampled), peak resident memory, and that
+  memory less the peak of one `sleep 1` run the same way, per command running at that peak. Each
   command holds two pipes (stdout, stderr); where the limit of open files is below 20 100, the run
   is made with `--output quiet` (stderr to /dev/null: one pipe).
 """
@@ -51,20 +52,37 @@ def status(pid):
         return None
 
 
-def watched(argv, stdin_path):
+def children(pid):
+    """How many child processes `pid` has now (of all its threads)."""
+    count = 0
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as file:
+                count += len(file.read().split())
+    except OSError:
+        pass
+    return count
+
+
+def watched(argv, stdin_path, count_children=False):
     """Runs `argv` with stdin from `stdin_path`, stdout and stderr to /dev/null; returns the wall
-    time, the most threads seen, and the peak resident memory in KB."""
+    time, the most threads seen, the peak resident memory in KB, the exit code and (if asked) the
+    most child processes seen at once."""
     with open(stdin_path) as stdin:
         started = time.monotonic()
         child = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL)
-        threads = hwm = 0
+        threads = hwm = most = 0
         while child.poll() is None:
             seen = status(child.pid)
             if seen:
                 threads, hwm = max(threads, seen[0]), max(hwm, seen[1])
+            if count_children:
+                most = max(most, children(child.pid))
             time.sleep(0.002)
         took = time.monotonic() - started
+    if count_children:
+        return took, threads, hwm, child.returncode, most
     return took, threads, hwm, child.returncode
 
 
@@ -126,12 +144,14 @@ def ten_thousand():
     argv = [SPINNER, "run", "--mode", "task", "--limit", "10000", "--output", output,
             "--jobs-from", "-"]
     _, _, alone, _ = watched(argv, one)
-    took, threads, hwm, code = watched(argv, path)
+    took, threads, hwm, code, most = watched(argv, path, count_children=True)
     log(part="ten-thousand", output=output, s=round(took, 2), threads=threads, hwm_kb=hwm,
-        one_kb=alone, code=code)
+        one_kb=alone, code=code, most_at_once=most)
     print(f"10 000 x `sleep 1` at --limit 10000 --output {output} (open files: {soft}), task "
-          f"mode: exit {code}, {took:.2f} s, {threads} threads, {hwm / 1024:.1f} MB at peak "
-          f"({alone / 1024:.1f} MB for one command), {(hwm - alone) / 10000:.2f} KB a command")
+          f"mode: exit {code}, {took:.2f} s, {threads} threads, at most {most} commands at once "
+          f"(starting them one after the other takes longer than a second), {hwm / 1024:.1f} MB "
+          f"at peak ({alone / 1024:.1f} MB for one command): {(hwm - alone) / max(most, 1):.2f} KB "
+          f"a command running")
 
 
 def main():
