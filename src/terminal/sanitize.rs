@@ -66,11 +66,19 @@ pub(crate) fn sanitize_keeping_colours(text: &str, colours: bool) -> Cow<'_, str
     Cow::Owned(clean)
 }
 
+/// The most parameter bytes an SGR sequence passed through may have: more than any colour needs
+/// (`38;2;255;255;255;48;2;255;255;255;1;3;4` is 40), few enough that a terminal parses it at once.
+const LONGEST_SGR_PARAMETERS: usize = 64;
+
 /// The length of the SGR sequence `text` starts with, if it starts with one: `ESC [`, parameters
-/// (digits, `;`, `:`), `m`. Any other sequence (a cursor move, `ESC [2J`, a title) is not one.
+/// (digits, `;`, `:`, at most [`LONGEST_SGR_PARAMETERS`]), `m`. Any other sequence (a cursor move,
+/// `ESC [2J`, a title) is not one.
 pub(crate) fn sgr_len(text: &str) -> Option<usize> {
     let params = text.strip_prefix("\x1b[")?;
-    let end = params.find(|ch: char| !matches!(ch, '0'..='9' | ';' | ':'))?;
+    let (end, _) = params
+        .char_indices()
+        .take(LONGEST_SGR_PARAMETERS + 1)
+        .find(|&(_, ch)| !matches!(ch, '0'..='9' | ';' | ':'))?;
     params[end..].starts_with('m').then_some(2 + end + 1)
 }
 
@@ -167,5 +175,14 @@ mod tests {
         for text in ["thinking!", "考えています", "❤️🇯🇵👍🏽", "café", ""] {
             assert!(matches!(sanitize(text), Cow::Borrowed(_)), "{text}");
         }
+    }
+
+    #[test]
+    fn an_sgr_sequence_longer_than_any_colour_is_not_passed_through() {
+        let colour = format!("\x1b[{}m", "1;".repeat(20) + "1");
+        assert_eq!(sgr_len(&colour), Some(colour.len()));
+        let long = format!("\x1b[{}m", "1;".repeat(40));
+        assert_eq!(sgr_len(&long), None);
+        assert!(!sanitize_keeping_colours(&long, true).contains('\x1b'));
     }
 }

@@ -271,6 +271,7 @@ impl Shared<'_> {
                     self.look(&mut started.run, &mut wants_terminal)
                 }));
                 let (outcome, pump_end) = self.outcome(&mut started.run, wants_terminal, shown);
+                self.fail_fast(&outcome);
                 let succeeded = matches!(outcome, JobOutcome::Answered(_));
                 let written = if started.stdout.is_empty() && started.stderr.is_empty() {
                     Ok(())
@@ -312,6 +313,7 @@ impl Shared<'_> {
             None => watching.await,
         }
         let (outcome, pump_end) = self.outcome(&mut started.run, wants_terminal, shown);
+        self.fail_fast(&outcome);
         let (stdout, stderr) = (started.stdout.clone(), started.stderr.clone());
         let written = if stdout.is_empty() && stderr.is_empty() {
             // Nothing to write (most commands): no hand-over to the writer's thread.
@@ -462,19 +464,29 @@ impl Shared<'_> {
     /// Records how command `number` ended.
     fn ended(&self, number: usize, shown: &str, end: JobEnd<'_>, outcome: JobOutcome) {
         if !matches!(outcome, JobOutcome::Answered(_)) {
-            let failed = !matches!(outcome, JobOutcome::Cancelled { .. });
             lock(&self.failures).push(CommandJob {
                 number,
                 command: shown.to_owned(),
                 outcome: outcome.clone(),
             });
-            if failed && self.options.fail_fast && !self.stop.is_cancelled() {
-                *lock(&self.failed_fast) = true;
-                // SIGTERM, as for a timeout: the stop is spinner's, not a Ctrl-C of the user's.
-                self.stop(Forward::Terminate);
-            }
+            // A command that could not start stops the run here.
+            self.fail_fast(&outcome);
         }
         end.finish(outcome);
+    }
+
+    /// With `--fail-fast`, a failure stops the run at once: before its output is written (which
+    /// may wait its turn, or for a slow reader), so that no command starts meanwhile.
+    fn fail_fast(&self, outcome: &JobOutcome) {
+        let failed = !matches!(
+            outcome,
+            JobOutcome::Answered(_) | JobOutcome::Cancelled { .. }
+        );
+        if failed && self.options.fail_fast && !self.stop.is_cancelled() {
+            *lock(&self.failed_fast) = true;
+            // SIGTERM, as for a timeout: the stop is spinner's, not a Ctrl-C of the user's.
+            self.stop(Forward::Terminate);
+        }
     }
 }
 

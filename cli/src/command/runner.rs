@@ -269,7 +269,9 @@ impl Run {
 /// `event_loop::block_on`, parked until one of them wakes it (thread mode).
 pub(crate) async fn supervise(wake: &Wake, signal: &Cancel, mut step: impl AsyncFnMut() -> Next) {
     loop {
+        // Both taken before the look: what happens during or after it wakes the wait below.
         let listener = wake.listen();
+        let seen = signal.is_cancelled();
         let deadline = match step().await {
             Next::Done => return,
             Next::Wait(deadline) => deadline,
@@ -281,12 +283,39 @@ pub(crate) async fn supervise(wake: &Wake, signal: &Cancel, mut step: impl Async
             }
         };
         let signalled = async {
-            // Raised already: `step` has seen it; only what comes next wakes.
-            if signal.is_cancelled() {
+            // Raised before the look: `step` has seen it. Raised since (by another thread, at any
+            // moment), it wakes the wait at once.
+            if seen {
                 std::future::pending::<()>().await;
             }
             signal.cancelled().await;
         };
         listener.or(timer).or(signalled).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A signal raised while the loop looks (another thread raises it at any moment) wakes the
+    /// wait that follows the look, which must not take it for one seen already.
+    #[test]
+    fn a_signal_raised_during_a_look_wakes_the_wait_after_it() {
+        let (done, ended) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let (wake, signal) = (Wake::default(), Cancel::new());
+            let mut looks = 0;
+            event_loop::block_on(supervise(&wake, &signal, async || {
+                looks += 1;
+                if looks == 1 {
+                    signal.cancel();
+                    return Next::Wait(None);
+                }
+                Next::Done
+            }));
+            let _ = done.send(looks);
+        });
+        assert_eq!(ended.recv_timeout(Duration::from_secs(60)), Ok(2));
     }
 }
