@@ -54,6 +54,7 @@ mod values {
 
 fn main() -> Result<(), Box<dyn Error>> {
     println!("cargo::rerun-if-changed=src/args/definition.rs");
+    lay_out_hot_code()?;
     let out = std::env::var_os("OUT_DIR").ok_or("cargo sets OUT_DIR for a build script")?;
     let out = Path::new(&out);
     let completions = out.join("completions");
@@ -93,6 +94,26 @@ fn main() -> Result<(), Box<dyn Error>> {
         .into());
     }
     fs::write(out.join("spinner.1"), manual_page()?)?;
+    Ok(())
+}
+
+/// Links the program with `hot-text.ld`: the functions a lesson run executes in a section of their
+/// own, after the rest of the code. The kernel maps a program's code around each page touched,
+/// 64 KB at a time; laid out in the compiler's order, the functions a run executes are spread over
+/// the whole binary and all of its code ends up resident. Together, the code a run does not execute
+/// (the command runner, `compare`, help and error texts, std's backtrace printer) stays unmapped.
+/// `bench/hot_text.py` writes the file and says how. ELF linkers only (GNU ld, gold, lld).
+fn lay_out_hot_code() -> Result<(), Box<dyn Error>> {
+    println!("cargo::rerun-if-changed=hot-text.ld");
+    if std::env::var("CARGO_CFG_TARGET_OS")? != "linux" {
+        return Ok(());
+    }
+    let dir = std::env::var("CARGO_MANIFEST_DIR")?;
+    let script = Path::new(&dir).join("hot-text.ld");
+    println!(
+        "cargo::rustc-link-arg-bin=spinner=-Wl,-T,{}",
+        script.to_str().ok_or("the package's path is not UTF-8")?
+    );
     Ok(())
 }
 
