@@ -275,6 +275,9 @@ pub(crate) fn install(cancel: Cancel) -> io::Result<Signals> {
                             crate::command::tty::resume_after_stop();
                         });
                         crate::command::signal_running_commands(rustix::process::Signal::CONT);
+                        // Only now: a stop of the command seen before this continue is not a new
+                        // one to stop with.
+                        crate::command::tty::typed_stop(false);
                     }
                 }
             }

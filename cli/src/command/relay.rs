@@ -15,6 +15,7 @@ use rustix::event::PollFlags;
 use spinline::{SpinnerHandle, Suspended};
 
 use super::Forward;
+use super::process::Wake;
 use super::pty::{AlternateScreen, Modes, resize};
 use super::sink::{AboveSpinner, QUIET, Sink, Tail, TailReader};
 use super::tty;
@@ -56,6 +57,8 @@ pub(crate) struct Keys {
     /// Whether a stop is under way (a timeout, a signal): then the interrupt key means what spinner
     /// says it means ("Ctrl-C kills it now"), whoever has the screen.
     stopping: Arc<AtomicBool>,
+    /// Wakes the supervisor: a Ctrl-Z stopped the command's group.
+    wake: Wake,
 }
 
 impl std::fmt::Debug for Keys {
@@ -98,6 +101,7 @@ impl Keys {
         typed: Box<dyn FnMut(Forward) + Send>,
         has_screen: Arc<AtomicBool>,
         stopping: Arc<AtomicBool>,
+        wake: Wake,
     ) -> io::Result<Keys> {
         let tty = rustix::fs::open(
             "/dev/tty",
@@ -123,10 +127,12 @@ impl Keys {
             typed,
             has_screen,
             stopping,
+            wake,
         };
         // A resize between the terminal's making and now.
         keys.resize();
         tty::relaying(true);
+        tty::typed_stop(false);
         Ok(keys)
     }
 
@@ -230,10 +236,15 @@ impl Keys {
     /// runs when the group is continued). Its default action, to stop, the kernel does not take:
     /// the group leads a session of its own, so no process outside it in that session can continue
     /// it (an orphaned group). SIGSTOP, which no process ignores, stops it as the key would have;
-    /// spinner then stops with it, as a shell's job would.
+    /// spinner then stops with it, as a shell's job would, told so here rather than by the
+    /// command's stop: a command in `vfork` whose child stopped before its `exec` (dash starting
+    /// `sleep`) waits for that child and never stops (see [`tty::typed_stop`]).
     fn suspend(&self) {
         if let Ok(group) = rustix::termios::tcgetpgrp(&self.master) {
-            let _ = rustix::process::kill_process_group(group, rustix::process::Signal::STOP);
+            if rustix::process::kill_process_group(group, rustix::process::Signal::STOP).is_ok() {
+                tty::typed_stop(true);
+                self.wake.notify();
+            }
         }
     }
 

@@ -83,17 +83,17 @@ pub fn run_command(
     let stopping = Arc::new(AtomicBool::new(false));
     // The user's terminal, its modes saved now and put back however the run ends.
     let terminal = Terminal::open();
+    let wake = Wake::default();
     // Where the spinner is drawn, the command gets a terminal of its own, made like the user's:
     // spinner is the terminal in the middle.
     let mut middle = match (&terminal, animates) {
         (Some(terminal), true) => {
             let watch = (Arc::clone(&has_screen), Arc::clone(&stopping));
-            Middle::open(terminal, options.output, watch).ok()
+            Middle::open(terminal, options.output, watch, wake.clone()).ok()
         }
         _ => None,
     };
     let keys = middle.as_mut().and_then(|middle| middle.keys.take());
-    let wake = Wake::default();
     let mut tail = None;
     let streams = match &middle {
         Some(middle) => {
@@ -248,7 +248,8 @@ struct Middle {
 
 impl Middle {
     /// The command's terminals, made like `terminal`, and the relay of the user's keys to them,
-    /// which hears whether the command has the screen and whether a stop is under way (`watch`).
+    /// which hears whether the command has the screen and whether a stop is under way (`watch`),
+    /// and wakes the supervisor (`wake`) when a Ctrl-Z stopped the command.
     ///
     /// # Errors
     ///
@@ -258,6 +259,7 @@ impl Middle {
         terminal: &Terminal,
         output: OutputMode,
         watch: (Arc<AtomicBool>, Arc<AtomicBool>),
+        wake: Wake,
     ) -> io::Result<Middle> {
         if cfg!(target_os = "macos") {
             return Err(io::Error::other("no terminal in the middle on macOS"));
@@ -280,6 +282,7 @@ impl Middle {
             Box::new(crate::signals::typed),
             has_screen,
             stopping,
+            wake,
         )?;
         Ok(Middle {
             pty,
@@ -338,7 +341,10 @@ impl Supervisor<'_> {
         });
         let mut next = self.run.step(asked);
         let state = self.run.state();
-        if state.stopped.is_none() {
+        // On its own terminal, a Ctrl-Z stopped the command's group: stopped, whether or not its
+        // first process could say so yet (or ever: one in `vfork` whose child stopped cannot stop).
+        let stopped = state.stopped.is_some() || (self.in_middle && super::tty::stop_typed());
+        if !stopped {
             self.stopped_with_it = false;
         }
         if self.in_middle && state.group_gone.is_none() {
@@ -346,21 +352,20 @@ impl Supervisor<'_> {
             // signal (Ctrl-Z), or by a signal from elsewhere: spinner stops as the command did, as
             // a shell's job would, giving the user's terminal back as it was (`fg` continues
             // both). Once for each stop.
-            if state.stopped.is_some() && !self.stopped_with_it {
+            if stopped && !self.stopped_with_it {
                 self.stopped_with_it = true;
                 self.continued_at_stop = crate::signals::times_continued();
                 stop_as_a_job();
-            } else if state.stopped.is_some()
-                && crate::signals::times_continued() != self.continued_at_stop
-            {
+            } else if stopped && crate::signals::times_continued() != self.continued_at_stop {
                 // Spinner was continued (`fg`) and its command was not: the shell's SIGCONT can
                 // come before spinner took its own stop, and then the kernel drops that stop (a
                 // continue discards the stops pending): spinner never stopped, and continues its
                 // command itself.
                 self.continued_at_stop = crate::signals::times_continued();
                 self.run.process().signal(Signal::CONT);
+                super::tty::typed_stop(false);
             }
-            if state.stopped.is_some() {
+            if stopped {
                 // Looked at again soon: a `fg` says nothing to this loop.
                 if let Next::Wait(at) = &mut next {
                     let soon = Instant::now() + STOPPED_LOOK;

@@ -12,6 +12,7 @@
 
 use std::fs::File;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use rustix::process::{Pid, getpgrp};
@@ -272,6 +273,23 @@ pub fn restore_for_stop() {
 pub fn resume_after_stop() {
     saved(|saved| saved.stopped = false);
     raw_while_foreground();
+}
+
+/// A Ctrl-Z was relayed: spinner sent SIGSTOP to the command's group, and has not continued it
+/// since (see [`stop_typed`]).
+static STOP_TYPED: AtomicBool = AtomicBool::new(false);
+
+/// The keys' relay stopped the command's group for a Ctrl-Z (`true`), or spinner continued it
+/// (`false`, once the SIGCONT is sent). While it is set, spinner stops as a job without waiting to
+/// see its command stop: a command that is in `vfork` (dash starting a program) when its child
+/// stops before its `exec` can never stop, and would never say so.
+pub(crate) fn typed_stop(stopped: bool) {
+    STOP_TYPED.store(stopped, Ordering::SeqCst);
+}
+
+/// Whether the command's group was stopped for a Ctrl-Z and not continued since.
+pub(crate) fn stop_typed() -> bool {
+    STOP_TYPED.load(Ordering::SeqCst)
 }
 
 /// The user's terminal's foreground process group, while a run shares the terminal: where a key
