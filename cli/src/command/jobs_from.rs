@@ -762,7 +762,12 @@ pub fn run_command_jobs(
             LinesRx::Loop(lines_rx) => {
                 let dispatched = Writer::start(scope).and_then(|writer| {
                     let executor = LocalExecutor::new();
-                    let dispatched = event_loop::block_on(executor.run(async {
+                    // async-io's `block_on`, not the lesson's loop: with hundreds of pipes and a
+                    // SIGCHLD a command, the thread that runs the tasks waits in the reactor
+                    // itself, so that what is ready wakes it directly instead of through
+                    // async-io's own thread (1 000 `true` at 8 at a time: 0.97x `xargs -P 8`
+                    // where it was 1.06x). The painter's timers are async-io's then.
+                    let dispatched = async_io::block_on(executor.run(async {
                         let signalled = async {
                             cancel.cancelled().await;
                             shared.stop(forward());
