@@ -529,7 +529,9 @@ impl SpinnerOptions {
     /// block, showing the line, instead of the line going above the block; the lines are written
     /// above, in the block's order, when the block stops. Off by default. Where nothing is drawn
     /// the line is written at once, as always; a row stopped without a line
-    /// ([`Spinner::stop`], or dropped) is taken away.
+    /// ([`Spinner::stop`], or dropped) is taken away. A signal that ends the process
+    /// ([`restore_on_signals`](crate::restore_on_signals)) clears the block, the rows finished in
+    /// place with it: print what must stay with [`Spinner::println`] too.
     ///
     /// # Examples
     ///
@@ -590,7 +592,8 @@ impl SpinnerOptions {
     ///
     /// A thread cannot be stopped from outside: the spinner stops when `work` returns or panics (the
     /// panic goes on after the line is cleared), at once, not at its next frame. For Ctrl-C, make
-    /// `work` return (see the module documentation).
+    /// `work` return (see [`RestoreOnSignals`](crate::RestoreOnSignals) and the library's guide,
+    /// `docs/library.md`).
     ///
     /// # Examples
     ///
@@ -957,7 +960,8 @@ impl Spinner {
     }
 
     /// A handle on this spinner that can be moved into a task or a thread that outlives a borrow:
-    /// `Clone`, `Send`, `Sync`, with `println`, `suspend`, `writer` and `set_message`.
+    /// `Clone`, `Send`, `Sync`, with `println`, `suspend`, `writer`, `set_message`, and the
+    /// finishes (`success`, `fail`, `warn`, `info`).
     ///
     /// # Examples
     ///
