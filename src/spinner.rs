@@ -656,11 +656,11 @@ impl SpinnerOptions {
     /// # Examples
     ///
     /// ```
-    /// use std::time::Duration;
     /// use spinline::SpinnerOptions;
     ///
+    /// // Any executor: here futures-lite's `block_on`.
     /// let answer = futures_lite::future::block_on(SpinnerOptions::new("thinking!").spin_until(async {
-    ///     spinline::lesson::event_loop::sleep(Duration::from_millis(200)).await;
+    ///     futures_lite::future::yield_now().await; // any future
     ///     42
     /// }));
     /// assert_eq!(answer, 42);
@@ -677,13 +677,13 @@ impl SpinnerOptions {
     /// # Examples
     ///
     /// ```
-    /// use std::time::Duration;
     /// use spinline::SpinnerOptions;
     ///
+    /// // Any executor: here futures-lite's `block_on`.
     /// let fetched = futures_lite::future::block_on(SpinnerOptions::new("fetching").spin_until_with(
     ///     |spinner| async move {
     ///         for page in 1..=3 {
-    ///             spinline::lesson::event_loop::sleep(Duration::from_millis(10)).await;
+    ///             futures_lite::future::yield_now().await; // a page fetched
     ///             spinner.println(format!("page {page} fetched"));
     ///             spinner.set_message(format!("fetching page {}", page + 1));
     ///         }
