@@ -10,9 +10,10 @@
 //!   its output with `poll`; its supervisor is a thread parked until one of them, or a signal,
 //!   wakes it; the spinner is a thread that sleeps (signal flag) or is woken (woken wait).
 //! - task mode: tasks on one event loop. One reaper hears of every command's processes through
-//!   SIGCHLD (`reaper`); each command's output is a future whose pipes the reactor watches; its
-//!   supervisor is a task; the spinner is a task cancelled at its `.await`. Two thousand commands
-//!   cost the same handful of threads as one.
+//!   SIGCHLD (`reaper`); each command's output is a future whose pipes the reactor watches (but for
+//!   `spinner run` on a terminal, whose output is written to the user's terminal: a thread, since
+//!   such a write blocks); its supervisor is a task; the spinner is a task cancelled at its
+//!   `.await`. Two thousand commands cost the same handful of threads as one.
 //!
 //! A thread cannot be killed; a process can. A stop (Ctrl-C, SIGTERM, `--timeout`) reaches every
 //! process of the command's group: the signal (and SIGCONT, in case it is stopped), then SIGKILL

@@ -375,7 +375,7 @@ pub(crate) fn on_thread(pump: Pump, wake: &Wake) -> io::Result<(Arc<PumpState>, 
 }
 
 /// How many turns a pump on the event loop takes in a row while its pipes have more, before it
-/// lets the other tasks run.
+/// lets the other tasks and the loop's timers run.
 const TURNS_IN_A_ROW: u32 = 16;
 
 /// `pump` as a future for the event loop (task mode): its descriptors registered with the reactor,
@@ -427,7 +427,11 @@ pub(crate) fn on_loop(
                     sources.retain(|source| pump.holds(source.get_ref()));
                     turns = turns.wrapping_add(1);
                     if turns % TURNS_IN_A_ROW == 0 {
-                        futures_lite::future::yield_now().await;
+                        // Not `yield_now`: the other tasks would run, but the loop looks at its
+                        // timers only once no task is ready, and a pump that always has more (a
+                        // flood) would hold the spinner's frames and the timeout back. A timer
+                        // due now lets the loop fire every timer that is due.
+                        event_loop::sleep(Duration::ZERO).await;
                     }
                     continue;
                 }

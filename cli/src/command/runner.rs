@@ -30,6 +30,12 @@ pub(crate) enum Driver {
     /// Task mode: the event loop's reaper hears of its processes (see `reaper`), and its output is
     /// carried by a future ([`Run::pumping`]) that the caller runs on the same loop.
     Loop,
+    /// Task mode where the output goes to the user's terminal: the reaper hears of the processes,
+    /// and the output is carried on a thread of its own. A write to a terminal cannot be made
+    /// without blocking (its reader may be slow, or paused), and on the loop it would hold the
+    /// spinner's frames and the timeout back: the thread is the output's, as `--jobs-from`'s
+    /// writes have one.
+    LoopAndOutputThread,
 }
 
 /// The output's future, for a run on the event loop.
@@ -111,14 +117,14 @@ impl Run {
     ) -> Result<Run, CommandError> {
         let watch = match driver {
             Driver::Threads => Watch::Thread,
-            Driver::Loop => Watch::Loop,
+            Driver::Loop | Driver::LoopAndOutputThread => Watch::Loop,
         };
         let (process, pipes) = Process::spawn(program, args, streams, wake, watch)?;
-        if driver == Driver::Loop {
+        if watch == Watch::Loop {
             reaper::watch(process.rustix_pid(), process.shared_state(), wake.clone());
         }
         let started = pump(pipes).and_then(|pump| match driver {
-            Driver::Threads => {
+            Driver::Threads | Driver::LoopAndOutputThread => {
                 pump::on_thread(pump, wake).map(|(state, nudge)| (state, nudge, None))
             }
             Driver::Loop => pump::on_loop(pump, wake)

@@ -194,6 +194,9 @@ pub fn run_command(
     // spinner task; the reaper hears of SIGCHLD from before the command starts.
     let (driver, reaper) = match options.mode {
         Mode::Thread => (Driver::Threads, None),
+        // What the command writes goes to the user's terminal where the spinner is drawn: written
+        // on a thread, not on the loop that draws the frames.
+        Mode::Task if animates => (Driver::LoopAndOutputThread, Some(reaper::reaper()?)),
         Mode::Task => (Driver::Loop, Some(reaper::reaper()?)),
     };
     let run = Run::start(
