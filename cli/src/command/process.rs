@@ -24,7 +24,9 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use event_listener::{Event, EventListener};
-use rustix::process::{Pid, Signal, WaitOptions, kill_process_group, waitpgid, waitpid};
+use rustix::process::{
+    Pid, Signal, WaitOptions, WaitStatus, kill_process_group, waitpgid, waitpid,
+};
 
 use super::CommandError;
 
@@ -171,30 +173,22 @@ impl Process {
         drop(child);
         let state = Arc::new(Mutex::new(ProcessState::default()));
         let group = Group::register(pid);
-        if watch == Watch::Loop {
-            return Ok((
-                Process {
-                    pid,
-                    started,
-                    state,
-                    group,
-                },
-                pipes,
-            ));
-        }
-        let watcher = {
-            let (state, wake) = (Arc::clone(&state), wake.clone());
-            move || wait_for_group(pid, &state, &wake)
-        };
-        let waiting = thread::Builder::new()
-            .name("wait".to_owned())
-            .stack_size(64 * 1024)
-            .spawn(watcher);
-        if let Err(err) = waiting {
-            // No thread to wait with: the command cannot be let run unwatched.
-            group.signal(Signal::KILL);
-            let _ = waitpid(Some(pid), WaitOptions::empty());
-            return Err(CommandError::Other(err));
+        // Task mode: the caller gives it to the reaper, and no thread waits for it.
+        if watch == Watch::Thread {
+            let watcher = {
+                let (state, wake) = (Arc::clone(&state), wake.clone());
+                move || wait_for_group(pid, &state, &wake)
+            };
+            let waiting = thread::Builder::new()
+                .name("wait".to_owned())
+                .stack_size(64 * 1024)
+                .spawn(watcher);
+            if let Err(err) = waiting {
+                // No thread to wait with: the command cannot be let run unwatched.
+                group.signal(Signal::KILL);
+                let _ = waitpid(Some(pid), WaitOptions::empty());
+                return Err(CommandError::Other(err));
+            }
         }
         Ok((
             Process {
@@ -331,57 +325,97 @@ pub(crate) fn become_subreaper() {
 /// process (the subreaper) by the end of their parent.
 fn wait_for_group(pid: Pid, state: &Mutex<ProcessState>, wake: &Wake) {
     loop {
-        let status = match waitpid(Some(pid), WaitOptions::UNTRACED | WaitOptions::CONTINUED) {
-            Ok(Some((_, status))) => status,
-            Ok(None) | Err(rustix::io::Errno::INTR) => continue,
-            // Not a child any more: only SIGCHLD ignored by whoever started spinner makes the
-            // kernel reap children itself (`become_subreaper` puts it back); the status is lost.
+        match waitpid(Some(pid), WaitOptions::UNTRACED | WaitOptions::CONTINUED) {
+            Ok(Some((_, status))) => {
+                if record(state, wake, status) {
+                    break;
+                }
+            }
+            Ok(None) | Err(rustix::io::Errno::INTR) => {}
             Err(_) => {
-                lock(state).exited = Some((ExitStatus::from_raw(1 << 8), Instant::now()));
-                wake.notify();
+                lost(state, wake);
                 break;
             }
-        };
-        let mut state = lock(state);
-        if status.stopped() {
-            state.stopped = status.stopping_signal();
-        } else if status.continued() {
-            state.stopped = None;
-        } else {
-            state.exited = Some((ExitStatus::from_raw(status.as_raw()), Instant::now()));
-            state.stopped = None;
-            drop(state);
-            wake.notify();
-            break;
         }
-        drop(state);
-        wake.notify();
     }
     let mut pause = Duration::from_millis(1);
     loop {
-        // The group's processes whose parent ended are this process's children: reaped here, and
-        // a stop of theirs is told as the command's own (one that wants the terminal must get it
-        // even after the command itself has ended).
-        while let Ok(Some((_, status))) = waitpgid(
-            pid,
-            WaitOptions::NOHANG | WaitOptions::UNTRACED | WaitOptions::CONTINUED,
-        ) {
-            let stopped = status.stopped().then(|| status.stopping_signal()).flatten();
-            if stopped.is_some() || status.continued() {
-                lock(state).stopped = stopped;
-                wake.notify();
-                pause = Duration::from_millis(1);
-            }
-        }
-        // ESRCH: no process has the group's id. EPERM means some do (set-user-id ones).
-        if rustix::process::test_kill_process_group(pid) == Err(rustix::io::Errno::SRCH) {
-            break;
+        match look_at_group(pid, state, wake) {
+            GroupLook::Gone => break,
+            GroupLook::Changed => pause = Duration::from_millis(1),
+            GroupLook::Same => {}
         }
         thread::sleep(pause);
         pause = (pause * 2).min(Duration::from_millis(50));
     }
-    lock(state).group_gone = Some(Instant::now());
+}
+
+/// Writes what `waitpid` said of the command (`status`) into `state`, and tells `wake`. Returns
+/// whether the command has ended. Its thread (thread mode) and the reaper (task mode) both say it
+/// so.
+pub(crate) fn record(state: &Mutex<ProcessState>, wake: &Wake, status: WaitStatus) -> bool {
+    let mut state = lock(state);
+    let ended = if status.stopped() {
+        state.stopped = status.stopping_signal();
+        false
+    } else if status.continued() {
+        state.stopped = None;
+        false
+    } else {
+        state.exited = Some((ExitStatus::from_raw(status.as_raw()), Instant::now()));
+        state.stopped = None;
+        true
+    };
+    drop(state);
     wake.notify();
+    ended
+}
+
+/// The command is not a child any more: only SIGCHLD ignored by whoever started spinner makes the
+/// kernel reap children itself (`become_subreaper` puts it back); its status is lost.
+pub(crate) fn lost(state: &Mutex<ProcessState>, wake: &Wake) {
+    lock(state).exited = Some((ExitStatus::from_raw(1 << 8), Instant::now()));
+    wake.notify();
+}
+
+/// What one look at an ended command's group found.
+pub(crate) enum GroupLook {
+    /// No process has the group's id: written into the state.
+    Gone,
+    /// Some of its processes stopped or were continued (told as the command's own).
+    Changed,
+    /// Still there, as before.
+    Same,
+}
+
+/// One look at the group `pid` of a command that has ended: its processes whose parent ended are
+/// this process's children, reaped here, and a stop of theirs is told as the command's own (one
+/// that wants the terminal must get it even after the command itself has ended); then whether any
+/// process of the group is left.
+pub(crate) fn look_at_group(pid: Pid, state: &Mutex<ProcessState>, wake: &Wake) -> GroupLook {
+    let mut changed = false;
+    while let Ok(Some((_, status))) = waitpgid(
+        pid,
+        WaitOptions::NOHANG | WaitOptions::UNTRACED | WaitOptions::CONTINUED,
+    ) {
+        let stopped = status.stopped().then(|| status.stopping_signal()).flatten();
+        if stopped.is_some() || status.continued() {
+            lock(state).stopped = stopped;
+            wake.notify();
+            changed = true;
+        }
+    }
+    // ESRCH: no process has the group's id. EPERM means some do (set-user-id ones).
+    if rustix::process::test_kill_process_group(pid) == Err(rustix::io::Errno::SRCH) {
+        lock(state).group_gone = Some(Instant::now());
+        wake.notify();
+        return GroupLook::Gone;
+    }
+    if changed {
+        GroupLook::Changed
+    } else {
+        GroupLook::Same
+    }
 }
 
 /// The command as `std` builds it: in a process group of its own, with `streams`, the signal

@@ -10,17 +10,17 @@
 
 use std::future::Future;
 use std::os::unix::net::UnixStream;
-use std::os::unix::process::ExitStatusExt;
-use std::process::ExitStatus;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use async_io::Async;
 use futures_lite::{AsyncReadExt, FutureExt};
-use rustix::process::{Pid, WaitOptions, waitpgid, waitpid};
+use rustix::process::{Pid, WaitOptions, waitpid};
 use spinline::lesson::event_loop;
 
-use super::process::{ProcessState, Wake, become_subreaper, lock};
+use super::process::{
+    GroupLook, ProcessState, Wake, become_subreaper, lock, look_at_group, lost, record,
+};
 
 /// A command watched: its pid (its group's id), what the kernel said of it so far, who hears it.
 #[derive(Debug)]
@@ -102,24 +102,11 @@ fn look() -> Option<Instant> {
             next = Some(next.map_or(at, |next| next.min(at)));
             return true;
         }
-        // The group's processes whose parent ended are this process's children: reaped here, and
-        // a stop of theirs told as the command's own.
-        while let Ok(Some((_, status))) = waitpgid(
-            watched.pid,
-            WaitOptions::NOHANG | WaitOptions::UNTRACED | WaitOptions::CONTINUED,
-        ) {
-            let stopped = status.stopped().then(|| status.stopping_signal()).flatten();
-            if stopped.is_some() || status.continued() {
-                lock(&watched.state).stopped = stopped;
-                watched.wake.notify();
-            }
-        }
-        // ESRCH: no process has the group's id. EPERM means some do (set-user-id ones).
-        if rustix::process::test_kill_process_group(watched.pid) == Err(rustix::io::Errno::SRCH) {
-            lock(&watched.state).group_gone = Some(Instant::now());
-            watched.wake.notify();
-            return false;
-        }
+        let pause = match look_at_group(watched.pid, &watched.state, &watched.wake) {
+            GroupLook::Gone => return false,
+            GroupLook::Changed => Duration::from_millis(1),
+            GroupLook::Same => pause,
+        };
         let at = now + pause;
         watched.group = Some((at, (pause * 2).min(Duration::from_millis(50))));
         next = Some(next.map_or(at, |next| next.min(at)));
@@ -131,36 +118,24 @@ fn look() -> Option<Instant> {
 /// What `waitpid` says of a command still running: each change since the last look, in order.
 fn look_at_command(watched: &mut Watched, now: Instant) {
     loop {
-        let status = match waitpid(
+        match waitpid(
             Some(watched.pid),
             WaitOptions::NOHANG | WaitOptions::UNTRACED | WaitOptions::CONTINUED,
         ) {
-            Ok(Some((_, status))) => status,
+            Ok(Some((_, status))) => {
+                if record(&watched.state, &watched.wake, status) {
+                    // The group is looked at at once: most are gone with their command.
+                    watched.group = Some((now, Duration::from_millis(1)));
+                    return;
+                }
+            }
             Ok(None) => return,
-            Err(rustix::io::Errno::INTR) => continue,
-            // Not a child any more (see `process::wait_for_group`): the status is lost.
+            Err(rustix::io::Errno::INTR) => {}
             Err(_) => {
-                lock(&watched.state).exited = Some((ExitStatus::from_raw(1 << 8), now));
+                lost(&watched.state, &watched.wake);
                 watched.group = Some((now, Duration::from_millis(1)));
-                watched.wake.notify();
                 return;
             }
-        };
-        let mut state = lock(&watched.state);
-        if status.stopped() {
-            state.stopped = status.stopping_signal();
-        } else if status.continued() {
-            state.stopped = None;
-        } else {
-            state.exited = Some((ExitStatus::from_raw(status.as_raw()), Instant::now()));
-            state.stopped = None;
-            drop(state);
-            // The group is looked at at once: most are gone with their command.
-            watched.group = Some((now, Duration::from_millis(1)));
-            watched.wake.notify();
-            return;
         }
-        drop(state);
-        watched.wake.notify();
     }
 }
