@@ -378,13 +378,14 @@ pub(crate) fn on_thread(pump: Pump, wake: &Wake) -> io::Result<(Arc<PumpState>, 
 /// lets the other tasks and the loop's timers run.
 const TURNS_IN_A_ROW: u32 = 16;
 
-/// `pump` as a future for the event loop (task mode): its descriptors registered with the reactor,
-/// no thread of its own; `wake` hears when it is done. Returns its state, what nudges it, and the
+/// `pump` as a future for the event loop (task mode): its pipes registered with the reactor, no
+/// thread of its own (a pump with the user's keys, whose output goes to the user's terminal, is
+/// carried on a thread: see [`on_thread`]); `wake` hears when it is done. Returns its state, what nudges it, and the
 /// future, which the caller runs.
 ///
 /// # Errors
 ///
-/// A descriptor could not be registered with the reactor.
+/// A pipe could not be registered with the reactor, or the pump carries the user's keys.
 pub(crate) fn on_loop(
     pump: Pump,
     wake: &Wake,
@@ -397,15 +398,10 @@ pub(crate) fn on_loop(
         .iter()
         .map(|(fd, _)| Async::new(Arc::clone(fd)))
         .collect::<io::Result<Vec<_>>>()?;
-    let keys = match &pump.keys {
-        Some(keys) => Some(
-            keys.fds()
-                .map(|fd| fd.try_clone_to_owned().and_then(Async::new))
-                .into_iter()
-                .collect::<io::Result<Vec<_>>>()?,
-        ),
-        None => None,
-    };
+    // The user's keys go with output to the user's terminal, which is carried on a thread.
+    if pump.keys.is_some() {
+        return Err(io::Error::other("the user's keys are relayed on a thread"));
+    }
     let pumping = {
         let (state, wake, event) = (Arc::clone(&state), wake.clone(), Arc::clone(&event));
         async move {
@@ -436,16 +432,10 @@ pub(crate) fn on_loop(
                     continue;
                 }
                 // Nothing yet: the reactor says when, or the time is up, or a nudge.
-                let want = wait.keys;
                 let readiness = std::future::poll_fn(|cx| {
                     let mut any = false;
                     for source in &sources {
                         any |= source.poll_readable(cx).is_ready();
-                    }
-                    if let Some([tty, master, resized]) = keys.as_deref() {
-                        any |= want.keys && tty.poll_readable(cx).is_ready();
-                        any |= want.room && master.poll_writable(cx).is_ready();
-                        any |= resized.poll_readable(cx).is_ready();
                     }
                     if any { Poll::Ready(()) } else { Poll::Pending }
                 });
@@ -459,7 +449,6 @@ pub(crate) fn on_loop(
                 readiness.or(timer).or(nudged).await;
             }
             drop(sources);
-            drop(keys);
             pump.finish(&state);
         }
     };
