@@ -380,8 +380,8 @@ const TURNS_IN_A_ROW: u32 = 16;
 
 /// `pump` as a future for the event loop (task mode): its pipes registered with the reactor, no
 /// thread of its own (a pump with the user's keys, whose output goes to the user's terminal, is
-/// carried on a thread: see [`on_thread`]); `wake` hears when it is done. Returns its state, what nudges it, and the
-/// future, which the caller runs.
+/// carried on a thread: see [`on_thread`]); `wake` hears when it is done. Returns its state, what
+/// nudges it, and the future, which the caller runs.
 ///
 /// # Errors
 ///
